@@ -1,0 +1,314 @@
+//! Working-day calendars: which dates are working days, and deadline arithmetic over them.
+//!
+//! A calendar covers a range of years. Inside it, a date is a working day when it is
+//! Monday–Friday and not a statutory holiday, or when it is a make-up working day (调休).
+//! Outside it nothing is guessed: every query returns [`NotCovered`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::Serialize;
+
+/// What kind of day a date is in a calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    Weekday,
+    Weekend,
+    Holiday,
+    MakeupWorkday,
+}
+
+impl DayKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Weekday => "weekday",
+            DayKind::Weekend => "weekend",
+            DayKind::Holiday => "holiday",
+            DayKind::MakeupWorkday => "makeup_workday",
+        }
+    }
+
+    pub fn is_working(self) -> bool {
+        matches!(self, DayKind::Weekday | DayKind::MakeupWorkday)
+    }
+}
+
+/// A declared exception to the Monday–Friday week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialDay {
+    pub kind: DayKind,
+    /// The name of the holiday it belongs to, e.g. `National Day`.
+    pub name: String,
+}
+
+/// A date the calendar does not cover; carries the year for the reason text
+/// `calendar does not cover YYYY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotCovered {
+    pub year: i32,
+}
+
+impl fmt::Display for NotCovered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "calendar does not cover {}", self.year)
+    }
+}
+
+impl std::error::Error for NotCovered {}
+
+/// A working-day calendar over a range of whole years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    pub id: String,
+    pub name: String,
+    /// First and last covered year, inclusive.
+    pub first_year: i32,
+    pub last_year: i32,
+    special: BTreeMap<NaiveDate, SpecialDay>,
+    /// SHA-256 of the data file it was loaded from (hex), for the run metadata.
+    pub sha256: String,
+}
+
+impl Calendar {
+    /// Builds a calendar from its declared special days. The caller checks that every special
+    /// day lies inside `first_year..=last_year` (see the loader).
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        first_year: i32,
+        last_year: i32,
+        special: BTreeMap<NaiveDate, SpecialDay>,
+        sha256: impl Into<String>,
+    ) -> Calendar {
+        Calendar {
+            id: id.into(),
+            name: name.into(),
+            first_year,
+            last_year,
+            special,
+            sha256: sha256.into(),
+        }
+    }
+
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        (self.first_year..=self.last_year).contains(&date.year())
+    }
+
+    fn check(&self, date: NaiveDate) -> Result<(), NotCovered> {
+        if self.covers(date) {
+            Ok(())
+        } else {
+            Err(NotCovered { year: date.year() })
+        }
+    }
+
+    /// The kind of `date`.
+    pub fn kind(&self, date: NaiveDate) -> Result<DayKind, NotCovered> {
+        self.check(date)?;
+        if let Some(special) = self.special.get(&date) {
+            return Ok(special.kind);
+        }
+        Ok(match date.weekday() {
+            Weekday::Sat | Weekday::Sun => DayKind::Weekend,
+            _ => DayKind::Weekday,
+        })
+    }
+
+    /// The holiday or make-up day declared for `date`, if any.
+    pub fn special(&self, date: NaiveDate) -> Option<&SpecialDay> {
+        self.special.get(&date)
+    }
+
+    /// Every declared special day, in date order.
+    pub fn special_days(&self) -> impl Iterator<Item = (&NaiveDate, &SpecialDay)> {
+        self.special.iter()
+    }
+
+    pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, NotCovered> {
+        Ok(self.kind(date)?.is_working())
+    }
+
+    /// The `n`-th working day strictly after `start` ("within n working days from start").
+    /// `n = 0` returns `start` itself.
+    pub fn add_working_days(&self, start: NaiveDate, n: u32) -> Result<NaiveDate, NotCovered> {
+        self.check(start)?;
+        let mut date = start;
+        let mut counted = 0;
+        while counted < n {
+            date = next_day(date);
+            if self.is_working_day(date)? {
+                counted += 1;
+            }
+        }
+        Ok(date)
+    }
+
+    /// Working days `d` with `after < d <= upto` (0 when `upto <= after`): the late-by of
+    /// an action on `upto` against the deadline `after`.
+    pub fn working_days_after(&self, after: NaiveDate, upto: NaiveDate) -> Result<u32, NotCovered> {
+        if upto <= after {
+            return Ok(0);
+        }
+        self.check(after)?;
+        let mut date = after;
+        let mut counted = 0;
+        while date < upto {
+            date = next_day(date);
+            if self.is_working_day(date)? {
+                counted += 1;
+            }
+        }
+        Ok(counted)
+    }
+
+    /// The declared special days in `from..=to`, grouped into runs of one name and kind, for
+    /// explanations: `National Day holiday 10-01…10-08, 10-11 a make-up working day`.
+    pub fn describe_between(&self, from: NaiveDate, to: NaiveDate) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        let mut run: Option<(NaiveDate, NaiveDate, &SpecialDay)> = None;
+        let flush = |run: Option<(NaiveDate, NaiveDate, &SpecialDay)>, parts: &mut Vec<String>| {
+            if let Some((first, last, day)) = run {
+                let span = if first == last {
+                    first.format("%m-%d").to_string()
+                } else {
+                    format!("{}…{}", first.format("%m-%d"), last.format("%m-%d"))
+                };
+                parts.push(match day.kind {
+                    DayKind::MakeupWorkday if first == last => {
+                        format!("{span} a make-up working day")
+                    }
+                    DayKind::MakeupWorkday => format!("{span} make-up working days"),
+                    _ => format!("{} holiday {span}", day.name),
+                });
+            }
+        };
+        for (date, day) in self.special.range(from..=to) {
+            run = match run {
+                Some((first, last, current))
+                    if current.kind == day.kind
+                        && current.name == day.name
+                        && next_day(last) == *date =>
+                {
+                    Some((first, *date, current))
+                }
+                other => {
+                    flush(other, &mut parts);
+                    Some((*date, *date, day))
+                }
+            };
+        }
+        flush(run, &mut parts);
+        if parts.is_empty() {
+            None
+        } else {
+            Some(format!("{} calendar: {}", self.id, parts.join(", ")))
+        }
+    }
+}
+
+/// The calendars of a run: built-in ones plus those from `--calendars`, by id.
+#[derive(Debug, Clone, Default)]
+pub struct CalendarSet {
+    calendars: BTreeMap<String, Calendar>,
+}
+
+impl CalendarSet {
+    /// Builds a set from calendars; a later one with the same id replaces an earlier one.
+    pub fn from_calendars(calendars: impl IntoIterator<Item = Calendar>) -> CalendarSet {
+        CalendarSet {
+            calendars: calendars.into_iter().map(|c| (c.id.clone(), c)).collect(),
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Calendar> {
+        self.calendars.get(id)
+    }
+
+    /// Every calendar, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Calendar> {
+        self.calendars.values()
+    }
+}
+
+fn next_day(date: NaiveDate) -> NaiveDate {
+    date.checked_add_days(Days::new(1))
+        .expect("dates stay far inside chrono's range")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// National Day 2025 as published: Oct 1–8 off, Sep 28 and Oct 11 worked.
+    fn national_day_2025() -> Calendar {
+        let mut special = BTreeMap::new();
+        for day in 1..=8 {
+            special.insert(
+                date(2025, 10, day),
+                SpecialDay {
+                    kind: DayKind::Holiday,
+                    name: "National Day".into(),
+                },
+            );
+        }
+        for makeup in [date(2025, 9, 28), date(2025, 10, 11)] {
+            special.insert(
+                makeup,
+                SpecialDay {
+                    kind: DayKind::MakeupWorkday,
+                    name: "National Day".into(),
+                },
+            );
+        }
+        Calendar::new("test", "test", 2025, 2025, special, "")
+    }
+
+    #[test]
+    fn deadlines_skip_holidays_and_count_makeup_days() {
+        let cal = national_day_2025();
+        // Stored Mon 2025-09-29: working days after are 09-30, 10-09, 10-10, 10-11 (Sat, make-up), 10-13.
+        assert_eq!(
+            cal.add_working_days(date(2025, 9, 29), 5).unwrap(),
+            date(2025, 10, 13)
+        );
+        assert_eq!(
+            cal.working_days_after(date(2025, 10, 13), date(2025, 10, 14))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            cal.working_days_after(date(2025, 10, 13), date(2025, 10, 13))
+                .unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn dates_outside_the_years_are_not_guessed() {
+        let cal = national_day_2025();
+        assert_eq!(
+            cal.add_working_days(date(2025, 12, 30), 5),
+            Err(NotCovered { year: 2026 })
+        );
+        assert_eq!(
+            cal.kind(date(2024, 1, 2)).unwrap_err().to_string(),
+            "calendar does not cover 2024"
+        );
+    }
+
+    #[test]
+    fn explanations_name_the_holidays_in_range() {
+        let cal = national_day_2025();
+        assert_eq!(
+            cal.describe_between(date(2025, 9, 29), date(2025, 10, 13))
+                .unwrap(),
+            "test calendar: National Day holiday 10-01…10-08, 10-11 a make-up working day"
+        );
+    }
+}

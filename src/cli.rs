@@ -1,0 +1,220 @@
+//! The command line: clap flags, turned once into a checked configuration, then run.
+//! Clap types stop here; the as-of instant is resolved here and nowhere else.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::ExitStatus;
+
+/// Audits after-sales tickets against the vendors' written after-sales policies.
+#[derive(Debug, Parser)]
+#[command(name = "rma-audit", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit ticket exports and write findings.csv, rejected.csv, summary.json and report.xlsx.
+    Audit(AuditArgs),
+    /// List, show or check policy files.
+    Policies {
+        #[command(subcommand)]
+        action: PoliciesAction,
+    },
+    /// List or show working-day calendars.
+    Calendars {
+        #[command(subcommand)]
+        action: CalendarsAction,
+    },
+    /// Show every rule's reasoning for one ticket.
+    Explain(ExplainArgs),
+    /// Generate sample ticket exports for the shipped policies.
+    Sample(SampleArgs),
+}
+
+/// Options shared by `audit` and `explain`: how to read the inputs and which rules to apply.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// The as-of instant for rules about open tickets: a date (end of that day, 23:59:59 in the
+    /// policy timezone) or a datetime (RFC 3339, or local `YYYY-MM-DD HH:MM[:SS]`). Default: now.
+    #[arg(long, value_name = "DATE|DATETIME")]
+    pub as_of: Option<String>,
+    /// Policy id or alias applied to every row (overrides the rows' policy column).
+    #[arg(long, value_name = "ID")]
+    pub policy: Option<String>,
+    /// Directory of policy files (TOML) that add to or replace the built-in ones by id.
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    /// Directory of calendar files (TOML) that add to or replace the built-in ones by id.
+    #[arg(long, value_name = "DIR")]
+    pub calendars: Option<PathBuf>,
+    /// Mapping file (TOML): source headers → canonical columns, per-column date formats and
+    /// extra value aliases.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Sheet to read from workbook inputs (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// How to read ambiguous dates such as 01/10/2026; without it they are rejected.
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
+    /// CSV text encoding (default: detected; valid UTF-8 is read as UTF-8, anything else as
+    /// GB18030, a superset of GBK).
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<EncodingArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Ticket exports: .csv, .xlsx, .xls, .ods (and .parquet when built with `parquet`).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory (default: reports/<as-of date>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Extra input columns carried into the findings, comma-separated, as named in the export.
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub keep_columns: Vec<String>,
+    /// Exit with status 1 when a finding of this severity or worse exists.
+    #[arg(long, value_enum, default_value = "never", value_name = "LEVEL")]
+    pub fail_on: FailOn,
+    /// An earlier run's output directory: findings are marked new or persisting, and the ones
+    /// gone are counted as resolved.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Add a sheet with a reproducible random sample of N compliant tickets per policy.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// No progress output on standard error.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The ticket export holding the ticket.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// The ticket id to explain.
+    #[arg(long, value_name = "ID")]
+    pub ticket: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Number of tickets to generate.
+    #[arg(long, default_value_t = 2000)]
+    pub tickets: usize,
+    /// Random seed; the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output directory.
+    #[arg(long, default_value = "sample-data")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PoliciesAction {
+    /// List the built-in and loaded policies.
+    List {
+        /// Directory of policy files to load besides the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+    },
+    /// Print one policy as TOML with its clause quotes.
+    Show {
+        /// Policy id or alias.
+        id: String,
+        /// Directory of policy files to load besides the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+    },
+    /// Check every policy file in a directory and print every problem found.
+    Check {
+        /// The directory to check.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarsAction {
+    /// List the built-in and loaded calendars with the years they cover.
+    List {
+        /// Directory of calendar files to load besides the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        calendars: Option<PathBuf>,
+    },
+    /// Print a calendar as CSV: date,working_day,kind,name.
+    Show {
+        /// Calendar id, e.g. cn.
+        id: String,
+        /// First date to print (default: the first covered day).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last date to print (default: the last covered day).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Directory of calendar files to load besides the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        calendars: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    Dmy,
+    Mdy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Violation,
+    Warning,
+    Never,
+}
+
+/// Parses `args` and runs the command; every outcome becomes an exit status.
+pub fn run<I, T>(args: I) -> ExitStatus
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitStatus::Ok
+                }
+                _ => ExitStatus::Usage,
+            };
+        }
+    };
+    match cli.command {
+        Command::Audit(_)
+        | Command::Policies { .. }
+        | Command::Calendars { .. }
+        | Command::Explain(_)
+        | Command::Sample(_) => {
+            eprintln!("rma-audit: this command is not yet available");
+            ExitStatus::Usage
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The exit statuses cron jobs rely on (OUTPUTS.md).
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// The audit ran and nothing reached `--fail-on`.
+    Ok = 0,
+    /// Findings at or above `--fail-on`.
+    Findings = 1,
+    /// Bad usage, or an input that cannot be read at all.
+    Usage = 2,
+    /// Internal error.
+    Internal = 3,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}

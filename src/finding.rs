@@ -1,0 +1,238 @@
+//! What a rule says about a ticket: findings, their severity and category, and the
+//! per-rule outcome that coverage and `explain` are built from.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::ticket::Source;
+
+/// How serious a finding is. Ordered: `Info < Warning < Violation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Violation,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Violation, Severity::Warning, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Violation => "violation",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The rule families of RULES.md; the part of a rule id before the dot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Category {
+    #[serde(rename = "freight")]
+    Freight,
+    #[serde(rename = "review-sla")]
+    ReviewSla,
+    #[serde(rename = "refund-cycle")]
+    RefundCycle,
+    #[serde(rename = "turnaround")]
+    Turnaround,
+    #[serde(rename = "eligibility")]
+    Eligibility,
+    #[serde(rename = "data")]
+    Data,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Freight,
+        Category::ReviewSla,
+        Category::RefundCycle,
+        Category::Turnaround,
+        Category::Eligibility,
+        Category::Data,
+    ];
+
+    /// The id prefix, e.g. `review-sla`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Freight => "freight",
+            Category::ReviewSla => "review-sla",
+            Category::RefundCycle => "refund-cycle",
+            Category::Turnaround => "turnaround",
+            Category::Eligibility => "eligibility",
+            Category::Data => "data",
+        }
+    }
+
+    /// The title people read, e.g. `Review SLA` (also the workbook sheet name).
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Freight => "Freight",
+            Category::ReviewSla => "Review SLA",
+            Category::RefundCycle => "Refund cycle",
+            Category::Turnaround => "Turnaround",
+            Category::Eligibility => "Eligibility",
+            Category::Data => "Data",
+        }
+    }
+
+    /// The category of a rule id (`refund-cycle.late` → RefundCycle).
+    pub fn of_rule(rule: &str) -> Option<Category> {
+        let prefix = rule.split('.').next()?;
+        Category::ALL.into_iter().find(|c| c.as_str() == prefix)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The unit of a late-by figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateUnit {
+    Hours,
+    WorkingDays,
+    Days,
+}
+
+impl LateUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LateUnit::Hours => "hours",
+            LateUnit::WorkingDays => "working_days",
+            LateUnit::Days => "days",
+        }
+    }
+}
+
+/// How late an action was: hours with one decimal, or whole (working) days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LateBy {
+    pub value: Decimal,
+    pub unit: LateUnit,
+}
+
+impl LateBy {
+    pub fn hours(value: Decimal) -> LateBy {
+        LateBy {
+            value,
+            unit: LateUnit::Hours,
+        }
+    }
+
+    pub fn working_days(days: u32) -> LateBy {
+        LateBy {
+            value: Decimal::from(days),
+            unit: LateUnit::WorkingDays,
+        }
+    }
+
+    pub fn days(days: i64) -> LateBy {
+        LateBy {
+            value: Decimal::from(days),
+            unit: LateUnit::Days,
+        }
+    }
+}
+
+/// One breach (or likely breach) of a policy by one ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub ticket_id: String,
+    pub policy: String,
+    pub policy_version: String,
+    /// Rule id, e.g. `refund-cycle.late`.
+    pub rule: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// Clause id the finding rests on, e.g. `S4.1`.
+    pub clause: String,
+    pub expected: String,
+    pub actual: String,
+    /// Money at stake in the policy currency, two decimals.
+    pub amount: Option<Decimal>,
+    pub late_by: Option<LateBy>,
+    pub explanation: String,
+    pub source: Source,
+}
+
+impl Finding {
+    /// Stable across runs: derived from policy, rule and ticket id only.
+    pub fn finding_id(&self) -> String {
+        finding_id(&self.policy, self.rule, &self.ticket_id)
+    }
+}
+
+/// `finding_id` for a (policy, rule, ticket) triple: the first 16 hex digits of SHA-256.
+pub fn finding_id(policy: &str, rule: &str, ticket_id: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [policy, rule, ticket_id] {
+        hasher.update(part.as_bytes());
+        hasher.update([0x1f]);
+    }
+    let digest = hasher.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What one rule made of one ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The rule does not apply to this ticket (wrong decision, policy without the clause…).
+    OutOfScope,
+    /// Evaluated, no breach.
+    Passed,
+    /// Evaluated, breach found.
+    Flagged(Box<Finding>),
+    /// In scope, but an input it needs is unknown; the reason is counted in coverage,
+    /// e.g. `no received_at`, `applied_at has no time`, `calendar does not cover 2027`.
+    NotEvaluable(String),
+}
+
+/// The result of one rule on one ticket, with the reasoning `explain` shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    pub rule: &'static str,
+    pub outcome: Outcome,
+    /// What the rule read and computed, in order: (`received_at`, `2025-09-29 10:00`),
+    /// (`deadline`, `2025-10-13 (5th working day after 2025-09-29)`)…
+    pub trace: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_ids_are_stable_and_distinct() {
+        let a = finding_id("joining", "refund-cycle.late", "T1");
+        assert_eq!(a, finding_id("joining", "refund-cycle.late", "T1"));
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, finding_id("joining", "refund-cycle.late", "T2"));
+        // The separator keeps ("ab","c") and ("a","bc") apart.
+        assert_ne!(finding_id("ab", "c", "x"), finding_id("a", "bc", "x"));
+    }
+
+    #[test]
+    fn categories_come_from_rule_ids() {
+        assert_eq!(
+            Category::of_rule("review-sla.late"),
+            Some(Category::ReviewSla)
+        );
+        assert_eq!(Category::of_rule("nope.late"), None);
+        assert!(Severity::Violation > Severity::Warning && Severity::Warning > Severity::Info);
+    }
+}

@@ -1,0 +1,1 @@
+//! `rma-audit sample`: generates realistic ticket exports for the shipped policies.

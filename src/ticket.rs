@@ -1,0 +1,350 @@
+//! The after-sales ticket as the audit sees it: canonical columns, typed values, and where it came from.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+
+/// A point in time as the export wrote it. Exports mix dates, local datetimes and
+/// datetimes with an offset; a value without an offset is local to the policy's timezone,
+/// which is only known once the ticket's policy is resolved, so the offset is applied late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// A date only: rules that need hours call it not evaluable.
+    Date(NaiveDate),
+    /// A date and time without an offset: local time of the policy's timezone.
+    Local(NaiveDateTime),
+    /// A date and time with an explicit offset.
+    Fixed(DateTime<FixedOffset>),
+}
+
+impl When {
+    /// The local calendar date of this value in `tz`.
+    pub fn date_in(&self, tz: Tz) -> NaiveDate {
+        match self {
+            When::Date(date) => *date,
+            When::Local(local) => local.date(),
+            When::Fixed(fixed) => fixed.with_timezone(&tz).date_naive(),
+        }
+    }
+
+    /// The instant, when the value has a time of day.
+    pub fn instant_in(&self, tz: Tz) -> Option<DateTime<Utc>> {
+        match self {
+            When::Date(_) => None,
+            When::Local(local) => tz
+                .from_local_datetime(local)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc)),
+            When::Fixed(fixed) => Some(fixed.with_timezone(&Utc)),
+        }
+    }
+
+    /// True when the value carries a time of day.
+    pub fn has_time(&self) -> bool {
+        !matches!(self, When::Date(_))
+    }
+}
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            When::Date(date) => write!(f, "{}", date.format("%Y-%m-%d")),
+            When::Local(local) => write!(f, "{}", local.format("%Y-%m-%d %H:%M:%S")),
+            When::Fixed(fixed) => write!(f, "{}", fixed.format("%Y-%m-%d %H:%M:%S%:z")),
+        }
+    }
+}
+
+macro_rules! value_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The canonical spelling used in files and reports.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the canonical spelling (exactly; aliases live in ingest).
+            pub fn from_canonical(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                $name::from_canonical(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "unknown {} `{}` (expected one of: {})",
+                        stringify!($name),
+                        text,
+                        [$($text),+].join(", ")
+                    ))
+                })
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+value_enum!(
+    /// What the customer asked for.
+    ServiceType { Return => "return", Exchange => "exchange", Repair => "repair" }
+);
+value_enum!(
+    /// Why the customer asked.
+    Cause {
+        NoReason => "no_reason",
+        Quality => "quality",
+        Logistics => "logistics",
+        ManMade => "man_made",
+        ForceMajeure => "force_majeure",
+        Cosmetic => "cosmetic",
+        Software => "software",
+    }
+);
+value_enum!(
+    /// What was granted. A blank decision is pending (`None` on the ticket).
+    Decision {
+        Refund => "refund",
+        Exchange => "exchange",
+        FreeRepair => "free_repair",
+        PaidRepair => "paid_repair",
+        Rejected => "rejected",
+    }
+);
+value_enum!(
+    /// Who finally bore the customer→company freight.
+    FreightPayer { Customer => "customer", Company => "company" }
+);
+value_enum!(
+    /// How the customer→company parcel was paid.
+    FreightPayment { Prepaid => "prepaid", Collect => "collect" }
+);
+
+/// Where a ticket row came from: index into the run's inputs, and the spreadsheet row
+/// number (header = row 1, first ticket = row 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Source {
+    pub input: usize,
+    pub row: u64,
+}
+
+/// One after-sales ticket with every canonical column typed. `None` means blank (unknown),
+/// except for event timestamps, where blank means the event has not happened, and
+/// `decision`, where blank means pending.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ticket {
+    pub ticket_id: String,
+    /// The policy text as found in the row (id or alias); resolved by the audit.
+    pub policy: Option<String>,
+    pub order_id: Option<String>,
+    pub sku: Option<String>,
+    pub exchange_sku: Option<String>,
+    pub product_category: Option<String>,
+    pub store: Option<String>,
+    pub agent: Option<String>,
+    pub courier: Option<String>,
+
+    pub service_type: Option<ServiceType>,
+    pub cause: Option<Cause>,
+    pub decision: Option<Decision>,
+
+    pub package_complete: Option<bool>,
+    pub appearance_damaged: Option<bool>,
+    pub activated: Option<bool>,
+    pub proof_of_purchase: Option<bool>,
+    pub label_tampered: Option<bool>,
+    pub unauthorized_repair: Option<bool>,
+    pub authorized_channel: Option<bool>,
+    pub purchased_overseas: Option<bool>,
+    pub remote_area: Option<bool>,
+
+    pub factory_shipped_at: Option<NaiveDate>,
+    pub purchased_at: Option<NaiveDate>,
+    pub delivered_at: Option<NaiveDate>,
+    pub activated_at: Option<NaiveDate>,
+    pub last_repair_returned_at: Option<NaiveDate>,
+
+    pub applied_at: Option<When>,
+    pub reviewed_at: Option<When>,
+    pub customer_shipped_at: Option<When>,
+    pub received_at: Option<When>,
+    pub refunded_at: Option<When>,
+    pub exchange_shipped_at: Option<When>,
+    pub repair_approved_at: Option<When>,
+    pub repaired_at: Option<When>,
+    pub quote_notified_at: Option<When>,
+    pub paid_at: Option<When>,
+    pub returned_to_customer_at: Option<When>,
+
+    pub order_amount: Option<Decimal>,
+    pub refund_amount: Option<Decimal>,
+    pub repair_fee: Option<Decimal>,
+    pub freight_amount: Option<Decimal>,
+    pub freight_payer: Option<FreightPayer>,
+    pub freight_payment: Option<FreightPayment>,
+    pub freight_deducted: Option<Decimal>,
+    pub return_freight_charged: Option<Decimal>,
+
+    pub source: Source,
+    /// Values of the columns named by `--keep-columns`, in that order.
+    pub kept: Vec<String>,
+}
+
+/// The kind of value a canonical column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    ServiceType,
+    Cause,
+    Decision,
+    FreightPayer,
+    FreightPayment,
+    Bool,
+    Date,
+    DateTime,
+    Money,
+}
+
+macro_rules! columns {
+    ($($variant:ident => $name:literal, $kind:ident, [$($zh:literal),*];)+) => {
+        /// The canonical columns of TICKETS.md.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Column { $($variant),+ }
+
+        impl Column {
+            /// Every column, in the order of TICKETS.md.
+            pub const ALL: &'static [Column] = &[$(Column::$variant),+];
+
+            /// The canonical (snake_case) name.
+            pub fn name(self) -> &'static str {
+                match self { $(Column::$variant => $name),+ }
+            }
+
+            /// The value kind.
+            pub fn kind(self) -> Kind {
+                match self { $(Column::$variant => Kind::$kind),+ }
+            }
+
+            /// The Chinese headers Chinese ticket systems export for this column.
+            pub fn chinese_headers(self) -> &'static [&'static str] {
+                match self { $(Column::$variant => &[$($zh),*]),+ }
+            }
+
+            /// Looks a column up by its canonical name (exact).
+            pub fn from_name(name: &str) -> Option<Column> {
+                match name { $($name => Some(Column::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+columns! {
+    TicketId => "ticket_id", Text, ["工单号"];
+    Policy => "policy", Text, ["政策", "品牌"];
+    OrderId => "order_id", Text, ["订单号"];
+    Sku => "sku", Text, ["商品编码"];
+    ExchangeSku => "exchange_sku", Text, ["换货商品编码"];
+    ProductCategory => "product_category", Text, ["品类"];
+    Store => "store", Text, ["店铺"];
+    Agent => "agent", Text, ["客服"];
+    Courier => "courier", Text, ["快递公司"];
+    ServiceType => "service_type", ServiceType, ["服务类型"];
+    Cause => "cause", Cause, ["售后原因"];
+    Decision => "decision", Decision, ["处理结果"];
+    PackageComplete => "package_complete", Bool, ["包装完整"];
+    AppearanceDamaged => "appearance_damaged", Bool, ["外观损坏"];
+    Activated => "activated", Bool, ["已激活"];
+    ProofOfPurchase => "proof_of_purchase", Bool, ["购买凭证"];
+    LabelTampered => "label_tampered", Bool, ["标签涂改"];
+    UnauthorizedRepair => "unauthorized_repair", Bool, ["非授权维修"];
+    AuthorizedChannel => "authorized_channel", Bool, ["授权渠道"];
+    PurchasedOverseas => "purchased_overseas", Bool, ["海外购买"];
+    RemoteArea => "remote_area", Bool, ["偏远地区"];
+    FactoryShippedAt => "factory_shipped_at", Date, ["出厂日期"];
+    PurchasedAt => "purchased_at", Date, ["购买日期"];
+    DeliveredAt => "delivered_at", Date, ["签收日期"];
+    ActivatedAt => "activated_at", Date, ["激活日期"];
+    AppliedAt => "applied_at", DateTime, ["申请时间"];
+    ReviewedAt => "reviewed_at", DateTime, ["审核时间"];
+    CustomerShippedAt => "customer_shipped_at", DateTime, ["寄回时间"];
+    ReceivedAt => "received_at", DateTime, ["入库时间"];
+    RefundedAt => "refunded_at", DateTime, ["退款时间"];
+    ExchangeShippedAt => "exchange_shipped_at", DateTime, ["换货发出时间"];
+    RepairApprovedAt => "repair_approved_at", DateTime, ["维修确认时间"];
+    RepairedAt => "repaired_at", DateTime, ["维修完成时间"];
+    QuoteNotifiedAt => "quote_notified_at", DateTime, ["报价通知时间"];
+    PaidAt => "paid_at", DateTime, ["付款时间"];
+    ReturnedToCustomerAt => "returned_to_customer_at", DateTime, ["寄还时间"];
+    LastRepairReturnedAt => "last_repair_returned_at", Date, ["上次维修寄还日期"];
+    OrderAmount => "order_amount", Money, ["订单金额"];
+    RefundAmount => "refund_amount", Money, ["退款金额"];
+    RepairFee => "repair_fee", Money, ["维修费"];
+    FreightAmount => "freight_amount", Money, ["运费金额"];
+    FreightPayer => "freight_payer", FreightPayer, ["运费承担方"];
+    FreightPayment => "freight_payment", FreightPayment, ["寄件方式"];
+    FreightDeducted => "freight_deducted", Money, ["退款扣除运费"];
+    ReturnFreightCharged => "return_freight_charged", Money, ["回寄运费"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_values_take_the_policy_timezone() {
+        let local = NaiveDate::from_ymd_opt(2026, 10, 1)
+            .unwrap()
+            .and_hms_opt(0, 30, 0)
+            .unwrap();
+        let when = When::Local(local);
+        let instant = when.instant_in(chrono_tz::Asia::Shanghai).unwrap();
+        assert_eq!(instant.to_rfc3339(), "2026-09-30T16:30:00+00:00");
+        assert_eq!(
+            when.date_in(chrono_tz::Asia::Shanghai),
+            local.date(),
+            "a local value's date is its own date"
+        );
+    }
+
+    #[test]
+    fn fixed_values_are_dated_in_the_policy_timezone() {
+        let fixed = DateTime::parse_from_rfc3339("2026-09-30T20:00:00+00:00").unwrap();
+        let when = When::Fixed(fixed);
+        assert_eq!(
+            when.date_in(chrono_tz::Asia::Shanghai),
+            NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()
+        );
+        assert!(when.has_time());
+        assert!(!When::Date(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()).has_time());
+    }
+
+    #[test]
+    fn every_column_name_round_trips() {
+        for column in Column::ALL {
+            assert_eq!(Column::from_name(column.name()), Some(*column));
+            assert!(!column.chinese_headers().is_empty(), "{column:?}");
+        }
+        assert_eq!(Column::ALL.len(), 45);
+    }
+}
