@@ -236,3 +236,55 @@ mod tests {
         assert!(Severity::Violation > Severity::Warning && Severity::Warning > Severity::Info);
     }
 }
+
+/// Money as written in every output: a plain decimal with two places (`20.00`).
+pub fn format_money(amount: Decimal) -> String {
+    let mut rounded =
+        amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    rounded.to_string()
+}
+
+impl LateBy {
+    /// The number as written in outputs: hours with one decimal, days whole.
+    pub fn value_text(&self) -> String {
+        match self.unit {
+            LateUnit::Hours => {
+                let mut hours = self.value.round_dp_with_strategy(
+                    1,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                );
+                hours.rescale(1);
+                hours.to_string()
+            }
+            LateUnit::WorkingDays | LateUnit::Days => self.value.trunc().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn money_has_two_places_and_rounds_half_away_from_zero() {
+        assert_eq!(format_money(Decimal::from(20)), "20.00");
+        assert_eq!(
+            format_money(Decimal::from_str("1234.5").unwrap()),
+            "1234.50"
+        );
+        assert_eq!(format_money(Decimal::from_str("0.125").unwrap()), "0.13");
+    }
+
+    #[test]
+    fn late_by_prints_hours_with_one_decimal_and_days_whole() {
+        assert_eq!(LateBy::hours(Decimal::ZERO).value_text(), "0.0");
+        assert_eq!(
+            LateBy::hours(Decimal::from_str("2.25").unwrap()).value_text(),
+            "2.3"
+        );
+        assert_eq!(LateBy::working_days(3).value_text(), "3");
+        assert_eq!(LateBy::days(12).value_text(), "12");
+    }
+}

@@ -1,2 +1,77 @@
 //! The output files of a run: `findings.csv`, `rejected.csv`, `summary.json` and
 //! `report.xlsx`, written atomically into the output directory.
+
+mod atomic;
+mod csv_out;
+mod summary;
+mod workbook;
+
+use std::path::{Path, PathBuf};
+
+pub use atomic::OutputSet;
+pub use csv_out::{neutralise, FINDINGS_HEADER, REJECTED_HEADER};
+pub use summary::{Summary, SummaryCoverage, SummaryInput};
+
+use crate::audit::AuditRun;
+
+/// Facts about the run that are not audit results: the tool, the command, the rule data.
+#[derive(Debug, Clone, Default)]
+pub struct RunMeta {
+    pub tool_version: String,
+    pub command: Vec<String>,
+    /// Every loaded policy version: (id, version, sha256).
+    pub policies: Vec<(String, String, String)>,
+    /// Every loaded calendar: (id, first year, last year, sha256).
+    pub calendars: Vec<(String, i32, i32, String)>,
+}
+
+/// A failure writing the outputs; the output directory keeps what it had before.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot write the workbook: {message}")]
+    Workbook { path: PathBuf, message: String },
+}
+
+impl ReportError {
+    fn io(path: &Path, source: std::io::Error) -> ReportError {
+        ReportError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// The file names a run writes, in the order they are committed.
+pub const OUTPUT_FILES: [&str; 4] = [
+    "findings.csv",
+    "rejected.csv",
+    "summary.json",
+    "report.xlsx",
+];
+
+/// Writes every output file into `out_dir` (created when missing). Each file is written under
+/// a temporary name in `out_dir` and renamed into place only after all four are complete.
+pub fn write_all(run: &AuditRun, meta: &RunMeta, out_dir: &Path) -> Result<Summary, ReportError> {
+    std::fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
+    let mut set = OutputSet::new(out_dir);
+    let summary = Summary::build(run, meta);
+
+    let path = set.temp_path("findings.csv");
+    csv_out::write_findings(run, &path).map_err(|e| ReportError::io(&path, e))?;
+    let path = set.temp_path("rejected.csv");
+    csv_out::write_rejected(run, &path).map_err(|e| ReportError::io(&path, e))?;
+    let path = set.temp_path("summary.json");
+    summary::write(&summary, &path).map_err(|e| ReportError::io(&path, e))?;
+    let path = set.temp_path("report.xlsx");
+    workbook::write(run, meta, &summary, &path).map_err(|e| ReportError::Workbook {
+        path: out_dir.join("report.xlsx"),
+        message: e.to_string(),
+    })?;
+    set.commit()?;
+    Ok(summary)
+}

@@ -8,6 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::ExitStatus;
 
+mod commands;
+mod config;
+
+pub use config::{parse_as_of, AuditSettings};
+
 /// Audits after-sales tickets against the vendors' written after-sales policies.
 #[derive(Debug, Parser)]
 #[command(name = "rma-audit", version, about, long_about = None)]
@@ -189,13 +194,15 @@ pub enum FailOn {
     Never,
 }
 
-/// Parses `args` and runs the command; every outcome becomes an exit status.
+/// Parses `args` and runs the command; every outcome becomes an exit status. A panic is an
+/// internal error (status 3), never a crash without a status.
 pub fn run<I, T>(args: I) -> ExitStatus
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -207,14 +214,34 @@ where
             };
         }
     };
-    match cli.command {
-        Command::Audit(_)
-        | Command::Policies { .. }
-        | Command::Calendars { .. }
-        | Command::Explain(_)
-        | Command::Sample(_) => {
-            eprintln!("rma-audit: this command is not yet available");
-            ExitStatus::Usage
+    let command_line: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match std::panic::catch_unwind(|| dispatch(cli.command, command_line)) {
+        Ok(status) => status,
+        Err(_) => {
+            eprintln!("rma-audit: internal error (a bug); please report it with the command line");
+            ExitStatus::Internal
+        }
+    }
+}
+
+fn dispatch(command: Command, command_line: Vec<String>) -> ExitStatus {
+    let outcome = match command {
+        Command::Audit(args) => commands::audit(args, command_line),
+        Command::Policies { action } => commands::policies(action),
+        Command::Calendars { action } => commands::calendars(action),
+        Command::Explain(args) => commands::explain(args),
+        Command::Sample(args) => commands::sample(args),
+    };
+    match outcome {
+        Ok(status) => status,
+        Err(failure) => {
+            for line in failure.lines {
+                eprintln!("rma-audit: {line}");
+            }
+            failure.status
         }
     }
 }

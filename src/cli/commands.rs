@@ -1,0 +1,157 @@
+//! What each subcommand does, from checked settings to printed output and exit status.
+
+use std::path::Path;
+
+use chrono_tz::Tz;
+
+use super::config::AuditSettings;
+use super::{AuditArgs, CalendarsAction, ExplainArgs, PoliciesAction, SampleArgs};
+use crate::audit::{self, AuditRun};
+use crate::calendar::CalendarSet;
+use crate::exit::ExitStatus;
+use crate::policy::PolicySet;
+use crate::report::{self, RunMeta};
+
+/// A command that could not do its work: the lines to print and the status to exit with.
+#[derive(Debug)]
+pub(super) struct Failure {
+    pub lines: Vec<String>,
+    pub status: ExitStatus,
+}
+
+impl Failure {
+    fn usage(line: impl Into<String>) -> Failure {
+        Failure {
+            lines: vec![line.into()],
+            status: ExitStatus::Usage,
+        }
+    }
+
+    fn many(lines: Vec<String>) -> Failure {
+        Failure {
+            lines,
+            status: ExitStatus::Usage,
+        }
+    }
+}
+
+type Outcome = Result<ExitStatus, Failure>;
+
+/// The timezone `--as-of` is read in: the policies' own, when they agree, else Shanghai.
+fn run_timezone(policies: &PolicySet) -> Tz {
+    let mut zones = policies.versions().iter().map(|p| p.timezone);
+    match zones.next() {
+        Some(first) if zones.all(|tz| tz == first) => first,
+        _ => chrono_tz::Asia::Shanghai,
+    }
+}
+
+pub(super) fn load_rule_data(
+    policies_dir: Option<&Path>,
+    calendars_dir: Option<&Path>,
+) -> Result<(PolicySet, CalendarSet), Failure> {
+    let calendars = CalendarSet::load(calendars_dir)
+        .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))?;
+    let policies = PolicySet::load(policies_dir)
+        .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))?;
+    let mut missing = Vec::new();
+    for policy in policies.versions() {
+        if calendars.get(&policy.calendar).is_none() {
+            missing.push(format!(
+                "policy {} (version {}) names calendar `{}`, which is not loaded",
+                policy.id, policy.version, policy.calendar
+            ));
+        }
+    }
+    if missing.is_empty() {
+        Ok((policies, calendars))
+    } else {
+        Err(Failure::many(missing))
+    }
+}
+
+fn run_meta(command: Vec<String>, policies: &PolicySet, calendars: &CalendarSet) -> RunMeta {
+    RunMeta {
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        command,
+        policies: policies
+            .versions()
+            .iter()
+            .map(|p| (p.id.clone(), p.version.clone(), p.sha256.clone()))
+            .collect(),
+        calendars: calendars
+            .iter()
+            .map(|c| (c.id.clone(), c.first_year, c.last_year, c.sha256.clone()))
+            .collect(),
+    }
+}
+
+pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
+    let (policies, calendars) = load_rule_data(
+        args.read.policies.as_deref(),
+        args.read.calendars.as_deref(),
+    )?;
+    let settings =
+        AuditSettings::from_args(args, run_timezone(&policies)).map_err(Failure::usage)?;
+    if let Some(forced) = &settings.audit.forced_policy {
+        if policies.lookup(forced).is_none() {
+            return Err(Failure::usage(format!(
+                "--policy {forced}: no such policy (see `rma-audit policies list`)"
+            )));
+        }
+    }
+    let run = audit::run(&settings.audit, &policies, &calendars, |_rows| {})
+        .map_err(|err| Failure::usage(err.to_string()))?;
+    for warning in run.inputs.iter().flat_map(|i| i.warnings.iter()) {
+        eprintln!("rma-audit: warning: {warning}");
+    }
+    for warning in &run.warnings {
+        eprintln!("rma-audit: warning: {warning}");
+    }
+    let meta = run_meta(command, &policies, &calendars);
+    report::write_all(&run, &meta, &settings.out).map_err(|err| Failure::usage(err.to_string()))?;
+    eprintln!("{}", result_line(&run, &settings.out));
+    Ok(match (settings.fail_on, run.worst_severity()) {
+        (Some(threshold), Some(worst)) if worst >= threshold => ExitStatus::Findings,
+        _ => ExitStatus::Ok,
+    })
+}
+
+/// The one line a run ends with.
+fn result_line(run: &AuditRun, out: &Path) -> String {
+    let count = |severity| {
+        run.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    use crate::finding::Severity;
+    format!(
+        "rma-audit: {} rows read: {} audited, {} rejected, {} duplicate; {} findings ({} violation, {} warning, {} info) → {}",
+        run.rows_read(),
+        run.rows_audited(),
+        run.rows_rejected(),
+        run.rows_duplicate(),
+        run.findings.len(),
+        count(Severity::Violation),
+        count(Severity::Warning),
+        count(Severity::Info),
+        out.display()
+    )
+}
+
+pub(super) fn policies(_action: PoliciesAction) -> Outcome {
+    Err(Failure::usage("`policies` is not yet available"))
+}
+
+pub(super) fn calendars(_action: CalendarsAction) -> Outcome {
+    Err(Failure::usage("`calendars` is not yet available"))
+}
+
+pub(super) fn explain(_args: ExplainArgs) -> Outcome {
+    Err(Failure::usage("`explain` is not yet available"))
+}
+
+pub(super) fn sample(_args: SampleArgs) -> Outcome {
+    Err(Failure::usage("`sample` is not yet available"))
+}

@@ -1,0 +1,152 @@
+//! Turning raw flags into checked settings. The as-of instant is resolved here, once: the
+//! only place the clock is read.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::{AuditArgs, DateOrderArg, EncodingArg, FailOn, ReadArgs};
+use crate::audit::AuditConfig;
+use crate::finding::Severity;
+use crate::ingest::{self, DateOrder, TextEncoding};
+
+/// Everything `audit` needs, validated.
+#[derive(Debug, Clone)]
+pub struct AuditSettings {
+    pub audit: AuditConfig,
+    /// Where the four output files go.
+    pub out: PathBuf,
+    /// Findings at or above this severity make the exit status 1.
+    pub fail_on: Option<Severity>,
+    pub previous: Option<PathBuf>,
+    pub sample: Option<usize>,
+    pub quiet: bool,
+    pub policies_dir: Option<PathBuf>,
+    pub calendars_dir: Option<PathBuf>,
+    pub mapping: Option<PathBuf>,
+}
+
+/// Parses `--as-of`: a date is the end of that day (23:59:59) in `tz`; a datetime without an
+/// offset is local to `tz`; RFC 3339 keeps its offset, shown in `tz`.
+pub fn parse_as_of(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
+    let text = text.trim();
+    let local = |naive: NaiveDateTime| {
+        tz.from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.fixed_offset())
+            .ok_or_else(|| format!("--as-of {text}: no such local time in {tz}"))
+    };
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let end = NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time");
+        return local(date.and_time(end));
+    }
+    if let Ok(fixed) = DateTime::parse_from_rfc3339(text) {
+        return Ok(fixed.with_timezone(&tz).fixed_offset());
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+            return local(naive);
+        }
+    }
+    Err(format!(
+        "--as-of {text}: expected a date (2026-11-15) or a datetime (2026-11-15 18:00, 2026-11-15T18:00:00+08:00)"
+    ))
+}
+
+/// Resolves `--as-of`, reading the clock only when it is absent.
+pub fn resolve_as_of(text: Option<&str>, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
+    match text {
+        Some(text) => parse_as_of(text, tz),
+        None => Ok(Utc::now().with_timezone(&tz).fixed_offset()),
+    }
+}
+
+pub(super) fn read_options(read: &ReadArgs, keep_columns: Vec<String>) -> ingest::Options {
+    ingest::Options {
+        sheet: read.sheet.clone(),
+        date_order: read.date_order.map(|order| match order {
+            DateOrderArg::Dmy => DateOrder::Dmy,
+            DateOrderArg::Mdy => DateOrder::Mdy,
+        }),
+        encoding: read.encoding.map(|encoding| match encoding {
+            EncodingArg::Utf8 => TextEncoding::Utf8,
+            EncodingArg::Gb18030 => TextEncoding::Gb18030,
+        }),
+        keep_columns,
+    }
+}
+
+impl AuditSettings {
+    /// Checks the flags; `tz` is the timezone the as-of is read in.
+    pub(super) fn from_args(args: AuditArgs, tz: Tz) -> Result<AuditSettings, String> {
+        let as_of = resolve_as_of(args.read.as_of.as_deref(), tz)?;
+        let out = args.out.clone().unwrap_or_else(|| {
+            PathBuf::from("reports").join(as_of.date_naive().format("%Y-%m-%d").to_string())
+        });
+        let fail_on = match args.fail_on {
+            FailOn::Violation => Some(Severity::Violation),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        };
+        let keep_columns: Vec<String> = args
+            .keep_columns
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        Ok(AuditSettings {
+            audit: AuditConfig {
+                inputs: args.inputs.clone(),
+                as_of,
+                forced_policy: args.read.policy.clone(),
+                read: read_options(&args.read, keep_columns),
+            },
+            out,
+            fail_on,
+            previous: args.previous,
+            sample: args.sample,
+            quiet: args.quiet,
+            policies_dir: args.read.policies,
+            calendars_dir: args.read.calendars,
+            mapping: args.read.mapping,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
+
+    #[test]
+    fn a_date_means_the_end_of_that_day() {
+        let as_of = parse_as_of("2026-11-15", SHANGHAI).unwrap();
+        assert_eq!(as_of.to_rfc3339(), "2026-11-15T23:59:59+08:00");
+    }
+
+    #[test]
+    fn datetimes_are_local_unless_they_carry_an_offset() {
+        assert_eq!(
+            parse_as_of("2026-11-15 18:00", SHANGHAI)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-15T18:00:00+08:00"
+        );
+        assert_eq!(
+            parse_as_of("2026-11-15T10:00:00Z", SHANGHAI)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-15T18:00:00+08:00"
+        );
+        assert!(parse_as_of("15/11/2026", SHANGHAI)
+            .unwrap_err()
+            .contains("expected a date"));
+    }
+}

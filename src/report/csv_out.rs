@@ -1,0 +1,129 @@
+//! `findings.csv` and `rejected.csv`: UTF-8, one row per finding / per problem, with input
+//! text that looks like a formula neutralised (the OWASP CSV-injection defence).
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use crate::audit::AuditRun;
+use crate::finding::format_money;
+
+/// The header of `findings.csv`, exactly.
+pub const FINDINGS_HEADER: [&str; 16] = [
+    "finding_id",
+    "ticket_id",
+    "policy",
+    "policy_version",
+    "rule",
+    "category",
+    "severity",
+    "clause",
+    "expected",
+    "actual",
+    "amount",
+    "late_by",
+    "late_unit",
+    "explanation",
+    "source_file",
+    "source_row",
+];
+
+/// The header of `rejected.csv`, exactly.
+pub const REJECTED_HEADER: [&str; 7] = [
+    "source_file",
+    "sheet",
+    "source_row",
+    "ticket_id",
+    "column",
+    "value",
+    "reason",
+];
+
+/// Prefixes a field that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return) with `'`, so it opens as text.
+pub fn neutralise(field: &str) -> Cow<'_, str> {
+    match field.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{field}")),
+        _ => Cow::Borrowed(field),
+    }
+}
+
+fn to_io(err: csv::Error) -> io::Error {
+    io::Error::other(err)
+}
+
+pub(super) fn write_findings(run: &AuditRun, path: &Path) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
+    out.write_record(FINDINGS_HEADER).map_err(to_io)?;
+    for finding in &run.findings {
+        let file = run
+            .inputs
+            .get(finding.source.input)
+            .map_or("", |input| input.path.as_str());
+        let (late_by, late_unit) = match &finding.late_by {
+            Some(late) => (late.value_text(), late.unit.as_str()),
+            None => (String::new(), ""),
+        };
+        let row = [
+            Cow::Owned(finding.finding_id()),
+            neutralise(&finding.ticket_id),
+            neutralise(&finding.policy),
+            neutralise(&finding.policy_version),
+            Cow::Borrowed(finding.rule),
+            Cow::Borrowed(finding.category.as_str()),
+            Cow::Borrowed(finding.severity.as_str()),
+            neutralise(&finding.clause),
+            neutralise(&finding.expected),
+            neutralise(&finding.actual),
+            Cow::Owned(finding.amount.map(format_money).unwrap_or_default()),
+            Cow::Owned(late_by),
+            Cow::Borrowed(late_unit),
+            neutralise(&finding.explanation),
+            neutralise(file),
+            Cow::Owned(finding.source.row.to_string()),
+        ];
+        out.write_record(row.iter().map(|f| f.as_bytes()))
+            .map_err(to_io)?;
+    }
+    out.into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?
+        .flush()
+}
+
+pub(super) fn write_rejected(run: &AuditRun, path: &Path) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
+    out.write_record(REJECTED_HEADER).map_err(to_io)?;
+    for rejection in &run.rejections {
+        let row = [
+            neutralise(&rejection.source_file),
+            neutralise(rejection.sheet.as_deref().unwrap_or("")),
+            Cow::Owned(rejection.source_row.to_string()),
+            neutralise(rejection.ticket_id.as_deref().unwrap_or("")),
+            neutralise(&rejection.column),
+            neutralise(&rejection.value),
+            neutralise(&rejection.reason),
+        ];
+        out.write_record(row.iter().map(|f| f.as_bytes()))
+            .map_err(to_io)?;
+    }
+    out.into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?
+        .flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_prefixed() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+cmd"), "'+cmd");
+        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("RMA-1"), "RMA-1");
+        assert_eq!(neutralise(""), "");
+    }
+}

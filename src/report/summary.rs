@@ -1,0 +1,203 @@
+//! `summary.json`: run metadata, row reconciliation, counts, money and coverage, for cron jobs
+//! and dashboards. Key order is fixed and maps are sorted, so the same audit gives the same
+//! bytes.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::RunMeta;
+use crate::audit::{money_totals, AuditRun};
+use crate::finding::{format_money, Severity};
+use crate::rules::CATALOGUE;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub tool: Tool,
+    pub as_of: String,
+    pub command: Vec<String>,
+    pub inputs: Vec<SummaryInput>,
+    pub totals: Totals,
+    pub findings_by_rule: BTreeMap<String, u64>,
+    pub findings_by_severity: BTreeMap<String, u64>,
+    pub money: Money,
+    pub policies: Vec<PolicyRef>,
+    pub calendars: Vec<CalendarRef>,
+    pub coverage: Vec<SummaryCoverage>,
+    pub previous: Option<Previous>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryInput {
+    pub path: String,
+    pub sha256: String,
+    pub sheet: Option<String>,
+    pub rows_read: u64,
+    pub rows_audited: u64,
+    pub rows_rejected: u64,
+    pub rows_duplicate: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub rows_read: u64,
+    pub rows_audited: u64,
+    pub rows_rejected: u64,
+    pub rows_duplicate: u64,
+    pub findings: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Money {
+    pub currency: String,
+    pub customer_overcharged: String,
+    pub company_underrecovered: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRef {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarRef {
+    pub id: String,
+    pub years: [i32; 2],
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryCoverage {
+    pub policy: String,
+    pub rule: String,
+    pub in_scope: u64,
+    pub evaluated: u64,
+    pub passed: u64,
+    pub flagged: u64,
+    pub not_evaluable: u64,
+    pub reasons: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Previous {
+    pub path: String,
+    pub new: u64,
+    pub resolved: u64,
+    pub persisting: u64,
+}
+
+impl Summary {
+    pub fn build(run: &AuditRun, meta: &RunMeta) -> Summary {
+        let mut findings_by_rule: BTreeMap<String, u64> = CATALOGUE
+            .iter()
+            .map(|(rule, _)| ((*rule).to_owned(), 0))
+            .collect();
+        let mut findings_by_severity: BTreeMap<String, u64> = Severity::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), 0))
+            .collect();
+        for finding in &run.findings {
+            *findings_by_rule.entry(finding.rule.to_owned()).or_default() += 1;
+            *findings_by_severity
+                .entry(finding.severity.as_str().to_owned())
+                .or_default() += 1;
+        }
+        let money = money_totals(&run.findings);
+        let currency = run
+            .policies_used
+            .values()
+            .map(|p| p.currency.clone())
+            .next()
+            .unwrap_or_else(|| "CNY".to_owned());
+        Summary {
+            tool: Tool {
+                name: "rma-audit".into(),
+                version: meta.tool_version.clone(),
+            },
+            as_of: run
+                .as_of
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+                .unwrap_or_default(),
+            command: meta.command.clone(),
+            inputs: run
+                .inputs
+                .iter()
+                .map(|input| SummaryInput {
+                    path: input.path.clone(),
+                    sha256: input.sha256.clone(),
+                    sheet: input.sheet.clone(),
+                    rows_read: input.rows_read,
+                    rows_audited: input.rows_audited,
+                    rows_rejected: input.rows_rejected,
+                    rows_duplicate: input.rows_duplicate,
+                })
+                .collect(),
+            totals: Totals {
+                rows_read: run.rows_read(),
+                rows_audited: run.rows_audited(),
+                rows_rejected: run.rows_rejected(),
+                rows_duplicate: run.rows_duplicate(),
+                findings: run.findings.len() as u64,
+            },
+            findings_by_rule,
+            findings_by_severity,
+            money: Money {
+                currency,
+                customer_overcharged: format_money(money.customer_overcharged),
+                company_underrecovered: format_money(money.company_underrecovered),
+            },
+            policies: meta
+                .policies
+                .iter()
+                .map(|(id, version, sha256)| PolicyRef {
+                    id: id.clone(),
+                    version: version.clone(),
+                    sha256: sha256.clone(),
+                })
+                .collect(),
+            calendars: meta
+                .calendars
+                .iter()
+                .map(|(id, first, last, sha256)| CalendarRef {
+                    id: id.clone(),
+                    years: [*first, *last],
+                    sha256: sha256.clone(),
+                })
+                .collect(),
+            coverage: run
+                .coverage
+                .iter()
+                .map(|((policy, rule), c)| SummaryCoverage {
+                    policy: policy.clone(),
+                    rule: (*rule).to_owned(),
+                    in_scope: c.in_scope,
+                    evaluated: c.evaluated,
+                    passed: c.passed,
+                    flagged: c.flagged,
+                    not_evaluable: c.not_evaluable,
+                    reasons: c.reasons.clone(),
+                })
+                .collect(),
+            previous: None,
+            warnings: run.warnings.clone(),
+        }
+    }
+}
+
+pub(super) fn write(summary: &Summary, path: &Path) -> io::Result<()> {
+    let mut file = io::BufWriter::new(std::fs::File::create(path)?);
+    serde_json::to_writer_pretty(&mut file, summary)?;
+    file.write_all(b"\n")?;
+    file.flush()
+}
