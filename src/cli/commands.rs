@@ -100,8 +100,12 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
             )));
         }
     }
-    let run = audit::run(&settings.audit, &policies, &calendars, |_rows| {})
+    let mut run = audit::run(&settings.audit, &policies, &calendars, |_rows| {})
         .map_err(|err| Failure::usage(err.to_string()))?;
+    if let Some(previous) = &settings.previous {
+        run.previous =
+            Some(audit::compare_previous(previous, &run.findings).map_err(Failure::usage)?);
+    }
     for warning in run.inputs.iter().flat_map(|i| i.warnings.iter()) {
         eprintln!("rma-audit: warning: {warning}");
     }

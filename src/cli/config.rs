@@ -106,6 +106,7 @@ impl AuditSettings {
                 as_of,
                 forced_policy: args.read.policy.clone(),
                 read: read_options(&args.read, keep_columns),
+                sample_per_policy: args.sample.unwrap_or(0),
             },
             out,
             fail_on,

@@ -189,7 +189,12 @@ impl Summary {
                     reasons: c.reasons.clone(),
                 })
                 .collect(),
-            previous: None,
+            previous: run.previous.as_ref().map(|p| Previous {
+                path: p.path.clone(),
+                new: p.new,
+                resolved: p.resolved,
+                persisting: p.persisting,
+            }),
             warnings: run.warnings.clone(),
         }
     }

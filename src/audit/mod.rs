@@ -10,7 +10,6 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 
 use crate::calendar::CalendarSet;
 use crate::finding::{Category, Finding, Outcome, RuleResult, Severity};
@@ -18,6 +17,12 @@ use crate::ingest::{self, IngestError, RawRow, Rejection, Row};
 use crate::policy::{Policy, PolicySet};
 use crate::rules::{self, Context};
 use crate::ticket::{Source, Ticket};
+
+mod ledger;
+mod review;
+
+pub use ledger::{money_side, money_totals, FreightLedger, LedgerRow, MoneySide, MoneyTotals};
+pub use review::{compare_previous, FindingStatus, PreviousComparison, ReviewSample};
 
 /// Rows parsed and evaluated together; large enough to keep both cores busy, small enough to
 /// keep memory flat.
@@ -31,6 +36,8 @@ pub struct AuditConfig {
     /// `--policy`: the policy id or alias for every row.
     pub forced_policy: Option<String>,
     pub read: ingest::Options,
+    /// Compliant tickets to sample per policy for manual review (`--sample N`); 0 = none.
+    pub sample_per_policy: usize,
 }
 
 /// One input file's row accounting: read = audited + rejected + duplicate.
@@ -99,6 +106,14 @@ pub struct AuditRun {
     pub warnings: Vec<String>,
     /// Audited tickets per policy id.
     pub tickets_by_policy: BTreeMap<String, u64>,
+    /// Freight deductions by courier and by store, over every audited ticket.
+    pub freight_ledger: FreightLedger,
+    /// A reproducible random sample of compliant tickets per policy (`--sample N`).
+    pub review_sample: ReviewSample,
+    /// The names of the `--keep-columns`, in the order of `Ticket::kept`.
+    pub kept_columns: Vec<String>,
+    /// The comparison with an earlier run (`--previous`), filled in by the caller.
+    pub previous: Option<PreviousComparison>,
 }
 
 impl AuditRun {
@@ -155,6 +170,8 @@ pub fn run(
     };
     let mut run = AuditRun {
         as_of: Some(config.as_of),
+        kept_columns: config.read.keep_columns.clone(),
+        review_sample: ReviewSample::new(config.sample_per_policy, config.as_of),
         ..AuditRun::default()
     };
     let mut seen: HashSet<String> = HashSet::new();
@@ -343,6 +360,7 @@ fn merge(
         .entry((policy.id.clone(), policy.version.clone()))
         .or_insert_with(|| policy.clone());
     let mut flagged = false;
+    let first_finding = run.findings.len();
     for result in results {
         if let Outcome::NotEvaluable(reason) = &result.outcome {
             if reason.starts_with("calendar does not cover") {
@@ -361,8 +379,12 @@ fn merge(
             run.findings.push(*finding);
         }
     }
+    run.freight_ledger
+        .record(&ticket, policy, &run.findings[first_finding..]);
     if flagged {
         run.flagged_tickets.insert(ticket.source, *ticket);
+    } else {
+        run.review_sample.offer(&policy.id, &ticket);
     }
 }
 
@@ -385,54 +407,4 @@ pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
-}
-
-/// Money totals: what customers were over-charged, what the company failed to recover.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MoneyTotals {
-    pub customer_overcharged: Decimal,
-    pub company_underrecovered: Decimal,
-}
-
-/// Which side of the money a finding's amount is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MoneySide {
-    /// The customer paid more than the policy allows.
-    CustomerOvercharged,
-    /// The company paid out or failed to recover what the policy lets it keep.
-    CompanyUnderrecovered,
-}
-
-/// The money side of a finding, or `None` when its amount is only "at stake" (a late refund).
-pub fn money_side(finding: &Finding) -> Option<MoneySide> {
-    match finding.rule {
-        "freight.charged-on-quality"
-        | "freight.deduction-on-prepaid"
-        | "freight.return-leg-charged"
-        | "eligibility.charged-in-warranty" => Some(MoneySide::CustomerOvercharged),
-        // More deducted than the policy's amount is an over-charge; less is a shortfall.
-        "freight.deduction-mismatch" if finding.severity == Severity::Violation => {
-            Some(MoneySide::CustomerOvercharged)
-        }
-        "freight.deduction-mismatch"
-        | "freight.not-recovered"
-        | "eligibility.return-outside-window"
-        | "eligibility.return-condition-failed"
-        | "eligibility.late-customer-shipment" => Some(MoneySide::CompanyUnderrecovered),
-        _ => None,
-    }
-}
-
-/// Sums the findings' amounts by money side.
-pub fn money_totals(findings: &[Finding]) -> MoneyTotals {
-    let mut totals = MoneyTotals::default();
-    for finding in findings {
-        let amount = finding.amount.unwrap_or_default();
-        match money_side(finding) {
-            Some(MoneySide::CustomerOvercharged) => totals.customer_overcharged += amount,
-            Some(MoneySide::CompanyUnderrecovered) => totals.company_underrecovered += amount,
-            None => {}
-        }
-    }
-    totals
 }

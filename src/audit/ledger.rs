@@ -1,0 +1,194 @@
+//! Money: which side of the ledger a finding's amount is on, and the freight reconciliation
+//! finance reads (deductions taken vs. expected, by courier and by store).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::finding::{Category, Finding, Severity};
+use crate::policy::Policy;
+use crate::ticket::{is_sf_courier, Decision, FreightPayment, Ticket};
+
+/// Money totals: what customers were over-charged, what the company failed to recover.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MoneyTotals {
+    pub customer_overcharged: Decimal,
+    pub company_underrecovered: Decimal,
+}
+
+/// Which side of the money a finding's amount is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneySide {
+    /// The customer paid more than the policy allows.
+    CustomerOvercharged,
+    /// The company paid out or failed to recover what the policy lets it keep.
+    CompanyUnderrecovered,
+}
+
+/// The money side of a finding, or `None` when its amount is only "at stake" (a late refund).
+pub fn money_side(finding: &Finding) -> Option<MoneySide> {
+    match finding.rule {
+        "freight.charged-on-quality"
+        | "freight.deduction-on-prepaid"
+        | "freight.return-leg-charged"
+        | "eligibility.charged-in-warranty" => Some(MoneySide::CustomerOvercharged),
+        // More deducted than the policy's amount is an over-charge; less is a shortfall.
+        "freight.deduction-mismatch" if finding.severity == Severity::Violation => {
+            Some(MoneySide::CustomerOvercharged)
+        }
+        "freight.deduction-mismatch"
+        | "freight.not-recovered"
+        | "eligibility.return-outside-window"
+        | "eligibility.return-condition-failed"
+        | "eligibility.late-customer-shipment" => Some(MoneySide::CompanyUnderrecovered),
+        _ => None,
+    }
+}
+
+/// Sums the findings' amounts by money side.
+pub fn money_totals(findings: &[Finding]) -> MoneyTotals {
+    let mut totals = MoneyTotals::default();
+    for finding in findings {
+        let amount = finding.amount.unwrap_or_default();
+        match money_side(finding) {
+            Some(MoneySide::CustomerOvercharged) => totals.customer_overcharged += amount,
+            Some(MoneySide::CompanyUnderrecovered) => totals.company_underrecovered += amount,
+            None => {}
+        }
+    }
+    totals
+}
+
+/// One line of the freight reconciliation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerRow {
+    /// Tickets with a known deduction or a freight finding.
+    pub tickets: u64,
+    /// Sum of `freight_deducted`.
+    pub deductions_taken: Decimal,
+    /// What the policy says should have been deducted (where it says nothing, what was taken).
+    pub deductions_expected: Decimal,
+    /// Customer over-charged (freight findings).
+    pub overcharged: Decimal,
+    /// Company under-recovered (freight findings).
+    pub underrecovered: Decimal,
+}
+
+impl LedgerRow {
+    /// Over-charged minus under-recovered: what the company owes customers on balance.
+    pub fn net(&self) -> Decimal {
+        self.overcharged - self.underrecovered
+    }
+
+    fn add(&mut self, taken: Decimal, expected: Decimal, findings: &[Finding]) {
+        self.tickets += 1;
+        self.deductions_taken += taken;
+        self.deductions_expected += expected;
+        for finding in findings.iter().filter(|f| f.category == Category::Freight) {
+            let amount = finding.amount.unwrap_or_default();
+            match money_side(finding) {
+                Some(MoneySide::CustomerOvercharged) => self.overcharged += amount,
+                Some(MoneySide::CompanyUnderrecovered) => self.underrecovered += amount,
+                None => {}
+            }
+        }
+    }
+}
+
+/// Freight deductions by courier and by store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FreightLedger {
+    pub by_courier: BTreeMap<String, LedgerRow>,
+    pub by_store: BTreeMap<String, LedgerRow>,
+}
+
+/// How a blank courier or store is shown.
+pub const BLANK_KEY: &str = "(blank)";
+
+impl FreightLedger {
+    /// Adds one audited ticket with its findings.
+    pub fn record(&mut self, ticket: &Ticket, policy: &Policy, findings: &[Finding]) {
+        let has_freight_finding = findings.iter().any(|f| f.category == Category::Freight);
+        if ticket.freight_deducted.is_none() && !has_freight_finding {
+            return;
+        }
+        let taken = ticket.freight_deducted.unwrap_or_default();
+        let expected = expected_deduction(ticket, policy).unwrap_or(taken);
+        let courier = ticket.courier.as_deref().unwrap_or(BLANK_KEY);
+        let store = ticket.store.as_deref().unwrap_or(BLANK_KEY);
+        self.by_courier
+            .entry(courier.to_owned())
+            .or_default()
+            .add(taken, expected, findings);
+        self.by_store
+            .entry(store.to_owned())
+            .or_default()
+            .add(taken, expected, findings);
+    }
+}
+
+/// The deduction the policy prescribes for this ticket, when it prescribes one: the fixed
+/// amount on a no-reason refund paid on delivery (not SF, not remote), nothing on a prepaid
+/// parcel of such a cause or where the company bears the freight. `None` where the policy
+/// says nothing about deductions.
+pub fn expected_deduction(ticket: &Ticket, policy: &Policy) -> Option<Decimal> {
+    let freight = &policy.params.freight;
+    let cause = ticket.cause?;
+    if freight.company_bears.contains(&cause) && !freight.company_bears_only_in_warranty {
+        return Some(Decimal::ZERO);
+    }
+    let deduction = freight.deduction.as_ref()?;
+    if !deduction.causes.contains(&cause) {
+        return None;
+    }
+    match ticket.freight_payment? {
+        FreightPayment::Prepaid => Some(Decimal::ZERO),
+        FreightPayment::Collect if ticket.decision == Some(Decision::Refund) => {
+            let exempt = (deduction.exempt_sf
+                && ticket.courier.as_deref().is_some_and(is_sf_courier))
+                || (deduction.exempt_remote_area && ticket.remote_area == Some(true));
+            if exempt {
+                None
+            } else {
+                Some(deduction.amount)
+            }
+        }
+        FreightPayment::Collect => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ticket::Source;
+
+    fn finding(rule: &'static str, severity: Severity, amount: i64) -> Finding {
+        Finding {
+            ticket_id: "T".into(),
+            policy: "joining".into(),
+            policy_version: "1".into(),
+            rule,
+            category: Category::of_rule(rule).unwrap(),
+            severity,
+            clause: "R3.2".into(),
+            expected: String::new(),
+            actual: String::new(),
+            amount: Some(Decimal::from(amount)),
+            late_by: None,
+            explanation: String::new(),
+            source: Source::default(),
+        }
+    }
+
+    #[test]
+    fn deduction_excess_is_an_overcharge_and_shortfall_an_underrecovery() {
+        let totals = money_totals(&[
+            finding("freight.deduction-mismatch", Severity::Violation, 5),
+            finding("freight.deduction-mismatch", Severity::Warning, 5),
+            finding("freight.not-recovered", Severity::Warning, 12),
+            finding("refund-cycle.late", Severity::Violation, 300),
+        ]);
+        assert_eq!(totals.customer_overcharged, Decimal::from(5));
+        assert_eq!(totals.company_underrecovered, Decimal::from(17));
+    }
+}

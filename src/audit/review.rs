@@ -1,0 +1,223 @@
+//! What a reviewer adds to an audit: a reproducible sample of compliant tickets to spot-check
+//! (`--sample N`), and the comparison with an earlier run (`--previous DIR`).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::finding::Finding;
+use crate::ticket::Ticket;
+
+/// Reservoir samples of compliant tickets, one per policy, seeded from the as-of so the same
+/// audit picks the same tickets.
+#[derive(Debug, Clone)]
+pub struct ReviewSample {
+    per_policy: usize,
+    rng: ChaCha8Rng,
+    seen: BTreeMap<String, u64>,
+    picked: BTreeMap<String, Vec<Ticket>>,
+}
+
+impl Default for ReviewSample {
+    fn default() -> ReviewSample {
+        ReviewSample {
+            per_policy: 0,
+            rng: ChaCha8Rng::seed_from_u64(0),
+            seen: BTreeMap::new(),
+            picked: BTreeMap::new(),
+        }
+    }
+}
+
+impl ReviewSample {
+    pub fn new(per_policy: usize, as_of: DateTime<FixedOffset>) -> ReviewSample {
+        ReviewSample {
+            per_policy,
+            rng: ChaCha8Rng::seed_from_u64(as_of.timestamp() as u64),
+            ..ReviewSample::default()
+        }
+    }
+
+    /// Offers a compliant ticket of `policy` (tickets arrive in input order).
+    pub fn offer(&mut self, policy: &str, ticket: &Ticket) {
+        if self.per_policy == 0 {
+            return;
+        }
+        let seen = self.seen.entry(policy.to_owned()).or_default();
+        *seen += 1;
+        let picked = self.picked.entry(policy.to_owned()).or_default();
+        if picked.len() < self.per_policy {
+            picked.push(ticket.clone());
+        } else {
+            let slot = self.rng.random_range(0..*seen);
+            if let Some(place) = picked.get_mut(slot as usize) {
+                *place = ticket.clone();
+            }
+        }
+    }
+
+    /// The sampled tickets by policy, each policy's in input order.
+    pub fn by_policy(&self) -> Vec<(&str, Vec<&Ticket>)> {
+        self.picked
+            .iter()
+            .map(|(policy, tickets)| {
+                let mut tickets: Vec<&Ticket> = tickets.iter().collect();
+                tickets.sort_by_key(|t| t.source);
+                (policy.as_str(), tickets)
+            })
+            .collect()
+    }
+
+    /// Compliant tickets seen per policy (the population sampled from).
+    pub fn population(&self, policy: &str) -> u64 {
+        self.seen.get(policy).copied().unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.picked.is_empty()
+    }
+}
+
+/// Whether a finding was already in the earlier run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingStatus {
+    New,
+    Persisting,
+}
+
+impl FindingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::New => "new",
+            FindingStatus::Persisting => "persisting",
+        }
+    }
+}
+
+/// A finding of the earlier run that this run no longer has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedFinding {
+    pub finding_id: String,
+    pub ticket_id: String,
+    pub rule: String,
+    pub severity: String,
+}
+
+/// This run against an earlier one, by `finding_id`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PreviousComparison {
+    /// The earlier run's directory.
+    pub path: String,
+    pub new: u64,
+    pub resolved: u64,
+    pub persisting: u64,
+    previous_ids: HashSet<String>,
+    pub resolved_findings: Vec<ResolvedFinding>,
+}
+
+impl PreviousComparison {
+    pub fn status(&self, finding_id: &str) -> FindingStatus {
+        if self.previous_ids.contains(finding_id) {
+            FindingStatus::Persisting
+        } else {
+            FindingStatus::New
+        }
+    }
+}
+
+/// Reads `dir/findings.csv` of an earlier run and compares it with `findings`.
+pub fn compare_previous(dir: &Path, findings: &[Finding]) -> Result<PreviousComparison, String> {
+    let path = dir.join("findings.csv");
+    let shown = path.display().to_string();
+    let mut reader =
+        csv::Reader::from_path(&path).map_err(|e| format!("--previous {shown}: {e}"))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("--previous {shown}: {e}"))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let Some(id_column) = column("finding_id") else {
+        return Err(format!(
+            "--previous {shown}: no finding_id column; is it an rma-audit findings.csv?"
+        ));
+    };
+    let text_of = |record: &csv::StringRecord, name: &str| {
+        column(name)
+            .and_then(|i| record.get(i))
+            .map(|v| v.strip_prefix('\'').unwrap_or(v).to_owned())
+            .unwrap_or_default()
+    };
+    let current: HashSet<String> = findings.iter().map(Finding::finding_id).collect();
+    let mut comparison = PreviousComparison {
+        path: dir.display().to_string(),
+        ..PreviousComparison::default()
+    };
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("--previous {shown}: {e}"))?;
+        let id = record.get(id_column).unwrap_or_default().to_owned();
+        if !comparison.previous_ids.insert(id.clone()) {
+            continue;
+        }
+        if !current.contains(&id) {
+            comparison.resolved_findings.push(ResolvedFinding {
+                finding_id: id,
+                ticket_id: text_of(&record, "ticket_id"),
+                rule: text_of(&record, "rule"),
+                severity: text_of(&record, "severity"),
+            });
+        }
+    }
+    comparison.resolved = comparison.resolved_findings.len() as u64;
+    for id in &current {
+        if comparison.previous_ids.contains(id) {
+            comparison.persisting += 1;
+        } else {
+            comparison.new += 1;
+        }
+    }
+    Ok(comparison)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(id: &str, row: u64) -> Ticket {
+        Ticket {
+            ticket_id: id.into(),
+            source: crate::ticket::Source { input: 0, row },
+            ..Ticket::default()
+        }
+    }
+
+    #[test]
+    fn the_same_as_of_picks_the_same_sample() {
+        let as_of = DateTime::parse_from_rfc3339("2026-11-15T23:59:59+08:00").unwrap();
+        let pick = |as_of| {
+            let mut sample = ReviewSample::new(3, as_of);
+            for row in 2..200 {
+                sample.offer("joining", &ticket(&format!("T{row}"), row));
+            }
+            sample.by_policy()[0]
+                .1
+                .iter()
+                .map(|t| t.ticket_id.clone())
+                .collect::<Vec<_>>()
+        };
+        let first = pick(as_of);
+        assert_eq!(first.len(), 3);
+        assert_eq!(first, pick(as_of));
+        let other = DateTime::parse_from_rfc3339("2026-11-16T23:59:59+08:00").unwrap();
+        assert_ne!(first, pick(other), "another as-of draws another sample");
+    }
+
+    #[test]
+    fn no_sample_unless_asked() {
+        let mut sample = ReviewSample::default();
+        sample.offer("joining", &ticket("T1", 2));
+        assert!(sample.is_empty());
+    }
+}
