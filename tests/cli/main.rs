@@ -1,0 +1,5 @@
+//! End-to-end tests: the real `rma-audit` binary on fixture files, with its outputs read back.
+
+mod audit_outputs;
+mod bad_input;
+mod harness;
