@@ -239,11 +239,6 @@ impl CalendarSet {
         self.calendars.get(id)
     }
 
-    /// The built-in calendars plus those in `dir`.
-    pub fn load(_dir: Option<&std::path::Path>) -> Result<CalendarSet, Vec<String>> {
-        Err(vec!["calendar loading is not yet available".into()])
-    }
-
     /// Every calendar, by id.
     pub fn iter(&self) -> impl Iterator<Item = &Calendar> {
         self.calendars.values()

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use super::config::AuditSettings;
 use super::{AuditArgs, CalendarsAction, ExplainArgs, PoliciesAction, SampleArgs};
 use crate::audit::{self, AuditRun};
-use crate::calendar::CalendarSet;
+use crate::calendar::{self, CalendarSet};
 use crate::exit::ExitStatus;
 use crate::policy::PolicySet;
 use crate::report::{self, RunMeta};
@@ -50,8 +50,7 @@ pub(super) fn load_rule_data(
     policies_dir: Option<&Path>,
     calendars_dir: Option<&Path>,
 ) -> Result<(PolicySet, CalendarSet), Failure> {
-    let calendars = CalendarSet::load(calendars_dir)
-        .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))?;
+    let calendars = load_calendars(calendars_dir)?;
     let policies = PolicySet::load(policies_dir)
         .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))?;
     let mut missing = Vec::new();
@@ -148,8 +147,32 @@ pub(super) fn policies(_action: PoliciesAction) -> Outcome {
     Err(Failure::usage("`policies` is not yet available"))
 }
 
-pub(super) fn calendars(_action: CalendarsAction) -> Outcome {
-    Err(Failure::usage("`calendars` is not yet available"))
+fn load_calendars(dir: Option<&Path>) -> Result<CalendarSet, Failure> {
+    CalendarSet::load(dir)
+        .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))
+}
+
+pub(super) fn calendars(action: CalendarsAction) -> Outcome {
+    match action {
+        CalendarsAction::List { calendars } => {
+            print!(
+                "{}",
+                calendar::list_text(&load_calendars(calendars.as_deref())?)
+            );
+        }
+        CalendarsAction::Show {
+            id,
+            from,
+            to,
+            calendars,
+        } => {
+            let set = load_calendars(calendars.as_deref())?;
+            let csv = calendar::show_csv(&set, &id, from.as_deref(), to.as_deref())
+                .map_err(|err| Failure::usage(err.to_string()))?;
+            print!("{csv}");
+        }
+    }
+    Ok(ExitStatus::Ok)
 }
 
 pub(super) fn explain(_args: ExplainArgs) -> Outcome {

@@ -1,0 +1,1 @@
+//! Audits of good input: the four outputs and their row accounting.
