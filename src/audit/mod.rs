@@ -18,9 +18,11 @@ use crate::policy::{Policy, PolicySet};
 use crate::rules::{self, Context};
 use crate::ticket::{Source, Ticket};
 
+mod explain;
 mod ledger;
 mod review;
 
+pub use explain::{explain, Explanation, Verdict};
 pub use ledger::{money_side, money_totals, FreightLedger, LedgerRow, MoneySide, MoneyTotals};
 pub use review::{compare_previous, FindingStatus, PreviousComparison, ReviewSample};
 

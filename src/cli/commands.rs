@@ -1,10 +1,14 @@
 //! What each subcommand does, from checked settings to printed output and exit status.
 
+use std::io::IsTerminal;
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use chrono_tz::Tz;
 
-use super::config::AuditSettings;
+use super::config::{self, AuditSettings};
 use super::{AuditArgs, CalendarsAction, ExplainArgs, PoliciesAction, SampleArgs};
 use crate::audit::{self, AuditRun};
 use crate::calendar::{self, CalendarSet};
@@ -99,8 +103,12 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
             )));
         }
     }
-    let mut run = audit::run(&settings.audit, &policies, &calendars, |_rows| {})
-        .map_err(|err| Failure::usage(err.to_string()))?;
+    let mut progress = Progress::new(settings.quiet);
+    let mut run = audit::run(&settings.audit, &policies, &calendars, |rows| {
+        progress.rows(rows)
+    })
+    .map_err(|err| Failure::usage(err.to_string()))?;
+    progress.finish();
     if let Some(previous) = &settings.previous {
         run.previous =
             Some(audit::compare_previous(previous, &run.findings).map_err(Failure::usage)?);
@@ -113,11 +121,55 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     }
     let meta = run_meta(command, &policies, &calendars);
     report::write_all(&run, &meta, &settings.out).map_err(|err| Failure::usage(err.to_string()))?;
-    eprintln!("{}", result_line(&run, &settings.out));
+    if !settings.quiet {
+        eprintln!("{}", result_line(&run, &settings.out));
+    }
     Ok(match (settings.fail_on, run.worst_severity()) {
         (Some(threshold), Some(worst)) if worst >= threshold => ExitStatus::Findings,
         _ => ExitStatus::Ok,
     })
+}
+
+/// Rows-read progress on standard error: shown only on a terminal, only once a run has taken
+/// more than a second, never with `--quiet`. Updated once per chunk of rows, so it costs
+/// nothing measurable.
+struct Progress {
+    enabled: bool,
+    started: Instant,
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Progress {
+        Progress {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            bar: None,
+        }
+    }
+
+    fn rows(&mut self, rows: u64) {
+        if !self.enabled || self.started.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::new_spinner();
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} {human_pos} rows read and audited · {elapsed}",
+            ) {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        bar.set_position(rows);
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// The one line a run ends with.
@@ -175,8 +227,34 @@ pub(super) fn calendars(action: CalendarsAction) -> Outcome {
     Ok(ExitStatus::Ok)
 }
 
-pub(super) fn explain(_args: ExplainArgs) -> Outcome {
-    Err(Failure::usage("`explain` is not yet available"))
+pub(super) fn explain(args: ExplainArgs) -> Outcome {
+    let (policies, calendars) = load_rule_data(
+        args.read.policies.as_deref(),
+        args.read.calendars.as_deref(),
+    )?;
+    let as_of = config::resolve_as_of(args.read.as_of.as_deref(), run_timezone(&policies))
+        .map_err(Failure::usage)?;
+    let audit_config = audit::AuditConfig {
+        inputs: vec![args.input.clone()],
+        as_of,
+        forced_policy: args.read.policy.clone(),
+        read: config::read_options(&args.read, Vec::new()),
+        sample_per_policy: 0,
+    };
+    let found = audit::explain(&audit_config, &policies, &calendars, &args.ticket)
+        .map_err(|err| Failure::usage(err.to_string()))?;
+    match found {
+        Some(explanation) => {
+            let as_of = as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            print!("{}", explanation.render(&as_of));
+            Ok(ExitStatus::Ok)
+        }
+        None => Err(Failure::usage(format!(
+            "{}: no ticket with id `{}`",
+            args.input.display(),
+            args.ticket
+        ))),
+    }
 }
 
 pub(super) fn sample(_args: SampleArgs) -> Outcome {
