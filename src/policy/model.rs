@@ -35,6 +35,9 @@ pub struct Policy {
     pub sha256: String,
     /// Where it came from: `built-in` or a path.
     pub origin: String,
+    /// The text of the file it was compiled from, clause quotes included
+    /// (what `policies show` prints).
+    pub source: String,
 }
 
 impl Policy {
