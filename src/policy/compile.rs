@@ -409,6 +409,15 @@ impl Compiler<'_> {
         let free_service_clause = root
             .opt_table(self.diags, "free_service")
             .map(|s| self.clause_only(s));
+        let exchange_in_warranty_clause = root
+            .opt_table(self.diags, "exchange_in_warranty")
+            .map(|s| self.clause_only(s));
+        if exchange_in_warranty_clause.is_some() && warranty.is_none() {
+            self.diags.push(
+                "exchange_in_warranty",
+                "needs a [warranty] section to judge exchanges against",
+            );
+        }
         Params {
             return_window,
             exchange_window,
@@ -425,6 +434,7 @@ impl Compiler<'_> {
             customer_shipment,
             exchange_same_model_clause,
             free_service_clause,
+            exchange_in_warranty_clause,
         }
     }
 

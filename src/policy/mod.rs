@@ -477,6 +477,8 @@ mod tests {
         assert_eq!(params.exchange_same_model_clause.as_deref(), Some("R4"));
         assert_eq!(params.free_service_clause.as_deref(), Some("W2.4"));
         assert!(p.assumptions.is_empty());
+        // JOINING judges exchanges by its 15-day window, not by the warranty.
+        assert_eq!(params.exchange_in_warranty_clause, None);
     }
 
     #[test]
@@ -555,6 +557,7 @@ mod tests {
         assert_eq!(params.receipt_close, None);
         assert_eq!(params.unpaid_hold, None);
         assert_eq!(params.exchange_same_model_clause, None);
+        assert_eq!(params.exchange_in_warranty_clause, None);
     }
 
     #[test]
@@ -583,6 +586,7 @@ mod tests {
         assert_eq!(params.freight.customer_bears_clause, None);
         assert_eq!(params.freight.return_leg, None);
         assert_eq!(params.free_service_clause.as_deref(), Some("P"));
+        assert_eq!(params.exchange_in_warranty_clause.as_deref(), Some("P"));
         assert_eq!(params.review_sla, None);
     }
 
@@ -603,6 +607,7 @@ mod tests {
         assert!(params.freight.company_bears.is_empty());
         assert_eq!(params.freight.company_bears_clause, None);
         assert_eq!(params.freight.return_leg, None);
+        assert_eq!(params.exchange_in_warranty_clause.as_deref(), Some("T2"));
     }
 
     #[test]
@@ -650,6 +655,7 @@ mod tests {
             })
         );
         assert_eq!(params.free_service_clause.as_deref(), Some("1.3"));
+        assert_eq!(params.exchange_in_warranty_clause, None);
     }
 
     fn assert_common_exclusions(

@@ -244,4 +244,8 @@ pub struct Params {
     /// Clause cited by `eligibility.charged-in-warranty` / `wrongly-rejected` for free
     /// service in warranty (JOINING W2.4, XINJI P, …); defaults to the warranty clause.
     pub free_service_clause: Option<String>,
+    /// The warranty covers free replacement (XINJI P, handset-oem T2): a rejected exchange
+    /// request is judged against the warranty by `eligibility.wrongly-rejected`. `None` and
+    /// no exchange window (Changkong, repair-service): a rejected exchange is out of scope.
+    pub exchange_in_warranty_clause: Option<String>,
 }
