@@ -876,3 +876,321 @@ fn non_empty(root: &mut Section<'_>, d: &mut Diagnostics, key: &str) -> String {
 fn section_has_string(section: &mut Section<'_>, key: &str) -> bool {
     matches!(section.value(key), Some(Value::String(_)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID: &str = r#"
+id = "acme"
+name = "Acme after-sales"
+aliases = ["acme", "ACME 品牌"]
+currency = "CNY"
+timezone = "Asia/Shanghai"
+calendar = "cn"
+version = "1"
+effective_from = 2000-01-01
+
+[clauses]
+"A1" = "returns within 7 days"
+"A2" = "one year warranty"
+"A3" = "man-made damage excluded"
+
+[return_window]
+days = 7
+counting = "after"
+from = "delivered_at"
+causes = ["no_reason"]
+clause = "A1"
+
+[warranty]
+starts = ["delivered_at"]
+period = "1 year"
+clause = "A2"
+
+[warranty.by_category]
+Phone = "18 months"
+
+[exclusions]
+causes = ["man_made"]
+when_true = ["label_tampered"]
+clause = "A3"
+
+[freight.customer_bears]
+causes = "all"
+except = ["quality", "logistics"]
+clause = "A1"
+"#;
+
+    fn compile(text: &str) -> Result<Policy, Vec<Diagnostic>> {
+        compile_policy(text, "acme.toml", "acme.toml")
+    }
+
+    /// Compiles VALID with `from` replaced by `to` and returns the diagnostics as
+    /// `field: message` lines.
+    fn problems(from: &str, to: &str) -> Vec<String> {
+        assert!(VALID.contains(from), "{from}");
+        match compile(&VALID.replacen(from, to, 1)) {
+            Ok(_) => Vec::new(),
+            Err(found) => found
+                .into_iter()
+                .map(|d| {
+                    assert_eq!(d.file, "acme.toml");
+                    format!("{}: {}", d.field, d.message)
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_valid_file_compiles() {
+        let policy = compile(VALID).unwrap_or_else(|d| panic!("{d:#?}"));
+        assert_eq!(policy.origin, "acme.toml");
+        assert_eq!(policy.aliases, ["acme", "ACME 品牌"]);
+        let warranty = policy.params.warranty.unwrap();
+        assert_eq!(warranty.with_proof.period, Period::Months(12));
+        assert_eq!(
+            warranty.with_proof.by_category.get("phone"),
+            Some(&Period::Months(18))
+        );
+        let customer = policy.params.freight.customer_bears.unwrap();
+        assert_eq!(
+            customer,
+            [
+                Cause::NoReason,
+                Cause::ManMade,
+                Cause::ForceMajeure,
+                Cause::Cosmetic,
+                Cause::Software
+            ]
+        );
+        // Sections left out are out of scope.
+        assert_eq!(policy.params.review_sla, None);
+        assert_eq!(policy.params.exchange_window, None);
+        assert_eq!(policy.params.freight.deduction, None);
+        assert_eq!(policy.params.freight.company_bears_clause, None);
+    }
+
+    #[test]
+    fn unknown_keys_and_rule_kinds() {
+        assert_eq!(
+            problems("[exclusions]", "[refund_rules]\ndays = 3\n\n[exclusions]"),
+            ["refund_rules: unknown rule kind `refund_rules`"]
+        );
+        assert_eq!(
+            problems("days = 7", "days = 7\ndayz = 8"),
+            ["return_window.dayz: unknown key `dayz`"]
+        );
+        assert_eq!(
+            problems(
+                "[freight.customer_bears]",
+                "[freight.surcharge]\nclause = \"A1\"\n\n[freight.customer_bears]"
+            ),
+            ["freight.surcharge: unknown rule kind `freight.surcharge`"]
+        );
+        assert_eq!(
+            problems("calendar = \"cn\"", "calendar = \"cn\"\nowner = \"me\""),
+            ["owner: unknown key `owner`"]
+        );
+    }
+
+    #[test]
+    fn missing_fields_and_wrong_types() {
+        assert_eq!(
+            problems("currency = \"CNY\"\n", ""),
+            ["currency: missing required field"]
+        );
+        assert_eq!(
+            problems("days = 7", "days = \"7\""),
+            ["return_window.days: expected an integer, found a string"]
+        );
+        assert_eq!(
+            problems("days = 7", "days = 0"),
+            ["return_window.days: expected a number greater than 0"]
+        );
+        assert_eq!(
+            problems("[exclusions]\ncauses = [\"man_made\"]\nwhen_true = [\"label_tampered\"]\nclause = \"A3\"\n", ""),
+            ["exclusions: missing required field"]
+        );
+        assert_eq!(
+            problems(
+                "aliases = [\"acme\", \"ACME 品牌\"]",
+                "aliases = [\"acme\", 7, \" \"]"
+            ),
+            [
+                "aliases[1]: expected a string, found an integer",
+                "aliases[2]: empty alias",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_names_of_enums_causes_and_columns() {
+        assert_eq!(
+            problems("counting = \"after\"", "counting = \"exclusive\""),
+            ["return_window.counting: unknown counting `exclusive` (expected one of: inclusive, after)"]
+        );
+        let found = problems(
+            "causes = [\"no_reason\"]",
+            "causes = [\"no_reason\", \"buyer_remorse\"]",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with(
+            "return_window.causes[1]: unknown cause `buyer_remorse` (expected one of: no_reason, quality"
+        ));
+        let found = problems("from = \"delivered_at\"", "from = \"signed_at\"");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("return_window.from: unknown column `signed_at`"));
+        assert_eq!(
+            problems("from = \"delivered_at\"", "from = \"applied_at\""),
+            ["return_window.from: column `applied_at` is not a date column"]
+        );
+        assert_eq!(
+            problems(
+                "when_true = [\"label_tampered\"]",
+                "when_true = [\"delivered_at\"]"
+            ),
+            ["exclusions.when_true[0]: column `delivered_at` is not a boolean column"]
+        );
+        let found = problems("period = \"1 year\"", "period = \"a year\"");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("warranty.period: bad period `\"a year\"`"));
+        assert_eq!(
+            problems("timezone = \"Asia/Shanghai\"", "timezone = \"China/Beijing\""),
+            ["timezone: unknown timezone `China/Beijing` (expected an IANA name such as Asia/Shanghai)"]
+        );
+    }
+
+    #[test]
+    fn clauses_must_exist_and_quote_something() {
+        assert_eq!(
+            problems("clause = \"A2\"", "clause = \"R9\""),
+            ["warranty.clause: missing clause `R9`"]
+        );
+        assert_eq!(
+            problems("\"A3\" = \"man-made damage excluded\"", "\"A3\" = \"  \""),
+            [
+                "clauses.A3: empty quote for clause `A3`",
+                "exclusions.clause: missing clause `A3`",
+            ]
+        );
+    }
+
+    #[test]
+    fn effective_to_must_be_after_effective_from() {
+        assert_eq!(
+            problems(
+                "effective_from = 2000-01-01",
+                "effective_from = 2000-01-01\neffective_to = 2000-01-01"
+            ),
+            ["effective_to: effective_to 2000-01-01 is not after effective_from 2000-01-01"]
+        );
+        let found = problems("effective_from = 2000-01-01", "effective_from = 2000-02-30");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("-: TOML syntax error at line 9, column 18: invalid date"),
+            "{found:?}"
+        );
+        assert_eq!(
+            problems(
+                "effective_from = 2000-01-01",
+                "effective_from = \"2000-02-30\""
+            ),
+            ["effective_from: expected a date (YYYY-MM-DD), found `\"2000-02-30\"`"]
+        );
+    }
+
+    #[test]
+    fn money_is_exact() {
+        let policy = compile(&VALID.replace(
+            "[freight.customer_bears]",
+            "[freight.deduction]\namount = \"20.00\"\ncauses = [\"no_reason\"]\nexempt_sf = true\nclause = \"A1\"\n\n[freight.customer_bears]",
+        ))
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+        let deduction = policy.params.freight.deduction.unwrap();
+        assert_eq!(deduction.amount, Decimal::new(2000, 2));
+        assert!(deduction.exempt_sf);
+        assert!(!deduction.exempt_remote_area);
+        let found = problems(
+            "[freight.customer_bears]",
+            "[freight.deduction]\namount = 20.5\ncauses = [\"no_reason\"]\nclause = \"A1\"\n\n[freight.customer_bears]",
+        );
+        assert_eq!(
+            found,
+            ["freight.deduction.amount: write money as a string, e.g. \"20.00\", so it stays exact"]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_one_file_is_reported() {
+        let broken = VALID
+            .replace(
+                "timezone = \"Asia/Shanghai\"",
+                "timezone = \"Mars/Olympus\"",
+            )
+            .replace("counting = \"after\"", "counting = \"sometimes\"")
+            .replace("clause = \"A2\"", "clause = \"R9\"")
+            .replace("days = 7", "days = 7\nhours = 3")
+            .replace("[exclusions]", "[loyalty]\npoints = 1\n\n[exclusions]");
+        let found: Vec<String> = compile(&broken)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.field)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "timezone",
+                "return_window.counting",
+                "return_window.hours",
+                "loyalty",
+                "warranty.clause",
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_stop_one_file_only_with_their_place() {
+        let found = compile("id = \"acme\"\n[clauses\n").unwrap_err();
+        assert!(!found.is_empty());
+        assert!(
+            found[0].message.starts_with("TOML syntax error at line 2"),
+            "{found:?}"
+        );
+        assert_eq!(found[0].field, "-");
+    }
+
+    #[test]
+    fn return_leg_forms() {
+        let always = compile(&VALID.replace(
+            "[freight.customer_bears]",
+            "[freight.return_leg]\nwhen = \"always\"\nclause = \"A1\"\n\n[freight.customer_bears]",
+        ))
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+        assert_eq!(
+            always.params.freight.return_leg,
+            Some(ReturnLeg::Always {
+                clause: "A1".into()
+            })
+        );
+        let found = problems(
+            "[freight.customer_bears]",
+            "[freight.return_leg]\nwhen = \"never\"\nclause = \"A1\"\n\n[freight.customer_bears]",
+        );
+        assert_eq!(
+            found,
+            ["freight.return_leg.when: unknown value `never` (expected one of: always, in_warranty)"]
+        );
+    }
+
+    #[test]
+    fn periods_parse() {
+        assert_eq!(parse_period("12 months"), Some(Period::Months(12)));
+        assert_eq!(parse_period("1 month"), Some(Period::Months(1)));
+        assert_eq!(parse_period("2 years"), Some(Period::Months(24)));
+        assert_eq!(parse_period("180 days"), Some(Period::Days(180)));
+        assert_eq!(parse_period("0 days"), None);
+        assert_eq!(parse_period("12"), None);
+        assert_eq!(parse_period("12 weeks"), None);
+    }
+}
