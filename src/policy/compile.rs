@@ -1,25 +1,28 @@
 //! Compiling a policy file into a [`Policy`]: every section becomes the typed parameter the
 //! rules read, every clause a parameter names must be quoted in `[clauses]`, and every problem
 //! of the file is collected before it is rejected. Checks across files (versions of one id,
-//! aliases naming two policies) live in [`check_versions`].
+//! aliases naming two policies) live in `versions`; reading single values (causes, columns,
+//! periods, money) in `values`.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod values;
+
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use toml::Value;
 
 use super::model::{
-    Clause, Counting, DayLimit, Deduction, Exclusions, FreightRules, HourSla, Params, Period,
-    PeriodLimit, Policy, RefundCycle, ReturnConditions, ReturnLeg, Warranty, WarrantyTerm, Window,
+    Clause, Counting, DayLimit, Deduction, Exclusions, FreightRules, HourSla, Params, PeriodLimit,
+    Policy, RefundCycle, ReturnConditions, ReturnLeg, Warranty, WarrantyTerm, Window,
     WorkingDayDeadline,
 };
 use super::raw::{parse_document, Diagnostics, Section};
 use super::Diagnostic;
-use crate::ticket::{Cause, Column, Kind};
+use crate::ticket::{Column, Kind};
+use values::{bad_period_message, is_identifier, non_empty, parse_period, section_has_string};
 
 /// Compiles one policy file. `file` names it in diagnostics; `origin` is recorded in the
 /// policy (`built-in` or the path). Returns every diagnostic of the file when it has any.
@@ -66,83 +69,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
-}
-
-/// Checks across compiled files: two files with the same (id, version), two versions of one id
-/// whose effective ranges overlap, and an alias (or id) that names two different policies.
-/// `versions` pairs each policy with the file name diagnostics use for it.
-pub fn check_versions(versions: &[(String, &Policy)]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (index, (file, policy)) in versions.iter().enumerate() {
-        for (earlier_file, earlier) in &versions[..index] {
-            if earlier.id != policy.id {
-                continue;
-            }
-            if earlier.version == policy.version {
-                out.push(Diagnostic {
-                    file: file.clone(),
-                    field: "version".into(),
-                    message: format!(
-                        "duplicate version `{}` of policy `{}` (also in {earlier_file})",
-                        policy.version, policy.id
-                    ),
-                });
-            } else if ranges_overlap(earlier, policy) {
-                out.push(Diagnostic {
-                    file: file.clone(),
-                    field: "effective_from".into(),
-                    message: format!(
-                        "version `{}` of policy `{}` ({}) overlaps version `{}` ({}) in {earlier_file}",
-                        policy.version,
-                        policy.id,
-                        range_text(policy),
-                        earlier.version,
-                        range_text(earlier),
-                    ),
-                });
-            }
-        }
-    }
-    let mut names: BTreeMap<String, (&str, &str)> = BTreeMap::new();
-    for (file, policy) in versions {
-        let spellings = std::iter::once(&policy.id).chain(policy.aliases.iter());
-        let mut seen_here = BTreeSet::new();
-        for spelling in spellings {
-            let key = spelling.trim().to_lowercase();
-            if !seen_here.insert(key.clone()) {
-                continue;
-            }
-            match names.get(&key) {
-                Some((other_id, other_file)) if *other_id != policy.id => out.push(Diagnostic {
-                    file: file.clone(),
-                    field: "aliases".into(),
-                    message: format!(
-                        "`{}` also names policy `{other_id}` ({other_file})",
-                        spelling.trim()
-                    ),
-                }),
-                Some(_) => {}
-                None => {
-                    names.insert(key, (policy.id.as_str(), file.as_str()));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn ranges_overlap(a: &Policy, b: &Policy) -> bool {
-    let a_before_b = a.effective_to.is_some_and(|end| end <= b.effective_from);
-    let b_before_a = b.effective_to.is_some_and(|end| end <= a.effective_from);
-    !a_before_b && !b_before_a
-}
-
-/// `2000-01-01..2026-01-01`, or `2000-01-01..` without an end.
-pub(crate) fn range_text(policy: &Policy) -> String {
-    match policy.effective_to {
-        Some(end) => format!("{}..{}", policy.effective_from, end),
-        None => format!("{}..", policy.effective_from),
-    }
 }
 
 /// The identity fields at the top of a policy file.
@@ -671,215 +597,16 @@ impl Compiler<'_> {
         s.finish(self.diags);
         clause
     }
-
-    /// A required whole number greater than zero.
-    fn positive(&mut self, s: &mut Section<'_>, key: &str) -> u32 {
-        let number = s.u32(self.diags, key);
-        if number == Some(0) {
-            self.diags
-                .push(s.field(key), "expected a number greater than 0");
-        }
-        number.unwrap_or(0)
-    }
-
-    fn period(&mut self, s: &mut Section<'_>, key: &str) -> Period {
-        let Some(value) = s.value(key) else {
-            self.diags.push(s.field(key), "missing required field");
-            return Period::Days(0);
-        };
-        match value.as_str().and_then(parse_period) {
-            Some(period) => period,
-            None => {
-                self.diags.push(s.field(key), bad_period_message(value));
-                Period::Days(0)
-            }
-        }
-    }
-
-    fn amount(&mut self, s: &mut Section<'_>, key: &str) -> Decimal {
-        let parsed = match s.value(key) {
-            None => {
-                self.diags.push(s.field(key), "missing required field");
-                return Decimal::ZERO;
-            }
-            Some(Value::String(text)) => Decimal::from_str(text.trim()).ok(),
-            Some(Value::Integer(number)) => Some(Decimal::from(*number)),
-            Some(Value::Float(_)) => {
-                self.diags.push(
-                    s.field(key),
-                    "write money as a string, e.g. \"20.00\", so it stays exact",
-                );
-                return Decimal::ZERO;
-            }
-            Some(other) => {
-                self.diags.push(
-                    s.field(key),
-                    format!("expected an amount such as \"20.00\", found `{other}`"),
-                );
-                return Decimal::ZERO;
-            }
-        };
-        match parsed {
-            Some(amount) if amount >= Decimal::ZERO => amount,
-            _ => {
-                self.diags.push(
-                    s.field(key),
-                    "expected a non-negative amount such as \"20.00\"",
-                );
-                Decimal::ZERO
-            }
-        }
-    }
-
-    /// The `causes` key: an array of cause names, or `"all"` with an optional `except` array.
-    fn causes(&mut self, s: &mut Section<'_>, required: bool) -> Option<Vec<Cause>> {
-        let value = match s.value("causes") {
-            Some(value) => value,
-            None if required => {
-                self.diags.push(s.field("causes"), "missing required field");
-                return None;
-            }
-            None => return Some(Vec::new()),
-        };
-        let except_value = s.value("except");
-        let mut causes = match value {
-            Value::String(text) if text == "all" => Cause::ALL.to_vec(),
-            Value::String(text) => {
-                self.diags.push(
-                    s.field("causes"),
-                    format!("expected an array of causes or \"all\", found `{text}`"),
-                );
-                return None;
-            }
-            other => self.cause_list(s, "causes", other)?,
-        };
-        if let Some(except_value) = except_value {
-            if !matches!(value, Value::String(_)) {
-                self.diags.push(
-                    s.field("except"),
-                    "`except` applies only to causes = \"all\"",
-                );
-            }
-            let except = self.cause_list(s, "except", except_value)?;
-            causes.retain(|cause| !except.contains(cause));
-        }
-        Some(causes)
-    }
-
-    fn cause_list(&mut self, s: &Section<'_>, key: &str, value: &Value) -> Option<Vec<Cause>> {
-        let names = s.as_strings(self.diags, key, value)?;
-        let mut causes = Vec::new();
-        for (field, name) in names {
-            match Cause::from_canonical(name.trim()) {
-                Some(cause) if causes.contains(&cause) => {
-                    self.diags.push(field, format!("duplicate cause `{name}`"));
-                }
-                Some(cause) => causes.push(cause),
-                None => self.diags.push(
-                    field,
-                    format!(
-                        "unknown cause `{name}` (expected one of: {})",
-                        Cause::ALL
-                            .iter()
-                            .map(|c| c.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ),
-            }
-        }
-        Some(causes)
-    }
-
-    fn bool_columns(&mut self, s: &mut Section<'_>, key: &str) -> Vec<Column> {
-        let mut columns = Vec::new();
-        for (field, name) in s.opt_strings(self.diags, key) {
-            if let Some(column) = self.column(&field, &name, Kind::Bool) {
-                if !columns.contains(&column) {
-                    columns.push(column);
-                }
-            }
-        }
-        columns
-    }
-
-    /// A canonical column of the wanted kind.
-    fn column(&mut self, field: &str, name: &str, kind: Kind) -> Option<Column> {
-        let kind_name = match kind {
-            Kind::Date => "date",
-            Kind::Bool => "boolean",
-            _ => "matching",
-        };
-        match Column::from_name(name.trim()) {
-            Some(column) if column.kind() == kind => Some(column),
-            Some(_) => {
-                self.diags.push(
-                    field,
-                    format!("column `{name}` is not a {kind_name} column"),
-                );
-                None
-            }
-            None => {
-                let expected: Vec<&str> = Column::ALL
-                    .iter()
-                    .filter(|c| c.kind() == kind)
-                    .map(|c| c.name())
-                    .collect();
-                self.diags.push(
-                    field,
-                    format!(
-                        "unknown column `{name}` (expected a {kind_name} column: {})",
-                        expected.join(", ")
-                    ),
-                );
-                None
-            }
-        }
-    }
-}
-
-/// `12 months`, `1 month`, `1 year`, `180 days`.
-fn parse_period(text: &str) -> Option<Period> {
-    let mut words = text.split_whitespace();
-    let count: u32 = words.next()?.parse().ok()?;
-    let unit = words.next()?;
-    if words.next().is_some() || count == 0 {
-        return None;
-    }
-    match unit {
-        "day" | "days" => Some(Period::Days(count)),
-        "month" | "months" => Some(Period::Months(count)),
-        "year" | "years" => count.checked_mul(12).map(Period::Months),
-        _ => None,
-    }
-}
-
-fn bad_period_message(value: &Value) -> String {
-    format!("bad period `{value}` (expected e.g. \"12 months\", \"1 year\" or \"180 days\")")
-}
-
-fn is_identifier(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-fn non_empty(root: &mut Section<'_>, d: &mut Diagnostics, key: &str) -> String {
-    let text = root.string(d, key).unwrap_or_default();
-    if section_has_string(root, key) && text.trim().is_empty() {
-        d.push(root.field(key), format!("empty {key}"));
-    }
-    text.trim().to_string()
-}
-
-fn section_has_string(section: &mut Section<'_>, key: &str) -> bool {
-    matches!(section.value(key), Some(Value::String(_)))
 }
 
 #[cfg(test)]
 mod tests {
+    use rust_decimal::Decimal;
+
+    use super::values::parse_period;
     use super::*;
+    use crate::policy::model::Period;
+    use crate::ticket::Cause;
 
     const VALID: &str = r#"
 id = "acme"
