@@ -192,7 +192,11 @@ impl Compiler<'_> {
         let Some(mut table) = root.table(d, "clauses") else {
             return clauses;
         };
-        for (id, value) in table.entries() {
+        let entries = table.entries();
+        if entries.is_empty() {
+            d.push("clauses", "no clauses");
+        }
+        for (id, value) in entries {
             let field = table.field(id);
             match value {
                 Value::String(quote) if quote.trim().is_empty() => {
@@ -214,9 +218,6 @@ impl Compiler<'_> {
                     ),
                 ),
             }
-        }
-        if table.entries().is_empty() {
-            d.push("clauses", "no clauses");
         }
         table.finish(d);
         clauses

@@ -6,10 +6,11 @@ use super::model::Policy;
 use super::versions::range_text;
 use super::PolicySet;
 
-/// `policies list`: one line per version — id, version, effective dates, name, aliases,
-/// origin — under a header line, columns separated by two spaces.
+/// `policies list`: one line per version — id, version, effective dates, origin, name,
+/// aliases — under a header line, columns separated by two spaces. Aliases come last because
+/// Chinese brand names are double width in a terminal.
 pub fn list_text(set: &PolicySet) -> String {
-    let header = ["ID", "VERSION", "EFFECTIVE", "NAME", "ALIASES", "ORIGIN"];
+    let header = ["ID", "VERSION", "EFFECTIVE", "ORIGIN", "NAME", "ALIASES"];
     let rows: Vec<[String; 6]> = set
         .versions()
         .iter()
@@ -18,9 +19,9 @@ pub fn list_text(set: &PolicySet) -> String {
                 policy.id.clone(),
                 policy.version.clone(),
                 range_text(policy),
+                policy.origin.clone(),
                 policy.name.clone(),
                 policy.aliases.join(", "),
-                policy.origin.clone(),
             ]
         })
         .collect();
@@ -92,7 +93,11 @@ mod tests {
         ] {
             assert!(joining.contains(part), "{joining}");
         }
-        assert!(joining.ends_with("built-in"));
+        assert!(joining.ends_with("乔宁"), "{joining}");
+        assert!(
+            lines[0].find("ORIGIN").unwrap() == joining.find("built-in").unwrap(),
+            "{text}"
+        );
     }
 
     #[test]
