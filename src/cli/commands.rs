@@ -13,7 +13,7 @@ use super::{AuditArgs, CalendarsAction, ExplainArgs, PoliciesAction, SampleArgs}
 use crate::audit::{self, AuditRun};
 use crate::calendar::{self, CalendarSet};
 use crate::exit::ExitStatus;
-use crate::policy::PolicySet;
+use crate::policy::{self, PolicySet};
 use crate::report::{self, RunMeta};
 
 /// A command that could not do its work: the lines to print and the status to exit with.
@@ -55,8 +55,7 @@ pub(super) fn load_rule_data(
     calendars_dir: Option<&Path>,
 ) -> Result<(PolicySet, CalendarSet), Failure> {
     let calendars = load_calendars(calendars_dir)?;
-    let policies = PolicySet::load(policies_dir)
-        .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))?;
+    let policies = load_policies(policies_dir)?;
     let mut missing = Vec::new();
     for policy in policies.versions() {
         if calendars.get(&policy.calendar).is_none() {
@@ -195,8 +194,43 @@ fn result_line(run: &AuditRun, out: &Path) -> String {
     )
 }
 
-pub(super) fn policies(_action: PoliciesAction) -> Outcome {
-    Err(Failure::usage("`policies` is not yet available"))
+fn load_policies(dir: Option<&Path>) -> Result<PolicySet, Failure> {
+    PolicySet::load(dir)
+        .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))
+}
+
+pub(super) fn policies(action: PoliciesAction) -> Outcome {
+    match action {
+        PoliciesAction::List { policies } => {
+            print!(
+                "{}",
+                policy::list_text(&load_policies(policies.as_deref())?)
+            );
+        }
+        PoliciesAction::Show { id, policies } => {
+            let set = load_policies(policies.as_deref())?;
+            let Some(found) = set.lookup(&id) else {
+                return Err(Failure::usage(format!(
+                    "no policy `{id}` (see `rma-audit policies list`)"
+                )));
+            };
+            let found = found.to_owned();
+            for version in set.versions_of(&found) {
+                print!("{}", policy::show_text(version));
+            }
+        }
+        PoliciesAction::Check { dir } => {
+            let problems = policy::check_dir(&dir);
+            if !problems.is_empty() {
+                let count = problems.len();
+                let mut lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                lines.push(format!("{count} problem(s) in {}", dir.display()));
+                return Err(Failure::many(lines));
+            }
+            println!("{}: every policy file is valid", dir.display());
+        }
+    }
+    Ok(ExitStatus::Ok)
 }
 
 fn load_calendars(dir: Option<&Path>) -> Result<CalendarSet, Failure> {
