@@ -1,1 +1,0 @@
-//! `rma-audit sample`: generates realistic ticket exports for the shipped policies.

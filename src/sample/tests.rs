@@ -1,0 +1,410 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use calamine::{Data, Reader, Xlsx};
+
+use super::timeline::{first_date, last_date};
+use super::*;
+use crate::ticket::{Column, Decision};
+
+/// Every rule id of RULES.md's catalogue.
+const CATALOGUE: &[&str] = &[
+    "freight.charged-on-quality",
+    "freight.deduction-mismatch",
+    "freight.deduction-on-prepaid",
+    "freight.return-leg-charged",
+    "freight.not-recovered",
+    "freight.collect-accepted",
+    "review-sla.late",
+    "review-sla.overdue",
+    "refund-cycle.late",
+    "refund-cycle.overdue",
+    "refund-cycle.early",
+    "refund-cycle.before-receipt",
+    "turnaround.exchange-late",
+    "turnaround.exchange-overdue",
+    "turnaround.repair-late",
+    "turnaround.repair-overdue",
+    "turnaround.received-after-close",
+    "turnaround.unpaid-held",
+    "eligibility.return-outside-window",
+    "eligibility.return-condition-failed",
+    "eligibility.exchange-outside-window",
+    "eligibility.free-service-out-of-warranty",
+    "eligibility.free-service-excluded",
+    "eligibility.charged-in-warranty",
+    "eligibility.wrongly-rejected",
+    "eligibility.exchange-model-mismatch",
+    "eligibility.late-customer-shipment",
+    "data.duplicate-ticket",
+    "data.timeline-inconsistent",
+];
+
+fn cn() -> Calendar {
+    let set = CalendarSet::load(None).expect("built-in calendars load");
+    set.get("cn").expect("cn calendar").clone()
+}
+
+fn options(tickets: usize, seed: u64, out: &Path) -> SampleOptions {
+    SampleOptions {
+        tickets,
+        seed,
+        out: out.to_path_buf(),
+    }
+}
+
+fn files(dir: &Path) -> BTreeMap<&'static str, Vec<u8>> {
+    [EN_FILE, ZH_FILE, XLSX_FILE, BROKEN_FILE, EXPECTED_FILE]
+        .into_iter()
+        .map(|name| (name, std::fs::read(dir.join(name)).expect("file written")))
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_another_seed_differs() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let report = generate(&options(400, 7, a.path())).unwrap();
+    generate(&options(400, 7, b.path())).unwrap();
+    generate(&options(400, 8, c.path())).unwrap();
+    assert_eq!(report.files.len(), 5);
+    let (first, second, other) = (files(a.path()), files(b.path()), files(c.path()));
+    for name in first.keys() {
+        assert_eq!(
+            first[name], second[name],
+            "{name} differs for the same seed"
+        );
+    }
+    for name in [EN_FILE, ZH_FILE, XLSX_FILE] {
+        assert_ne!(
+            first[name], other[name],
+            "{name} is the same for another seed"
+        );
+    }
+}
+
+#[test]
+fn the_report_counts_every_ticket_once_plus_the_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = generate(&options(300, 3, dir.path())).unwrap();
+    let rows: BTreeMap<String, usize> = report
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.path.file_name().unwrap().to_string_lossy().into_owned(),
+                f.rows,
+            )
+        })
+        .collect();
+    assert_eq!(rows[EN_FILE] + rows[ZH_FILE] + rows[XLSX_FILE], 301);
+    assert_eq!(rows[BROKEN_FILE], broken::ROWS.len());
+    let en = std::fs::read_to_string(dir.path().join(EN_FILE)).unwrap();
+    assert_eq!(
+        en.lines().count(),
+        rows[EN_FILE] + 1,
+        "header plus one line per row"
+    );
+}
+
+#[test]
+fn the_chinese_file_is_gbk_with_chinese_headers_and_values() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(&options(300, 1, dir.path())).unwrap();
+    let bytes = std::fs::read(dir.path().join(ZH_FILE)).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "GBK text is not valid UTF-8"
+    );
+    let (text, _, malformed) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!malformed);
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let wanted: Vec<&str> = Column::ALL.iter().map(|c| c.chinese_headers()[0]).collect();
+    assert_eq!(header, wanted);
+    assert_eq!(header[0], "工单号");
+    for value in ["￥", "质量问题", "是", "否", "2026年", "寄付"] {
+        assert!(text.contains(value), "no `{value}` in the Chinese file");
+    }
+    assert!(
+        !text.contains("quality"),
+        "enum values are written in Chinese"
+    );
+}
+
+#[test]
+fn the_workbook_reads_back_with_date_cells_and_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = generate(&options(300, 1, dir.path())).unwrap();
+    let rows = report.files[2].rows;
+    let mut workbook: Xlsx<_> = calamine::open_workbook(dir.path().join(XLSX_FILE)).unwrap();
+    let range = workbook.worksheet_range("Tickets").unwrap();
+    assert_eq!(range.height(), rows + 1);
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header[0], "Ticket ID");
+    assert_eq!(header[3], "SKU");
+    let col = |name: Column| Column::ALL.iter().position(|c| *c == name).unwrap();
+    let mut applied_dates = 0;
+    for row in range.rows().skip(1) {
+        match &row[col(Column::AppliedAt)] {
+            Data::DateTime(cell) => {
+                let applied = cell.as_datetime().unwrap();
+                assert!(applied.date() >= first_date() && applied.date() <= last_date());
+                assert_eq!(
+                    applied.and_utc().timestamp() % 60,
+                    0,
+                    "whole minutes survive"
+                );
+                applied_dates += 1;
+            }
+            other => panic!("applied_at is not a date cell: {other:?}"),
+        }
+        assert!(matches!(row[col(Column::OrderAmount)], Data::Float(_)));
+        assert!(matches!(row[col(Column::AuthorizedChannel)], Data::Bool(_)));
+        if let Data::DateTime(cell) = &row[col(Column::DeliveredAt)] {
+            assert_eq!(cell.as_datetime().unwrap().time(), chrono::NaiveTime::MIN);
+        }
+    }
+    assert_eq!(applied_dates, rows);
+}
+
+#[test]
+fn every_catalogue_rule_is_planted_and_the_known_answers_are_well_formed() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(&options(300, 5, dir.path())).unwrap();
+    let text = std::fs::read_to_string(dir.path().join(EXPECTED_FILE)).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("ticket_id,rule,severity,amount,late_by,late_unit")
+    );
+    let mut rules = BTreeSet::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), 6, "{line}");
+        assert!(CATALOGUE.contains(&cells[1]), "unknown rule in {line}");
+        assert!(
+            ["violation", "warning", "info"].contains(&cells[2]),
+            "{line}"
+        );
+        if !cells[3].is_empty() {
+            let (_, cents) = cells[3].split_once('.').expect("two decimals");
+            assert_eq!(cents.len(), 2, "{line}");
+        }
+        assert_eq!(cells[4].is_empty(), cells[5].is_empty(), "{line}");
+        rules.insert(cells[1].to_string());
+    }
+    for rule in CATALOGUE {
+        assert!(rules.contains(*rule), "{rule} is never planted");
+    }
+}
+
+#[test]
+fn boundary_cases_carry_the_late_by_the_rules_state() {
+    let sample = Sample::build(&options(300, 1, Path::new(".")), &cn()).unwrap();
+    let late = |rule: &str| -> Vec<String> {
+        let mut found: Vec<String> = sample
+            .expected
+            .iter()
+            .filter(|row| row.expected.rule == rule)
+            .map(|row| {
+                row.expected
+                    .late_by
+                    .map(|l| l.value.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(late("review-sla.late"), ["0.0", "6.5"]);
+    assert_eq!(late("review-sla.overdue"), ["0.0", "34.0"]);
+    // National Day 2025 and Spring Festival 2026 (1, 1, 4 with the 02-28 make-up day) and a
+    // clear case in May 2026 (the 05-09 make-up Saturday counts toward the deadline).
+    assert_eq!(late("refund-cycle.late"), ["1", "1", "4", "6"]);
+    assert_eq!(late("refund-cycle.overdue"), ["0", "4"]);
+    assert_eq!(late("turnaround.exchange-late"), ["1"]);
+    assert_eq!(late("turnaround.repair-late"), ["1"]);
+    assert_eq!(late("turnaround.unpaid-held"), ["1", "73"]);
+    assert_eq!(late("turnaround.received-after-close"), ["1"]);
+    let deductions: Vec<(String, Severity)> = sample
+        .expected
+        .iter()
+        .filter(|row| row.expected.rule == "freight.deduction-mismatch")
+        .map(|row| {
+            (
+                row.expected.amount.unwrap().to_string(),
+                row.expected.severity,
+            )
+        })
+        .collect();
+    assert_eq!(deductions.len(), 2);
+    assert!(deductions.contains(&("5.00".into(), Severity::Violation)));
+    assert!(deductions.contains(&("5.00".into(), Severity::Warning)));
+}
+
+/// The generator's own guarantees for the compliant bulk, checked independently of it.
+#[test]
+fn compliant_tickets_stay_inside_every_limit_they_are_built_for() {
+    let calendar = cn();
+    let sample = Sample::build(&options(2000, 1, Path::new(".")), &calendar).unwrap();
+    let planted: BTreeSet<&str> = sample
+        .expected
+        .iter()
+        .map(|r| r.ticket_id.as_str())
+        .collect();
+    let all: Vec<&Ticket> = sample
+        .en
+        .iter()
+        .chain(&sample.zh)
+        .chain(&sample.xlsx)
+        .collect();
+    let ids: BTreeSet<&str> = all.iter().map(|t| t.ticket_id.as_str()).collect();
+    assert_eq!(ids.len(), 2000, "unique ids, one repeated");
+    assert_eq!(all.len(), 2001);
+    let date = |w: &Option<When>| match w {
+        Some(When::Local(local)) => Some(*local),
+        _ => None,
+    };
+    let mut checked = 0;
+    for ticket in all {
+        let dates = [
+            ticket.factory_shipped_at,
+            ticket.purchased_at,
+            ticket.delivered_at,
+            ticket.activated_at,
+            ticket.last_repair_returned_at,
+        ];
+        for day in dates.into_iter().flatten() {
+            assert!(
+                day >= first_date() && day <= last_date(),
+                "{}",
+                ticket.ticket_id
+            );
+        }
+        let applied = date(&ticket.applied_at).expect("applied_at");
+        let events = [
+            &ticket.reviewed_at,
+            &ticket.customer_shipped_at,
+            &ticket.received_at,
+            &ticket.refunded_at,
+            &ticket.exchange_shipped_at,
+            &ticket.repair_approved_at,
+            &ticket.repaired_at,
+            &ticket.quote_notified_at,
+            &ticket.paid_at,
+            &ticket.returned_to_customer_at,
+        ];
+        for event in events.into_iter().filter_map(date) {
+            assert!(
+                event.date() >= first_date() && event.date() <= last_date(),
+                "{}",
+                ticket.ticket_id
+            );
+        }
+        if planted.contains(ticket.ticket_id.as_str()) {
+            continue;
+        }
+        checked += 1;
+        for event in [
+            &ticket.reviewed_at,
+            &ticket.received_at,
+            &ticket.refunded_at,
+        ] {
+            if let Some(event) = date(event) {
+                assert!(
+                    event >= applied,
+                    "{} event before application",
+                    ticket.ticket_id
+                );
+            }
+        }
+        assert!(ticket.delivered_at.is_none_or(|d| d <= applied.date()));
+        if let Some(exchange_sku) = &ticket.exchange_sku {
+            assert_eq!(Some(exchange_sku.trim()), ticket.sku.as_deref());
+        }
+        let joining = ticket
+            .policy
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("joining"));
+        if joining {
+            // Unreviewed is compliant only while 24 hours have not passed at the as-of.
+            let reviewed = date(&ticket.reviewed_at).unwrap_or_else(timeline::as_of);
+            assert!(
+                (reviewed - applied).num_minutes() <= 24 * 60,
+                "{}",
+                ticket.ticket_id
+            );
+            if ticket.decision == Some(Decision::Refund) {
+                let received = date(&ticket.received_at).unwrap().date();
+                let earliest = calendar.add_working_days(received, 3).unwrap();
+                let deadline = calendar.add_working_days(received, 5).unwrap();
+                // Not yet paid out is compliant only while the deadline lies ahead.
+                let refunded = date(&ticket.refunded_at).map_or(deadline, |r| r.date());
+                assert!(timeline::as_of().date() <= deadline || ticket.refunded_at.is_some());
+                assert!(
+                    refunded >= earliest && refunded <= deadline,
+                    "{}",
+                    ticket.ticket_id
+                );
+            }
+            if ticket.decision == Some(Decision::Exchange) {
+                let received = date(&ticket.received_at).unwrap().date();
+                let shipped = date(&ticket.exchange_shipped_at).unwrap().date();
+                assert!(shipped <= calendar.add_working_days(received, 7).unwrap());
+            }
+        }
+    }
+    assert!(checked > 1800, "the bulk is compliant: {checked}");
+}
+
+#[test]
+fn too_few_tickets_is_an_error_naming_the_minimum() {
+    let err = Sample::build(&options(5, 1, Path::new(".")), &cn()).unwrap_err();
+    assert!(
+        matches!(err, SampleError::TooFewTickets { requested: 5, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_rows_carry_their_bad_values() {
+    let sample = Sample::build(&options(300, 1, Path::new(".")), &cn()).unwrap();
+    let ids: Vec<&str> = sample.broken.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(ids[broken::DUPLICATE_ROW], ids[0]);
+    assert!(ids.contains(&""), "a row without ticket id");
+    let cells: BTreeSet<&str> = sample.broken.iter().flatten().map(String::as_str).collect();
+    for bad in [
+        "next Tuesday",
+        "-199.00",
+        "01/10/2026",
+        "ACME Gadgets",
+        "partial refund",
+    ] {
+        assert!(cells.contains(bad), "{bad}");
+    }
+}
+
+/// The committed `sample-data/` is exactly what `rma-audit sample --tickets 2000 --seed 1`
+/// writes today.
+#[test]
+fn the_committed_sample_is_current() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = tempfile::tempdir().unwrap();
+    generate(&options(2000, 1, dir.path())).unwrap();
+    let fresh = files(dir.path());
+    for (name, bytes) in fresh {
+        let stored = std::fs::read(committed.join(name)).unwrap_or_default();
+        assert!(
+            stored == bytes,
+            "sample-data/{name} is stale: regenerate it"
+        );
+    }
+}
