@@ -291,6 +291,16 @@ pub(super) fn explain(args: ExplainArgs) -> Outcome {
     }
 }
 
-pub(super) fn sample(_args: SampleArgs) -> Outcome {
-    Err(Failure::usage("`sample` is not yet available"))
+pub(super) fn sample(args: SampleArgs) -> Outcome {
+    let options = crate::sample::SampleOptions {
+        tickets: args.tickets,
+        seed: args.seed,
+        out: args.out,
+    };
+    let report =
+        crate::sample::generate(&options).map_err(|err| Failure::usage(err.to_string()))?;
+    for file in &report.files {
+        println!("{} ({} rows)", file.path.display(), file.rows);
+    }
+    Ok(ExitStatus::Ok)
 }
