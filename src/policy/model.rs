@@ -108,10 +108,6 @@ pub struct Warranty {
     pub clause: String,
     /// Clause of the extension, when there is one.
     pub extension_clause: Option<String>,
-    /// Clause offering free replacement (exchange) during the warranty (XINJI P,
-    /// handset-oem T2). A rejected exchange request is judged on the warranty where this is
-    /// set and the policy has no exchange window; without either it is out of scope.
-    pub replacement_clause: Option<String>,
 }
 
 /// The exclusion list: the common one of RULES.md plus policy-specific flags.

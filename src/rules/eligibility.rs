@@ -296,7 +296,7 @@ pub(crate) fn wrongly_rejected(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
         },
         ServiceType::Exchange => match (&params.exchange_window, &params.warranty) {
             (Some(window), _) => Some(window),
-            (None, Some(w)) if w.replacement_clause.is_some() => None,
+            (None, Some(_)) if params.exchange_in_warranty_clause.is_some() => None,
             _ => return Ok(Verdict::OutOfScope),
         },
         ServiceType::Repair if params.warranty.is_some() => None,
@@ -324,9 +324,8 @@ pub(crate) fn wrongly_rejected(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
             let description = in_warranty_not_excluded(e, applied, trace)?;
             let clause = match asked {
                 ServiceType::Exchange => params
-                    .warranty
-                    .as_ref()
-                    .and_then(|w| w.replacement_clause.clone())
+                    .exchange_in_warranty_clause
+                    .clone()
                     .unwrap_or_default(),
                 _ => free_service_clause(e),
             };

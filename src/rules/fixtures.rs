@@ -118,7 +118,6 @@ fn warranty(with_proof: WarrantyTerm, clause: &str) -> Warranty {
         extension_after_repair: None,
         clause: clause.into(),
         extension_clause: None,
-        replacement_clause: None,
     }
 }
 
@@ -152,6 +151,7 @@ fn params(warranty: Warranty, exclusions: Exclusions) -> Params {
         customer_shipment: None,
         exchange_same_model_clause: None,
         free_service_clause: None,
+        exchange_in_warranty_clause: None,
     }
 }
 
@@ -176,6 +176,7 @@ fn policy(id: &str, name: &str, params: Params) -> Policy {
         params,
         sha256: String::new(),
         origin: "built-in".into(),
+        source: String::new(),
     }
 }
 
@@ -289,7 +290,7 @@ pub fn xinji() -> Policy {
         ),
         "D",
     );
-    w.replacement_clause = Some("P".into());
+
     let mut p = params(
         w,
         exclusions(
@@ -299,14 +300,16 @@ pub fn xinji() -> Policy {
         ),
     );
     p.free_service_clause = Some("P".into());
+    p.exchange_in_warranty_clause = Some("P".into());
     policy("xinji", "XINJI", p)
 }
 
 pub fn handset_oem() -> Policy {
     let mut w = warranty(term(&[Column::DeliveredAt], Period::Months(12)), "T2");
-    w.replacement_clause = Some("T2".into());
+
     let mut p = params(w, exclusions("T3", &[], &[]));
     p.freight.customer_bears_clause = Some("T1".into());
+    p.exchange_in_warranty_clause = Some("T2".into());
     policy("handset-oem", "handset-oem", p)
 }
 
