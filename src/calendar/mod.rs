@@ -4,6 +4,16 @@
 //! Monday–Friday and not a statutory holiday, or when it is a make-up working day (调休).
 //! Outside it nothing is guessed: every query returns [`NotCovered`].
 
+mod load;
+mod set;
+mod show;
+
+#[cfg(test)]
+mod cn_tests;
+
+pub use load::CalendarDiagnostic;
+pub use show::{calendar_csv, list_text, show_csv, ShowError};
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -69,6 +79,8 @@ pub struct Calendar {
     special: BTreeMap<NaiveDate, SpecialDay>,
     /// SHA-256 of the data file it was loaded from (hex), for the run metadata.
     pub sha256: String,
+    /// Where it was loaded from: `built-in cn.toml` or the file's path; empty when built in code.
+    pub origin: String,
 }
 
 impl Calendar {
@@ -89,6 +101,7 @@ impl Calendar {
             last_year,
             special,
             sha256: sha256.into(),
+            origin: String::new(),
         }
     }
 

@@ -35,6 +35,9 @@ pub struct Policy {
     pub sha256: String,
     /// Where it came from: `built-in` or a path.
     pub origin: String,
+    /// The text of the file it was compiled from, clause quotes included
+    /// (what `policies show` prints).
+    pub source: String,
 }
 
 impl Policy {
@@ -241,4 +244,8 @@ pub struct Params {
     /// Clause cited by `eligibility.charged-in-warranty` / `wrongly-rejected` for free
     /// service in warranty (JOINING W2.4, XINJI P, …); defaults to the warranty clause.
     pub free_service_clause: Option<String>,
+    /// The warranty covers free replacement (XINJI P, handset-oem T2): a rejected exchange
+    /// request is judged against the warranty by `eligibility.wrongly-rejected`. `None` and
+    /// no exchange window (Changkong, repair-service): a rejected exchange is out of scope.
+    pub exchange_in_warranty_clause: Option<String>,
 }
