@@ -41,11 +41,10 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
     for problem in &problems {
         note(trace, "inconsistent", problem);
     }
-    let mut explanation = problems.join("; ");
-    if let Some(first) = explanation.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    explanation.push_str(": the export's timeline is out of order.");
+    let explanation = format!(
+        "The export's timeline is out of order: {}.",
+        problems.join("; ")
+    );
     Ok(Verdict::Flagged(Flag {
         severity: Severity::Warning,
         clause: String::new(),

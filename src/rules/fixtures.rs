@@ -283,7 +283,7 @@ pub fn changkong() -> Policy {
 }
 
 pub fn xinji() -> Policy {
-    let mut w = warranty(
+    let w = warranty(
         term(
             &[Column::ActivatedAt, Column::PurchasedAt],
             Period::Months(12),
@@ -305,7 +305,7 @@ pub fn xinji() -> Policy {
 }
 
 pub fn handset_oem() -> Policy {
-    let mut w = warranty(term(&[Column::DeliveredAt], Period::Months(12)), "T2");
+    let w = warranty(term(&[Column::DeliveredAt], Period::Months(12)), "T2");
 
     let mut p = params(w, exclusions("T3", &[], &[]));
     p.freight.customer_bears_clause = Some("T1".into());

@@ -240,9 +240,17 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// The policy as explanations name it, with a clause: `JOINING S4.1`.
+    /// The policy as explanations name it, with a clause: `JOINING S4.1`. The brand is the
+    /// first alias (as exports write it) that is not the id itself, else the policy's name.
     pub fn cite(&self, clause: &str) -> String {
-        format!("{} {clause}", self.policy.name)
+        let policy = self.policy;
+        let brand = policy
+            .aliases
+            .iter()
+            .map(|alias| alias.trim())
+            .find(|alias| !alias.is_empty() && alias.is_ascii() && *alias != policy.id)
+            .unwrap_or(&policy.name);
+        format!("{brand} {clause}")
     }
 }
 
