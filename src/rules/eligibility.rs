@@ -5,12 +5,15 @@
 use chrono::NaiveDate;
 
 use crate::finding::{LateBy, Severity};
-use crate::policy::Window;
+use crate::policy::{Counting, Window};
 use crate::ticket::{Cause, Column, Decision, ServiceType};
 
 use super::periods::days_between;
 use super::reading::{all, any, count, money, note, Eval, Flag, Known, Trace, Unknown, Verdict};
-use super::warranty::{coverage, exclusion, outside_every_window, window_dates, within_window};
+use super::warranty::{
+    coverage, exclusion, free_service_clause, in_warranty_not_excluded, outside_every_window,
+    window_dates, within_window,
+};
 
 fn applied(e: &Eval<'_>, trace: &mut Trace) -> Known<NaiveDate> {
     let applied = e.date(Column::AppliedAt)?;
@@ -35,8 +38,12 @@ fn outside_window(
     }
     let late = days_between(last, applied);
     let counting = match window.counting {
-        crate::policy::Counting::Inclusive => "counting that day as day 1",
-        crate::policy::Counting::After => "after that day",
+        Counting::Inclusive => "that day counting as day 1",
+        Counting::After => "after that day",
+    };
+    let started = match window.from {
+        Column::DeliveredAt => format!("the goods were signed for on {start}"),
+        other => format!("{} was {start}", other.name()),
     };
     Ok(Verdict::Flagged(Flag {
         severity: Severity::Violation,
@@ -46,9 +53,8 @@ fn outside_window(
         amount,
         late_by: Some(LateBy::days(late)),
         explanation: format!(
-            "The {what} was applied for on {applied}, {} after the last allowed date {last}: {} was {start} and {} allows {} {counting}.",
+            "The {what} was applied for on {applied}, {} after the last allowed date {last}: {started} and {} allows {}, {counting}.",
             count(late, "day"),
-            window.from.name(),
             e.cite(&window.clause),
             count(window.days, "day"),
         ),
@@ -149,6 +155,18 @@ pub(crate) fn exchange_outside_window(e: &Eval<'_>, trace: &mut Trace) -> Known<
 
 const FREE_SERVICE: [Decision; 2] = [Decision::FreeRepair, Decision::Exchange];
 
+fn decision_text(e: &Eval<'_>) -> &'static str {
+    e.ticket.decision.map_or("", Decision::as_str)
+}
+
+/// The free service granted, in words.
+fn free_service_words(e: &Eval<'_>) -> &'static str {
+    match e.ticket.decision {
+        Some(Decision::Exchange) => "a free replacement (exchange)",
+        _ => "a free repair",
+    }
+}
+
 /// `eligibility.free-service-out-of-warranty`
 pub(crate) fn free_service_out_of_warranty(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
     let Some(warranty) = &e.policy.params.warranty else {
@@ -172,16 +190,16 @@ pub(crate) fn free_service_out_of_warranty(e: &Eval<'_>, trace: &mut Trace) -> K
     let cover = cover?;
     let last = cover.last_covered.unwrap_or(applied);
     let late = days_between(last, applied);
-    let service = e.ticket.decision.map_or("", Decision::as_str);
+    let service = free_service_words(e);
     Ok(Verdict::Flagged(Flag {
         severity: Severity::Violation,
         clause: warranty.clause.clone(),
         expected: format!("applied by {last} for free service"),
-        actual: format!("{service} granted, applied {applied}"),
+        actual: format!("{} granted, applied {applied}", decision_text(e)),
         amount: None,
         late_by: Some(LateBy::days(late)),
         explanation: format!(
-            "Granted {service} free of charge on an application of {applied}, {} after the warranty's last covered date {last}: {} ({}), and no return or exchange window was open.",
+            "Granted {service} on an application of {applied}, {} after the warranty's last covered date {last}: {} ({}), and no return or exchange window was open.",
             count(late, "day"),
             cover.description,
             e.cite(&warranty.clause)
@@ -199,50 +217,19 @@ pub(crate) fn free_service_excluded(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
     };
     note(trace, "exclusion", &excluded);
     let clause = &e.policy.params.exclusions.clause;
-    let service = e.ticket.decision.map_or("", Decision::as_str);
+    let service = free_service_words(e);
     Ok(Verdict::Flagged(Flag {
         severity: Severity::Warning,
         clause: clause.clone(),
         expected: "no free service under an exclusion".into(),
-        actual: format!("{service} granted with {excluded}"),
+        actual: format!("{} granted with {excluded}", decision_text(e)),
         amount: None,
         late_by: None,
         explanation: format!(
-            "Granted {service} free of charge although an exclusion of {} applies ({excluded}).",
+            "Granted {service} although an exclusion of {} applies ({excluded}).",
             e.cite(clause)
         ),
     }))
-}
-
-/// Within warranty and no exclusion, for the charged / rejected rules. Returns the warranty
-/// description when both hold.
-fn in_warranty_not_excluded(
-    e: &Eval<'_>,
-    applied: NaiveDate,
-    trace: &mut Trace,
-) -> Known<Option<String>> {
-    let Some(warranty) = &e.policy.params.warranty else {
-        return Ok(None);
-    };
-    let cover = coverage(e, warranty, applied);
-    if let Ok(cover) = &cover {
-        note(trace, "warranty", &cover.description);
-    }
-    let excluded = exclusion(e);
-    let holds = all(&[
-        cover.as_ref().map(|c| c.covered).map_err(|u| *u),
-        excluded.as_ref().map(Option::is_none).map_err(|u| *u),
-    ])?;
-    Ok(cover.ok().filter(|_| holds).map(|c| c.description))
-}
-
-fn free_service_clause(e: &Eval<'_>) -> String {
-    let params = &e.policy.params;
-    params
-        .free_service_clause
-        .clone()
-        .or_else(|| params.warranty.as_ref().map(|w| w.clause.clone()))
-        .unwrap_or_default()
 }
 
 /// `eligibility.charged-in-warranty`

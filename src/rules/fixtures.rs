@@ -275,6 +275,7 @@ pub fn changkong() -> Policy {
         working_days: 3,
         clause: "IV.5".into(),
     });
+    p.free_service_clause = Some("I.1".into());
     p.customer_shipment = Some(DayLimit {
         days: 7,
         clause: "B2.7".into(),
@@ -310,17 +311,15 @@ pub fn handset_oem() -> Policy {
     let mut p = params(w, exclusions("T3", &[], &[]));
     p.freight.customer_bears_clause = Some("T1".into());
     p.exchange_in_warranty_clause = Some("T2".into());
+    p.free_service_clause = Some("T2".into());
     policy("handset-oem", "handset-oem", p)
 }
 
 pub fn repair_service() -> Policy {
-    let mut with_proof = term(
+    let with_proof = term(
         &[Column::PurchasedAt, Column::DeliveredAt],
         Period::Months(12),
     );
-    with_proof
-        .by_category
-        .insert("watch".into(), Period::Months(6));
     let mut w = warranty(with_proof, "2.4");
     w.without_proof = Some(term(&[Column::FactoryShippedAt], Period::Months(12)));
     let mut p = params(w, exclusions("1.3", &[], &[]));
@@ -339,4 +338,19 @@ pub fn repair_service() -> Policy {
     });
     p.free_service_clause = Some("1.3".into());
     policy("repair-service", "repair-service", p)
+}
+
+#[test]
+fn the_fixtures_are_the_shipped_policies() {
+    let shipped = crate::policy::PolicySet::load(None).expect("the shipped policies load");
+    for fixture in [
+        joining(),
+        changkong(),
+        xinji(),
+        handset_oem(),
+        repair_service(),
+    ] {
+        let policy = shipped.versions_of(&fixture.id).next().expect("shipped");
+        assert_eq!(policy.params, fixture.params, "{}", fixture.id);
+    }
 }

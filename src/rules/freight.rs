@@ -263,7 +263,8 @@ pub(crate) fn not_recovered(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
         return Ok(Verdict::Passed);
     }
     let amount = e.ticket.freight_amount.map(money);
-    let amount_text = amount.map_or_else(|| "freight".to_string(), |a| format!("the {a} freight"));
+    let amount_text =
+        amount.map_or_else(|| "the freight".to_string(), |a| format!("the {a} freight"));
     let why = match &rules.customer_bears {
         None => "the customer bears the inbound freight".to_string(),
         Some(_) => format!(

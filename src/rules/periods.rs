@@ -61,6 +61,14 @@ pub(crate) fn describe_period(period: Period) -> String {
     }
 }
 
+/// A period as an adjective: `12-month`, `180-day`.
+pub(crate) fn period_adjective(period: Period) -> String {
+    match period {
+        Period::Months(months) => format!("{months}-month"),
+        Period::Days(days) => format!("{days}-day"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +147,6 @@ mod tests {
         );
         assert_eq!(days_between(date(2025, 4, 10), date(2025, 4, 12)), 2);
         assert_eq!(describe_period(Period::Months(12)), "12 months");
+        assert_eq!(period_adjective(Period::Days(60)), "60-day");
     }
 }

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use crate::policy::{Period, Warranty, WarrantyTerm, Window};
 use crate::ticket::Column;
 
-use super::periods::{describe_period, last_covered, window_end};
-use super::reading::{all, Eval, Known, Unknown};
+use super::periods::{last_covered, period_adjective, window_end};
+use super::reading::{all, note, Eval, Known, Trace, Unknown};
 
 /// What the warranty says about one application date.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +84,7 @@ pub(crate) fn coverage(e: &Eval<'_>, warranty: &Warranty, applied: NaiveDate) ->
     if let Some(term) = &base {
         parts.push(format!(
             "the {} warranty from {} {} ends {}",
-            describe_period(term.period),
+            period_adjective(term.period),
             term.start_column.name(),
             term.start,
             term.last
@@ -93,7 +93,7 @@ pub(crate) fn coverage(e: &Eval<'_>, warranty: &Warranty, applied: NaiveDate) ->
     if let Some((returned, period, last)) = extension {
         parts.push(format!(
             "the {} extension after the repair returned {returned} ends {last}",
-            describe_period(period)
+            period_adjective(period)
         ));
     }
     let base_covers = base.as_ref().is_some_and(|term| applied <= term.last);
@@ -163,5 +163,113 @@ pub(crate) fn exclusion(e: &Eval<'_>) -> Known<Option<String>> {
         (false, _) => Ok(Some(hits.join(", "))),
         (true, Some(unknown)) => Err(unknown),
         (true, None) => Ok(None),
+    }
+}
+
+/// Within the warranty and no exclusion, for the charged / rejected rules: the warranty in
+/// words when both hold, `None` when either is known not to (or there is no warranty).
+pub(crate) fn in_warranty_not_excluded(
+    e: &Eval<'_>,
+    applied: NaiveDate,
+    trace: &mut Trace,
+) -> Known<Option<String>> {
+    let Some(warranty) = &e.policy.params.warranty else {
+        return Ok(None);
+    };
+    let cover = coverage(e, warranty, applied);
+    if let Ok(cover) = &cover {
+        note(trace, "warranty", &cover.description);
+    }
+    let excluded = exclusion(e);
+    let holds = all(&[
+        cover.as_ref().map(|c| c.covered).map_err(|u| *u),
+        excluded.as_ref().map(Option::is_none).map_err(|u| *u),
+    ])?;
+    Ok(cover.ok().filter(|_| holds).map(|c| c.description))
+}
+
+/// The clause granting free service in warranty (defaults to the warranty clause).
+pub(crate) fn free_service_clause(e: &Eval<'_>) -> String {
+    let params = &e.policy.params;
+    params
+        .free_service_clause
+        .clone()
+        .or_else(|| params.warranty.as_ref().map(|w| w.clause.clone()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+    use crate::rules::fixtures::{calendars, changkong, date, end_of, repair_service, xinji};
+    use crate::rules::Context;
+    use crate::ticket::Ticket;
+
+    fn cover(ticket: &Ticket, policy: &Policy, applied: &str) -> Known<Coverage> {
+        let calendars = calendars();
+        let ctx = Context {
+            as_of: end_of("2030-01-01"),
+            calendars: &calendars,
+        };
+        let e = Eval::new(ticket, policy, &ctx);
+        let warranty = policy.params.warranty.as_ref().expect("a warranty");
+        coverage(&e, warranty, date(applied))
+    }
+
+    #[test]
+    fn warranty_length_can_vary_by_product_category() {
+        let mut policy = repair_service();
+        if let Some(warranty) = policy.params.warranty.as_mut() {
+            let periods = &mut warranty.with_proof.by_category;
+            periods.insert("watch".into(), Period::Months(6));
+        }
+        let mut ticket = Ticket {
+            proof_of_purchase: Some(true),
+            purchased_at: Some(date("2025-01-15")),
+            product_category: Some(" Watch ".into()),
+            ..Ticket::default()
+        };
+        let watch = cover(&ticket, &policy, "2025-07-15").unwrap();
+        assert_eq!(
+            (watch.covered, watch.last_covered),
+            (false, Some(date("2025-07-14")))
+        );
+        ticket.product_category = Some("phone".into());
+        assert!(cover(&ticket, &policy, "2025-07-15").unwrap().covered);
+    }
+
+    #[test]
+    fn the_earliest_present_start_counts() {
+        let mut ticket = Ticket {
+            activated_at: Some(date("2024-03-10")),
+            purchased_at: Some(date("2024-03-01")),
+            ..Ticket::default()
+        };
+        let both = cover(&ticket, &xinji(), "2025-03-01").unwrap();
+        assert_eq!(both.last_covered, Some(date("2025-02-28")));
+        ticket.purchased_at = None;
+        let activation = cover(&ticket, &xinji(), "2025-03-01").unwrap();
+        assert_eq!(activation.last_covered, Some(date("2025-03-09")));
+        ticket.activated_at = None;
+        assert_eq!(
+            cover(&ticket, &xinji(), "2025-03-01"),
+            Err(Unknown::NoWarrantyStart)
+        );
+    }
+
+    #[test]
+    fn the_extension_covers_even_when_the_warranty_is_unknown() {
+        let ticket = Ticket {
+            last_repair_returned_at: Some(date("2025-02-01")),
+            ..Ticket::default()
+        };
+        let covered = cover(&ticket, &changkong(), "2025-04-02").unwrap();
+        assert!(covered.covered);
+        assert_eq!(covered.last_covered, Some(date("2025-04-02")));
+        assert_eq!(
+            cover(&ticket, &changkong(), "2025-04-03"),
+            Err(Unknown::Blank("proof_of_purchase"))
+        );
     }
 }
