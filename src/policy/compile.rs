@@ -1,25 +1,28 @@
 //! Compiling a policy file into a [`Policy`]: every section becomes the typed parameter the
 //! rules read, every clause a parameter names must be quoted in `[clauses]`, and every problem
 //! of the file is collected before it is rejected. Checks across files (versions of one id,
-//! aliases naming two policies) live in [`check_versions`].
+//! aliases naming two policies) live in `versions`; reading single values (causes, columns,
+//! periods, money) in `values`.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod values;
+
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use toml::Value;
 
 use super::model::{
-    Clause, Counting, DayLimit, Deduction, Exclusions, FreightRules, HourSla, Params, Period,
-    PeriodLimit, Policy, RefundCycle, ReturnConditions, ReturnLeg, Warranty, WarrantyTerm, Window,
+    Clause, Counting, DayLimit, Deduction, Exclusions, FreightRules, HourSla, Params, PeriodLimit,
+    Policy, RefundCycle, ReturnConditions, ReturnLeg, Warranty, WarrantyTerm, Window,
     WorkingDayDeadline,
 };
 use super::raw::{parse_document, Diagnostics, Section};
 use super::Diagnostic;
-use crate::ticket::{Cause, Column, Kind};
+use crate::ticket::{Column, Kind};
+use values::{bad_period_message, is_identifier, non_empty, parse_period, section_has_string};
 
 /// Compiles one policy file. `file` names it in diagnostics; `origin` is recorded in the
 /// policy (`built-in` or the path). Returns every diagnostic of the file when it has any.
@@ -66,83 +69,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
-}
-
-/// Checks across compiled files: two files with the same (id, version), two versions of one id
-/// whose effective ranges overlap, and an alias (or id) that names two different policies.
-/// `versions` pairs each policy with the file name diagnostics use for it.
-pub fn check_versions(versions: &[(String, &Policy)]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (index, (file, policy)) in versions.iter().enumerate() {
-        for (earlier_file, earlier) in &versions[..index] {
-            if earlier.id != policy.id {
-                continue;
-            }
-            if earlier.version == policy.version {
-                out.push(Diagnostic {
-                    file: file.clone(),
-                    field: "version".into(),
-                    message: format!(
-                        "duplicate version `{}` of policy `{}` (also in {earlier_file})",
-                        policy.version, policy.id
-                    ),
-                });
-            } else if ranges_overlap(earlier, policy) {
-                out.push(Diagnostic {
-                    file: file.clone(),
-                    field: "effective_from".into(),
-                    message: format!(
-                        "version `{}` of policy `{}` ({}) overlaps version `{}` ({}) in {earlier_file}",
-                        policy.version,
-                        policy.id,
-                        range_text(policy),
-                        earlier.version,
-                        range_text(earlier),
-                    ),
-                });
-            }
-        }
-    }
-    let mut names: BTreeMap<String, (&str, &str)> = BTreeMap::new();
-    for (file, policy) in versions {
-        let spellings = std::iter::once(&policy.id).chain(policy.aliases.iter());
-        let mut seen_here = BTreeSet::new();
-        for spelling in spellings {
-            let key = spelling.trim().to_lowercase();
-            if !seen_here.insert(key.clone()) {
-                continue;
-            }
-            match names.get(&key) {
-                Some((other_id, other_file)) if *other_id != policy.id => out.push(Diagnostic {
-                    file: file.clone(),
-                    field: "aliases".into(),
-                    message: format!(
-                        "`{}` also names policy `{other_id}` ({other_file})",
-                        spelling.trim()
-                    ),
-                }),
-                Some(_) => {}
-                None => {
-                    names.insert(key, (policy.id.as_str(), file.as_str()));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn ranges_overlap(a: &Policy, b: &Policy) -> bool {
-    let a_before_b = a.effective_to.is_some_and(|end| end <= b.effective_from);
-    let b_before_a = b.effective_to.is_some_and(|end| end <= a.effective_from);
-    !a_before_b && !b_before_a
-}
-
-/// `2000-01-01..2026-01-01`, or `2000-01-01..` without an end.
-pub(crate) fn range_text(policy: &Policy) -> String {
-    match policy.effective_to {
-        Some(end) => format!("{}..{}", policy.effective_from, end),
-        None => format!("{}..", policy.effective_from),
-    }
 }
 
 /// The identity fields at the top of a policy file.
@@ -266,7 +192,11 @@ impl Compiler<'_> {
         let Some(mut table) = root.table(d, "clauses") else {
             return clauses;
         };
-        for (id, value) in table.entries() {
+        let entries = table.entries();
+        if entries.is_empty() {
+            d.push("clauses", "no clauses");
+        }
+        for (id, value) in entries {
             let field = table.field(id);
             match value {
                 Value::String(quote) if quote.trim().is_empty() => {
@@ -288,9 +218,6 @@ impl Compiler<'_> {
                     ),
                 ),
             }
-        }
-        if table.entries().is_empty() {
-            d.push("clauses", "no clauses");
         }
         table.finish(d);
         clauses
@@ -671,208 +598,327 @@ impl Compiler<'_> {
         s.finish(self.diags);
         clause
     }
-
-    /// A required whole number greater than zero.
-    fn positive(&mut self, s: &mut Section<'_>, key: &str) -> u32 {
-        let number = s.u32(self.diags, key);
-        if number == Some(0) {
-            self.diags
-                .push(s.field(key), "expected a number greater than 0");
-        }
-        number.unwrap_or(0)
-    }
-
-    fn period(&mut self, s: &mut Section<'_>, key: &str) -> Period {
-        let Some(value) = s.value(key) else {
-            self.diags.push(s.field(key), "missing required field");
-            return Period::Days(0);
-        };
-        match value.as_str().and_then(parse_period) {
-            Some(period) => period,
-            None => {
-                self.diags.push(s.field(key), bad_period_message(value));
-                Period::Days(0)
-            }
-        }
-    }
-
-    fn amount(&mut self, s: &mut Section<'_>, key: &str) -> Decimal {
-        let parsed = match s.value(key) {
-            None => {
-                self.diags.push(s.field(key), "missing required field");
-                return Decimal::ZERO;
-            }
-            Some(Value::String(text)) => Decimal::from_str(text.trim()).ok(),
-            Some(Value::Integer(number)) => Some(Decimal::from(*number)),
-            Some(Value::Float(_)) => {
-                self.diags.push(
-                    s.field(key),
-                    "write money as a string, e.g. \"20.00\", so it stays exact",
-                );
-                return Decimal::ZERO;
-            }
-            Some(other) => {
-                self.diags.push(
-                    s.field(key),
-                    format!("expected an amount such as \"20.00\", found `{other}`"),
-                );
-                return Decimal::ZERO;
-            }
-        };
-        match parsed {
-            Some(amount) if amount >= Decimal::ZERO => amount,
-            _ => {
-                self.diags.push(
-                    s.field(key),
-                    "expected a non-negative amount such as \"20.00\"",
-                );
-                Decimal::ZERO
-            }
-        }
-    }
-
-    /// The `causes` key: an array of cause names, or `"all"` with an optional `except` array.
-    fn causes(&mut self, s: &mut Section<'_>, required: bool) -> Option<Vec<Cause>> {
-        let value = match s.value("causes") {
-            Some(value) => value,
-            None if required => {
-                self.diags.push(s.field("causes"), "missing required field");
-                return None;
-            }
-            None => return Some(Vec::new()),
-        };
-        let except_value = s.value("except");
-        let mut causes = match value {
-            Value::String(text) if text == "all" => Cause::ALL.to_vec(),
-            Value::String(text) => {
-                self.diags.push(
-                    s.field("causes"),
-                    format!("expected an array of causes or \"all\", found `{text}`"),
-                );
-                return None;
-            }
-            other => self.cause_list(s, "causes", other)?,
-        };
-        if let Some(except_value) = except_value {
-            if !matches!(value, Value::String(_)) {
-                self.diags.push(
-                    s.field("except"),
-                    "`except` applies only to causes = \"all\"",
-                );
-            }
-            let except = self.cause_list(s, "except", except_value)?;
-            causes.retain(|cause| !except.contains(cause));
-        }
-        Some(causes)
-    }
-
-    fn cause_list(&mut self, s: &Section<'_>, key: &str, value: &Value) -> Option<Vec<Cause>> {
-        let names = s.as_strings(self.diags, key, value)?;
-        let mut causes = Vec::new();
-        for (field, name) in names {
-            match Cause::from_canonical(name.trim()) {
-                Some(cause) if causes.contains(&cause) => {
-                    self.diags.push(field, format!("duplicate cause `{name}`"));
-                }
-                Some(cause) => causes.push(cause),
-                None => self.diags.push(
-                    field,
-                    format!(
-                        "unknown cause `{name}` (expected one of: {})",
-                        Cause::ALL
-                            .iter()
-                            .map(|c| c.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ),
-            }
-        }
-        Some(causes)
-    }
-
-    fn bool_columns(&mut self, s: &mut Section<'_>, key: &str) -> Vec<Column> {
-        let mut columns = Vec::new();
-        for (field, name) in s.opt_strings(self.diags, key) {
-            if let Some(column) = self.column(&field, &name, Kind::Bool) {
-                if !columns.contains(&column) {
-                    columns.push(column);
-                }
-            }
-        }
-        columns
-    }
-
-    /// A canonical column of the wanted kind.
-    fn column(&mut self, field: &str, name: &str, kind: Kind) -> Option<Column> {
-        let kind_name = match kind {
-            Kind::Date => "date",
-            Kind::Bool => "boolean",
-            _ => "matching",
-        };
-        match Column::from_name(name.trim()) {
-            Some(column) if column.kind() == kind => Some(column),
-            Some(_) => {
-                self.diags.push(
-                    field,
-                    format!("column `{name}` is not a {kind_name} column"),
-                );
-                None
-            }
-            None => {
-                let expected: Vec<&str> = Column::ALL
-                    .iter()
-                    .filter(|c| c.kind() == kind)
-                    .map(|c| c.name())
-                    .collect();
-                self.diags.push(
-                    field,
-                    format!(
-                        "unknown column `{name}` (expected a {kind_name} column: {})",
-                        expected.join(", ")
-                    ),
-                );
-                None
-            }
-        }
-    }
 }
 
-/// `12 months`, `1 month`, `1 year`, `180 days`.
-fn parse_period(text: &str) -> Option<Period> {
-    let mut words = text.split_whitespace();
-    let count: u32 = words.next()?.parse().ok()?;
-    let unit = words.next()?;
-    if words.next().is_some() || count == 0 {
-        return None;
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::values::parse_period;
+    use super::*;
+    use crate::policy::model::Period;
+    use crate::ticket::Cause;
+
+    const VALID: &str = r#"
+id = "acme"
+name = "Acme after-sales"
+aliases = ["acme", "ACME 品牌"]
+currency = "CNY"
+timezone = "Asia/Shanghai"
+calendar = "cn"
+version = "1"
+effective_from = 2000-01-01
+
+[clauses]
+"A1" = "returns within 7 days"
+"A2" = "one year warranty"
+"A3" = "man-made damage excluded"
+
+[return_window]
+days = 7
+counting = "after"
+from = "delivered_at"
+causes = ["no_reason"]
+clause = "A1"
+
+[warranty]
+starts = ["delivered_at"]
+period = "1 year"
+clause = "A2"
+
+[warranty.by_category]
+Phone = "18 months"
+
+[exclusions]
+causes = ["man_made"]
+when_true = ["label_tampered"]
+clause = "A3"
+
+[freight.customer_bears]
+causes = "all"
+except = ["quality", "logistics"]
+clause = "A1"
+"#;
+
+    fn compile(text: &str) -> Result<Policy, Vec<Diagnostic>> {
+        compile_policy(text, "acme.toml", "acme.toml")
     }
-    match unit {
-        "day" | "days" => Some(Period::Days(count)),
-        "month" | "months" => Some(Period::Months(count)),
-        "year" | "years" => count.checked_mul(12).map(Period::Months),
-        _ => None,
+
+    /// Compiles VALID with `from` replaced by `to` and returns the diagnostics as
+    /// `field: message` lines.
+    fn problems(from: &str, to: &str) -> Vec<String> {
+        assert!(VALID.contains(from), "{from}");
+        match compile(&VALID.replacen(from, to, 1)) {
+            Ok(_) => Vec::new(),
+            Err(found) => found
+                .into_iter()
+                .map(|d| {
+                    assert_eq!(d.file, "acme.toml");
+                    format!("{}: {}", d.field, d.message)
+                })
+                .collect(),
+        }
     }
-}
 
-fn bad_period_message(value: &Value) -> String {
-    format!("bad period `{value}` (expected e.g. \"12 months\", \"1 year\" or \"180 days\")")
-}
-
-fn is_identifier(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-fn non_empty(root: &mut Section<'_>, d: &mut Diagnostics, key: &str) -> String {
-    let text = root.string(d, key).unwrap_or_default();
-    if section_has_string(root, key) && text.trim().is_empty() {
-        d.push(root.field(key), format!("empty {key}"));
+    #[test]
+    fn the_valid_file_compiles() {
+        let policy = compile(VALID).unwrap_or_else(|d| panic!("{d:#?}"));
+        assert_eq!(policy.origin, "acme.toml");
+        assert_eq!(policy.aliases, ["acme", "ACME 品牌"]);
+        let warranty = policy.params.warranty.unwrap();
+        assert_eq!(warranty.with_proof.period, Period::Months(12));
+        assert_eq!(
+            warranty.with_proof.by_category.get("phone"),
+            Some(&Period::Months(18))
+        );
+        let customer = policy.params.freight.customer_bears.unwrap();
+        assert_eq!(
+            customer,
+            [
+                Cause::NoReason,
+                Cause::ManMade,
+                Cause::ForceMajeure,
+                Cause::Cosmetic,
+                Cause::Software
+            ]
+        );
+        // Sections left out are out of scope.
+        assert_eq!(policy.params.review_sla, None);
+        assert_eq!(policy.params.exchange_window, None);
+        assert_eq!(policy.params.freight.deduction, None);
+        assert_eq!(policy.params.freight.company_bears_clause, None);
     }
-    text.trim().to_string()
-}
 
-fn section_has_string(section: &mut Section<'_>, key: &str) -> bool {
-    matches!(section.value(key), Some(Value::String(_)))
+    #[test]
+    fn unknown_keys_and_rule_kinds() {
+        assert_eq!(
+            problems("[exclusions]", "[refund_rules]\ndays = 3\n\n[exclusions]"),
+            ["refund_rules: unknown rule kind `refund_rules`"]
+        );
+        assert_eq!(
+            problems("days = 7", "days = 7\ndayz = 8"),
+            ["return_window.dayz: unknown key `dayz`"]
+        );
+        assert_eq!(
+            problems(
+                "[freight.customer_bears]",
+                "[freight.surcharge]\nclause = \"A1\"\n\n[freight.customer_bears]"
+            ),
+            ["freight.surcharge: unknown rule kind `freight.surcharge`"]
+        );
+        assert_eq!(
+            problems("calendar = \"cn\"", "calendar = \"cn\"\nowner = \"me\""),
+            ["owner: unknown key `owner`"]
+        );
+    }
+
+    #[test]
+    fn missing_fields_and_wrong_types() {
+        assert_eq!(
+            problems("currency = \"CNY\"\n", ""),
+            ["currency: missing required field"]
+        );
+        assert_eq!(
+            problems("days = 7", "days = \"7\""),
+            ["return_window.days: expected an integer, found a string"]
+        );
+        assert_eq!(
+            problems("days = 7", "days = 0"),
+            ["return_window.days: expected a number greater than 0"]
+        );
+        assert_eq!(
+            problems("[exclusions]\ncauses = [\"man_made\"]\nwhen_true = [\"label_tampered\"]\nclause = \"A3\"\n", ""),
+            ["exclusions: missing required field"]
+        );
+        assert_eq!(
+            problems(
+                "aliases = [\"acme\", \"ACME 品牌\"]",
+                "aliases = [\"acme\", 7, \" \"]"
+            ),
+            [
+                "aliases[1]: expected a string, found an integer",
+                "aliases[2]: empty alias",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_names_of_enums_causes_and_columns() {
+        assert_eq!(
+            problems("counting = \"after\"", "counting = \"exclusive\""),
+            ["return_window.counting: unknown counting `exclusive` (expected one of: inclusive, after)"]
+        );
+        let found = problems(
+            "causes = [\"no_reason\"]",
+            "causes = [\"no_reason\", \"buyer_remorse\"]",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with(
+            "return_window.causes[1]: unknown cause `buyer_remorse` (expected one of: no_reason, quality"
+        ));
+        let found = problems("from = \"delivered_at\"", "from = \"signed_at\"");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("return_window.from: unknown column `signed_at`"));
+        assert_eq!(
+            problems("from = \"delivered_at\"", "from = \"applied_at\""),
+            ["return_window.from: column `applied_at` is not a date column"]
+        );
+        assert_eq!(
+            problems(
+                "when_true = [\"label_tampered\"]",
+                "when_true = [\"delivered_at\"]"
+            ),
+            ["exclusions.when_true[0]: column `delivered_at` is not a boolean column"]
+        );
+        let found = problems("period = \"1 year\"", "period = \"a year\"");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("warranty.period: bad period `\"a year\"`"));
+        assert_eq!(
+            problems("timezone = \"Asia/Shanghai\"", "timezone = \"China/Beijing\""),
+            ["timezone: unknown timezone `China/Beijing` (expected an IANA name such as Asia/Shanghai)"]
+        );
+    }
+
+    #[test]
+    fn clauses_must_exist_and_quote_something() {
+        assert_eq!(
+            problems("clause = \"A2\"", "clause = \"R9\""),
+            ["warranty.clause: missing clause `R9`"]
+        );
+        assert_eq!(
+            problems("\"A3\" = \"man-made damage excluded\"", "\"A3\" = \"  \""),
+            [
+                "clauses.A3: empty quote for clause `A3`",
+                "exclusions.clause: missing clause `A3`",
+            ]
+        );
+    }
+
+    #[test]
+    fn effective_to_must_be_after_effective_from() {
+        assert_eq!(
+            problems(
+                "effective_from = 2000-01-01",
+                "effective_from = 2000-01-01\neffective_to = 2000-01-01"
+            ),
+            ["effective_to: effective_to 2000-01-01 is not after effective_from 2000-01-01"]
+        );
+        let found = problems("effective_from = 2000-01-01", "effective_from = 2000-02-30");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("-: TOML syntax error at line 9, column 18: invalid date"),
+            "{found:?}"
+        );
+        assert_eq!(
+            problems(
+                "effective_from = 2000-01-01",
+                "effective_from = \"2000-02-30\""
+            ),
+            ["effective_from: expected a date (YYYY-MM-DD), found `\"2000-02-30\"`"]
+        );
+    }
+
+    #[test]
+    fn money_is_exact() {
+        let policy = compile(&VALID.replace(
+            "[freight.customer_bears]",
+            "[freight.deduction]\namount = \"20.00\"\ncauses = [\"no_reason\"]\nexempt_sf = true\nclause = \"A1\"\n\n[freight.customer_bears]",
+        ))
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+        let deduction = policy.params.freight.deduction.unwrap();
+        assert_eq!(deduction.amount, Decimal::new(2000, 2));
+        assert!(deduction.exempt_sf);
+        assert!(!deduction.exempt_remote_area);
+        let found = problems(
+            "[freight.customer_bears]",
+            "[freight.deduction]\namount = 20.5\ncauses = [\"no_reason\"]\nclause = \"A1\"\n\n[freight.customer_bears]",
+        );
+        assert_eq!(
+            found,
+            ["freight.deduction.amount: write money as a string, e.g. \"20.00\", so it stays exact"]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_one_file_is_reported() {
+        let broken = VALID
+            .replace(
+                "timezone = \"Asia/Shanghai\"",
+                "timezone = \"Mars/Olympus\"",
+            )
+            .replace("counting = \"after\"", "counting = \"sometimes\"")
+            .replace("clause = \"A2\"", "clause = \"R9\"")
+            .replace("days = 7", "days = 7\nhours = 3")
+            .replace("[exclusions]", "[loyalty]\npoints = 1\n\n[exclusions]");
+        let found: Vec<String> = compile(&broken)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.field)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "timezone",
+                "return_window.counting",
+                "return_window.hours",
+                "loyalty",
+                "warranty.clause",
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_stop_one_file_only_with_their_place() {
+        let found = compile("id = \"acme\"\n[clauses\n").unwrap_err();
+        assert!(!found.is_empty());
+        assert!(
+            found[0].message.starts_with("TOML syntax error at line 2"),
+            "{found:?}"
+        );
+        assert_eq!(found[0].field, "-");
+    }
+
+    #[test]
+    fn return_leg_forms() {
+        let always = compile(&VALID.replace(
+            "[freight.customer_bears]",
+            "[freight.return_leg]\nwhen = \"always\"\nclause = \"A1\"\n\n[freight.customer_bears]",
+        ))
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+        assert_eq!(
+            always.params.freight.return_leg,
+            Some(ReturnLeg::Always {
+                clause: "A1".into()
+            })
+        );
+        let found = problems(
+            "[freight.customer_bears]",
+            "[freight.return_leg]\nwhen = \"never\"\nclause = \"A1\"\n\n[freight.customer_bears]",
+        );
+        assert_eq!(
+            found,
+            ["freight.return_leg.when: unknown value `never` (expected one of: always, in_warranty)"]
+        );
+    }
+
+    #[test]
+    fn periods_parse() {
+        assert_eq!(parse_period("12 months"), Some(Period::Months(12)));
+        assert_eq!(parse_period("1 month"), Some(Period::Months(1)));
+        assert_eq!(parse_period("2 years"), Some(Period::Months(24)));
+        assert_eq!(parse_period("180 days"), Some(Period::Days(180)));
+        assert_eq!(parse_period("0 days"), None);
+        assert_eq!(parse_period("12"), None);
+        assert_eq!(parse_period("12 weeks"), None);
+    }
 }

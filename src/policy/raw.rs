@@ -200,7 +200,8 @@ impl<'a> Section<'a> {
         }
     }
 
-    /// A required array of strings, each with its own field path (`key[i]`).
+    /// A required array of strings, each with its own field path (`key[i]`). Items of another
+    /// type are reported and left out.
     pub(crate) fn strings(
         &mut self,
         diags: &mut Diagnostics,
@@ -234,7 +235,6 @@ impl<'a> Section<'a> {
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
         for (index, item) in items.iter().enumerate() {
             let field = format!("{}[{index}]", self.field(key));
             match item {
@@ -244,11 +244,11 @@ impl<'a> Section<'a> {
                         field,
                         format!("expected a string, found {}", article(other.type_str())),
                     );
-                    ok = false;
                 }
             }
         }
-        ok.then_some(out)
+        // The well-typed items, so their own checks run too; the file fails anyway.
+        Some(out)
     }
 
     /// A required date (`2000-01-01`, bare or quoted).
