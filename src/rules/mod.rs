@@ -80,143 +80,36 @@ pub const DUPLICATE_TICKET: &str = "data.duplicate-ticket";
 type RuleFn = fn(&Eval<'_>, &mut Trace) -> Known<Verdict>;
 
 /// The per-ticket rules, in catalogue order (every catalogue rule but `data.duplicate-ticket`).
+#[rustfmt::skip]
 const RULES: &[(&str, Category, RuleFn)] = &[
-    (
-        "freight.charged-on-quality",
-        Category::Freight,
-        freight::charged_on_quality,
-    ),
-    (
-        "freight.deduction-mismatch",
-        Category::Freight,
-        freight::deduction_mismatch,
-    ),
-    (
-        "freight.deduction-on-prepaid",
-        Category::Freight,
-        freight::deduction_on_prepaid,
-    ),
-    (
-        "freight.return-leg-charged",
-        Category::Freight,
-        freight::return_leg_charged,
-    ),
-    (
-        "freight.not-recovered",
-        Category::Freight,
-        freight::not_recovered,
-    ),
-    (
-        "freight.collect-accepted",
-        Category::Freight,
-        freight::collect_accepted,
-    ),
+    ("freight.charged-on-quality", Category::Freight, freight::charged_on_quality),
+    ("freight.deduction-mismatch", Category::Freight, freight::deduction_mismatch),
+    ("freight.deduction-on-prepaid", Category::Freight, freight::deduction_on_prepaid),
+    ("freight.return-leg-charged", Category::Freight, freight::return_leg_charged),
+    ("freight.not-recovered", Category::Freight, freight::not_recovered),
+    ("freight.collect-accepted", Category::Freight, freight::collect_accepted),
     ("review-sla.late", Category::ReviewSla, review_sla::late),
-    (
-        "review-sla.overdue",
-        Category::ReviewSla,
-        review_sla::overdue,
-    ),
-    (
-        "refund-cycle.late",
-        Category::RefundCycle,
-        refund_cycle::late,
-    ),
-    (
-        "refund-cycle.overdue",
-        Category::RefundCycle,
-        refund_cycle::overdue,
-    ),
-    (
-        "refund-cycle.early",
-        Category::RefundCycle,
-        refund_cycle::early,
-    ),
-    (
-        "refund-cycle.before-receipt",
-        Category::RefundCycle,
-        refund_cycle::before_receipt,
-    ),
-    (
-        "turnaround.exchange-late",
-        Category::Turnaround,
-        turnaround::exchange_late,
-    ),
-    (
-        "turnaround.exchange-overdue",
-        Category::Turnaround,
-        turnaround::exchange_overdue,
-    ),
-    (
-        "turnaround.repair-late",
-        Category::Turnaround,
-        turnaround::repair_late,
-    ),
-    (
-        "turnaround.repair-overdue",
-        Category::Turnaround,
-        turnaround::repair_overdue,
-    ),
-    (
-        "turnaround.received-after-close",
-        Category::Turnaround,
-        turnaround::received_after_close,
-    ),
-    (
-        "turnaround.unpaid-held",
-        Category::Turnaround,
-        turnaround::unpaid_held,
-    ),
-    (
-        "eligibility.return-outside-window",
-        Category::Eligibility,
-        eligibility::return_outside_window,
-    ),
-    (
-        "eligibility.return-condition-failed",
-        Category::Eligibility,
-        eligibility::return_condition_failed,
-    ),
-    (
-        "eligibility.exchange-outside-window",
-        Category::Eligibility,
-        eligibility::exchange_outside_window,
-    ),
-    (
-        "eligibility.free-service-out-of-warranty",
-        Category::Eligibility,
-        eligibility::free_service_out_of_warranty,
-    ),
-    (
-        "eligibility.free-service-excluded",
-        Category::Eligibility,
-        eligibility::free_service_excluded,
-    ),
-    (
-        "eligibility.charged-in-warranty",
-        Category::Eligibility,
-        eligibility::charged_in_warranty,
-    ),
-    (
-        "eligibility.wrongly-rejected",
-        Category::Eligibility,
-        eligibility::wrongly_rejected,
-    ),
-    (
-        "eligibility.exchange-model-mismatch",
-        Category::Eligibility,
-        eligibility::exchange_model_mismatch,
-    ),
-    (
-        "eligibility.late-customer-shipment",
-        Category::Eligibility,
-        eligibility::late_customer_shipment,
-    ),
-    (
-        "data.timeline-inconsistent",
-        Category::Data,
-        data::timeline_inconsistent,
-    ),
+    ("review-sla.overdue", Category::ReviewSla, review_sla::overdue),
+    ("refund-cycle.late", Category::RefundCycle, refund_cycle::late),
+    ("refund-cycle.overdue", Category::RefundCycle, refund_cycle::overdue),
+    ("refund-cycle.early", Category::RefundCycle, refund_cycle::early),
+    ("refund-cycle.before-receipt", Category::RefundCycle, refund_cycle::before_receipt),
+    ("turnaround.exchange-late", Category::Turnaround, turnaround::exchange_late),
+    ("turnaround.exchange-overdue", Category::Turnaround, turnaround::exchange_overdue),
+    ("turnaround.repair-late", Category::Turnaround, turnaround::repair_late),
+    ("turnaround.repair-overdue", Category::Turnaround, turnaround::repair_overdue),
+    ("turnaround.received-after-close", Category::Turnaround, turnaround::received_after_close),
+    ("turnaround.unpaid-held", Category::Turnaround, turnaround::unpaid_held),
+    ("eligibility.return-outside-window", Category::Eligibility, eligibility::return_outside_window),
+    ("eligibility.return-condition-failed", Category::Eligibility, eligibility::return_condition_failed),
+    ("eligibility.exchange-outside-window", Category::Eligibility, eligibility::exchange_outside_window),
+    ("eligibility.free-service-out-of-warranty", Category::Eligibility, eligibility::free_service_out_of_warranty),
+    ("eligibility.free-service-excluded", Category::Eligibility, eligibility::free_service_excluded),
+    ("eligibility.charged-in-warranty", Category::Eligibility, eligibility::charged_in_warranty),
+    ("eligibility.wrongly-rejected", Category::Eligibility, eligibility::wrongly_rejected),
+    ("eligibility.exchange-model-mismatch", Category::Eligibility, eligibility::exchange_model_mismatch),
+    ("eligibility.late-customer-shipment", Category::Eligibility, eligibility::late_customer_shipment),
+    ("data.timeline-inconsistent", Category::Data, data::timeline_inconsistent),
 ];
 
 /// Evaluates every rule of the catalogue (except `data.duplicate-ticket`) on one ticket:
