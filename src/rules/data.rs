@@ -1,0 +1,57 @@
+//! `data.*`: problems of the export itself. `data.duplicate-ticket` needs the whole run and
+//! is decided by the audit driver; `data.timeline-inconsistent` is decided here, one finding
+//! per ticket naming every inconsistent pair.
+
+use crate::finding::Severity;
+use crate::ticket::{Column, When};
+
+use super::reading::{note, Eval, Flag, Known, Trace, Unknown, Verdict};
+
+/// `data.timeline-inconsistent`: reviewed_at, received_at or refunded_at before applied_at;
+/// applied_at before delivered_at. Blank values are simply not compared.
+pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
+    let applied = e
+        .ticket
+        .applied_at
+        .ok_or(Unknown::Blank(Column::AppliedAt.name()))?;
+    let applied_text = e.show(applied);
+    note(trace, "applied_at", &applied_text);
+    let mut problems: Vec<String> = Vec::new();
+    for column in [Column::ReviewedAt, Column::ReceivedAt, Column::RefundedAt] {
+        if let Some(value) = e.when(column) {
+            if e.before(value, applied) {
+                problems.push(format!(
+                    "{} {} is before applied_at {applied_text}",
+                    column.name(),
+                    e.show(value)
+                ));
+            }
+        }
+    }
+    if let Some(delivered) = e.ticket.delivered_at {
+        if e.before(applied, When::Date(delivered)) {
+            problems.push(format!(
+                "applied_at {applied_text} is before delivered_at {delivered}"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(Verdict::Passed);
+    }
+    for problem in &problems {
+        note(trace, "inconsistent", problem);
+    }
+    let explanation = format!(
+        "The export's timeline is out of order: {}.",
+        problems.join("; ")
+    );
+    Ok(Verdict::Flagged(Flag {
+        severity: Severity::Warning,
+        clause: String::new(),
+        expected: "delivered_at ≤ applied_at ≤ reviewed_at, received_at, refunded_at".into(),
+        actual: problems.join("; "),
+        amount: None,
+        late_by: None,
+        explanation,
+    }))
+}

@@ -1,0 +1,335 @@
+//! What a rule reads from a ticket: typed access to its columns in the policy's timezone, the
+//! reasons a rule cannot be evaluated, and the three-valued AND / OR of RULES.md.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::calendar::{Calendar, NotCovered};
+use crate::finding::{LateBy, Severity};
+use crate::policy::Policy;
+use crate::ticket::{Cause, Column, Decision, FreightPayment, Ticket, When};
+
+use super::Context;
+
+/// Why a rule cannot be evaluated for a ticket. Displayed as the short, stable reason the
+/// coverage table counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unknown {
+    /// `no received_at`
+    Blank(&'static str),
+    /// `applied_at has no time`
+    NoTime(&'static str),
+    /// `calendar does not cover 2027`
+    Calendar(i32),
+    /// The policy names a calendar the run did not load.
+    CalendarMissing,
+    /// `no warranty start date` (every candidate start column blank)
+    NoWarrantyStart,
+    /// `exclusion unknown: label_tampered blank`
+    Exclusion(&'static str),
+    /// `return condition unknown: activated blank`
+    ReturnCondition(&'static str),
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unknown::Blank(column) => write!(f, "no {column}"),
+            Unknown::NoTime(column) => write!(f, "{column} has no time"),
+            Unknown::Calendar(year) => write!(f, "calendar does not cover {year}"),
+            Unknown::CalendarMissing => f.write_str("calendar not loaded"),
+            Unknown::NoWarrantyStart => f.write_str("no warranty start date"),
+            Unknown::Exclusion(column) => write!(f, "exclusion unknown: {column} blank"),
+            Unknown::ReturnCondition(column) => {
+                write!(f, "return condition unknown: {column} blank")
+            }
+        }
+    }
+}
+
+impl From<NotCovered> for Unknown {
+    fn from(not_covered: NotCovered) -> Unknown {
+        Unknown::Calendar(not_covered.year)
+    }
+}
+
+/// A value a rule needs, or why it is unknown.
+pub(crate) type Known<T> = Result<T, Unknown>;
+
+/// AND with unknowns: one known-false member decides; otherwise any unknown member makes the
+/// whole unknown (the first one is reported).
+pub(crate) fn all(members: &[Known<bool>]) -> Known<bool> {
+    if members.iter().any(|m| matches!(m, Ok(false))) {
+        return Ok(false);
+    }
+    members.iter().try_fold(true, |_, m| *m)
+}
+
+/// OR with unknowns: one known-true member decides; otherwise any unknown member makes the
+/// whole unknown.
+pub(crate) fn any(members: &[Known<bool>]) -> Known<bool> {
+    if members.iter().any(|m| matches!(m, Ok(true))) {
+        return Ok(true);
+    }
+    members.iter().try_fold(false, |_, m| *m)
+}
+
+/// What a rule concluded, before it is dressed as a [`crate::finding::Finding`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Verdict {
+    OutOfScope,
+    Passed,
+    Flagged(Flag),
+}
+
+/// The rule-specific part of a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Flag {
+    pub severity: Severity,
+    pub clause: String,
+    pub expected: String,
+    pub actual: String,
+    pub amount: Option<Decimal>,
+    pub late_by: Option<LateBy>,
+    pub explanation: String,
+}
+
+/// The inputs a rule read and the dates it computed, for `explain`.
+pub(crate) type Trace = Vec<(String, String)>;
+
+/// Appends one line to a trace.
+pub(crate) fn note(trace: &mut Trace, key: &str, value: impl fmt::Display) {
+    trace.push((key.to_string(), value.to_string()));
+}
+
+/// One ticket under one policy version at one as-of: what every rule reads.
+pub(crate) struct Eval<'a> {
+    pub ticket: &'a Ticket,
+    pub policy: &'a Policy,
+    pub ctx: &'a Context<'a>,
+    pub tz: Tz,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(ticket: &'a Ticket, policy: &'a Policy, ctx: &'a Context<'a>) -> Eval<'a> {
+        Eval {
+            ticket,
+            policy,
+            ctx,
+            tz: policy.timezone,
+        }
+    }
+
+    /// The value of a timestamp column (`None` for other columns or when blank).
+    pub fn when(&self, column: Column) -> Option<When> {
+        let t = self.ticket;
+        match column {
+            Column::AppliedAt => t.applied_at,
+            Column::ReviewedAt => t.reviewed_at,
+            Column::CustomerShippedAt => t.customer_shipped_at,
+            Column::ReceivedAt => t.received_at,
+            Column::RefundedAt => t.refunded_at,
+            Column::ExchangeShippedAt => t.exchange_shipped_at,
+            Column::RepairApprovedAt => t.repair_approved_at,
+            Column::RepairedAt => t.repaired_at,
+            Column::QuoteNotifiedAt => t.quote_notified_at,
+            Column::PaidAt => t.paid_at,
+            Column::ReturnedToCustomerAt => t.returned_to_customer_at,
+            Column::FactoryShippedAt => t.factory_shipped_at.map(When::Date),
+            Column::PurchasedAt => t.purchased_at.map(When::Date),
+            Column::DeliveredAt => t.delivered_at.map(When::Date),
+            Column::ActivatedAt => t.activated_at.map(When::Date),
+            Column::LastRepairReturnedAt => t.last_repair_returned_at.map(When::Date),
+            _ => None,
+        }
+    }
+
+    /// The local date of a date or timestamp column; blank is unknown.
+    pub fn date(&self, column: Column) -> Known<NaiveDate> {
+        self.when(column)
+            .map(|when| when.date_in(self.tz))
+            .ok_or(Unknown::Blank(column.name()))
+    }
+
+    /// The instant of a timestamp column; blank or date-only is unknown.
+    pub fn instant(&self, column: Column) -> Known<DateTime<Utc>> {
+        let when = self.when(column).ok_or(Unknown::Blank(column.name()))?;
+        when.instant_in(self.tz)
+            .ok_or(Unknown::NoTime(column.name()))
+    }
+
+    /// A boolean column (`None` when blank or not a boolean column).
+    pub fn flag(&self, column: Column) -> Option<bool> {
+        let t = self.ticket;
+        match column {
+            Column::PackageComplete => t.package_complete,
+            Column::AppearanceDamaged => t.appearance_damaged,
+            Column::Activated => t.activated,
+            Column::ProofOfPurchase => t.proof_of_purchase,
+            Column::LabelTampered => t.label_tampered,
+            Column::UnauthorizedRepair => t.unauthorized_repair,
+            Column::AuthorizedChannel => t.authorized_channel,
+            Column::PurchasedOverseas => t.purchased_overseas,
+            Column::RemoteArea => t.remote_area,
+            _ => None,
+        }
+    }
+
+    /// A money column; blank is unknown.
+    pub fn money(&self, value: Option<Decimal>, column: Column) -> Known<Decimal> {
+        value.ok_or(Unknown::Blank(column.name()))
+    }
+
+    /// The cause; blank is unknown.
+    pub fn cause(&self) -> Known<Cause> {
+        self.ticket
+            .cause
+            .ok_or(Unknown::Blank(Column::Cause.name()))
+    }
+
+    /// Is the cause one of `causes`?
+    pub fn cause_in(&self, causes: &[Cause]) -> Known<bool> {
+        Ok(causes.contains(&self.cause()?))
+    }
+
+    pub fn decision_is(&self, decisions: &[Decision]) -> bool {
+        self.ticket
+            .decision
+            .is_some_and(|decision| decisions.contains(&decision))
+    }
+
+    pub fn payment_is(&self, payment: FreightPayment) -> Known<bool> {
+        self.ticket
+            .freight_payment
+            .map(|p| p == payment)
+            .ok_or(Unknown::Blank(Column::FreightPayment.name()))
+    }
+
+    /// date(as-of) in the policy timezone.
+    pub fn as_of_date(&self) -> NaiveDate {
+        self.ctx.as_of.with_timezone(&self.tz).date_naive()
+    }
+
+    /// The policy's working-day calendar.
+    pub fn calendar(&self) -> Known<&'a Calendar> {
+        self.ctx
+            .calendars
+            .get(&self.policy.calendar)
+            .ok_or(Unknown::CalendarMissing)
+    }
+
+    /// "Before" of RULES.md: instants when both values have a time, else dates.
+    pub fn before(&self, a: When, b: When) -> bool {
+        match (a.instant_in(self.tz), b.instant_in(self.tz)) {
+            (Some(a), Some(b)) => a < b,
+            _ => a.date_in(self.tz) < b.date_in(self.tz),
+        }
+    }
+
+    /// A timestamp as people read it: `2025-10-01 14:30` local, or `2025-10-01`.
+    pub fn show(&self, when: When) -> String {
+        match when.instant_in(self.tz) {
+            Some(instant) => instant
+                .with_timezone(&self.tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            None => when.date_in(self.tz).to_string(),
+        }
+    }
+
+    /// The policy as explanations name it, with a clause: `JOINING S4.1`. The brand is the
+    /// first alias (as exports write it) that is not the id itself, else the policy's name.
+    pub fn cite(&self, clause: &str) -> String {
+        let policy = self.policy;
+        let brand = policy
+            .aliases
+            .iter()
+            .map(|alias| alias.trim())
+            .find(|alias| !alias.is_empty() && alias.is_ascii() && *alias != policy.id)
+            .unwrap_or(&policy.name);
+        format!("{brand} {clause}")
+    }
+}
+
+/// Money as reports show it: two decimals.
+pub(crate) fn money(amount: Decimal) -> Decimal {
+    let mut amount = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    amount.rescale(2);
+    amount
+}
+
+/// Hours late: exact seconds over the limit, rounded half-up to one decimal.
+pub(crate) fn hours_late(seconds_over: i64) -> Decimal {
+    let mut hours = (Decimal::from(seconds_over) / Decimal::from(3600))
+        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    hours.rescale(1);
+    hours
+}
+
+/// An elapsed time as `24 h 01 min`.
+pub(crate) fn elapsed(seconds: i64) -> String {
+    let minutes = seconds.div_euclid(60);
+    format!("{} h {:02} min", minutes / 60, minutes % 60)
+}
+
+/// `1 day`, `3 days`, `1 working day`…
+pub(crate) fn count(n: impl Into<i64>, unit: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn and_is_decided_by_a_known_false_member() {
+        let blank = Err(Unknown::Blank("cause"));
+        assert_eq!(all(&[Ok(true), blank, Ok(false)]), Ok(false));
+        assert_eq!(all(&[Ok(true), blank]), blank);
+        assert_eq!(all(&[Ok(true), Ok(true)]), Ok(true));
+        assert_eq!(all(&[]), Ok(true));
+    }
+
+    #[test]
+    fn or_is_decided_by_a_known_true_member() {
+        let blank = Err(Unknown::Exclusion("label_tampered"));
+        assert_eq!(any(&[blank, Ok(true)]), Ok(true));
+        assert_eq!(any(&[Ok(false), blank]), blank);
+        assert_eq!(any(&[Ok(false), Ok(false)]), Ok(false));
+    }
+
+    #[test]
+    fn reasons_read_as_the_coverage_table_counts_them() {
+        assert_eq!(Unknown::Blank("received_at").to_string(), "no received_at");
+        assert_eq!(
+            Unknown::NoTime("applied_at").to_string(),
+            "applied_at has no time"
+        );
+        assert_eq!(
+            Unknown::from(NotCovered { year: 2027 }).to_string(),
+            "calendar does not cover 2027"
+        );
+        assert_eq!(
+            Unknown::Exclusion("label_tampered").to_string(),
+            "exclusion unknown: label_tampered blank"
+        );
+    }
+
+    #[test]
+    fn hours_round_half_up_to_one_decimal() {
+        assert_eq!(hours_late(60).to_string(), "0.0");
+        assert_eq!(hours_late(180).to_string(), "0.1"); // 0.05 h
+        assert_eq!(hours_late(179).to_string(), "0.0");
+        assert_eq!(hours_late(38 * 3600).to_string(), "38.0");
+        assert_eq!(elapsed(24 * 3600 + 60), "24 h 01 min");
+        assert_eq!(money(Decimal::from(20)).to_string(), "20.00");
+    }
+}

@@ -1,0 +1,137 @@
+//! `refund-cycle.*`: refunds outside the working-day cycle counted from the goods' receipt
+//! into storage (JOINING S4.1: 3–5 working days), and refunds issued before the receipt.
+
+use crate::finding::Severity;
+use crate::policy::RefundCycle;
+use crate::ticket::{Column, Decision};
+
+use super::deadlines::{self, nth_working_day, ordinal, WorkingDeadline};
+use super::periods::plus_days;
+use super::reading::{money, note, Eval, Flag, Known, Trace, Unknown, Verdict};
+
+/// The cycle, when the policy has one and the ticket was decided as a refund.
+fn cycle<'p>(e: &Eval<'p>) -> Option<&'p RefundCycle> {
+    e.policy
+        .params
+        .refund_cycle
+        .as_ref()
+        .filter(|_| e.decision_is(&[Decision::Refund]))
+}
+
+fn deadline<'p>(e: &Eval<'_>, cycle: &'p RefundCycle) -> WorkingDeadline<'p> {
+    WorkingDeadline {
+        start: Column::ReceivedAt,
+        start_phrase: "goods were put into storage",
+        action: Column::RefundedAt,
+        action_done: "Refunded",
+        action_pending: "Not refunded",
+        working_days: cycle.latest_working_days,
+        clause: &cycle.clause,
+        severity: Severity::Violation,
+        amount: e.ticket.refund_amount.map(money),
+    }
+}
+
+/// `refund-cycle.late`
+pub(crate) fn late(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
+    match cycle(e) {
+        None => Ok(Verdict::OutOfScope),
+        Some(cycle) => deadlines::late(e, &deadline(e, cycle), trace),
+    }
+}
+
+/// `refund-cycle.overdue`
+pub(crate) fn overdue(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
+    match cycle(e) {
+        None => Ok(Verdict::OutOfScope),
+        Some(cycle) => deadlines::overdue(e, &deadline(e, cycle), trace),
+    }
+}
+
+/// Was the refund issued before the goods were received? (instants when both have times,
+/// else dates). `None` when not refunded yet.
+fn refunded_before_receipt(e: &Eval<'_>, trace: &mut Trace) -> Known<Option<bool>> {
+    let Some(refunded) = e.ticket.refunded_at else {
+        note(trace, "refunded_at", "blank (not yet)");
+        return Ok(None);
+    };
+    let received = e
+        .ticket
+        .received_at
+        .ok_or(Unknown::Blank(Column::ReceivedAt.name()))?;
+    note(trace, "received_at", e.show(received));
+    note(trace, "refunded_at", e.show(refunded));
+    Ok(Some(e.before(refunded, received)))
+}
+
+/// `refund-cycle.early`: refunded on or after the receipt date but before the earliest
+/// working day of the cycle. A refund before receipt is `before-receipt` instead.
+pub(crate) fn early(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
+    let Some(cycle) = cycle(e) else {
+        return Ok(Verdict::OutOfScope);
+    };
+    match refunded_before_receipt(e, trace)? {
+        None | Some(true) => return Ok(Verdict::Passed),
+        Some(false) => {}
+    }
+    let received = e.date(Column::ReceivedAt)?;
+    let refunded = e.date(Column::RefundedAt)?;
+    let calendar = e.calendar()?;
+    let earliest = nth_working_day(
+        calendar,
+        received,
+        cycle.earliest_working_days,
+        "earliest expected refund",
+        trace,
+    )?;
+    if refunded >= earliest {
+        return Ok(Verdict::Passed);
+    }
+    let holidays = calendar
+        .describe_between(plus_days(received, 1), earliest)
+        .map(|text| format!(" ({text})"))
+        .unwrap_or_default();
+    Ok(Verdict::Flagged(Flag {
+        severity: Severity::Info,
+        clause: cycle.clause.clone(),
+        expected: format!(
+            "refunded_at from {earliest} ({} working day after {received})",
+            ordinal(cycle.earliest_working_days)
+        ),
+        actual: format!("refunded_at {refunded}"),
+        amount: None,
+        late_by: None,
+        explanation: format!(
+            "Refunded {refunded}, before {earliest}: goods were put into storage on {received} and {} describes a cycle of {}–{} working days{holidays}.",
+            e.cite(&cycle.clause),
+            cycle.earliest_working_days,
+            cycle.latest_working_days
+        ),
+    }))
+}
+
+/// `refund-cycle.before-receipt`
+pub(crate) fn before_receipt(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
+    let Some(cycle) = cycle(e) else {
+        return Ok(Verdict::OutOfScope);
+    };
+    if refunded_before_receipt(e, trace)? != Some(true) {
+        return Ok(Verdict::Passed);
+    }
+    let (Some(refunded), Some(received)) = (e.ticket.refunded_at, e.ticket.received_at) else {
+        return Ok(Verdict::Passed);
+    };
+    let (refunded, received) = (e.show(refunded), e.show(received));
+    Ok(Verdict::Flagged(Flag {
+        severity: Severity::Warning,
+        clause: cycle.clause.clone(),
+        expected: format!("refunded_at on or after received_at {received}"),
+        actual: format!("refunded_at {refunded}"),
+        amount: e.ticket.refund_amount.map(money),
+        late_by: None,
+        explanation: format!(
+            "Refunded {refunded}, before the goods were put into storage on {received}; {} counts the refund cycle from storage.",
+            e.cite(&cycle.clause)
+        ),
+    }))
+}

@@ -1,0 +1,275 @@
+//! Coverage questions the eligibility and freight rules share: is a ticket within the
+//! warranty (or its extension after a repair), within a return or exchange window, and does
+//! an exclusion apply. All judged on date(`applied_at`), with the unknowns of RULES.md.
+
+use chrono::NaiveDate;
+
+use crate::policy::{Period, Warranty, WarrantyTerm, Window};
+use crate::ticket::Column;
+
+use super::periods::{last_covered, period_adjective, window_end};
+use super::reading::{all, note, Eval, Known, Trace, Unknown};
+
+/// What the warranty says about one application date.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Coverage {
+    pub covered: bool,
+    /// The last covered date: the later of the warranty's and the extension's, of those known.
+    pub last_covered: Option<NaiveDate>,
+    /// In words, e.g. `the 12 months warranty from delivered_at 2024-05-01 ends 2025-04-30`.
+    pub description: String,
+}
+
+/// The warranty term that applies (with or without proof), its start and last covered date.
+struct Term {
+    start_column: Column,
+    start: NaiveDate,
+    period: Period,
+    last: NaiveDate,
+}
+
+fn chosen_term<'w>(e: &Eval<'_>, warranty: &'w Warranty) -> Known<&'w WarrantyTerm> {
+    match &warranty.without_proof {
+        None => Ok(&warranty.with_proof),
+        Some(without) => match e.flag(Column::ProofOfPurchase) {
+            Some(true) => Ok(&warranty.with_proof),
+            Some(false) => Ok(without),
+            None => Err(Unknown::Blank(Column::ProofOfPurchase.name())),
+        },
+    }
+}
+
+fn base_term(e: &Eval<'_>, warranty: &Warranty) -> Known<Term> {
+    let term = chosen_term(e, warranty)?;
+    let start = term
+        .starts
+        .iter()
+        .filter_map(|column| e.date(*column).ok().map(|date| (*column, date)))
+        .min_by_key(|(_, date)| *date);
+    let Some((start_column, start)) = start else {
+        return Err(match term.starts.as_slice() {
+            [only] => Unknown::Blank(only.name()),
+            _ => Unknown::NoWarrantyStart,
+        });
+    };
+    let period = e
+        .ticket
+        .product_category
+        .as_deref()
+        .and_then(|category| term.by_category.get(&category.trim().to_lowercase()))
+        .copied()
+        .unwrap_or(term.period);
+    Ok(Term {
+        start_column,
+        start,
+        period,
+        last: last_covered(start, period),
+    })
+}
+
+/// Is date(`applied`) within the warranty or its extension? Covered by either decides even
+/// when the other is unknown; out of warranty needs both known.
+pub(crate) fn coverage(e: &Eval<'_>, warranty: &Warranty, applied: NaiveDate) -> Known<Coverage> {
+    let extension = warranty
+        .extension_after_repair
+        .zip(e.ticket.last_repair_returned_at)
+        .map(|(period, returned)| (returned, period, last_covered(returned, period)));
+    let extension_covers = extension.is_some_and(|(_, _, last)| applied <= last);
+    let base = base_term(e, warranty);
+    let base = match base {
+        Err(unknown) if !extension_covers => return Err(unknown),
+        other => other.ok(),
+    };
+    let mut parts = Vec::with_capacity(2);
+    if let Some(term) = &base {
+        parts.push(format!(
+            "the {} warranty from {} {} ends {}",
+            period_adjective(term.period),
+            term.start_column.name(),
+            term.start,
+            term.last
+        ));
+    }
+    if let Some((returned, period, last)) = extension {
+        parts.push(format!(
+            "the {} extension after the repair returned {returned} ends {last}",
+            period_adjective(period)
+        ));
+    }
+    let base_covers = base.as_ref().is_some_and(|term| applied <= term.last);
+    let last = base
+        .map(|term| term.last)
+        .into_iter()
+        .chain(extension.map(|(_, _, last)| last))
+        .max();
+    Ok(Coverage {
+        covered: base_covers || extension_covers,
+        last_covered: last,
+        description: parts.join(" and "),
+    })
+}
+
+/// A window's start and last allowed date for this ticket.
+pub(crate) fn window_dates(e: &Eval<'_>, window: &Window) -> Known<(NaiveDate, NaiveDate)> {
+    let start = e.date(window.from)?;
+    Ok((start, window_end(start, window)))
+}
+
+/// Is date(`applied`) on or before the window's last allowed date?
+pub(crate) fn within_window(e: &Eval<'_>, window: &Window, applied: NaiveDate) -> Known<bool> {
+    Ok(applied <= window_dates(e, window)?.1)
+}
+
+/// Outside every return and exchange window of the policy, whatever the cause. A policy
+/// without windows is outside.
+pub(crate) fn outside_every_window(e: &Eval<'_>, applied: NaiveDate) -> Known<bool> {
+    let params = &e.policy.params;
+    let outside: Vec<Known<bool>> = [&params.return_window, &params.exchange_window]
+        .into_iter()
+        .flatten()
+        .map(|window| within_window(e, window, applied).map(|within| !within))
+        .collect();
+    all(&outside)
+}
+
+/// The exclusion that applies, in words (`cause man_made, label_tampered`), or `None` when
+/// none does. One known-true member decides; "no exclusion" needs every member known.
+pub(crate) fn exclusion(e: &Eval<'_>) -> Known<Option<String>> {
+    let exclusions = &e.policy.params.exclusions;
+    let mut hits: Vec<String> = Vec::new();
+    let mut unknown: Option<Unknown> = None;
+    if !exclusions.causes.is_empty() {
+        match e.ticket.cause {
+            Some(cause) if exclusions.causes.contains(&cause) => {
+                hits.push(format!("cause {cause}"))
+            }
+            Some(_) => {}
+            None => unknown = unknown.or(Some(Unknown::Exclusion(Column::Cause.name()))),
+        }
+    }
+    let flags = exclusions
+        .when_true
+        .iter()
+        .map(|column| (column, true))
+        .chain(exclusions.when_false.iter().map(|column| (column, false)));
+    for (column, excluding) in flags {
+        match e.flag(*column) {
+            Some(value) if value == excluding => hits.push(format!("{} {value}", column.name())),
+            Some(_) => {}
+            None => unknown = unknown.or(Some(Unknown::Exclusion(column.name()))),
+        }
+    }
+    match (hits.is_empty(), unknown) {
+        (false, _) => Ok(Some(hits.join(", "))),
+        (true, Some(unknown)) => Err(unknown),
+        (true, None) => Ok(None),
+    }
+}
+
+/// Within the warranty and no exclusion, for the charged / rejected rules: the warranty in
+/// words when both hold, `None` when either is known not to (or there is no warranty).
+pub(crate) fn in_warranty_not_excluded(
+    e: &Eval<'_>,
+    applied: NaiveDate,
+    trace: &mut Trace,
+) -> Known<Option<String>> {
+    let Some(warranty) = &e.policy.params.warranty else {
+        return Ok(None);
+    };
+    let cover = coverage(e, warranty, applied);
+    if let Ok(cover) = &cover {
+        note(trace, "warranty", &cover.description);
+    }
+    let excluded = exclusion(e);
+    let holds = all(&[
+        cover.as_ref().map(|c| c.covered).map_err(|u| *u),
+        excluded.as_ref().map(Option::is_none).map_err(|u| *u),
+    ])?;
+    Ok(cover.ok().filter(|_| holds).map(|c| c.description))
+}
+
+/// The clause granting free service in warranty (defaults to the warranty clause).
+pub(crate) fn free_service_clause(e: &Eval<'_>) -> String {
+    let params = &e.policy.params;
+    params
+        .free_service_clause
+        .clone()
+        .or_else(|| params.warranty.as_ref().map(|w| w.clause.clone()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+    use crate::rules::fixtures::{calendars, changkong, date, end_of, repair_service, xinji};
+    use crate::rules::Context;
+    use crate::ticket::Ticket;
+
+    fn cover(ticket: &Ticket, policy: &Policy, applied: &str) -> Known<Coverage> {
+        let calendars = calendars();
+        let ctx = Context {
+            as_of: end_of("2030-01-01"),
+            calendars: &calendars,
+        };
+        let e = Eval::new(ticket, policy, &ctx);
+        let warranty = policy.params.warranty.as_ref().expect("a warranty");
+        coverage(&e, warranty, date(applied))
+    }
+
+    #[test]
+    fn warranty_length_can_vary_by_product_category() {
+        let mut policy = repair_service();
+        if let Some(warranty) = policy.params.warranty.as_mut() {
+            let periods = &mut warranty.with_proof.by_category;
+            periods.insert("watch".into(), Period::Months(6));
+        }
+        let mut ticket = Ticket {
+            proof_of_purchase: Some(true),
+            purchased_at: Some(date("2025-01-15")),
+            product_category: Some(" Watch ".into()),
+            ..Ticket::default()
+        };
+        let watch = cover(&ticket, &policy, "2025-07-15").unwrap();
+        assert_eq!(
+            (watch.covered, watch.last_covered),
+            (false, Some(date("2025-07-14")))
+        );
+        ticket.product_category = Some("phone".into());
+        assert!(cover(&ticket, &policy, "2025-07-15").unwrap().covered);
+    }
+
+    #[test]
+    fn the_earliest_present_start_counts() {
+        let mut ticket = Ticket {
+            activated_at: Some(date("2024-03-10")),
+            purchased_at: Some(date("2024-03-01")),
+            ..Ticket::default()
+        };
+        let both = cover(&ticket, &xinji(), "2025-03-01").unwrap();
+        assert_eq!(both.last_covered, Some(date("2025-02-28")));
+        ticket.purchased_at = None;
+        let activation = cover(&ticket, &xinji(), "2025-03-01").unwrap();
+        assert_eq!(activation.last_covered, Some(date("2025-03-09")));
+        ticket.activated_at = None;
+        assert_eq!(
+            cover(&ticket, &xinji(), "2025-03-01"),
+            Err(Unknown::NoWarrantyStart)
+        );
+    }
+
+    #[test]
+    fn the_extension_covers_even_when_the_warranty_is_unknown() {
+        let ticket = Ticket {
+            last_repair_returned_at: Some(date("2025-02-01")),
+            ..Ticket::default()
+        };
+        let covered = cover(&ticket, &changkong(), "2025-04-02").unwrap();
+        assert!(covered.covered);
+        assert_eq!(covered.last_covered, Some(date("2025-04-02")));
+        assert_eq!(
+            cover(&ticket, &changkong(), "2025-04-03"),
+            Err(Unknown::Blank("proof_of_purchase"))
+        );
+    }
+}
