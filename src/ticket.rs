@@ -211,24 +211,6 @@ pub struct Ticket {
     pub kept: Vec<String>,
 }
 
-/// True when a courier is SF Express: the text contains `顺丰`, or a word starting with `sf`
-/// in any case (`SF Express`, `sf`, `SF快递`), but not `sf` inside a word (`transfer`).
-pub fn is_sf_courier(courier: &str) -> bool {
-    if courier.contains("顺丰") {
-        return true;
-    }
-    let lower = courier.to_lowercase();
-    let mut previous: Option<char> = None;
-    for (index, ch) in lower.char_indices() {
-        let word_start = previous.is_none_or(|p| !p.is_ascii_alphanumeric());
-        if word_start && lower[index..].starts_with("sf") {
-            return true;
-        }
-        previous = Some(ch);
-    }
-    false
-}
-
 /// The kind of value a canonical column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -355,16 +337,6 @@ mod tests {
         );
         assert!(when.has_time());
         assert!(!When::Date(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()).has_time());
-    }
-
-    #[test]
-    fn sf_couriers_are_recognised_by_word() {
-        for sf in ["顺丰速运", "SF Express", "sf", "SF快递", "JD/SF", "  Sf  "] {
-            assert!(is_sf_courier(sf), "{sf}");
-        }
-        for other in ["transfer", "中通快递", "EMS", "", "Asfalt"] {
-            assert!(!is_sf_courier(other), "{other}");
-        }
     }
 
     #[test]

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 
 use crate::finding::{Category, Finding, Severity};
 use crate::policy::Policy;
-use crate::ticket::{is_sf_courier, Decision, FreightPayment, Ticket};
+use crate::rules::is_sf;
+use crate::ticket::{Decision, FreightPayment, Ticket};
 
 /// Money totals: what customers were over-charged, what the company failed to recover.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -145,7 +146,7 @@ pub fn expected_deduction(ticket: &Ticket, policy: &Policy) -> Option<Decimal> {
         FreightPayment::Prepaid => Some(Decimal::ZERO),
         FreightPayment::Collect if ticket.decision == Some(Decision::Refund) => {
             let exempt = (deduction.exempt_sf
-                && ticket.courier.as_deref().is_some_and(is_sf_courier))
+                && ticket.courier.as_deref().is_some_and(is_sf))
                 || (deduction.exempt_remote_area && ticket.remote_area == Some(true));
             if exempt {
                 None
