@@ -4,10 +4,39 @@
 //!
 //! Two stages, so the audit can parse in parallel: a reader streams [`RawRow`]s in file
 //! order, and [`Schema::parse`] (pure) turns one into a [`Row`].
+//!
+//! ```no_run
+//! # use rma_audit::ingest::{open, Options, Schema, Row};
+//! # fn main() -> Result<(), rma_audit::ingest::IngestError> {
+//! let options = Options::default();
+//! let mut reader = open("tickets.csv".as_ref(), &options)?;
+//! let schema = Schema::for_reader(reader.as_ref(), 0, &options)?;
+//! while let Some(raw) = reader.next_row()? {
+//!     match schema.parse(&raw) {
+//!         Row::Ticket(ticket) => println!("{}", ticket.ticket_id),
+//!         Row::Rejected(problems) => eprintln!("{} problems", problems.len()),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+mod csv;
+mod dates;
+mod header;
+mod mapping;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod schema;
+mod values;
+mod workbook;
 
 use std::path::Path;
 
 use chrono::NaiveDateTime;
+use rayon::prelude::*;
+
+pub use mapping::Mapping;
+pub use schema::Schema;
 
 use crate::ticket::Ticket;
 
@@ -35,6 +64,8 @@ pub struct Options {
     pub encoding: Option<TextEncoding>,
     /// Column names kept into the findings (`--keep-columns`), as written in the export.
     pub keep_columns: Vec<String>,
+    /// The checked `--mapping` file: extra header names, date formats and value aliases.
+    pub mapping: Option<Mapping>,
 }
 
 /// One cell as the file holds it, before any interpretation.
@@ -65,7 +96,8 @@ pub struct Rejection {
     pub source_row: u64,
     /// The row's ticket id when it could be read.
     pub ticket_id: Option<String>,
-    /// Canonical name where the header mapped to one, else the header as found.
+    /// Canonical name where the header mapped to one, else the header as found; empty when
+    /// the problem is the whole row (a CSV record with the wrong number of fields).
     pub column: String,
     pub value: String,
     pub reason: String,
@@ -81,14 +113,33 @@ pub enum Row {
 /// A file that cannot be read at all. Its `Display` is the one line the user sees.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// An input file that cannot be read (missing, not a spreadsheet, encrypted, no header
+    /// row, no ticket_id column, two headers for one column).
     #[error("{path}: {reason}")]
     Unreadable { path: String, reason: String },
+    /// A `--mapping` file that is missing or wrong; `reason` names the key.
+    #[error("{path}: {reason}")]
+    Mapping { path: String, reason: String },
 }
 
-/// The header of an input resolved to canonical columns, with the value parsers to apply.
-#[derive(Debug, Clone)]
-pub struct Schema {
-    _private: (),
+pub(crate) const ENCRYPTED: &str = "encrypted or password-protected workbook";
+pub(crate) const EMPTY_FILE: &str = "empty file";
+pub(crate) const NO_HEADER: &str = "no header row";
+const SUPPORTED: &str = "expected .csv, .txt, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods or .parquet";
+
+pub(crate) fn unreadable(path: &str, reason: impl Into<String>) -> IngestError {
+    IngestError::Unreadable {
+        path: path.to_string(),
+        reason: reason.into(),
+    }
+}
+
+pub(crate) fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => format!("cannot read: {err}"),
+    }
 }
 
 impl Schema {
@@ -118,18 +169,110 @@ impl Schema {
 }
 
 /// Streams the data rows of one input file.
-pub trait RowReader {
+pub trait RowReader: Send {
     /// The header row (cells as text) and the sheet read, if a workbook.
     fn header(&self) -> &[String];
     fn sheet(&self) -> Option<&str>;
-    /// The next data row; `Ok(None)` at the end.
+    /// The input as named on the command line.
+    fn source_file(&self) -> &str;
+    /// `Some(n)` when every row must have exactly `n` fields (CSV: a record with more or
+    /// fewer fields than the header is rejected).
+    fn field_count(&self) -> Option<usize> {
+        None
+    }
+    /// The next data row; `Ok(None)` at the end. Blank rows are skipped.
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError>;
 }
 
-/// Opens one input for reading; fails when the file cannot be read at all.
-pub fn open(path: &Path, _options: &Options) -> Result<Box<dyn RowReader>, IngestError> {
-    Err(IngestError::Unreadable {
-        path: path.display().to_string(),
-        reason: "reading inputs is not yet available".into(),
-    })
+/// Opens one input for reading by its extension (any case); fails when the file cannot be
+/// read at all.
+pub fn open(path: &Path, options: &Options) -> Result<Box<dyn RowReader>, IngestError> {
+    let shown = path.display().to_string();
+    let metadata = std::fs::metadata(path).map_err(|err| unreadable(&shown, io_reason(&err)))?;
+    if metadata.is_dir() {
+        return Err(unreadable(&shown, "is a directory, not a file"));
+    }
+    if metadata.len() == 0 {
+        return Err(unreadable(&shown, EMPTY_FILE));
+    }
+    let extension = path
+        .extension()
+        .and_then(|ext| ext.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("csv" | "txt" | "tsv") => Ok(Box::new(csv::CsvReader::open(path, shown, options)?)),
+        Some("xlsx" | "xlsm") => workbook::open_xlsx(path, shown, options),
+        Some(ext @ ("xls" | "xlsb" | "ods")) => workbook::open_range(path, shown, ext, options),
+        Some("parquet") => open_parquet(path, shown, options),
+        Some(ext) => Err(unreadable(
+            &shown,
+            format!("unsupported file type `.{ext}` ({SUPPORTED})"),
+        )),
+        None => Err(unreadable(
+            &shown,
+            format!("unsupported file type: no extension ({SUPPORTED})"),
+        )),
+    }
 }
+
+#[cfg(feature = "parquet")]
+fn open_parquet(
+    path: &Path,
+    shown: String,
+    options: &Options,
+) -> Result<Box<dyn RowReader>, IngestError> {
+    Ok(Box::new(parquet::ParquetReader::open(path, shown, options)?))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn open_parquet(
+    _path: &Path,
+    shown: String,
+    _options: &Options,
+) -> Result<Box<dyn RowReader>, IngestError> {
+    Err(unreadable(
+        &shown,
+        "Parquet input needs a build with `--features parquet`",
+    ))
+}
+
+/// What [`read_all`] learnt about an input besides its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputInfo {
+    /// The input as named on the command line (also in every [`Rejection`]).
+    pub source_file: String,
+    /// The sheet read, for workbooks.
+    pub sheet: Option<String>,
+    /// The header row as found.
+    pub header: Vec<String>,
+    /// Non-fatal header problems, e.g. mapped headers the input does not have.
+    pub warnings: Vec<String>,
+}
+
+/// Reads a whole input: opens it, resolves its header and parses every row (in parallel,
+/// keeping file order). `input` is the input's index in the run ([`Source::input`]).
+///
+/// [`Source::input`]: crate::ticket::Source::input
+pub fn read_all(
+    path: &Path,
+    input: usize,
+    options: &Options,
+) -> Result<(InputInfo, Vec<Row>), IngestError> {
+    let mut reader = open(path, options)?;
+    let schema = Schema::for_reader(reader.as_ref(), input, options)?;
+    let mut raw_rows = Vec::new();
+    while let Some(raw) = reader.next_row()? {
+        raw_rows.push(raw);
+    }
+    let rows = raw_rows.par_iter().map(|raw| schema.parse(raw)).collect();
+    let info = InputInfo {
+        source_file: schema.source_file().to_string(),
+        sheet: schema.sheet().map(str::to_string),
+        header: schema.header().to_vec(),
+        warnings: schema.warnings().to_vec(),
+    };
+    Ok((info, rows))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,412 @@
+//! The header of one input resolved to canonical columns, and the pure row parser that turns
+//! a [`RawRow`] into a [`Ticket`] or into every problem that kept it from being one.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::dates::{date_of, in_range, when_from_cell, when_from_serial, when_from_text, NOT_A_DATE};
+use super::header::{column_letter, fold};
+use super::values::{bool_of, display, money_of, text_of, value_of, Aliases, Reason, Value};
+use super::{DateOrder, IngestError, Options, RawCell, RawRow, Rejection, Row, RowReader};
+use crate::ticket::{
+    Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Source, Ticket, When,
+};
+
+/// One header cell that stands for a canonical column, with what reading it needs.
+#[derive(Debug, Clone)]
+struct Field {
+    index: usize,
+    column: Column,
+    aliases: Option<Aliases>,
+    formats: Vec<String>,
+}
+
+/// The header of an input resolved to canonical columns, with the value parsers to apply.
+/// Built once per input; [`Schema::parse`] is pure and may run on many threads.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    input: usize,
+    source_file: String,
+    sheet: Option<String>,
+    header: Vec<String>,
+    fields: Vec<Field>,
+    kept: Vec<Option<usize>>,
+    field_count: Option<usize>,
+    date_order: Option<DateOrder>,
+    warnings: Vec<String>,
+}
+
+impl Schema {
+    /// Resolves the header of an open reader. `input` is the input's index in the run.
+    pub fn for_reader(
+        reader: &dyn RowReader,
+        input: usize,
+        options: &Options,
+    ) -> Result<Schema, IngestError> {
+        let mut schema = Schema::new(
+            reader.header(),
+            input,
+            reader.source_file(),
+            reader.sheet(),
+            options,
+        )?;
+        schema.field_count = reader.field_count();
+        Ok(schema)
+    }
+
+    /// Resolves `header` to canonical columns: spelling-folded canonical names, the Chinese
+    /// headers, and the mapping file's names. Fails when no header is `ticket_id` or when two
+    /// headers mean the same column.
+    pub fn new(
+        header: &[String],
+        input: usize,
+        source_file: &str,
+        sheet: Option<&str>,
+        options: &Options,
+    ) -> Result<Schema, IngestError> {
+        let unreadable = |reason: String| IngestError::Unreadable {
+            path: source_file.to_string(),
+            reason,
+        };
+        let mut by_key: HashMap<String, Column> = HashMap::new();
+        for column in Column::ALL {
+            by_key.insert(fold(column.name()), *column);
+            for chinese in column.chinese_headers() {
+                by_key.insert(fold(chinese), *column);
+            }
+        }
+        let mapping = options.mapping.as_ref();
+        for (source, column) in mapping.map(|m| m.columns()).unwrap_or(&[]) {
+            by_key.insert(fold(source), *column);
+        }
+
+        let keys: Vec<String> = header.iter().map(|name| fold(name)).collect();
+        let mut fields: Vec<Field> = Vec::new();
+        for (index, key) in keys.iter().enumerate() {
+            let Some(column) = by_key.get(key).copied() else {
+                continue;
+            };
+            if let Some(first) = fields.iter().find(|field| field.column == column) {
+                return Err(unreadable(format!(
+                    "headers `{}` (column {}) and `{}` (column {}) both map to {}",
+                    header[first.index].trim(),
+                    column_letter(first.index),
+                    header[index].trim(),
+                    column_letter(index),
+                    column.name()
+                )));
+            }
+            let kind = column.kind();
+            let extra = mapping.map(|m| m.aliases(column)).unwrap_or(&[]);
+            fields.push(Field {
+                index,
+                column,
+                aliases: super::values::is_enum(kind).then(|| Aliases::new(column, extra)),
+                formats: mapping
+                    .map(|m| m.formats(column).to_vec())
+                    .unwrap_or_default(),
+            });
+        }
+        if !fields.iter().any(|field| field.column == Column::TicketId) {
+            return Err(unreadable("no ticket_id column".to_string()));
+        }
+
+        let mut warnings = Vec::new();
+        for (source, _) in mapping.map(|m| m.columns()).unwrap_or(&[]) {
+            let key = fold(source);
+            if !keys.contains(&key) {
+                warnings.push(format!(
+                    "mapping names header `{source}` but {source_file} has no such column"
+                ));
+            }
+        }
+        let mut kept = Vec::new();
+        for name in &options.keep_columns {
+            let key = fold(name);
+            let found = keys.iter().position(|k| !k.is_empty() && *k == key);
+            if found.is_none() {
+                warnings.push(format!(
+                    "--keep-columns names `{name}` but {source_file} has no such column"
+                ));
+            }
+            kept.push(found);
+        }
+
+        Ok(Schema {
+            input,
+            source_file: source_file.to_string(),
+            sheet: sheet.map(str::to_string),
+            header: header.to_vec(),
+            fields,
+            kept,
+            field_count: None,
+            date_order: options.date_order,
+            warnings,
+        })
+    }
+
+    /// The input's index in the run.
+    pub fn input(&self) -> usize {
+        self.input
+    }
+
+    /// The input file as named on the command line.
+    pub fn source_file(&self) -> &str {
+        &self.source_file
+    }
+
+    /// The sheet read, for workbooks.
+    pub fn sheet(&self) -> Option<&str> {
+        self.sheet.as_deref()
+    }
+
+    /// The header row as found.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The header that stands for `column`, when the input has it.
+    pub fn header_of(&self, column: Column) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|field| field.column == column)
+            .map(|field| self.header[field.index].as_str())
+    }
+
+    /// Problems worth telling the user that do not stop the run: mapped headers or
+    /// `--keep-columns` names the input does not have.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Turns one row into a ticket, or into every problem of the row. Pure.
+    pub fn parse(&self, raw: &RawRow) -> Row {
+        let mut ticket = Ticket {
+            source: Source {
+                input: self.input,
+                row: raw.row,
+            },
+            ..Ticket::default()
+        };
+        if let Some(expected) = self.field_count.filter(|n| *n != raw.cells.len()) {
+            let ticket_id = self
+                .fields
+                .iter()
+                .find(|field| field.column == Column::TicketId)
+                .and_then(|field| raw.cells.get(field.index))
+                .and_then(|cell| value_of(cell).ok().flatten())
+                .map(text_of);
+            let found = raw.cells.len();
+            return Row::Rejected(vec![self.rejection(
+                raw.row,
+                ticket_id,
+                String::new(),
+                String::new(),
+                format!("row has {found} fields but the header has {expected}"),
+            )]);
+        }
+
+        let mut problems: Vec<(Column, &RawCell, Reason)> = Vec::new();
+        for field in &self.fields {
+            let cell = raw.cells.get(field.index).unwrap_or(&RawCell::Empty);
+            if let Err(reason) = self.read(field, cell, &mut ticket) {
+                problems.push((field.column, cell, reason));
+            }
+        }
+        if problems.is_empty() {
+            ticket.kept = self
+                .kept
+                .iter()
+                .map(|index| {
+                    index
+                        .and_then(|index| raw.cells.get(index))
+                        .map(|cell| display(cell).trim().to_string())
+                        .unwrap_or_default()
+                })
+                .collect();
+            return Row::Ticket(Box::new(ticket));
+        }
+        let ticket_id = (!ticket.ticket_id.is_empty()).then_some(ticket.ticket_id);
+        Row::Rejected(
+            problems
+                .into_iter()
+                .map(|(column, cell, reason)| {
+                    self.rejection(
+                        raw.row,
+                        ticket_id.clone(),
+                        column.name().to_string(),
+                        display(cell),
+                        reason.into_owned(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn rejection(
+        &self,
+        row: u64,
+        ticket_id: Option<String>,
+        column: String,
+        value: String,
+        reason: String,
+    ) -> Rejection {
+        Rejection {
+            source_file: self.source_file.clone(),
+            sheet: self.sheet.clone(),
+            source_row: row,
+            ticket_id,
+            column,
+            value,
+            reason,
+        }
+    }
+
+    fn read(&self, field: &Field, cell: &RawCell, ticket: &mut Ticket) -> Result<(), Reason> {
+        let column = field.column;
+        let Some(value) = value_of(cell)? else {
+            if column == Column::TicketId {
+                return Err("ticket_id is blank".into());
+            }
+            return Ok(());
+        };
+        match column.kind() {
+            Kind::Text => {
+                let text = text_of(value);
+                match column {
+                    Column::TicketId => ticket.ticket_id = text,
+                    _ => *text_slot(ticket, column).ok_or(UNSLOTTED)? = Some(text),
+                }
+            }
+            Kind::Bool => *bool_slot(ticket, column).ok_or(UNSLOTTED)? = Some(bool_of(value)?),
+            Kind::Money => {
+                *money_slot(ticket, column).ok_or(UNSLOTTED)? = Some(money_of(value)?)
+            }
+            Kind::Date => {
+                let when = self.when_of(field, value)?;
+                *date_slot(ticket, column).ok_or(UNSLOTTED)? = Some(date_of(when));
+            }
+            Kind::DateTime => {
+                let when = self.when_of(field, value)?;
+                *when_slot(ticket, column).ok_or(UNSLOTTED)? = Some(when);
+            }
+            Kind::ServiceType
+            | Kind::Cause
+            | Kind::Decision
+            | Kind::FreightPayer
+            | Kind::FreightPayment => {
+                let canonical = field
+                    .aliases
+                    .as_ref()
+                    .and_then(|aliases| aliases.lookup(value))
+                    .ok_or_else(|| Reason::from(format!("unknown {} value", column.name())))?;
+                set_enum(ticket, column, canonical);
+            }
+        }
+        Ok(())
+    }
+
+    fn when_of(&self, field: &Field, value: Value<'_>) -> Result<When, Reason> {
+        match value {
+            Value::Text(text) => when_from_text(text, &field.formats, self.date_order),
+            Value::Number(serial) => when_from_serial(serial),
+            Value::DateTime(at) => in_range(when_from_cell(at)),
+            Value::Bool(_) => Err(NOT_A_DATE.into()),
+        }
+    }
+}
+
+/// A column whose kind has no ticket field: cannot happen while `Column` and `Ticket` agree,
+/// and a unit test checks they do.
+const UNSLOTTED: &str = "column has no ticket field";
+
+fn text_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<String>> {
+    Some(match column {
+        Column::Policy => &mut ticket.policy,
+        Column::OrderId => &mut ticket.order_id,
+        Column::Sku => &mut ticket.sku,
+        Column::ExchangeSku => &mut ticket.exchange_sku,
+        Column::ProductCategory => &mut ticket.product_category,
+        Column::Store => &mut ticket.store,
+        Column::Agent => &mut ticket.agent,
+        Column::Courier => &mut ticket.courier,
+        _ => return None,
+    })
+}
+
+fn bool_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<bool>> {
+    Some(match column {
+        Column::PackageComplete => &mut ticket.package_complete,
+        Column::AppearanceDamaged => &mut ticket.appearance_damaged,
+        Column::Activated => &mut ticket.activated,
+        Column::ProofOfPurchase => &mut ticket.proof_of_purchase,
+        Column::LabelTampered => &mut ticket.label_tampered,
+        Column::UnauthorizedRepair => &mut ticket.unauthorized_repair,
+        Column::AuthorizedChannel => &mut ticket.authorized_channel,
+        Column::PurchasedOverseas => &mut ticket.purchased_overseas,
+        Column::RemoteArea => &mut ticket.remote_area,
+        _ => return None,
+    })
+}
+
+fn date_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<NaiveDate>> {
+    Some(match column {
+        Column::FactoryShippedAt => &mut ticket.factory_shipped_at,
+        Column::PurchasedAt => &mut ticket.purchased_at,
+        Column::DeliveredAt => &mut ticket.delivered_at,
+        Column::ActivatedAt => &mut ticket.activated_at,
+        Column::LastRepairReturnedAt => &mut ticket.last_repair_returned_at,
+        _ => return None,
+    })
+}
+
+fn when_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<When>> {
+    Some(match column {
+        Column::AppliedAt => &mut ticket.applied_at,
+        Column::ReviewedAt => &mut ticket.reviewed_at,
+        Column::CustomerShippedAt => &mut ticket.customer_shipped_at,
+        Column::ReceivedAt => &mut ticket.received_at,
+        Column::RefundedAt => &mut ticket.refunded_at,
+        Column::ExchangeShippedAt => &mut ticket.exchange_shipped_at,
+        Column::RepairApprovedAt => &mut ticket.repair_approved_at,
+        Column::RepairedAt => &mut ticket.repaired_at,
+        Column::QuoteNotifiedAt => &mut ticket.quote_notified_at,
+        Column::PaidAt => &mut ticket.paid_at,
+        Column::ReturnedToCustomerAt => &mut ticket.returned_to_customer_at,
+        _ => return None,
+    })
+}
+
+fn money_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<Decimal>> {
+    Some(match column {
+        Column::OrderAmount => &mut ticket.order_amount,
+        Column::RefundAmount => &mut ticket.refund_amount,
+        Column::RepairFee => &mut ticket.repair_fee,
+        Column::FreightAmount => &mut ticket.freight_amount,
+        Column::FreightDeducted => &mut ticket.freight_deducted,
+        Column::ReturnFreightCharged => &mut ticket.return_freight_charged,
+        _ => return None,
+    })
+}
+
+/// Stores an enum value already checked against the column's canonical values.
+fn set_enum(ticket: &mut Ticket, column: Column, canonical: Option<&str>) {
+    match column {
+        Column::ServiceType => ticket.service_type = canonical.and_then(ServiceType::from_canonical),
+        Column::Cause => ticket.cause = canonical.and_then(Cause::from_canonical),
+        Column::Decision => ticket.decision = canonical.and_then(Decision::from_canonical),
+        Column::FreightPayer => {
+            ticket.freight_payer = canonical.and_then(FreightPayer::from_canonical)
+        }
+        Column::FreightPayment => {
+            ticket.freight_payment = canonical.and_then(FreightPayment::from_canonical)
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod tests;

@@ -1,0 +1,438 @@
+//! Workbooks through calamine: XLSX/XLSM streamed cell by cell on a reading thread (memory
+//! stays flat on large exports); XLS, XLSB and ODS, which have no streaming reader, read as
+//! one range. Date cells become [`RawCell::DateTime`], formulas give their cached value.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use calamine::{
+    open_workbook, Data, DataRef, Ods, OdsError, Range, Reader, SheetType, Xls, XlsError, Xlsb,
+    XlsbError, Xlsx, XlsxError,
+};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::values::display;
+use super::{
+    io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, ENCRYPTED, NO_HEADER,
+};
+
+/// Rows handed from the reading thread at a time.
+const BATCH: usize = 512;
+
+fn not_a_spreadsheet(ext: &str) -> String {
+    format!("not a spreadsheet: cannot be read as .{ext}")
+}
+
+fn no_header(sheet: &str) -> String {
+    format!("{NO_HEADER} in sheet `{sheet}`")
+}
+
+/// The sheet to read: `wanted` (exact, else ignoring case and surrounding spaces) or the
+/// first worksheet.
+fn choose_sheet(worksheets: &[String], wanted: Option<&str>) -> Result<String, String> {
+    match wanted {
+        None => worksheets
+            .first()
+            .cloned()
+            .ok_or_else(|| "workbook has no worksheets".to_string()),
+        Some(wanted) => worksheets
+            .iter()
+            .find(|name| name.as_str() == wanted)
+            .or_else(|| {
+                worksheets
+                    .iter()
+                    .find(|name| name.trim().eq_ignore_ascii_case(wanted.trim()))
+            })
+            .cloned()
+            .ok_or_else(|| {
+                let names: Vec<String> =
+                    worksheets.iter().map(|name| format!("`{name}`")).collect();
+                format!("no sheet named `{wanted}` (sheets: {})", names.join(", "))
+            }),
+    }
+}
+
+fn worksheet_names<R: std::io::Read + std::io::Seek>(workbook: &impl Reader<R>) -> Vec<String> {
+    workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|sheet| sheet.typ == SheetType::WorkSheet)
+        .map(|sheet| sheet.name.clone())
+        .collect()
+}
+
+fn from_data_ref(value: &DataRef<'_>) -> RawCell {
+    match value {
+        DataRef::Int(number) => RawCell::Number(*number as f64),
+        DataRef::Float(number) => RawCell::Number(*number),
+        DataRef::String(text) => RawCell::Text(text.clone()),
+        DataRef::SharedString(text) => RawCell::Text((*text).to_string()),
+        DataRef::Bool(flag) => RawCell::Bool(*flag),
+        DataRef::DateTime(at) if at.is_datetime() => at
+            .as_datetime()
+            .map_or(RawCell::Number(at.as_f64()), RawCell::DateTime),
+        DataRef::DateTime(at) => RawCell::Number(at.as_f64()),
+        DataRef::DateTimeIso(text) => from_iso(text),
+        DataRef::DurationIso(text) => RawCell::Text(text.clone()),
+        DataRef::Error(error) => RawCell::Error(error.to_string()),
+        DataRef::Empty => RawCell::Empty,
+    }
+}
+
+fn from_data(value: &Data) -> RawCell {
+    match value {
+        Data::Int(number) => RawCell::Number(*number as f64),
+        Data::Float(number) => RawCell::Number(*number),
+        Data::String(text) => RawCell::Text(text.clone()),
+        Data::Bool(flag) => RawCell::Bool(*flag),
+        Data::DateTime(at) if at.is_datetime() => at
+            .as_datetime()
+            .map_or(RawCell::Number(at.as_f64()), RawCell::DateTime),
+        Data::DateTime(at) => RawCell::Number(at.as_f64()),
+        Data::DateTimeIso(text) => from_iso(text),
+        Data::DurationIso(text) => RawCell::Text(text.clone()),
+        Data::Error(error) => RawCell::Error(error.to_string()),
+        Data::Empty => RawCell::Empty,
+    }
+}
+
+/// An ISO date cell (ODS writes `2026-10-01` or `2026-10-01T14:30:00`).
+fn from_iso(text: &str) -> RawCell {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_time(NaiveTime::MIN)))
+        .map_or_else(|_| RawCell::Text(text.to_string()), RawCell::DateTime)
+}
+
+fn is_blank(cell: &RawCell) -> bool {
+    match cell {
+        RawCell::Empty => true,
+        RawCell::Text(text) => text.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn header_of(cells: &[RawCell]) -> Vec<String> {
+    cells.iter().map(|cell| display(cell).trim().to_string()).collect()
+}
+
+/// What the reading thread sends.
+enum Message {
+    Header(Vec<String>),
+    Rows(Vec<RawRow>),
+    Done,
+    Failed(String),
+}
+
+/// Gathers streamed cells into rows (cells at their column, gaps empty) and sends them.
+struct RowBuilder {
+    sender: SyncSender<Message>,
+    row: Option<u32>,
+    cells: Vec<RawCell>,
+    header_sent: bool,
+    batch: Vec<RawRow>,
+}
+
+impl RowBuilder {
+    /// False when the receiving side is gone.
+    fn push(&mut self, row: u32, column: u32, cell: RawCell) -> bool {
+        if self.row != Some(row) {
+            if !self.flush() {
+                return false;
+            }
+            self.row = Some(row);
+        }
+        if !matches!(cell, RawCell::Empty) {
+            let column = column as usize;
+            if self.cells.len() <= column {
+                self.cells.resize(column + 1, RawCell::Empty);
+            }
+            self.cells[column] = cell;
+        }
+        true
+    }
+
+    fn flush(&mut self) -> bool {
+        let cells = std::mem::take(&mut self.cells);
+        let Some(row) = self.row else {
+            return true;
+        };
+        if cells.iter().all(is_blank) {
+            return true;
+        }
+        if !self.header_sent {
+            self.header_sent = true;
+            return self.sender.send(Message::Header(header_of(&cells))).is_ok();
+        }
+        self.batch.push(RawRow {
+            row: u64::from(row) + 1,
+            cells,
+        });
+        if self.batch.len() >= BATCH {
+            let batch = std::mem::take(&mut self.batch);
+            return self.sender.send(Message::Rows(batch)).is_ok();
+        }
+        true
+    }
+
+    fn finish(mut self) {
+        if self.flush() {
+            let batch = std::mem::take(&mut self.batch);
+            if !batch.is_empty() && self.sender.send(Message::Rows(batch)).is_err() {
+                return;
+            }
+            let _ = self.sender.send(Message::Done);
+        }
+    }
+}
+
+fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncSender<Message>) {
+    let mut cells = match workbook.worksheet_cells_reader(&sheet) {
+        Ok(cells) => cells,
+        Err(err) => {
+            let _ = sender.send(Message::Failed(err.to_string()));
+            return;
+        }
+    };
+    let mut builder = RowBuilder {
+        sender,
+        row: None,
+        cells: Vec::new(),
+        header_sent: false,
+        batch: Vec::with_capacity(BATCH),
+    };
+    loop {
+        match cells.next_cell() {
+            Ok(Some(cell)) => {
+                let (row, column) = cell.get_position();
+                if !builder.push(row, column, from_data_ref(cell.get_value())) {
+                    return;
+                }
+            }
+            Ok(None) => break,
+            Err(err) => {
+                let _ = builder.sender.send(Message::Failed(err.to_string()));
+                return;
+            }
+        }
+    }
+    builder.finish();
+}
+
+/// Streams an XLSX sheet read on its own thread.
+struct XlsxReader {
+    source_file: String,
+    sheet: String,
+    header: Vec<String>,
+    receiver: Receiver<Message>,
+    pending: std::vec::IntoIter<RawRow>,
+    finished: bool,
+}
+
+pub(super) fn open_xlsx(
+    path: &Path,
+    source_file: String,
+    options: &Options,
+) -> Result<Box<dyn RowReader>, IngestError> {
+    let ext = path
+        .extension()
+        .and_then(|ext| ext.to_str())
+        .unwrap_or("xlsx")
+        .to_ascii_lowercase();
+    let workbook: Xlsx<BufReader<File>> = open_workbook(path).map_err(|err| {
+        unreadable(
+            &source_file,
+            match err {
+                XlsxError::Password => ENCRYPTED.to_string(),
+                XlsxError::Io(io) => io_reason(&io),
+                _ => not_a_spreadsheet(&ext),
+            },
+        )
+    })?;
+    let sheet = choose_sheet(&worksheet_names(&workbook), options.sheet.as_deref())
+        .map_err(|reason| unreadable(&source_file, reason))?;
+    let (sender, receiver) = sync_channel(4);
+    let thread_sheet = sheet.clone();
+    std::thread::Builder::new()
+        .name("xlsx-reader".to_string())
+        .spawn(move || stream_xlsx(workbook, thread_sheet, sender))
+        .map_err(|err| unreadable(&source_file, format!("cannot start reading: {err}")))?;
+    let header = match receiver.recv() {
+        Ok(Message::Header(header)) => header,
+        Ok(Message::Done) | Ok(Message::Rows(_)) => {
+            return Err(unreadable(&source_file, no_header(&sheet)))
+        }
+        Ok(Message::Failed(err)) => {
+            return Err(unreadable(
+                &source_file,
+                format!("cannot read sheet `{sheet}`: {err}"),
+            ))
+        }
+        Err(_) => {
+            return Err(unreadable(
+                &source_file,
+                format!("cannot read sheet `{sheet}`: reading stopped"),
+            ))
+        }
+    };
+    Ok(Box::new(XlsxReader {
+        source_file,
+        sheet,
+        header,
+        receiver,
+        pending: Vec::new().into_iter(),
+        finished: false,
+    }))
+}
+
+impl RowReader for XlsxReader {
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn sheet(&self) -> Option<&str> {
+        Some(&self.sheet)
+    }
+
+    fn source_file(&self) -> &str {
+        &self.source_file
+    }
+
+    fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
+        loop {
+            if let Some(row) = self.pending.next() {
+                return Ok(Some(row));
+            }
+            if self.finished {
+                return Ok(None);
+            }
+            let failure = match self.receiver.recv() {
+                Ok(Message::Rows(rows)) => {
+                    self.pending = rows.into_iter();
+                    continue;
+                }
+                Ok(Message::Done) => {
+                    self.finished = true;
+                    continue;
+                }
+                Ok(Message::Header(_)) => continue,
+                Ok(Message::Failed(err)) => err,
+                Err(_) => "reading stopped".to_string(),
+            };
+            self.finished = true;
+            return Err(unreadable(
+                &self.source_file,
+                format!("cannot read sheet `{}`: {failure}", self.sheet),
+            ));
+        }
+    }
+}
+
+/// Reads a whole sheet range of an XLS, XLSB or ODS workbook.
+struct RangeReader {
+    source_file: String,
+    sheet: String,
+    header: Vec<String>,
+    range: Range<Data>,
+    next: usize,
+}
+
+pub(super) fn open_range(
+    path: &Path,
+    source_file: String,
+    ext: &str,
+    options: &Options,
+) -> Result<Box<dyn RowReader>, IngestError> {
+    let sheet = options.sheet.as_deref();
+    let read = match ext {
+        "xls" => read_range::<Xls<_>>(path, sheet, |err| {
+            matches!(err, XlsError::Password).then_some(ENCRYPTED.to_string())
+        }),
+        "xlsb" => read_range::<Xlsb<_>>(path, sheet, |err| {
+            matches!(err, XlsbError::Password).then_some(ENCRYPTED.to_string())
+        }),
+        _ => read_range::<Ods<_>>(path, sheet, |err| {
+            matches!(err, OdsError::Password).then_some(ENCRYPTED.to_string())
+        }),
+    };
+    let (sheet, range) = read.map_err(|reason| {
+        unreadable(&source_file, reason.unwrap_or_else(|| not_a_spreadsheet(ext)))
+    })?;
+    RangeReader::new(source_file, sheet, range).map(|reader| Box::new(reader) as Box<dyn RowReader>)
+}
+
+/// The chosen sheet's name and range. `Err(None)`: the file is no such workbook;
+/// `Err(Some(reason))`: it is, but cannot be read.
+fn read_range<R: Reader<BufReader<File>>>(
+    path: &Path,
+    wanted: Option<&str>,
+    known: fn(&R::Error) -> Option<String>,
+) -> Result<(String, Range<Data>), Option<String>>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut workbook: R = open_workbook(path).map_err(|err| known(&err))?;
+    let sheet = choose_sheet(&worksheet_names(&workbook), wanted).map_err(Some)?;
+    let range = workbook.worksheet_range(&sheet).map_err(|err| {
+        Some(known(&err).unwrap_or_else(|| format!("cannot read sheet `{sheet}`: {err}")))
+    })?;
+    Ok((sheet, range))
+}
+
+impl RangeReader {
+    fn new(source_file: String, sheet: String, range: Range<Data>) -> Result<Self, IngestError> {
+        let mut reader = RangeReader {
+            source_file,
+            sheet,
+            header: Vec::new(),
+            range,
+            next: 0,
+        };
+        match reader.take_row() {
+            Some((_, cells)) => reader.header = header_of(&cells),
+            None => return Err(unreadable(&reader.source_file, no_header(&reader.sheet))),
+        }
+        Ok(reader)
+    }
+
+    /// The next non-blank row: its spreadsheet number and cells at their absolute columns.
+    fn take_row(&mut self) -> Option<(u64, Vec<RawCell>)> {
+        let (first_row, first_column) = self.range.start()?;
+        while self.next < self.range.height() {
+            let at = self.next;
+            self.next += 1;
+            let mut cells = vec![RawCell::Empty; first_column as usize];
+            cells.extend(
+                (0..self.range.width())
+                    .map(|column| self.range.get((at, column)).map_or(RawCell::Empty, from_data)),
+            );
+            if !cells.iter().all(is_blank) {
+                return Some((u64::from(first_row) + at as u64 + 1, cells));
+            }
+        }
+        None
+    }
+}
+
+impl RowReader for RangeReader {
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn sheet(&self) -> Option<&str> {
+        Some(&self.sheet)
+    }
+
+    fn source_file(&self) -> &str {
+        &self.source_file
+    }
+
+    fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
+        Ok(self.take_row().map(|(row, cells)| RawRow { row, cells }))
+    }
+}
+
+#[cfg(test)]
+#[path = "workbook_tests.rs"]
+mod tests;
