@@ -182,11 +182,11 @@ pub fn run(
 
     for (index, path) in config.inputs.iter().enumerate() {
         let display = path.display().to_string();
+        let mut reader = ingest::open(path, &config.read)?;
         let sha256 = sha256_file(path).map_err(|source| AuditError::Io {
             path: display.clone(),
             source,
         })?;
-        let mut reader = ingest::open(path, &config.read)?;
         let schema = ingest::Schema::new(
             reader.header(),
             index,

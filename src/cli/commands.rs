@@ -272,7 +272,7 @@ pub(super) fn explain(args: ExplainArgs) -> Outcome {
         inputs: vec![args.input.clone()],
         as_of,
         forced_policy: args.read.policy.clone(),
-        read: config::read_options(&args.read, Vec::new()),
+        read: config::read_options(&args.read, Vec::new()).map_err(Failure::usage)?,
         sample_per_policy: 0,
     };
     let found = audit::explain(&audit_config, &policies, &calendars, &args.ticket)

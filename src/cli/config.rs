@@ -67,8 +67,16 @@ pub fn resolve_as_of(text: Option<&str>, tz: Tz) -> Result<DateTime<FixedOffset>
     }
 }
 
-pub(super) fn read_options(read: &ReadArgs, keep_columns: Vec<String>) -> ingest::Options {
-    ingest::Options {
+/// The reading options of `audit` and `explain`; loads and checks `--mapping`.
+pub(super) fn read_options(
+    read: &ReadArgs,
+    keep_columns: Vec<String>,
+) -> Result<ingest::Options, String> {
+    let mapping = match &read.mapping {
+        Some(path) => Some(ingest::Mapping::load(path).map_err(|err| err.to_string())?),
+        None => None,
+    };
+    Ok(ingest::Options {
         sheet: read.sheet.clone(),
         date_order: read.date_order.map(|order| match order {
             DateOrderArg::Dmy => DateOrder::Dmy,
@@ -79,7 +87,8 @@ pub(super) fn read_options(read: &ReadArgs, keep_columns: Vec<String>) -> ingest
             EncodingArg::Gb18030 => TextEncoding::Gb18030,
         }),
         keep_columns,
-    }
+        mapping,
+    })
 }
 
 impl AuditSettings {
@@ -105,7 +114,7 @@ impl AuditSettings {
                 inputs: args.inputs.clone(),
                 as_of,
                 forced_policy: args.read.policy.clone(),
-                read: read_options(&args.read, keep_columns),
+                read: read_options(&args.read, keep_columns)?,
                 sample_per_policy: args.sample.unwrap_or(0),
             },
             out,

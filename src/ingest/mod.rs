@@ -142,32 +142,6 @@ pub(crate) fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-impl Schema {
-    /// Resolves a header row to canonical columns.
-    pub fn new(
-        _header: &[String],
-        _input: usize,
-        file: &str,
-        _sheet: Option<&str>,
-        _options: &Options,
-    ) -> Result<Schema, IngestError> {
-        Err(IngestError::Unreadable {
-            path: file.into(),
-            reason: "reading inputs is not yet available".into(),
-        })
-    }
-
-    /// Header warnings, such as mapped headers that were not found.
-    pub fn warnings(&self) -> &[String] {
-        &[]
-    }
-
-    /// Parses one raw row.
-    pub fn parse(&self, _raw: &RawRow) -> Row {
-        Row::Rejected(Vec::new())
-    }
-}
-
 /// Streams the data rows of one input file.
 pub trait RowReader: Send {
     /// The header row (cells as text) and the sheet read, if a workbook.

@@ -3,3 +3,4 @@
 mod audit_outputs;
 mod bad_input;
 mod harness;
+mod sample_data;
