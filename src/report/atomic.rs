@@ -1,49 +1,101 @@
-//! Writing a set of output files so that a killed run never leaves a half-written one: each
-//! file goes to a temporary name in the output directory and is renamed into place only when
-//! every file of the set is complete. Temporary files of an abandoned set are removed on drop.
+//! Replacing the output directory as a whole, so that a killed run never leaves a
+//! half-written report or a mix of two runs' files.
+//!
+//! The new files are written into a staging directory beside `--out` (same filesystem), then
+//! the staging directory and `--out` are exchanged in one atomic step (`renameat2` with
+//! `RENAME_EXCHANGE` on Linux), and the old set is removed. Until that step, `--out` holds the
+//! previous complete set; after it, the new complete set. Other plain files in `--out` are
+//! carried over (hard links, or copies); `--out` holding a directory is refused before any
+//! work, because moving a directory tree cannot be made atomic with the rest.
 
 use std::path::{Path, PathBuf};
 
-use super::ReportError;
+use super::{ReportError, OUTPUT_FILES};
 
-/// A set of files being written into one directory.
+/// A set of output files being written, to replace the contents of `out` on commit.
 #[derive(Debug)]
 pub struct OutputSet {
-    dir: PathBuf,
-    /// (temporary path, final name), in commit order.
-    pending: Vec<(PathBuf, String)>,
+    out: PathBuf,
+    staging: PathBuf,
+    committed: bool,
 }
 
 impl OutputSet {
-    pub fn new(dir: &Path) -> OutputSet {
-        OutputSet {
-            dir: dir.to_owned(),
-            pending: Vec::new(),
+    /// Prepares the staging directory for `out` (which need not exist yet).
+    pub fn create(out: &Path) -> Result<OutputSet, ReportError> {
+        let out = resolve(out)?;
+        let parent = out
+            .parent()
+            .ok_or_else(|| usage(&out, "cannot write into the filesystem root"))?;
+        std::fs::create_dir_all(parent).map_err(|e| ReportError::io(parent, e))?;
+        if out.exists() {
+            check_replaceable(&out)?;
         }
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let staging = parent.join(format!(".{name}.rma-audit-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| ReportError::io(&staging, e))?;
+        }
+        std::fs::create_dir(&staging).map_err(|e| ReportError::io(&staging, e))?;
+        Ok(OutputSet {
+            out,
+            staging,
+            committed: false,
+        })
     }
 
-    /// The temporary path to write `name` to; it is renamed to `dir/name` on commit.
-    pub fn temp_path(&mut self, name: &str) -> PathBuf {
-        let temp = self
-            .dir
-            .join(format!(".{name}.partial-{}", std::process::id()));
-        self.pending.push((temp.clone(), name.to_owned()));
-        temp
+    /// Where to write the output file `name` before the commit.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.staging.join(name)
     }
 
-    /// Flushes every temporary file to disk and renames each into place.
+    /// Makes the staged files the contents of `out` in one step.
     pub fn commit(mut self) -> Result<(), ReportError> {
-        for (temp, _) in &self.pending {
-            let file = std::fs::File::open(temp).map_err(|e| ReportError::io(temp, e))?;
-            file.sync_all().map_err(|e| ReportError::io(temp, e))?;
+        for name in OUTPUT_FILES {
+            let path = self.staging.join(name);
+            if path.exists() {
+                let file = std::fs::File::open(&path).map_err(|e| ReportError::io(&path, e))?;
+                file.sync_all().map_err(|e| ReportError::io(&path, e))?;
+            }
         }
-        for (temp, name) in std::mem::take(&mut self.pending) {
-            let target = self.dir.join(&name);
-            std::fs::rename(&temp, &target).map_err(|e| ReportError::io(&target, e))?;
+        if self.out.exists() {
+            self.carry_over()?;
+            if let Ok(metadata) = std::fs::metadata(&self.out) {
+                let _ = std::fs::set_permissions(&self.staging, metadata.permissions());
+            }
+            exchange(&self.staging, &self.out)?;
+            // The staging path now holds the previous set.
+            let _ = std::fs::remove_dir_all(&self.staging);
+        } else {
+            std::fs::rename(&self.staging, &self.out).map_err(|e| ReportError::io(&self.out, e))?;
         }
-        if let Ok(dir) = std::fs::File::open(&self.dir) {
-            // Make the renames durable where the platform allows syncing a directory.
-            let _ = dir.sync_all();
+        self.committed = true;
+        if let Some(parent) = self.out.parent() {
+            if let Ok(dir) = std::fs::File::open(parent) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok(())
+    }
+
+    /// Links (or copies) the plain files of `out` that are not outputs into the staging
+    /// directory, so the exchange keeps them.
+    fn carry_over(&self) -> Result<(), ReportError> {
+        let entries = std::fs::read_dir(&self.out).map_err(|e| ReportError::io(&self.out, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| ReportError::io(&self.out, e))?;
+            let name = entry.file_name();
+            if OUTPUT_FILES.iter().any(|o| name == *o) {
+                continue;
+            }
+            let from = entry.path();
+            let to = self.staging.join(&name);
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to).map_err(|e| ReportError::io(&from, e))?;
+            }
         }
         Ok(())
     }
@@ -51,8 +103,174 @@ impl OutputSet {
 
 impl Drop for OutputSet {
     fn drop(&mut self) {
-        for (temp, _) in &self.pending {
-            let _ = std::fs::remove_file(temp);
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+fn usage(path: &Path, message: &str) -> ReportError {
+    ReportError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::other(message.to_owned()),
+    }
+}
+
+/// The absolute path of `out`, with symbolic links resolved when it exists.
+fn resolve(out: &Path) -> Result<PathBuf, ReportError> {
+    if out.exists() {
+        std::fs::canonicalize(out).map_err(|e| ReportError::io(out, e))
+    } else {
+        std::path::absolute(out).map_err(|e| ReportError::io(out, e))
+    }
+}
+
+/// `out` must be a directory of plain files (an earlier run's, or anything the user keeps
+/// beside them), and writable.
+fn check_replaceable(out: &Path) -> Result<(), ReportError> {
+    if !out.is_dir() {
+        return Err(usage(out, "exists and is not a directory"));
+    }
+    let entries = std::fs::read_dir(out).map_err(|e| ReportError::io(out, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| ReportError::io(out, e))?;
+        let kind = entry.file_type().map_err(|e| ReportError::io(out, e))?;
+        if kind.is_dir() {
+            return Err(usage(
+                out,
+                &format!(
+                    "holds the directory `{}`; the output directory is replaced as a whole, so \
+                     choose an empty directory or an earlier run's",
+                    entry.file_name().to_string_lossy()
+                ),
+            ));
+        }
+    }
+    if std::fs::metadata(out)
+        .map(|m| m.permissions().readonly())
+        .unwrap_or(false)
+    {
+        return Err(usage(out, "is read-only"));
+    }
+    Ok(())
+}
+
+/// Exchanges two directories atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<(), ReportError> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|e| usage(p, &e.to_string()));
+    let (ca, cb) = (c(a)?, c(b)?);
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        // Filesystems without RENAME_EXCHANGE: fall back to two renames.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => swap_by_renames(a, b),
+        _ => Err(ReportError::io(b, err)),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> Result<(), ReportError> {
+    swap_by_renames(a, b)
+}
+
+/// Swaps two directories with two renames (a kill between them leaves `b` missing and the
+/// previous set under a hidden name beside it).
+fn swap_by_renames(a: &Path, b: &Path) -> Result<(), ReportError> {
+    let aside = a.with_extension("previous");
+    std::fs::rename(b, &aside).map_err(|e| ReportError::io(b, e))?;
+    std::fs::rename(a, b).map_err(|e| ReportError::io(b, e))?;
+    std::fs::rename(&aside, a).map_err(|e| ReportError::io(a, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &Path) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                (e.file_name().to_string_lossy().into_owned(), text)
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_commit_replaces_the_set_and_keeps_other_files() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("findings.csv"), "old").unwrap();
+        std::fs::write(out.join("summary.json"), "old").unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+
+        let set = OutputSet::create(&out).unwrap();
+        std::fs::write(set.path("findings.csv"), "new").unwrap();
+        std::fs::write(set.path("report.xlsx"), "new").unwrap();
+        assert_eq!(files(&out).len(), 3, "nothing changes before the commit");
+        set.commit().unwrap();
+
+        assert_eq!(
+            files(&out),
+            [
+                ("findings.csv".into(), "new".into()),
+                ("notes.txt".into(), "mine".into()),
+                ("report.xlsx".into(), "new".into()),
+            ]
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging directory left behind");
+    }
+
+    #[test]
+    fn an_abandoned_set_leaves_the_old_one() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("findings.csv"), "old").unwrap();
+        {
+            let set = OutputSet::create(&out).unwrap();
+            std::fs::write(set.path("findings.csv"), "half").unwrap();
+        }
+        assert_eq!(files(&out), [("findings.csv".into(), "old".into())]);
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_new_directory_is_created_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("reports/2026-11-15");
+        let set = OutputSet::create(&out).unwrap();
+        std::fs::write(set.path("summary.json"), "{}").unwrap();
+        set.commit().unwrap();
+        assert_eq!(files(&out), [("summary.json".into(), "{}".into())]);
+    }
+
+    #[test]
+    fn an_output_directory_holding_a_directory_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("out/keep")).unwrap();
+        let err = OutputSet::create(&root.path().join("out")).unwrap_err();
+        assert!(err.to_string().contains("holds the directory `keep`"), "{err}");
     }
 }

@@ -54,20 +54,19 @@ pub const OUTPUT_FILES: [&str; 4] = [
     "report.xlsx",
 ];
 
-/// Writes every output file into `out_dir` (created when missing). Each file is written under
-/// a temporary name in `out_dir` and renamed into place only after all four are complete.
+/// Writes every output file and makes them the contents of `out_dir` in one atomic step;
+/// on any failure `out_dir` keeps what it had.
 pub fn write_all(run: &AuditRun, meta: &RunMeta, out_dir: &Path) -> Result<Summary, ReportError> {
-    std::fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
-    let mut set = OutputSet::new(out_dir);
+    let set = OutputSet::create(out_dir)?;
     let summary = Summary::build(run, meta);
 
-    let path = set.temp_path("findings.csv");
+    let path = set.path("findings.csv");
     csv_out::write_findings(run, &path).map_err(|e| ReportError::io(&path, e))?;
-    let path = set.temp_path("rejected.csv");
+    let path = set.path("rejected.csv");
     csv_out::write_rejected(run, &path).map_err(|e| ReportError::io(&path, e))?;
-    let path = set.temp_path("summary.json");
+    let path = set.path("summary.json");
     summary::write(&summary, &path).map_err(|e| ReportError::io(&path, e))?;
-    let path = set.temp_path("report.xlsx");
+    let path = set.path("report.xlsx");
     workbook::write(run, meta, &summary, &path).map_err(|e| ReportError::Workbook {
         path: out_dir.join("report.xlsx"),
         message: e.to_string(),
