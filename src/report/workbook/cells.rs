@@ -6,10 +6,9 @@ use std::borrow::Cow;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{
-    Color, Format, FormatAlign, FormatBorder, Url, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Url, Worksheet, XlsxError};
 
+use super::widths::text_width;
 use super::LocalTime;
 use crate::finding::Severity;
 
@@ -47,6 +46,8 @@ pub(super) struct Styles {
     pub title: Format,
     pub section: Format,
     pub header: Format,
+    /// A header over a column of numbers: right-aligned like them.
+    pub header_number: Format,
     pub label: Format,
     pub note: Format,
     pub warning_note: Format,
@@ -86,6 +87,7 @@ impl Styles {
             let (fill, font) = severity_colors(s);
             header
                 .clone()
+                .set_align(FormatAlign::Right)
                 .set_background_color(fill)
                 .set_font_color(font)
         });
@@ -97,10 +99,9 @@ impl Styles {
             section: Format::new()
                 .set_bold()
                 .set_font_size(12)
-                .set_font_color("#1F3864")
-                .set_border_bottom(FormatBorder::Medium)
-                .set_border_bottom_color("#1F3864"),
+                .set_font_color("#1F3864"),
             header: header.clone(),
+            header_number: header.clone().set_align(FormatAlign::Right),
             label: Format::new().set_bold(),
             note: Format::new().set_italic().set_font_color("#595959"),
             warning_note: Format::new().set_bold().set_font_color("#9C0006"),
@@ -297,83 +298,6 @@ fn to_f64(value: Decimal) -> f64 {
     value.to_f64().unwrap_or(0.0)
 }
 
-/// The width text needs in a column, in Excel's character units: East Asian wide characters
-/// count twice. Only the first line counts, and counting stops past any useful width.
-pub(super) fn text_width(text: &str) -> f64 {
-    let mut width = 0.0;
-    for ch in text.chars() {
-        if ch == '\n' || width > 200.0 {
-            break;
-        }
-        width += if is_wide(ch) { 2.0 } else { 1.0 };
-    }
-    width
-}
-
-fn is_wide(ch: char) -> bool {
-    matches!(ch,
-        '\u{1100}'..='\u{115F}'
-        | '\u{2E80}'..='\u{A4CF}'
-        | '\u{AC00}'..='\u{D7A3}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}'
-        | '\u{FF00}'..='\u{FF60}'
-        | '\u{FFE0}'..='\u{FFE6}')
-}
-
-/// The widths of a sheet's columns, grown as cells are written and applied at the end
-/// (constant-memory sheets write their column widths when the file is saved).
-#[derive(Debug, Clone)]
-pub(super) struct Widths {
-    widths: Vec<f64>,
-    max: Vec<f64>,
-}
-
-impl Widths {
-    /// One column per `(minimum, maximum)` pair.
-    pub fn new(bounds: &[(f64, f64)]) -> Widths {
-        Widths {
-            widths: bounds.iter().map(|(min, _)| *min).collect(),
-            max: bounds.iter().map(|(_, max)| *max).collect(),
-        }
-    }
-
-    pub fn fit(&mut self, col: u16, width: f64) {
-        let col = col as usize;
-        if col >= self.widths.len() {
-            self.widths.resize(col + 1, 8.0);
-            self.max.resize(col + 1, 60.0);
-        }
-        let wanted = (width + 1.5).min(self.max[col]);
-        if wanted > self.widths[col] {
-            self.widths[col] = wanted;
-        }
-    }
-
-    pub fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
-        for (col, width) in self.widths.iter().enumerate() {
-            sheet.set_column_width(col as u16, *width)?;
-        }
-        Ok(())
-    }
-}
-
-/// Writes a header row, leaving room for the autofilter button.
-pub(super) fn put_header(
-    sheet: &mut Worksheet,
-    row: u32,
-    headers: &[Cow<'_, str>],
-    styles: &Styles,
-    widths: &mut Widths,
-) -> Result<(), XlsxError> {
-    for (col, header) in headers.iter().enumerate() {
-        let col = col as u16;
-        sheet.write_string_with_format(row, col, header.as_ref(), &styles.header)?;
-        widths.fit(col, text_width(header) + 2.5);
-    }
-    Ok(())
-}
-
 /// The colour of a sheet's tab, by the kind of sheet.
 pub(super) fn tab_color(kind: TabKind) -> Color {
     match kind {
@@ -405,13 +329,6 @@ mod tests {
         assert_eq!(cut.chars().count(), CELL_LIMIT);
         assert!(cut.ends_with(CUT_MARKER));
         assert_eq!(cell_text("short"), "short");
-    }
-
-    #[test]
-    fn wide_characters_count_twice() {
-        assert_eq!(text_width("abc"), 3.0);
-        assert_eq!(text_width("顺丰速运"), 8.0);
-        assert_eq!(text_width("ab\ncdef"), 2.0);
     }
 
     #[test]

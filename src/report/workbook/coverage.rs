@@ -50,7 +50,7 @@ pub(super) fn write_coverage(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(
             1 => Head::new(*title, 20.0, 44.0),
             2 => Head::new(*title, 12.0, 16.0),
             8 => Head::new(*title, 24.0, 90.0),
-            _ => Head::new(*title, 9.0, 14.0),
+            _ => Head::new(*title, 9.0, 14.0).numeric(),
         })
         .collect();
     let rows = book.run.coverage.iter().map(|((policy, rule), coverage)| {
@@ -83,7 +83,7 @@ pub(super) fn write_rejected(workbook: &mut Workbook, book: &Book<'_>) -> Result
         .enumerate()
         .map(|(col, title)| match col {
             0 => Head::new(*title, 12.0, 40.0),
-            2 => Head::new(*title, 6.0, 10.0),
+            2 => Head::new(*title, 6.0, 10.0).numeric(),
             5 => Head::new(*title, 10.0, 40.0),
             6 => Head::new(*title, 30.0, 90.0),
             _ => Head::new(*title, 8.0, 24.0),
@@ -147,7 +147,18 @@ pub(super) fn write_review_sample(sheet: &mut Worksheet, book: &Book<'_>) -> Res
     let run = book.run;
     let heads: Vec<Head> = review_sample_headers(&run.kept_columns)
         .into_iter()
-        .map(|title| Head::new(title, 8.0, 40.0))
+        .map(|title| {
+            let numeric = matches!(
+                title.as_str(),
+                "Compliant tickets" | "Sampled" | "refund_amount" | "Row"
+            );
+            let head = Head::new(title, 8.0, 40.0);
+            if numeric {
+                head.numeric()
+            } else {
+                head
+            }
+        })
         .collect();
     let sample = run.review_sample.by_policy();
     let rows = sample.iter().flat_map(|(policy, tickets)| {
@@ -172,7 +183,14 @@ pub(super) fn write_review_sample(sheet: &mut Worksheet, book: &Book<'_>) -> Res
             cells
         })
     });
-    let end = write_table(sheet, REVIEW_SAMPLE, &heads, rows, &book.styles, TabKind::Audit)?;
+    let end = write_table(
+        sheet,
+        REVIEW_SAMPLE,
+        &heads,
+        rows,
+        &book.styles,
+        TabKind::Audit,
+    )?;
     sheet.write_string_with_format(
         end.next_row + 1,
         0,

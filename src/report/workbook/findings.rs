@@ -69,7 +69,17 @@ impl Field {
             Field::SourceFile => ("Source file".into(), 12.0, 40.0),
             Field::Row => ("Row".into(), 6.0, 10.0),
         };
-        Head::new(title, min, max)
+        let head = Head::new(title, min, max);
+        let numeric = match self {
+            Field::Amount | Field::LateBy(_) | Field::Row => true,
+            Field::Ticket(column) => column.kind() == crate::ticket::Kind::Money,
+            _ => false,
+        };
+        if numeric {
+            head.numeric()
+        } else {
+            head
+        }
     }
 }
 
@@ -250,9 +260,8 @@ impl<'b, 'a> RowMaker<'b, 'a> {
         if let Some(previous) = book.run.previous.as_ref().filter(|_| self.with_status) {
             cells.push(Cell::text(previous.status(&finding.finding_id()).as_str()));
         }
-        let mark_label = |mark: Option<&Mark>| {
-            mark.map_or(Cell::Blank, |m| Cell::owned(m.label.clone()))
-        };
+        let mark_label =
+            |mark: Option<&Mark>| mark.map_or(Cell::Blank, |m| Cell::owned(m.label.clone()));
         let mark_at = |mark: Option<&Mark>| mark.and_then(|m| m.at).map_or(Cell::Blank, Cell::Time);
         for field in &self.fields {
             cells.push(match field {
@@ -276,12 +285,12 @@ impl<'b, 'a> RowMaker<'b, 'a> {
                 Field::Amount => Cell::opt_money(finding.amount),
                 Field::MoneySide => match money_side(finding) {
                     Some(MoneySide::CustomerOvercharged) => Cell::text("customer over-charged"),
-                    Some(MoneySide::CompanyUnderrecovered) => {
-                        Cell::text("company under-recovered")
-                    }
+                    Some(MoneySide::CompanyUnderrecovered) => Cell::text("company under-recovered"),
                     None => Cell::Blank,
                 },
-                Field::LateBy(_) => finding.late_by.map_or(Cell::Blank, |l| Cell::Number(l.value)),
+                Field::LateBy(_) => finding
+                    .late_by
+                    .map_or(Cell::Blank, |l| Cell::Number(l.value)),
                 Field::Unit => finding
                     .late_by
                     .map_or(Cell::Blank, |l| Cell::text(l.unit.as_str())),

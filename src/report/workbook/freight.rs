@@ -46,8 +46,8 @@ pub(super) fn write(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(), XlsxEr
         .map(|(col, title)| match col {
             0 => Head::new(title, 9.0, 10.0),
             1 => Head::new(title, 16.0, 40.0),
-            2 => Head::new(title, 8.0, 10.0),
-            _ => Head::new(title, 14.0, 40.0),
+            2 => Head::new(title, 8.0, 10.0).numeric(),
+            _ => Head::new(title, 14.0, 40.0).numeric(),
         })
         .collect();
     let rows = ledger

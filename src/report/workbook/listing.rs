@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::cells::{put, put_header, tab_color, Cell, Styles, TabKind, Widths};
+use super::cells::{put, tab_color, Cell, Styles, TabKind};
+use super::widths::{put_header, Widths};
 
 /// A column of a listing: its header and the width bounds of its cells.
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub(super) struct Head {
     pub title: Cow<'static, str>,
     pub min: f64,
     pub max: f64,
+    /// A column of numbers: its header is right-aligned like them.
+    pub numeric: bool,
 }
 
 impl Head {
@@ -21,7 +24,14 @@ impl Head {
             title: title.into(),
             min,
             max,
+            numeric: false,
         }
+    }
+
+    /// The same head over a column of numbers.
+    pub fn numeric(mut self) -> Head {
+        self.numeric = true;
+        self
     }
 }
 
@@ -71,7 +81,8 @@ impl SheetListing {
         sheet.set_repeat_rows(0, 0)?;
         let bounds: Vec<(f64, f64)> = heads.iter().map(|h| (h.min, h.max)).collect();
         let mut widths = Widths::new(&bounds);
-        let titles: Vec<Cow<'_, str>> = heads.iter().map(|h| h.title.clone()).collect();
+        let titles: Vec<(Cow<'_, str>, bool)> =
+            heads.iter().map(|h| (h.title.clone(), h.numeric)).collect();
         put_header(sheet, 0, &titles, styles, &mut widths)?;
         Ok(SheetListing { widths, written: 0 })
     }

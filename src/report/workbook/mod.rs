@@ -21,6 +21,7 @@ mod tally;
 #[cfg(test)]
 mod tests;
 mod ticket_values;
+mod widths;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -130,12 +131,7 @@ struct Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    fn new(
-        run: &'a AuditRun,
-        meta: &'a RunMeta,
-        summary: &'a Summary,
-        limits: Limits,
-    ) -> Book<'a> {
+    fn new(run: &'a AuditRun, meta: &'a RunMeta, summary: &'a Summary, limits: Limits) -> Book<'a> {
         let zones: HashMap<(&str, &str), Tz> = run
             .policies_used
             .iter()
@@ -225,7 +221,11 @@ fn sort_findings<'a>(run: &'a AuditRun, zones: &HashMap<(&str, &str), Tz>) -> Ve
         Some(match when.instant_in(zone) {
             Some(instant) => instant.timestamp(),
             // A date sorts as the start of its day.
-            None => when.date_in(zone).and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+            None => when
+                .date_in(zone)
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp(),
         })
     };
     let mut keyed: Vec<(Option<i64>, &Finding)> =

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
-use super::cells::{put, put_link_count, put_link_text, text_width, Cell, Styles, Widths};
+use super::cells::{put, put_link_count, put_link_text, Cell, Styles};
+use super::widths::{text_width, Widths};
 
 pub(super) struct Pen<'s> {
     pub sheet: &'s mut Worksheet,
@@ -43,17 +44,23 @@ impl<'s> Pen<'s> {
         Ok(())
     }
 
-    /// A header row; the pen moves below it.
-    pub fn header<S: AsRef<str>>(&mut self, titles: &[S]) -> Result<(), XlsxError> {
+    /// A header row; the pen moves below it. Headers of the `numeric` columns are
+    /// right-aligned over their numbers.
+    pub fn header<S: AsRef<str>>(
+        &mut self,
+        titles: &[S],
+        numeric: &[u16],
+    ) -> Result<(), XlsxError> {
         for (col, title) in titles.iter().enumerate() {
             let col = col as u16;
-            self.sheet.write_string_with_format(
-                self.row,
-                col,
-                title.as_ref(),
-                &self.styles.header,
-            )?;
-            self.widths.fit(col, text_width(title.as_ref()));
+            let format = if numeric.contains(&col) {
+                &self.styles.header_number
+            } else {
+                &self.styles.header
+            };
+            self.sheet
+                .write_string_with_format(self.row, col, title.as_ref(), format)?;
+            self.widths.fit(col, text_width(title.as_ref()) + 1.0);
         }
         self.row += 1;
         Ok(())
@@ -98,7 +105,13 @@ impl<'s> Pen<'s> {
     }
 
     /// A count linking to the sheet (or cell) that lists its rows.
-    pub fn link(&mut self, col: u16, count: u64, target: &str, total: bool) -> Result<(), XlsxError> {
+    pub fn link(
+        &mut self,
+        col: u16,
+        count: u64,
+        target: &str,
+        total: bool,
+    ) -> Result<(), XlsxError> {
         let format = if total {
             &self.styles.total_link_count
         } else {

@@ -1,8 +1,6 @@
 //! A policy version's parameters in words, each with the clause it rests on, for the Run sheet.
 
-use crate::policy::{
-    Counting, Period, Policy, ReturnLeg, Warranty, WarrantyTerm, Window,
-};
+use crate::policy::{Counting, Period, Policy, ReturnLeg, Warranty, WarrantyTerm, Window};
 use crate::ticket::Column;
 
 /// One parameter: what it is, its value in words, the clause id.
@@ -71,8 +69,16 @@ fn warranty(warranty: &Warranty, params: &mut Vec<Param>) {
     let clause = Some(warranty.clause.as_str());
     match &warranty.without_proof {
         Some(without) => {
-            params.push(param("Warranty with proof of purchase", term(&warranty.with_proof), clause));
-            params.push(param("Warranty without proof of purchase", term(without), clause));
+            params.push(param(
+                "Warranty with proof of purchase",
+                term(&warranty.with_proof),
+                clause,
+            ));
+            params.push(param(
+                "Warranty without proof of purchase",
+                term(without),
+                clause,
+            ));
         }
         None => params.push(param("Warranty", term(&warranty.with_proof), clause)),
     }
@@ -106,7 +112,11 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
         if c.not_activated {
             needs.push("not activated");
         }
-        params.push(param("No-reason return conditions", needs.join(", "), Some(&c.clause)));
+        params.push(param(
+            "No-reason return conditions",
+            needs.join(", "),
+            Some(&c.clause),
+        ));
     }
     if let Some(w) = &p.warranty {
         warranty(w, &mut params);
@@ -122,7 +132,11 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
     params.push(param("Exclusions", excluded.join("; "), Some(&e.clause)));
     freight(policy, &mut params);
     if let Some(sla) = &p.review_sla {
-        params.push(param("Review within", format!("{} hours of applied_at", sla.hours), Some(&sla.clause)));
+        params.push(param(
+            "Review within",
+            format!("{} hours of applied_at", sla.hours),
+            Some(&sla.clause),
+        ));
     }
     if let Some(cycle) = &p.refund_cycle {
         params.push(param(
@@ -135,28 +149,60 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
         ));
     }
     if let Some(t) = &p.exchange_turnaround {
-        params.push(param("Exchange shipped within", format!("{} working days after received_at", t.working_days), Some(&t.clause)));
+        params.push(param(
+            "Exchange shipped within",
+            format!("{} working days after received_at", t.working_days),
+            Some(&t.clause),
+        ));
     }
     if let Some(t) = &p.repair_turnaround {
-        params.push(param("Repair finished within", format!("{} working days after repair_approved_at", t.working_days), Some(&t.clause)));
+        params.push(param(
+            "Repair finished within",
+            format!("{} working days after repair_approved_at", t.working_days),
+            Some(&t.clause),
+        ));
     }
     if let Some(limit) = &p.receipt_close {
-        params.push(param("Application closed when not received within", format!("{} days after applied_at", limit.days), Some(&limit.clause)));
+        params.push(param(
+            "Application closed when not received within",
+            format!("{} days after applied_at", limit.days),
+            Some(&limit.clause),
+        ));
     }
     if let Some(limit) = &p.unpaid_hold {
-        params.push(param("Unpaid repair returned after", format!("{} from quote_notified_at", period(limit.period)), Some(&limit.clause)));
+        params.push(param(
+            "Unpaid repair returned after",
+            format!("{} from quote_notified_at", period(limit.period)),
+            Some(&limit.clause),
+        ));
     }
     if let Some(limit) = &p.customer_shipment {
-        params.push(param("Customer ships the return within", format!("{} days after reviewed_at", limit.days), Some(&limit.clause)));
+        params.push(param(
+            "Customer ships the return within",
+            format!("{} days after reviewed_at", limit.days),
+            Some(&limit.clause),
+        ));
     }
     if let Some(clause) = &p.exchange_same_model_clause {
-        params.push(param("Exchange for the same model", "exchange_sku must equal sku".to_owned(), Some(clause)));
+        params.push(param(
+            "Exchange for the same model",
+            "exchange_sku must equal sku".to_owned(),
+            Some(clause),
+        ));
     }
     if let Some(clause) = &p.free_service_clause {
-        params.push(param("Free service in warranty", "repair or replacement free of charge".to_owned(), Some(clause)));
+        params.push(param(
+            "Free service in warranty",
+            "repair or replacement free of charge".to_owned(),
+            Some(clause),
+        ));
     }
     for assumption in &policy.assumptions {
-        params.push(param("Assumption (not in the text)", assumption.clone(), None));
+        params.push(param(
+            "Assumption (not in the text)",
+            assumption.clone(),
+            None,
+        ));
     }
     params
 }
@@ -168,7 +214,11 @@ fn freight(policy: &Policy, params: &mut Vec<Param>) {
         if f.company_bears_only_in_warranty {
             value.push_str(", within warranty only");
         }
-        params.push(param("Company bears inbound freight", value, f.company_bears_clause.as_deref()));
+        params.push(param(
+            "Company bears inbound freight",
+            value,
+            f.company_bears_clause.as_deref(),
+        ));
     }
     if let Some(customer) = &f.customer_bears {
         params.push(param(
@@ -177,7 +227,11 @@ fn freight(policy: &Policy, params: &mut Vec<Param>) {
             f.customer_bears_clause.as_deref(),
         ));
     } else if f.customer_bears_clause.is_some() {
-        params.push(param("Customer bears inbound freight", "every cause".to_owned(), f.customer_bears_clause.as_deref()));
+        params.push(param(
+            "Customer bears inbound freight",
+            "every cause".to_owned(),
+            f.customer_bears_clause.as_deref(),
+        ));
     }
     if let Some(d) = &f.deduction {
         let mut exempt = Vec::new();
@@ -205,7 +259,11 @@ fn freight(policy: &Policy, params: &mut Vec<Param>) {
     }
     match &f.return_leg {
         Some(ReturnLeg::Always { clause }) => {
-            params.push(param("Company pays the return leg", "always".to_owned(), Some(clause)));
+            params.push(param(
+                "Company pays the return leg",
+                "always".to_owned(),
+                Some(clause),
+            ));
         }
         Some(ReturnLeg::CausesInWarranty { causes, clause }) => params.push(param(
             "Company pays the return leg",
@@ -215,6 +273,10 @@ fn freight(policy: &Policy, params: &mut Vec<Param>) {
         None => {}
     }
     if let Some(clause) = &f.collect_refused_clause {
-        params.push(param("Pay on delivery", "not accepted".to_owned(), Some(clause)));
+        params.push(param(
+            "Pay on delivery",
+            "not accepted".to_owned(),
+            Some(clause),
+        ));
     }
 }

@@ -4,9 +4,10 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{cell_ref, tab_color, Cell, TabKind, Widths};
+use super::cells::{cell_ref, tab_color, Cell, TabKind};
 use super::pen::Pen;
 use super::policy_params::parameters;
+use super::widths::Widths;
 use super::{Book, RUN};
 use crate::finding::Severity;
 
@@ -35,8 +36,17 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     sheet.set_name(RUN)?;
     sheet.set_tab_color(tab_color(TabKind::Audit));
     sheet.set_landscape();
-    let mut bounds = vec![(12.0, 40.0); 10];
-    bounds[0] = (24.0, 48.0);
+    sheet.set_print_fit_to_pages(1, 0);
+    // A labels, B versions and sheets, C parameter names and counts, D values and hashes,
+    // E clauses, F clause text.
+    let bounds = [
+        (24.0, 48.0),
+        (12.0, 24.0),
+        (14.0, 46.0),
+        (20.0, 70.0),
+        (8.0, 12.0),
+        (20.0, 80.0),
+    ];
     let mut pen = Pen::new(&mut sheet, &book.styles, Widths::new(&bounds));
     let styles = pen.styles;
 
@@ -52,32 +62,34 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
         ("Command", command_line(&summary.command)),
     ] {
         pen.styled(0, label, &styles.label)?;
-        pen.sheet.write_string(pen.row, 1, super::cells::cell_text(&value).as_ref())?;
+        pen.sheet
+            .write_string(pen.row, 1, super::cells::cell_text(&value).as_ref())?;
         pen.next();
     }
     pen.gap();
 
     pen.section("Inputs")?;
-    pen.header(&["Path", "Sheet", "SHA-256", "Rows read", "Audited", "Rejected", "Duplicates"])?;
+    pen.header(&["Path", "Sheet", "Rows read", "SHA-256"], &[2])?;
     for input in &run.inputs {
         pen.text(0, &input.path)?;
         pen.cell(1, &Cell::opt_text(input.sheet.as_deref()))?;
-        pen.text(2, &input.sha256)?;
-        pen.count(3, input.rows_read, false)?;
-        pen.count(4, input.rows_audited, false)?;
-        pen.count(5, input.rows_rejected, false)?;
-        pen.count(6, input.rows_duplicate, false)?;
+        pen.count(2, input.rows_read, false)?;
+        pen.text(3, &input.sha256)?;
         pen.next();
     }
     pen.gap();
 
     pen.section("Policies loaded")?;
-    pen.header(&["Policy", "Version", "SHA-256", "Tickets audited"])?;
+    pen.header(&["Policy", "Version", "Tickets audited", "SHA-256"], &[2])?;
     for (id, version, sha256) in &book.meta.policies {
         pen.text(0, id)?;
         pen.text(1, version)?;
-        pen.text(2, sha256)?;
-        pen.count(3, run.tickets_by_policy.get(id).copied().unwrap_or(0), false)?;
+        pen.count(
+            2,
+            run.tickets_by_policy.get(id).copied().unwrap_or(0),
+            false,
+        )?;
+        pen.text(3, sha256)?;
         pen.next();
     }
     pen.gap();
@@ -85,11 +97,11 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     policies_used(&mut pen, book)?;
 
     pen.section("Calendars")?;
-    pen.header(&["Calendar", "First year", "Last year", "SHA-256"])?;
+    pen.header(&["Calendar", "First year", "Last year", "SHA-256"], &[])?;
     for (id, first, last, sha256) in &book.meta.calendars {
         pen.text(0, id)?;
-        pen.cell(1, &Cell::Count(u64::try_from(*first).unwrap_or(0)))?;
-        pen.cell(2, &Cell::Count(u64::try_from(*last).unwrap_or(0)))?;
+        pen.text(1, &first.to_string())?;
+        pen.text(2, &last.to_string())?;
         pen.text(3, sha256)?;
         pen.next();
     }
@@ -122,7 +134,17 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
 
 fn policies_used(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     pen.section("Policies used and their parameters")?;
-    pen.header(&["Policy", "Version", "Parameter", "Value", "Clause", "Clause text"])?;
+    pen.header(
+        &[
+            "Policy",
+            "Version",
+            "Parameter",
+            "Value",
+            "Clause",
+            "Clause text",
+        ],
+        &[],
+    )?;
     for ((id, version), policy) in &book.run.policies_used {
         let effective = match policy.effective_to {
             Some(end) => format!("from {} to {end} (exclusive)", policy.effective_from),
@@ -169,7 +191,7 @@ fn resolved(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<Option<String>, XlsxEr
         "Findings resolved since the previous run ({})",
         previous.path
     ))?;
-    pen.header(&["Finding id", "Ticket", "Rule", "Severity"])?;
+    pen.header(&["Finding id", "Ticket", "Rule", "Severity"], &[])?;
     for finding in &previous.resolved_findings {
         pen.text(0, &finding.finding_id)?;
         pen.text(1, &finding.ticket_id)?;

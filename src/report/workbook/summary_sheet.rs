@@ -3,10 +3,11 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{severity_index, tab_color, Cell, TabKind, Widths};
+use super::cells::{severity_index, tab_color, Cell, TabKind};
 use super::pen::Pen;
 use super::summary_trends;
 use super::tally::Tally;
+use super::widths::Widths;
 use super::{Book, RUN};
 use crate::finding::{Category, Severity};
 
@@ -56,7 +57,12 @@ fn heading(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     pen.text(1, &format!("rma-audit {}", book.meta.tool_version))?;
     pen.next();
     pen.styled(0, "Findings", &styles.label)?;
-    pen.link(1, book.run.findings.len() as u64, &book.layout.findings[0], false)?;
+    pen.link(
+        1,
+        book.run.findings.len() as u64,
+        &book.layout.findings[0],
+        false,
+    )?;
     pen.next();
     pen.styled(0, "Command, policies, calendars", &styles.label)?;
     pen.link_text(1, "see Run", RUN)?;
@@ -69,17 +75,20 @@ fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     let rejected = &book.layout.rejected[0];
     let duplicates = &book.layout.category_sheets(Category::Data)[0];
     pen.section("Inputs and row reconciliation (read = audited + rejected + duplicates)")?;
-    pen.header(&[
-        "Input",
-        "Sheet",
-        "Rows read",
-        "Audited",
-        "Rejected",
-        "Duplicates",
-        "Accounted for",
-        "Balanced",
-        "SHA-256",
-    ])?;
+    pen.header(
+        &[
+            "Input",
+            "Sheet",
+            "Rows read",
+            "Audited",
+            "Rejected",
+            "Duplicates",
+            "Accounted for",
+            "Balanced",
+            "SHA-256",
+        ],
+        &[2, 3, 4, 5, 6],
+    )?;
     let write_line = |pen: &mut Pen<'_>, counts: [u64; 4], total: bool| {
         let [read, audited, rejected_rows, duplicate] = counts;
         let accounted = audited + rejected_rows + duplicate;
@@ -163,11 +172,18 @@ pub(super) fn capitalised(text: &str) -> String {
 fn by_category(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxError> {
     let findings = &book.layout.findings[0];
     pen.section("Findings by category and severity")?;
-    pen.header(&["Category", "Violation", "Warning", "Info", "Total"])?;
+    pen.header(
+        &["Category", "Violation", "Warning", "Info", "Total"],
+        &[1, 2, 3, 4],
+    )?;
     severity_header(pen, 1)?;
     for category in Category::ALL {
         let target = &book.layout.category_sheets(category)[0];
-        let counts = tally.by_category.get(&category).copied().unwrap_or_default();
+        let counts = tally
+            .by_category
+            .get(&category)
+            .copied()
+            .unwrap_or_default();
         pen.link_text(0, category.title(), target)?;
         for (offset, count) in counts.iter().enumerate() {
             pen.link(1 + offset as u16, *count, target, false)?;
@@ -180,7 +196,12 @@ fn by_category(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), 
     pen.styled(0, "Total", &styles.total_label)?;
     for severity in Severity::ALL {
         let index = severity_index(severity);
-        pen.link(1 + index as u16, tally.severity_total(index), findings, true)?;
+        pen.link(
+            1 + index as u16,
+            tally.severity_total(index),
+            findings,
+            true,
+        )?;
     }
     pen.link(4, book.run.findings.len() as u64, findings, true)?;
     pen.gap();
@@ -190,14 +211,17 @@ fn by_category(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), 
 fn by_policy(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxError> {
     let findings = &book.layout.findings[0];
     pen.section("Findings by policy")?;
-    pen.header(&[
-        "Policy",
-        "Tickets audited",
-        "Violation",
-        "Warning",
-        "Info",
-        "Total",
-    ])?;
+    pen.header(
+        &[
+            "Policy",
+            "Tickets audited",
+            "Violation",
+            "Warning",
+            "Info",
+            "Total",
+        ],
+        &[1, 2, 3, 4, 5],
+    )?;
     severity_header(pen, 2)?;
     let mut policies: Vec<&str> = book
         .run
@@ -224,7 +248,12 @@ fn by_policy(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), Xl
     pen.styled(0, "Total", &styles.total_label)?;
     pen.count(1, book.run.tickets_by_policy.values().sum(), true)?;
     for index in 0..3 {
-        pen.link(2 + index as u16, tally.severity_total(index), findings, true)?;
+        pen.link(
+            2 + index as u16,
+            tally.severity_total(index),
+            findings,
+            true,
+        )?;
     }
     pen.link(5, book.run.findings.len() as u64, findings, true)?;
     pen.gap();
@@ -235,7 +264,7 @@ fn money(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxEr
     let findings = &book.layout.findings[0];
     let currency = &book.summary.money.currency;
     pen.section(&format!("Money at stake ({currency})"))?;
-    pen.header(&["Side", "Findings", "Amount"])?;
+    pen.header(&["Side", "Findings", "Amount"], &[1, 2])?;
     let lines = [
         (
             "Customer over-charged",

@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Chart, ChartLegendPosition, ChartSolidFill, ChartType, Xls
 
 use super::pen::Pen;
 use super::summary_sheet::{capitalised, HASH_COL};
-use super::tally::{BySeverity, Tally, TOP};
+use super::tally::{Ranked, Tally, TOP};
 use super::{Book, RUN, SUMMARY};
 use crate::finding::{Category, Severity};
 
@@ -21,7 +21,7 @@ pub(super) fn by_month(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Res
     let mut titles = vec!["Month"];
     titles.extend(Category::ALL.iter().map(|c| c.title()));
     titles.push("Total");
-    pen.header(&titles)?;
+    pen.header(&titles, &[1, 2, 3, 4, 5, 6, 7])?;
     let first_data_row = pen.row;
     for (month, counts) in &tally.by_month {
         pen.text(0, &month.label())?;
@@ -42,9 +42,6 @@ pub(super) fn by_month(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Res
         pen.sheet
             .insert_chart_with_offset(section_row, HASH_COL, &chart, 10, 0)?;
     }
-    // Leave room for the chart when the table is shorter than it.
-    let chart_rows = 17;
-    pen.row = pen.row.max(section_row + chart_rows);
     pen.gap();
     Ok(())
 }
@@ -70,8 +67,12 @@ fn month_chart(first_row: u32, last_row: u32) -> Chart {
     chart
 }
 
-pub(super) fn top_lists(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxError> {
-    let lists: [(&str, &str, &Vec<(String, BySeverity)>); 3] = [
+pub(super) fn top_lists(
+    pen: &mut Pen<'_>,
+    book: &Book<'_>,
+    tally: &Tally,
+) -> Result<(), XlsxError> {
+    let lists: [(&str, &str, &Ranked); 3] = [
         ("stores", "Store", &tally.stores),
         ("agents", "Agent", &tally.agents),
         ("couriers", "Courier", &tally.couriers),
@@ -81,7 +82,7 @@ pub(super) fn top_lists(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Re
         pen.section(&format!("Top {TOP} {plural} by findings"))?;
         let mut titles = vec![singular.to_owned(), "Findings".to_owned()];
         titles.extend(Severity::ALL.iter().map(|s| capitalised(s.as_str())));
-        pen.header(&titles)?;
+        pen.header(&titles, &[1, 2, 3, 4])?;
         for (offset, severity) in Severity::ALL.into_iter().enumerate() {
             pen.sheet.write_string_with_format(
                 pen.row - 1,
@@ -129,7 +130,7 @@ pub(super) fn previous(
     pen.styled(0, "Previous run", &styles.label)?;
     pen.text(1, &previous.path)?;
     pen.next();
-    pen.header(&["Findings", "Count"])?;
+    pen.header(&["Findings", "Count"], &[1])?;
     pen.styled(0, "New", &styles.label)?;
     pen.link(1, previous.new, findings, false)?;
     pen.styled(2, "Status \"new\" on the Findings sheet", &styles.note)?;
@@ -140,7 +141,11 @@ pub(super) fn previous(
     pen.next();
     pen.styled(0, "Persisting", &styles.label)?;
     pen.link(1, previous.persisting, findings, false)?;
-    pen.styled(2, "Status \"persisting\" on the Findings sheet", &styles.note)?;
+    pen.styled(
+        2,
+        "Status \"persisting\" on the Findings sheet",
+        &styles.note,
+    )?;
     pen.gap();
     Ok(())
 }
@@ -148,7 +153,12 @@ pub(super) fn previous(
 pub(super) fn notes(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     let splits = book.layout.splits();
     let warnings = book.run.warnings.len()
-        + book.run.inputs.iter().map(|i| i.warnings.len()).sum::<usize>();
+        + book
+            .run
+            .inputs
+            .iter()
+            .map(|i| i.warnings.len())
+            .sum::<usize>();
     if splits.is_empty() && warnings == 0 {
         return Ok(());
     }

@@ -20,6 +20,9 @@ pub(super) const TOP: usize = 10;
 /// Findings by severity, in `Severity::ALL` order (violation, warning, info).
 pub(super) type BySeverity = [u64; 3];
 
+/// Names ranked by their findings, most first.
+pub(super) type Ranked = Vec<(String, BySeverity)>;
+
 /// A month of application, or none; known months sort first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Month {
@@ -54,9 +57,9 @@ pub(super) struct Tally {
     pub underrecovered: MoneyLine,
     /// Findings with an amount on neither side (late refunds, fees at stake).
     pub other_at_stake: MoneyLine,
-    pub stores: Vec<(String, BySeverity)>,
-    pub agents: Vec<(String, BySeverity)>,
-    pub couriers: Vec<(String, BySeverity)>,
+    pub stores: Ranked,
+    pub agents: Ranked,
+    pub couriers: Ranked,
 }
 
 fn category_index(category: Category) -> usize {
@@ -75,15 +78,14 @@ impl Tally {
         for finding in &book.run.findings {
             let severity = severity_index(finding.severity);
             tally.by_category.entry(finding.category).or_default()[severity] += 1;
-            tally
-                .by_policy
-                .entry(finding.policy.clone())
-                .or_default()[severity] += 1;
+            tally.by_policy.entry(finding.policy.clone()).or_default()[severity] += 1;
             let ticket = book.ticket(finding);
             let month = ticket
                 .and_then(|t| t.applied_at)
                 .map(|when| LocalTime::of(when, book.zone(finding)).date())
-                .map_or(Month::Unknown, |date| Month::Known(date.year(), date.month()));
+                .map_or(Month::Unknown, |date| {
+                    Month::Known(date.year(), date.month())
+                });
             tally.by_month.entry(month).or_default()[category_index(finding.category)] += 1;
             tally.add_money(finding);
             let store = ticket.and_then(|t| t.store.as_deref()).unwrap_or(BLANK);
@@ -119,13 +121,16 @@ impl Tally {
 
     /// Findings of one severity, all categories.
     pub fn severity_total(&self, severity: usize) -> u64 {
-        self.by_category.values().map(|counts| counts[severity]).sum()
+        self.by_category
+            .values()
+            .map(|counts| counts[severity])
+            .sum()
     }
 }
 
 /// The ten names with the most findings: most findings first, then most violations, then name.
-fn top(counts: HashMap<&str, BySeverity>) -> Vec<(String, BySeverity)> {
-    let mut ranked: Vec<(String, BySeverity)> = counts
+fn top(counts: HashMap<&str, BySeverity>) -> Ranked {
+    let mut ranked: Ranked = counts
         .into_iter()
         .map(|(name, counts)| (name.to_owned(), counts))
         .collect();

@@ -119,7 +119,9 @@ pub(super) fn rule_dates(
     use Column as C;
     let (start, end) = match finding.rule {
         "review-sla.late" | "review-sla.overdue" => (C::AppliedAt, C::ReviewedAt),
-        "refund-cycle.late" | "refund-cycle.overdue" | "refund-cycle.early"
+        "refund-cycle.late"
+        | "refund-cycle.overdue"
+        | "refund-cycle.early"
         | "refund-cycle.before-receipt" => (C::ReceivedAt, C::RefundedAt),
         "turnaround.exchange-late" | "turnaround.exchange-overdue" => {
             (C::ReceivedAt, C::ExchangeShippedAt)

@@ -10,9 +10,10 @@ use rust_decimal::Decimal;
 use crate::audit::{compare_previous, AuditRun, Coverage, InputSummary, LedgerRow, ReviewSample};
 use crate::finding::{Category, Finding, LateBy, Severity};
 use crate::ingest::Rejection;
-use crate::policy::*;
 use crate::report::RunMeta;
-use crate::ticket::{Cause, Column, Decision, FreightPayer, FreightPayment, Source, Ticket, When};
+
+use super::policy::joining;
+use crate::ticket::{Cause, Decision, FreightPayer, FreightPayment, Source, Ticket, When};
 
 pub const FORMULA_TICKET: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
 pub const FORMULA_STORE: &str = "+cmd|' /C calc'!A0";
@@ -35,136 +36,195 @@ fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-pub fn joining() -> Policy {
-    let clause = |quote: &str| Clause {
-        quote: quote.to_owned(),
-    };
-    let clauses: BTreeMap<String, Clause> = [
-        ("R1", "return within 7 days of signing"),
-        ("R3.1", "quality: we bear the freight"),
-        ("R3.2", "personal reason: 20 yuan deducted on pay-on-return"),
-        ("S2", "review within 24 hours"),
-        ("S4.1", "refund within 3-5 working days"),
-        ("S4.2", "exchange shipped within 7 working days"),
-        ("W2.4", "one-year repair"),
-        ("W3", "exclusions"),
-    ]
-    .into_iter()
-    .map(|(id, quote)| (id.to_owned(), clause(quote)))
-    .collect();
-    Policy {
-        id: "joining".into(),
-        name: "JOINING after-sales policy".into(),
-        aliases: vec!["JOINING".into(), "九鼎".into()],
-        currency: "CNY".into(),
-        timezone: chrono_tz::Asia::Shanghai,
-        calendar: "cn".into(),
-        version: "2025.1".into(),
-        effective_from: date("2000-01-01"),
-        effective_to: None,
-        clauses,
-        assumptions: vec!["refund_amount is the amount refunded".into()],
-        params: Params {
-            return_window: Some(Window {
-                days: 7,
-                counting: Counting::Inclusive,
-                from: Column::DeliveredAt,
-                causes: vec![Cause::NoReason, Cause::Quality],
-                clause: "R1".into(),
-            }),
-            exchange_window: None,
-            return_conditions: None,
-            warranty: Some(Warranty {
-                with_proof: WarrantyTerm {
-                    starts: vec![Column::DeliveredAt],
-                    period: Period::Months(12),
-                    by_category: BTreeMap::new(),
-                },
-                without_proof: None,
-                extension_after_repair: None,
-                clause: "W2.4".into(),
-                extension_clause: None,
-            }),
-            exclusions: Exclusions {
-                causes: vec![Cause::ManMade, Cause::ForceMajeure, Cause::Cosmetic],
-                when_true: vec![Column::LabelTampered],
-                when_false: vec![Column::AuthorizedChannel],
-                clause: "W3".into(),
-            },
-            freight: FreightRules {
-                company_bears: vec![Cause::Quality, Cause::Logistics],
-                company_bears_only_in_warranty: false,
-                company_bears_clause: Some("R3.1".into()),
-                customer_bears: Some(vec![Cause::NoReason]),
-                customer_bears_clause: Some("R3.2".into()),
-                deduction: Some(Deduction {
-                    amount: money("20"),
-                    causes: vec![Cause::NoReason],
-                    exempt_sf: true,
-                    exempt_remote_area: true,
-                    clause: "R3.2".into(),
-                }),
-                return_leg: None,
-                collect_refused_clause: None,
-            },
-            review_sla: Some(HourSla {
-                hours: 24,
-                clause: "S2".into(),
-            }),
-            refund_cycle: Some(RefundCycle {
-                earliest_working_days: 3,
-                latest_working_days: 5,
-                clause: "S4.1".into(),
-            }),
-            exchange_turnaround: Some(WorkingDayDeadline {
-                working_days: 7,
-                clause: "S4.2".into(),
-            }),
-            repair_turnaround: None,
-            receipt_close: None,
-            unpaid_hold: None,
-            customer_shipment: None,
-            exchange_same_model_clause: None,
-            free_service_clause: None,
-        },
-        sha256: "ab".repeat(32),
-        origin: "built-in".into(),
-    }
-}
-
 /// (rule, severity, amount, late by, applied_at) of the fixture's findings, one ticket each.
-type Spec = (&'static str, Severity, Option<&'static str>, Option<LateBy>, Option<&'static str>);
+type Spec = (
+    &'static str,
+    Severity,
+    Option<&'static str>,
+    Option<LateBy>,
+    Option<&'static str>,
+);
 
 fn specs() -> Vec<Spec> {
     use Severity::*;
     let hours = |h: &str| Some(LateBy::hours(money(h)));
     let wd = |d: u32| Some(LateBy::working_days(d));
     vec![
-        ("freight.charged-on-quality", Violation, Some("12.00"), None, Some("2025-10-03 09:00")),
-        ("freight.deduction-mismatch", Violation, Some("5.00"), None, Some("2025-09-12 10:30")),
-        ("freight.deduction-mismatch", Warning, Some("8.50"), None, Some("2025-11-02 18:00")),
-        ("freight.not-recovered", Warning, Some("14.00"), None, Some("2025-10-20 08:15")),
-        ("freight.deduction-on-prepaid", Violation, Some("10.00"), None, Some("2025-11-09 11:00")),
-        ("review-sla.late", Violation, None, hours("3.5"), Some("2025-10-08 09:00")),
-        ("review-sla.late", Violation, None, hours("0.0"), Some("2025-11-10 20:00")),
-        ("review-sla.overdue", Violation, None, hours("100.2"), Some("2025-11-11 07:00")),
-        ("refund-cycle.late", Violation, Some("299.00"), wd(1), Some("2025-09-28 10:00")),
-        ("refund-cycle.overdue", Violation, Some("1299.00"), wd(4), Some("2025-11-01 10:00")),
-        ("refund-cycle.early", Info, None, None, Some("2025-10-15 14:00")),
-        ("refund-cycle.before-receipt", Warning, Some("59.90"), None, None),
-        ("turnaround.exchange-late", Violation, None, wd(2), Some("2025-10-09 16:45")),
-        ("turnaround.exchange-overdue", Violation, None, wd(6), Some("2025-10-25 09:00")),
-        ("eligibility.return-outside-window", Violation, Some("399.00"), Some(LateBy::days(3)), Some("2025-09-05 12:00")),
-        ("eligibility.free-service-out-of-warranty", Violation, None, Some(LateBy::days(40)), Some("2025-10-30 10:00")),
-        ("eligibility.charged-in-warranty", Violation, Some("150.00"), None, Some("2025-11-05 15:00")),
-        ("eligibility.wrongly-rejected", Warning, None, None, Some("2025-10-01 10:00")),
-        ("eligibility.exchange-model-mismatch", Warning, None, None, Some("2025-09-19 09:30")),
-        ("eligibility.return-condition-failed", Warning, Some("89.00"), None, Some("2025-11-12 10:00")),
-        ("data.timeline-inconsistent", Warning, None, None, Some("2025-10-11 10:00")),
-        ("data.duplicate-ticket", Warning, None, None, Some("2025-10-11 10:00")),
-        ("data.duplicate-ticket", Warning, None, None, Some("2025-09-11 10:00")),
-        ("review-sla.late", Violation, None, hours("1.0"), Some("2025-09-20 10:00")),
-        ("refund-cycle.early", Info, None, None, Some("2025-09-22 10:00")),
+        (
+            "freight.charged-on-quality",
+            Violation,
+            Some("12.00"),
+            None,
+            Some("2025-10-03 09:00"),
+        ),
+        (
+            "freight.deduction-mismatch",
+            Violation,
+            Some("5.00"),
+            None,
+            Some("2025-09-12 10:30"),
+        ),
+        (
+            "freight.deduction-mismatch",
+            Warning,
+            Some("8.50"),
+            None,
+            Some("2025-11-02 18:00"),
+        ),
+        (
+            "freight.not-recovered",
+            Warning,
+            Some("14.00"),
+            None,
+            Some("2025-10-20 08:15"),
+        ),
+        (
+            "freight.deduction-on-prepaid",
+            Violation,
+            Some("10.00"),
+            None,
+            Some("2025-11-09 11:00"),
+        ),
+        (
+            "review-sla.late",
+            Violation,
+            None,
+            hours("3.5"),
+            Some("2025-10-08 09:00"),
+        ),
+        (
+            "review-sla.late",
+            Violation,
+            None,
+            hours("0.0"),
+            Some("2025-11-10 20:00"),
+        ),
+        (
+            "review-sla.overdue",
+            Violation,
+            None,
+            hours("100.2"),
+            Some("2025-11-11 07:00"),
+        ),
+        (
+            "refund-cycle.late",
+            Violation,
+            Some("299.00"),
+            wd(1),
+            Some("2025-09-28 10:00"),
+        ),
+        (
+            "refund-cycle.overdue",
+            Violation,
+            Some("1299.00"),
+            wd(4),
+            Some("2025-11-01 10:00"),
+        ),
+        (
+            "refund-cycle.early",
+            Info,
+            None,
+            None,
+            Some("2025-10-15 14:00"),
+        ),
+        (
+            "refund-cycle.before-receipt",
+            Warning,
+            Some("59.90"),
+            None,
+            None,
+        ),
+        (
+            "turnaround.exchange-late",
+            Violation,
+            None,
+            wd(2),
+            Some("2025-10-09 16:45"),
+        ),
+        (
+            "turnaround.exchange-overdue",
+            Violation,
+            None,
+            wd(6),
+            Some("2025-10-25 09:00"),
+        ),
+        (
+            "eligibility.return-outside-window",
+            Violation,
+            Some("399.00"),
+            Some(LateBy::days(3)),
+            Some("2025-09-05 12:00"),
+        ),
+        (
+            "eligibility.free-service-out-of-warranty",
+            Violation,
+            None,
+            Some(LateBy::days(40)),
+            Some("2025-10-30 10:00"),
+        ),
+        (
+            "eligibility.charged-in-warranty",
+            Violation,
+            Some("150.00"),
+            None,
+            Some("2025-11-05 15:00"),
+        ),
+        (
+            "eligibility.wrongly-rejected",
+            Warning,
+            None,
+            None,
+            Some("2025-10-01 10:00"),
+        ),
+        (
+            "eligibility.exchange-model-mismatch",
+            Warning,
+            None,
+            None,
+            Some("2025-09-19 09:30"),
+        ),
+        (
+            "eligibility.return-condition-failed",
+            Warning,
+            Some("89.00"),
+            None,
+            Some("2025-11-12 10:00"),
+        ),
+        (
+            "data.timeline-inconsistent",
+            Warning,
+            None,
+            None,
+            Some("2025-10-11 10:00"),
+        ),
+        (
+            "data.duplicate-ticket",
+            Warning,
+            None,
+            None,
+            Some("2025-10-11 10:00"),
+        ),
+        (
+            "data.duplicate-ticket",
+            Warning,
+            None,
+            None,
+            Some("2025-09-11 10:00"),
+        ),
+        (
+            "review-sla.late",
+            Violation,
+            None,
+            hours("1.0"),
+            Some("2025-09-20 10:00"),
+        ),
+        (
+            "refund-cycle.early",
+            Info,
+            None,
+            None,
+            Some("2025-09-22 10:00"),
+        ),
     ]
 }
 
@@ -185,7 +245,11 @@ fn ticket(index: usize, applied_at: Option<When>) -> Ticket {
         store: (index % 5 != 4).then(|| STORES[index % 4].to_owned()),
         agent: Some(AGENTS[index % 3].to_owned()),
         courier: Some(COURIERS[index % 3].to_owned()),
-        cause: Some(if index % 2 == 0 { Cause::Quality } else { Cause::NoReason }),
+        cause: Some(if index % 2 == 0 {
+            Cause::Quality
+        } else {
+            Cause::NoReason
+        }),
         decision: Some(Decision::Refund),
         delivered_at: Some(date("2025-08-30")),
         applied_at,
@@ -195,7 +259,11 @@ fn ticket(index: usize, applied_at: Option<When>) -> Ticket {
         refund_amount: Some(money("299.00")),
         freight_amount: Some(money("12.00")),
         freight_payer: Some(FreightPayer::Customer),
-        freight_payment: Some(if index % 2 == 0 { FreightPayment::Collect } else { FreightPayment::Prepaid }),
+        freight_payment: Some(if index % 2 == 0 {
+            FreightPayment::Collect
+        } else {
+            FreightPayment::Prepaid
+        }),
         freight_deducted: Some(money("20.00")),
         source: Source {
             input: index % 2,
@@ -217,7 +285,11 @@ fn finding(index: usize, spec: &Spec, ticket: &Ticket) -> Finding {
         severity,
         clause: "S4.1".into(),
         expected: "refund by 2025-10-13".into(),
-        actual: if index == 3 { FORMULA_VALUE.into() } else { "refunded 2025-10-14".into() },
+        actual: if index == 3 {
+            FORMULA_VALUE.into()
+        } else {
+            "refunded 2025-10-14".into()
+        },
         amount: amount.map(money),
         late_by,
         explanation: format!("Finding {index}: -2+3 is text, so is {FORMULA_AGENT}."),
@@ -283,11 +355,24 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
     reasons.insert("calendar does not cover 2027".to_owned(), 1);
     run.coverage.insert(
         ("joining".into(), "refund-cycle.late"),
-        Coverage { in_scope: 30, evaluated: 26, passed: 25, flagged: 1, not_evaluable: 4, reasons },
+        Coverage {
+            in_scope: 30,
+            evaluated: 26,
+            passed: 25,
+            flagged: 1,
+            not_evaluable: 4,
+            reasons,
+        },
     );
     run.coverage.insert(
         ("joining".into(), "review-sla.late"),
-        Coverage { in_scope: 46, evaluated: 46, passed: 43, flagged: 3, ..Coverage::default() },
+        Coverage {
+            in_scope: 46,
+            evaluated: 46,
+            passed: 43,
+            flagged: 3,
+            ..Coverage::default()
+        },
     );
     let ledger_row = |tickets, taken: &str, expected: &str, over: &str, under: &str| LedgerRow {
         tickets,
@@ -296,10 +381,22 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
         overcharged: money(over),
         underrecovered: money(under),
     };
-    run.freight_ledger.by_courier.insert("中通快递".into(), ledger_row(3, "60.00", "40.00", "27.00", "0.00"));
-    run.freight_ledger.by_courier.insert("顺丰速运".into(), ledger_row(2, "20.00", "0.00", "0.00", "22.50"));
-    run.freight_ledger.by_store.insert("天猫旗舰店".into(), ledger_row(4, "80.00", "40.00", "27.00", "8.50"));
-    run.freight_ledger.by_store.insert(FORMULA_STORE.into(), ledger_row(1, "0.00", "0.00", "0.00", "14.00"));
+    run.freight_ledger.by_courier.insert(
+        "中通快递".into(),
+        ledger_row(3, "60.00", "40.00", "27.00", "0.00"),
+    );
+    run.freight_ledger.by_courier.insert(
+        "顺丰速运".into(),
+        ledger_row(2, "20.00", "0.00", "0.00", "22.50"),
+    );
+    run.freight_ledger.by_store.insert(
+        "天猫旗舰店".into(),
+        ledger_row(4, "80.00", "40.00", "27.00", "8.50"),
+    );
+    run.freight_ledger.by_store.insert(
+        FORMULA_STORE.into(),
+        ledger_row(1, "0.00", "0.00", "0.00", "14.00"),
+    );
     for row in 50..56 {
         let mut compliant = ticket(row, Some(local("2025-10-01 10:00")));
         compliant.ticket_id = format!("OK-{row}");
@@ -307,11 +404,18 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
     }
     run.tickets_by_policy.insert("joining".into(), 46);
     let policy = joining();
-    run.policies_used.insert((policy.id.clone(), policy.version.clone()), policy);
+    run.policies_used
+        .insert((policy.id.clone(), policy.version.clone()), policy);
     if let Some(dir) = previous_dir {
         let mut csv = String::from("finding_id,ticket_id,rule,severity\n");
         for f in run.findings.iter().take(10) {
-            csv.push_str(&format!("{},{},{},{}\n", f.finding_id(), "x", f.rule, f.severity));
+            csv.push_str(&format!(
+                "{},{},{},{}\n",
+                f.finding_id(),
+                "x",
+                f.rule,
+                f.severity
+            ));
         }
         csv.push_str("0000000000000000,JD-0999,review-sla.late,violation\n");
         std::fs::write(dir.join("findings.csv"), csv).unwrap();

@@ -2,6 +2,7 @@
 //! reproducible bytes.
 
 mod fixture;
+mod policy;
 mod read;
 
 use calamine::Data;
@@ -53,7 +54,8 @@ fn header_rows_are_exact() {
     let (run, _previous) = full_run();
     let written = write(&run, &meta(), Limits::default());
     let path = &written.path;
-    let findings = "Status,Severity,Category,Rule,Clause,Ticket,Policy,Version,store,agent,courier,\
+    let findings =
+        "Status,Severity,Category,Rule,Clause,Ticket,Policy,Version,store,agent,courier,\
 applied_at,Start event,Start at,End event,End at,Expected,Actual,Amount,Late by,Unit,Explanation,\
 Source file,Row,order_note";
     assert_eq!(header(path, "Findings").join(","), findings);
@@ -68,7 +70,11 @@ Source file,Row,order_note";
         ("Data", "store,agent,delivered_at,applied_at,reviewed_at,received_at,refunded_at"),
     ];
     for (sheet, middle) in middles {
-        assert_eq!(header(path, sheet).join(","), format!("{key},{middle},{tail}"), "{sheet}");
+        assert_eq!(
+            header(path, sheet).join(","),
+            format!("{key},{middle},{tail}"),
+            "{sheet}"
+        );
     }
     assert_eq!(
         header(path, "Freight reconciliation").join(","),
@@ -138,7 +144,11 @@ fn summary_totals_equal_the_findings_listed() {
             .sum()
     };
     assert_eq!(month_total, 25.0);
-    let no_date = summary_row(&summary, "Findings by month of application", "(no applied_at)");
+    let no_date = summary_row(
+        &summary,
+        "Findings by month of application",
+        "(no applied_at)",
+    );
     assert_eq!(number(&no_date[7]), 1.0);
 
     let inputs = summary_row(
@@ -153,8 +163,14 @@ fn summary_totals_equal_the_findings_listed() {
     let summary_json = crate::report::Summary::build(&run, &meta());
     let over = summary_row(&summary, "Money at stake (CNY)", "Customer over-charged");
     let under = summary_row(&summary, "Money at stake (CNY)", "Company under-recovered");
-    assert_eq!(format!("{:.2}", number(&over[2])), summary_json.money.customer_overcharged);
-    assert_eq!(format!("{:.2}", number(&under[2])), summary_json.money.company_underrecovered);
+    assert_eq!(
+        format!("{:.2}", number(&over[2])),
+        summary_json.money.customer_overcharged
+    );
+    assert_eq!(
+        format!("{:.2}", number(&under[2])),
+        summary_json.money.company_underrecovered
+    );
     assert_eq!(summary_json.money.customer_overcharged, "177.00");
 
     let previous = summary_row(&summary, "Compared with the previous run", "Persisting");
@@ -200,7 +216,10 @@ fn every_hyperlink_points_to_an_existing_sheet() {
         .find(|(_, row)| text(&row[0]) == "Review SLA")
         .unwrap();
     assert_eq!(link_of(top + review, 4), "'Review SLA'!A1");
-    let (inputs, _) = find(&summary, "Inputs and row reconciliation (read = audited + rejected + duplicates)");
+    let (inputs, _) = find(
+        &summary,
+        "Inputs and row reconciliation (read = audited + rejected + duplicates)",
+    );
     assert_eq!(link_of(inputs + 2, 4), "'Rejected rows'!A1");
     assert_eq!(link_of(inputs + 2, 5), "'Data'!A1");
 
@@ -220,14 +239,20 @@ fn formula_like_input_stays_text() {
     let (run, _previous) = full_run();
     let written = write(&run, &meta(), Limits::default());
     for (sheet, xml) in sheet_xml(&written.path) {
-        assert!(!xml.contains("<f>") && !xml.contains("<f "), "{sheet} has a formula");
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "{sheet} has a formula"
+        );
     }
     let findings = records(&written.path, "Findings");
     let row = findings
         .iter()
         .find(|r| *field(r, "Ticket") == Data::String(FORMULA_TICKET.into()))
         .expect("the formula-looking ticket id is a string cell");
-    assert_eq!(*field(row, "Explanation"), Data::String(format!("Finding 0: -2+3 is text, so is {FORMULA_AGENT}.")));
+    assert_eq!(
+        *field(row, "Explanation"),
+        Data::String(format!("Finding 0: -2+3 is text, so is {FORMULA_AGENT}."))
+    );
     assert!(findings
         .iter()
         .any(|r| *field(r, "store") == Data::String(FORMULA_STORE.into())));
@@ -239,8 +264,14 @@ fn formula_like_input_stays_text() {
         .any(|r| *field(r, "Actual") == Data::String(FORMULA_VALUE.into())));
     let rejected = records(&written.path, "Rejected rows");
     assert_eq!(rejected.len(), 4);
-    assert_eq!(*field(&rejected[0], "Value"), Data::String(FORMULA_VALUE.into()));
-    assert_eq!(*field(&rejected[1], "Value"), Data::String("2025-13-01".into()));
+    assert_eq!(
+        *field(&rejected[0], "Value"),
+        Data::String(FORMULA_VALUE.into())
+    );
+    assert_eq!(
+        *field(&rejected[1], "Value"),
+        Data::String("2025-13-01".into())
+    );
     assert_eq!(*field(&rejected[2], "Value"), Data::String("-5".into()));
     let freight = records(&written.path, "Freight reconciliation");
     assert!(freight
@@ -357,7 +388,10 @@ fn findings_are_sorted_with_real_dates() {
     assert_eq!(text(field(&overdue, "order_note")), "note 9");
     let styles = part(&written.path, "xl/styles.xml");
     for format in ["#,##0.00", "yyyy-mm-dd hh:mm"] {
-        assert!(styles.contains(&format!("formatCode=\"{format}\"")), "{format}");
+        assert!(
+            styles.contains(&format!("formatCode=\"{format}\"")),
+            "{format}"
+        );
     }
 }
 

@@ -184,7 +184,10 @@ pub fn split_location(location: &str) -> (String, String) {
 
 /// A1-style reference → (row, col), zero-based.
 pub fn parse_ref(cell: &str) -> (usize, usize) {
-    let letters: String = cell.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     let digits = &cell[letters.len()..];
     let col = letters
         .chars()
