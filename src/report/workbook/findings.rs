@@ -1,0 +1,345 @@
+//! The Findings sheet and one sheet per category: the same sorted findings, each sheet with
+//! the columns its readers need, described as a list of [`Field`]s.
+
+use std::borrow::Cow;
+
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use super::cells::{Cell, TabKind};
+use super::listing::{write_listing, Head};
+use super::ticket_values::{rule_dates, ticket_cell, Mark};
+use super::{Book, LocalTime};
+use crate::audit::{money_side, MoneySide};
+use crate::finding::{Category, Finding};
+use crate::ticket::Column;
+
+/// One column of a findings listing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    /// new / persisting against `--previous`.
+    Status,
+    Severity,
+    Category,
+    Rule,
+    Clause,
+    Policy,
+    Version,
+    /// A canonical column of the ticket.
+    Ticket(Column),
+    StartEvent,
+    StartAt,
+    EndEvent,
+    EndAt,
+    Expected,
+    Actual,
+    Amount,
+    MoneySide,
+    /// The late-by number, under the given header.
+    LateBy(&'static str),
+    Unit,
+    Explanation,
+    SourceFile,
+    Row,
+}
+
+impl Field {
+    /// Header and width bounds.
+    fn head(self) -> Head {
+        let (title, min, max): (Cow<'static, str>, f64, f64) = match self {
+            Field::Status => ("Status".into(), 8.0, 12.0),
+            Field::Severity => ("Severity".into(), 10.0, 12.0),
+            Field::Category => ("Category".into(), 10.0, 16.0),
+            Field::Rule => ("Rule".into(), 14.0, 40.0),
+            Field::Clause => ("Clause".into(), 8.0, 12.0),
+            Field::Policy => ("Policy".into(), 8.0, 20.0),
+            Field::Version => ("Version".into(), 8.0, 14.0),
+            Field::Ticket(Column::TicketId) => ("Ticket".into(), 10.0, 30.0),
+            Field::Ticket(column) => (column.name().into(), 8.0, 30.0),
+            Field::StartEvent => ("Start event".into(), 12.0, 30.0),
+            Field::StartAt => ("Start at".into(), 16.0, 18.0),
+            Field::EndEvent => ("End event".into(), 12.0, 34.0),
+            Field::EndAt => ("End at".into(), 16.0, 18.0),
+            Field::Expected => ("Expected".into(), 12.0, 40.0),
+            Field::Actual => ("Actual".into(), 12.0, 40.0),
+            Field::Amount => ("Amount".into(), 10.0, 16.0),
+            Field::MoneySide => ("Money side".into(), 12.0, 24.0),
+            Field::LateBy(title) => (title.into(), 8.0, 22.0),
+            Field::Unit => ("Unit".into(), 8.0, 14.0),
+            Field::Explanation => ("Explanation".into(), 30.0, 90.0),
+            Field::SourceFile => ("Source file".into(), 12.0, 40.0),
+            Field::Row => ("Row".into(), 6.0, 10.0),
+        };
+        let head = Head::new(title, min, max);
+        let numeric = match self {
+            Field::Amount | Field::LateBy(_) | Field::Row => true,
+            Field::Ticket(column) => column.kind() == crate::ticket::Kind::Money,
+            _ => false,
+        };
+        if numeric {
+            head.numeric()
+        } else {
+            head
+        }
+    }
+}
+
+const KEY: [Field; 5] = [
+    Field::Severity,
+    Field::Rule,
+    Field::Clause,
+    Field::Ticket(Column::TicketId),
+    Field::Policy,
+];
+const TAIL: [Field; 5] = [
+    Field::Expected,
+    Field::Actual,
+    Field::Explanation,
+    Field::SourceFile,
+    Field::Row,
+];
+
+/// The columns of the Findings sheet (status and kept columns are added by the caller).
+fn findings_fields() -> Vec<Field> {
+    vec![
+        Field::Severity,
+        Field::Category,
+        Field::Rule,
+        Field::Clause,
+        Field::Ticket(Column::TicketId),
+        Field::Policy,
+        Field::Version,
+        Field::Ticket(Column::Store),
+        Field::Ticket(Column::Agent),
+        Field::Ticket(Column::Courier),
+        Field::Ticket(Column::AppliedAt),
+        Field::StartEvent,
+        Field::StartAt,
+        Field::EndEvent,
+        Field::EndAt,
+        Field::Expected,
+        Field::Actual,
+        Field::Amount,
+        Field::LateBy("Late by"),
+        Field::Unit,
+        Field::Explanation,
+        Field::SourceFile,
+        Field::Row,
+    ]
+}
+
+/// The columns of a category's sheet: key columns, what the category needs, then the rule's
+/// wording and the source.
+fn category_fields(category: Category) -> Vec<Field> {
+    use Column as C;
+    let middle: Vec<Field> = match category {
+        Category::Freight => vec![
+            Field::Ticket(C::Store),
+            Field::Ticket(C::Courier),
+            Field::Ticket(C::Cause),
+            Field::Ticket(C::Decision),
+            Field::Ticket(C::FreightPayment),
+            Field::Ticket(C::FreightPayer),
+            Field::Ticket(C::FreightAmount),
+            Field::Ticket(C::FreightDeducted),
+            Field::Ticket(C::ReturnFreightCharged),
+            Field::Ticket(C::RemoteArea),
+            Field::Amount,
+            Field::MoneySide,
+        ],
+        Category::ReviewSla => vec![
+            Field::Ticket(C::Store),
+            Field::Ticket(C::Agent),
+            Field::Ticket(C::AppliedAt),
+            Field::Ticket(C::ReviewedAt),
+            Field::LateBy("Late by (hours)"),
+        ],
+        Category::RefundCycle => vec![
+            Field::Ticket(C::Store),
+            Field::Ticket(C::Agent),
+            Field::Ticket(C::ReceivedAt),
+            Field::Ticket(C::RefundedAt),
+            Field::Ticket(C::RefundAmount),
+            Field::LateBy("Late by (working days)"),
+            Field::Amount,
+        ],
+        Category::Turnaround => vec![
+            Field::Ticket(C::Store),
+            Field::Ticket(C::Agent),
+            Field::Ticket(C::Decision),
+            Field::StartEvent,
+            Field::StartAt,
+            Field::EndEvent,
+            Field::EndAt,
+            Field::LateBy("Late by"),
+            Field::Unit,
+        ],
+        Category::Eligibility => vec![
+            Field::Ticket(C::Store),
+            Field::Ticket(C::Agent),
+            Field::Ticket(C::ServiceType),
+            Field::Ticket(C::Cause),
+            Field::Ticket(C::Decision),
+            Field::Ticket(C::DeliveredAt),
+            Field::Ticket(C::PurchasedAt),
+            Field::Ticket(C::ActivatedAt),
+            Field::Ticket(C::AppliedAt),
+            Field::Ticket(C::ProofOfPurchase),
+            Field::Ticket(C::Sku),
+            Field::Ticket(C::ExchangeSku),
+            Field::Ticket(C::RefundAmount),
+            Field::Ticket(C::RepairFee),
+            Field::LateBy("Days past limit"),
+            Field::Amount,
+            Field::MoneySide,
+        ],
+        Category::Data => vec![
+            Field::Ticket(C::Store),
+            Field::Ticket(C::Agent),
+            Field::Ticket(C::DeliveredAt),
+            Field::Ticket(C::AppliedAt),
+            Field::Ticket(C::ReviewedAt),
+            Field::Ticket(C::ReceivedAt),
+            Field::Ticket(C::RefundedAt),
+        ],
+    };
+    KEY.into_iter().chain(middle).chain(TAIL).collect()
+}
+
+/// Builds the cells of one finding.
+struct RowMaker<'b, 'a> {
+    book: &'b Book<'a>,
+    fields: Vec<Field>,
+    with_status: bool,
+}
+
+impl<'b, 'a> RowMaker<'b, 'a> {
+    fn new(book: &'b Book<'a>, fields: Vec<Field>) -> RowMaker<'b, 'a> {
+        RowMaker {
+            book,
+            fields,
+            with_status: book.run.previous.is_some(),
+        }
+    }
+
+    fn heads(&self) -> Vec<Head> {
+        let status = self.with_status.then(|| Field::Status.head());
+        let kept = self
+            .book
+            .run
+            .kept_columns
+            .iter()
+            .map(|name| Head::new(name.clone(), 8.0, 40.0));
+        status
+            .into_iter()
+            .chain(self.fields.iter().map(|f| f.head()))
+            .chain(kept)
+            .collect()
+    }
+
+    fn row(&self, finding: &'a Finding) -> Vec<Cell<'a>> {
+        let book = self.book;
+        let ticket = book.ticket(finding);
+        let zone = book.zone(finding);
+        let needs_dates = self
+            .fields
+            .iter()
+            .any(|f| matches!(f, Field::StartEvent | Field::StartAt));
+        let dates = match (needs_dates, ticket) {
+            (true, Some(ticket)) => {
+                let key = (finding.policy.clone(), finding.policy_version.clone());
+                let policy = book.run.policies_used.get(&key);
+                let as_of = book
+                    .run
+                    .as_of
+                    .map(|t| LocalTime::of(crate::ticket::When::Fixed(t), zone));
+                rule_dates(finding, ticket, policy, as_of, zone)
+            }
+            _ => None,
+        };
+        let mut cells = Vec::with_capacity(self.fields.len() + 8);
+        if let Some(previous) = book.run.previous.as_ref().filter(|_| self.with_status) {
+            cells.push(Cell::text(previous.status(&finding.finding_id()).as_str()));
+        }
+        let mark_label =
+            |mark: Option<&Mark>| mark.map_or(Cell::Blank, |m| Cell::owned(m.label.clone()));
+        let mark_at = |mark: Option<&Mark>| mark.and_then(|m| m.at).map_or(Cell::Blank, Cell::Time);
+        for field in &self.fields {
+            cells.push(match field {
+                Field::Status => Cell::Blank,
+                Field::Severity => Cell::Severity(finding.severity),
+                Field::Category => Cell::text(finding.category.title()),
+                Field::Rule => Cell::text(finding.rule),
+                Field::Clause => Cell::text(&finding.clause),
+                Field::Policy => Cell::text(&finding.policy),
+                Field::Version => Cell::text(&finding.policy_version),
+                Field::Ticket(Column::TicketId) => Cell::text(&finding.ticket_id),
+                Field::Ticket(column) => {
+                    ticket.map_or(Cell::Blank, |t| ticket_cell(t, *column, zone))
+                }
+                Field::StartEvent => mark_label(dates.as_ref().map(|d| &d.0)),
+                Field::StartAt => mark_at(dates.as_ref().map(|d| &d.0)),
+                Field::EndEvent => mark_label(dates.as_ref().map(|d| &d.1)),
+                Field::EndAt => mark_at(dates.as_ref().map(|d| &d.1)),
+                Field::Expected => Cell::text(&finding.expected),
+                Field::Actual => Cell::text(&finding.actual),
+                Field::Amount => Cell::opt_money(finding.amount),
+                Field::MoneySide => match money_side(finding) {
+                    Some(MoneySide::CustomerOvercharged) => Cell::text("customer over-charged"),
+                    Some(MoneySide::CompanyUnderrecovered) => Cell::text("company under-recovered"),
+                    None => Cell::Blank,
+                },
+                Field::LateBy(_) => finding
+                    .late_by
+                    .map_or(Cell::Blank, |l| Cell::Number(l.value)),
+                Field::Unit => finding
+                    .late_by
+                    .map_or(Cell::Blank, |l| Cell::text(l.unit.as_str())),
+                Field::Explanation => Cell::text(&finding.explanation),
+                Field::SourceFile => Cell::text(book.input_path(finding.source.input)),
+                Field::Row => Cell::Count(finding.source.row),
+            });
+        }
+        let kept_count = book.run.kept_columns.len();
+        for index in 0..kept_count {
+            let value = ticket.and_then(|t| t.kept.get(index)).map(String::as_str);
+            cells.push(Cell::opt_text(value));
+        }
+        cells
+    }
+}
+
+pub(super) fn write_findings(workbook: &mut Workbook, book: &Book<'_>) -> Result<(), XlsxError> {
+    let maker = RowMaker::new(book, findings_fields());
+    let rows = book.sorted.iter().map(|finding| maker.row(finding));
+    write_listing(
+        workbook,
+        &book.layout.findings,
+        &maker.heads(),
+        rows,
+        book.limits.data_rows(),
+        &book.styles,
+        TabKind::Findings,
+    )
+}
+
+pub(super) fn write_category(
+    workbook: &mut Workbook,
+    book: &Book<'_>,
+    category: Category,
+) -> Result<(), XlsxError> {
+    let maker = RowMaker::new(book, category_fields(category));
+    let rows = book
+        .sorted
+        .iter()
+        .filter(|f| f.category == category)
+        .map(|finding| maker.row(finding));
+    write_listing(
+        workbook,
+        book.layout.category_sheets(category),
+        &maker.heads(),
+        rows,
+        book.limits.data_rows(),
+        &book.styles,
+        TabKind::Category,
+    )
+}

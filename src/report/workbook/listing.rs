@@ -1,0 +1,138 @@
+//! Listings: one header row and one row per item, written in constant-memory mode (rows in
+//! increasing order) and continued on numbered sheets when a sheet is full.
+
+use std::borrow::Cow;
+
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+
+use super::cells::{put, tab_color, Cell, Styles, TabKind};
+use super::widths::{put_header, Widths};
+
+/// A column of a listing: its header and the width bounds of its cells.
+#[derive(Debug, Clone)]
+pub(super) struct Head {
+    pub title: Cow<'static, str>,
+    pub min: f64,
+    pub max: f64,
+    /// A column of numbers: its header is right-aligned like them.
+    pub numeric: bool,
+}
+
+impl Head {
+    pub fn new(title: impl Into<Cow<'static, str>>, min: f64, max: f64) -> Head {
+        Head {
+            title: title.into(),
+            min,
+            max,
+            numeric: false,
+        }
+    }
+
+    /// The same head over a column of numbers.
+    pub fn numeric(mut self) -> Head {
+        self.numeric = true;
+        self
+    }
+}
+
+/// Writes `rows` under `heads` over the sheets `names` (as planned by the layout), each
+/// holding at most `per_sheet` rows under its own header, with a frozen header row and an
+/// autofilter.
+pub(super) fn write_listing<'a>(
+    workbook: &mut Workbook,
+    names: &[String],
+    heads: &[Head],
+    rows: impl Iterator<Item = Vec<Cell<'a>>>,
+    per_sheet: usize,
+    styles: &Styles,
+    tab: TabKind,
+) -> Result<(), XlsxError> {
+    let mut rows = rows;
+    for name in names {
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        let mut listing = SheetListing::start(sheet, name, heads, styles, tab)?;
+        while listing.written < per_sheet {
+            let Some(cells) = rows.next() else { break };
+            listing.push(sheet, &cells, styles)?;
+        }
+        listing.finish(sheet, heads.len())?;
+    }
+    Ok(())
+}
+
+/// One sheet of a listing being written.
+struct SheetListing {
+    widths: Widths,
+    written: usize,
+}
+
+impl SheetListing {
+    fn start(
+        sheet: &mut Worksheet,
+        name: &str,
+        heads: &[Head],
+        styles: &Styles,
+        tab: TabKind,
+    ) -> Result<SheetListing, XlsxError> {
+        sheet.set_name(name)?;
+        sheet.set_tab_color(tab_color(tab));
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.set_landscape();
+        sheet.set_repeat_rows(0, 0)?;
+        let bounds: Vec<(f64, f64)> = heads.iter().map(|h| (h.min, h.max)).collect();
+        let mut widths = Widths::new(&bounds);
+        let titles: Vec<(Cow<'_, str>, bool)> =
+            heads.iter().map(|h| (h.title.clone(), h.numeric)).collect();
+        put_header(sheet, 0, &titles, styles, &mut widths)?;
+        Ok(SheetListing { widths, written: 0 })
+    }
+
+    fn push(
+        &mut self,
+        sheet: &mut Worksheet,
+        cells: &[Cell<'_>],
+        styles: &Styles,
+    ) -> Result<(), XlsxError> {
+        let row = self.written as u32 + 1;
+        for (col, cell) in cells.iter().enumerate() {
+            let col = col as u16;
+            let width = put(sheet, row, col, cell, styles)?;
+            self.widths.fit(col, width);
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(&self, sheet: &mut Worksheet, columns: usize) -> Result<(), XlsxError> {
+        let last_col = columns.saturating_sub(1) as u16;
+        sheet.autofilter(0, 0, self.written as u32, last_col)?;
+        self.widths.apply(sheet)
+    }
+}
+
+/// A small table on a sheet of its own (written in normal mode): header, rows, autofilter,
+/// frozen header. Returns the widths so a caller may write more below.
+pub(super) fn write_table<'a>(
+    sheet: &mut Worksheet,
+    name: &str,
+    heads: &[Head],
+    rows: impl Iterator<Item = Vec<Cell<'a>>>,
+    styles: &Styles,
+    tab: TabKind,
+) -> Result<TableEnd, XlsxError> {
+    let mut listing = SheetListing::start(sheet, name, heads, styles, tab)?;
+    for cells in rows {
+        listing.push(sheet, &cells, styles)?;
+    }
+    listing.finish(sheet, heads.len())?;
+    Ok(TableEnd {
+        next_row: listing.written as u32 + 1,
+        widths: listing.widths,
+    })
+}
+
+/// Where a table ended, for writing notes or totals below it.
+pub(super) struct TableEnd {
+    pub next_row: u32,
+    pub widths: Widths,
+}

@@ -1,0 +1,302 @@
+//! `report.xlsx`, the workbook people read. Sheets, in order: Summary, Findings, one sheet per
+//! category (Freight, Review SLA, Refund cycle, Turnaround, Eligibility, Data), Freight
+//! reconciliation, Coverage, Rejected rows, Review sample (only with `--sample`), Run.
+//!
+//! Input text is always written as a string cell, never as a formula. Listings are written in
+//! constant-memory mode, sorted before writing, and split over numbered sheets ("Findings (2)")
+//! when they exceed Excel's row limit. The same run gives the same bytes: the document's
+//! creation time is derived from the as-of and nothing else depends on the clock.
+
+mod cells;
+mod coverage;
+mod findings;
+mod freight;
+mod listing;
+mod pen;
+mod policy_params;
+mod run_sheet;
+mod summary_sheet;
+mod summary_trends;
+mod tally;
+#[cfg(test)]
+mod tests;
+mod ticket_values;
+mod widths;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
+use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
+
+use super::summary::Summary;
+use super::RunMeta;
+use crate::audit::AuditRun;
+use crate::finding::{Category, Finding};
+use crate::ticket::{Ticket, When};
+
+use cells::Styles;
+
+/// Excel's limit on rows in one worksheet.
+pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
+
+/// Limits the workbook is written under. Tests lower them to exercise the splitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows one worksheet may hold, the header row included (Excel: 1,048,576). A listing
+    /// longer than `rows_per_sheet - 1` rows continues on "Name (2)", "Name (3)", …
+    pub rows_per_sheet: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            rows_per_sheet: EXCEL_MAX_ROWS,
+        }
+    }
+}
+
+impl Limits {
+    /// Data rows per sheet: at least one, whatever the limit says.
+    fn data_rows(self) -> usize {
+        self.rows_per_sheet.saturating_sub(1).max(1) as usize
+    }
+}
+
+/// The names of the sheets a listing is written to: `base`, then `base (2)`, `base (3)`, …
+/// Always at least one sheet, so every link to a listing has a target.
+fn sheet_names(base: &str, rows: usize, limits: Limits) -> Vec<String> {
+    let sheets = rows.div_ceil(limits.data_rows()).max(1);
+    (1..=sheets)
+        .map(|n| {
+            if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base} ({n})")
+            }
+        })
+        .collect()
+}
+
+/// Which sheets the workbook has, decided before anything is written so that the Summary
+/// can link to every one of them.
+#[derive(Debug, Clone)]
+struct Layout {
+    findings: Vec<String>,
+    /// In `Category::ALL` order.
+    categories: Vec<(Category, Vec<String>)>,
+    rejected: Vec<String>,
+    review_sample: bool,
+}
+
+const FREIGHT_RECONCILIATION: &str = "Freight reconciliation";
+const COVERAGE: &str = "Coverage";
+const REVIEW_SAMPLE: &str = "Review sample";
+const RUN: &str = "Run";
+const SUMMARY: &str = "Summary";
+
+impl Layout {
+    fn category_sheets(&self, category: Category) -> &[String] {
+        self.categories
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map_or(&[][..], |(_, names)| names.as_slice())
+    }
+
+    /// Every listing split over more than one sheet: (what, sheet names).
+    fn splits(&self) -> Vec<(&str, &[String])> {
+        let mut splits = vec![("Findings", self.findings.as_slice())];
+        for (category, names) in &self.categories {
+            splits.push((category.title(), names.as_slice()));
+        }
+        splits.push(("Rejected rows", self.rejected.as_slice()));
+        splits.retain(|(_, names)| names.len() > 1);
+        splits
+    }
+}
+
+/// Everything the sheet writers read, computed once.
+struct Book<'a> {
+    run: &'a AuditRun,
+    meta: &'a RunMeta,
+    summary: &'a Summary,
+    styles: Styles,
+    layout: Layout,
+    limits: Limits,
+    /// Every finding, newest first within severity (see [`sort_findings`]).
+    sorted: Vec<&'a Finding>,
+    /// (policy id, version) → the policy's timezone, for showing instants in local time.
+    zones: HashMap<(&'a str, &'a str), Tz>,
+}
+
+impl<'a> Book<'a> {
+    fn new(run: &'a AuditRun, meta: &'a RunMeta, summary: &'a Summary, limits: Limits) -> Book<'a> {
+        let zones: HashMap<(&str, &str), Tz> = run
+            .policies_used
+            .iter()
+            .map(|((id, version), policy)| ((id.as_str(), version.as_str()), policy.timezone))
+            .collect();
+        let sorted = sort_findings(run, &zones);
+        let categories = Category::ALL
+            .into_iter()
+            .map(|category| {
+                let rows = sorted.iter().filter(|f| f.category == category).count();
+                (category, sheet_names(category.title(), rows, limits))
+            })
+            .collect();
+        let layout = Layout {
+            findings: sheet_names("Findings", sorted.len(), limits),
+            categories,
+            rejected: sheet_names("Rejected rows", run.rejections.len(), limits),
+            review_sample: !run.review_sample.is_empty(),
+        };
+        Book {
+            run,
+            meta,
+            summary,
+            styles: Styles::new(),
+            layout,
+            limits,
+            sorted,
+            zones,
+        }
+    }
+
+    /// The ticket a finding is about, when the run kept it.
+    fn ticket(&self, finding: &Finding) -> Option<&'a Ticket> {
+        self.run.flagged_tickets.get(&finding.source)
+    }
+
+    fn zone(&self, finding: &Finding) -> Option<Tz> {
+        self.zones
+            .get(&(finding.policy.as_str(), finding.policy_version.as_str()))
+            .copied()
+    }
+
+    /// The input file a finding or rejection came from.
+    fn input_path(&self, input: usize) -> &'a str {
+        self.run.inputs.get(input).map_or("", |i| i.path.as_str())
+    }
+}
+
+/// A point in time as a spreadsheet shows it: a date, or a local date and time (instants with
+/// an offset are shown in the policy's timezone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LocalTime {
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+}
+
+impl LocalTime {
+    fn of(when: When, zone: Option<Tz>) -> LocalTime {
+        match when {
+            When::Date(date) => LocalTime::Date(date),
+            When::Local(local) => LocalTime::DateTime(local),
+            When::Fixed(fixed) => LocalTime::DateTime(match zone {
+                Some(zone) => fixed.with_timezone(&zone).naive_local(),
+                None => fixed.naive_local(),
+            }),
+        }
+    }
+
+    fn date(self) -> NaiveDate {
+        match self {
+            LocalTime::Date(date) => date,
+            LocalTime::DateTime(local) => local.date(),
+        }
+    }
+}
+
+/// The order of every listing of findings: severity (violation, warning, info), then
+/// `applied_at` newest first (blank last), then ticket id, rule and source.
+fn sort_findings<'a>(run: &'a AuditRun, zones: &HashMap<(&str, &str), Tz>) -> Vec<&'a Finding> {
+    let applied = |finding: &Finding| -> Option<i64> {
+        let ticket = run.flagged_tickets.get(&finding.source)?;
+        let when = ticket.applied_at?;
+        let zone = zones
+            .get(&(finding.policy.as_str(), finding.policy_version.as_str()))
+            .copied();
+        let zone = zone.unwrap_or(chrono_tz::UTC);
+        Some(match when.instant_in(zone) {
+            Some(instant) => instant.timestamp(),
+            // A date sorts as the start of its day.
+            None => when
+                .date_in(zone)
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp(),
+        })
+    };
+    let mut keyed: Vec<(Option<i64>, &Finding)> =
+        run.findings.iter().map(|f| (applied(f), f)).collect();
+    keyed.sort_by(|(a_time, a), (b_time, b)| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| match (a_time, b_time) {
+                (Some(x), Some(y)) => y.cmp(x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
+            .then_with(|| a.rule.cmp(b.rule))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The document's creation time: the as-of in UTC, or a fixed date for a run without one, so
+/// that the same run always gives the same bytes.
+fn creation_time(run: &AuditRun) -> NaiveDateTime {
+    match run.as_of {
+        Some(as_of) => as_of.naive_utc(),
+        None => NaiveDate::from_ymd_opt(2000, 1, 1)
+            .unwrap_or_default()
+            .and_time(chrono::NaiveTime::MIN),
+    }
+}
+
+pub(super) fn write(
+    run: &AuditRun,
+    meta: &RunMeta,
+    summary: &Summary,
+    path: &Path,
+) -> Result<(), XlsxError> {
+    write_with_limits(run, meta, summary, path, Limits::default())
+}
+
+/// Writes the workbook under explicit limits (the default is Excel's).
+pub(super) fn write_with_limits(
+    run: &AuditRun,
+    meta: &RunMeta,
+    summary: &Summary,
+    path: &Path,
+    limits: Limits,
+) -> Result<(), XlsxError> {
+    let book = Book::new(run, meta, summary, limits);
+    let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title("rma-audit report")
+            .set_subject(format!("After-sales audit as of {}", summary.as_of))
+            .set_author("rma-audit")
+            .set_creation_datetime(&creation_time(run)),
+    );
+
+    // The Run sheet comes last but is built first: the Summary links to a cell on it.
+    let (run_sheet, resolved_anchor) = run_sheet::build(&book)?;
+    summary_sheet::write(workbook.add_worksheet(), &book, resolved_anchor.as_deref())?;
+    findings::write_findings(&mut workbook, &book)?;
+    for category in Category::ALL {
+        findings::write_category(&mut workbook, &book, category)?;
+    }
+    freight::write(workbook.add_worksheet(), &book)?;
+    coverage::write_coverage(workbook.add_worksheet(), &book)?;
+    coverage::write_rejected(&mut workbook, &book)?;
+    if book.layout.review_sample {
+        coverage::write_review_sample(workbook.add_worksheet(), &book)?;
+    }
+    workbook.push_worksheet(run_sheet);
+    workbook.save(path)
+}

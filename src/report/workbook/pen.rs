@@ -1,0 +1,162 @@
+//! A cursor for sheets laid out as stacked sections (Summary, Run): a section title, a header
+//! row, rows, a total row, each cell's width remembered.
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+
+use super::cells::{put, put_link_count, put_link_text, Cell, Styles};
+use super::widths::{text_width, Widths};
+
+pub(super) struct Pen<'s> {
+    pub sheet: &'s mut Worksheet,
+    pub styles: &'s Styles,
+    pub row: u32,
+    pub widths: Widths,
+}
+
+impl<'s> Pen<'s> {
+    pub fn new(sheet: &'s mut Worksheet, styles: &'s Styles, widths: Widths) -> Pen<'s> {
+        Pen {
+            sheet,
+            styles,
+            row: 0,
+            widths,
+        }
+    }
+
+    /// Moves to the next row.
+    pub fn next(&mut self) {
+        self.row += 1;
+    }
+
+    /// Leaves one empty row.
+    pub fn gap(&mut self) {
+        self.row += 2;
+    }
+
+    /// A section title on its own row; the pen moves below it.
+    pub fn section(&mut self, title: &str) -> Result<(), XlsxError> {
+        self.sheet
+            .write_string_with_format(self.row, 0, title, &self.styles.section)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// A header row; the pen moves below it. Headers of the `numeric` columns are
+    /// right-aligned over their numbers.
+    pub fn header<S: AsRef<str>>(
+        &mut self,
+        titles: &[S],
+        numeric: &[u16],
+    ) -> Result<(), XlsxError> {
+        for (col, title) in titles.iter().enumerate() {
+            let col = col as u16;
+            let format = if numeric.contains(&col) {
+                &self.styles.header_number
+            } else {
+                &self.styles.header
+            };
+            self.sheet
+                .write_string_with_format(self.row, col, title.as_ref(), format)?;
+            self.widths.fit(col, text_width(title.as_ref()) + 1.0);
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// Any cell of the current row.
+    pub fn cell(&mut self, col: u16, cell: &Cell<'_>) -> Result<(), XlsxError> {
+        let width = put(self.sheet, self.row, col, cell, self.styles)?;
+        self.widths.fit(col, width);
+        Ok(())
+    }
+
+    pub fn text(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
+        self.cell(col, &Cell::Text(Cow::Borrowed(text)))
+    }
+
+    /// Text in a given format (labels, totals, notes).
+    pub fn styled(&mut self, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+        self.sheet
+            .write_string_with_format(self.row, col, text, format)?;
+        self.widths.fit(col, text_width(text));
+        Ok(())
+    }
+
+    /// A note that may run past its column: not counted in the width.
+    pub fn note(&mut self, text: &str, format: &Format) -> Result<(), XlsxError> {
+        self.sheet
+            .write_string_with_format(self.row, 0, text, format)?;
+        Ok(())
+    }
+
+    pub fn count(&mut self, col: u16, count: u64, total: bool) -> Result<(), XlsxError> {
+        let format = if total {
+            &self.styles.total_count
+        } else {
+            &self.styles.count
+        };
+        self.sheet
+            .write_number_with_format(self.row, col, count as f64, format)?;
+        self.widths.fit(col, text_width(&count.to_string()) + 1.0);
+        Ok(())
+    }
+
+    /// A count linking to the sheet (or cell) that lists its rows.
+    pub fn link(
+        &mut self,
+        col: u16,
+        count: u64,
+        target: &str,
+        total: bool,
+    ) -> Result<(), XlsxError> {
+        let format = if total {
+            &self.styles.total_link_count
+        } else {
+            &self.styles.link_count
+        };
+        put_link_count(self.sheet, self.row, col, count, target, format)?;
+        self.widths.fit(col, text_width(&count.to_string()) + 1.0);
+        Ok(())
+    }
+
+    /// Text linking to a sheet.
+    pub fn link_text(&mut self, col: u16, text: &str, target: &str) -> Result<(), XlsxError> {
+        put_link_text(self.sheet, self.row, col, text, target, self.styles)?;
+        self.widths.fit(col, text_width(text));
+        Ok(())
+    }
+
+    /// Text linking to a sheet that may run past its column: not counted in the width.
+    pub fn link_note(&mut self, text: &str, target: &str) -> Result<(), XlsxError> {
+        put_link_text(self.sheet, self.row, 0, text, target, self.styles)
+    }
+
+    pub fn money(&mut self, col: u16, amount: Decimal, total: bool) -> Result<(), XlsxError> {
+        if total {
+            let value = rust_decimal::prelude::ToPrimitive::to_f64(&amount).unwrap_or(0.0);
+            self.sheet
+                .write_number_with_format(self.row, col, value, &self.styles.total_money)?;
+            self.widths
+                .fit(col, text_width(&crate::finding::format_money(amount)) + 2.0);
+            Ok(())
+        } else {
+            self.cell(col, &Cell::Money(amount))
+        }
+    }
+
+    /// Blank cells with the total row's top border, so the total row reads as one line.
+    pub fn total_rule(&mut self, cols: std::ops::Range<u16>) -> Result<(), XlsxError> {
+        for col in cols {
+            self.sheet
+                .write_blank(self.row, col, &self.styles.total_label)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<(), XlsxError> {
+        self.widths.apply(self.sheet)
+    }
+}

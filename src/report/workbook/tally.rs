@@ -1,0 +1,146 @@
+//! The counts the Summary sheet shows, computed in one pass over the findings.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Datelike;
+use rust_decimal::Decimal;
+
+use super::cells::severity_index;
+use super::{Book, LocalTime};
+use crate::audit::{money_side, MoneySide};
+use crate::finding::{Category, Finding};
+
+/// How a blank store, agent or courier is shown.
+pub(super) const BLANK: &str = "(blank)";
+/// The month bucket of findings whose ticket has no `applied_at`.
+pub(super) const NO_APPLIED_AT: &str = "(no applied_at)";
+/// Rows in each top list.
+pub(super) const TOP: usize = 10;
+
+/// Findings by severity, in `Severity::ALL` order (violation, warning, info).
+pub(super) type BySeverity = [u64; 3];
+
+/// Names ranked by their findings, most first.
+pub(super) type Ranked = Vec<(String, BySeverity)>;
+
+/// A month of application, or none; known months sort first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Month {
+    Known(i32, u32),
+    Unknown,
+}
+
+impl Month {
+    pub fn label(self) -> String {
+        match self {
+            Month::Known(year, month) => format!("{year:04}-{month:02}"),
+            Month::Unknown => NO_APPLIED_AT.to_owned(),
+        }
+    }
+}
+
+/// Count and amount of the findings on one side of the money.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct MoneyLine {
+    pub findings: u64,
+    pub amount: Decimal,
+}
+
+/// Everything the Summary counts.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Tally {
+    pub by_category: BTreeMap<Category, BySeverity>,
+    pub by_policy: BTreeMap<String, BySeverity>,
+    /// Month → findings per category in `Category::ALL` order.
+    pub by_month: BTreeMap<Month, [u64; 6]>,
+    pub overcharged: MoneyLine,
+    pub underrecovered: MoneyLine,
+    /// Findings with an amount on neither side (late refunds, fees at stake).
+    pub other_at_stake: MoneyLine,
+    pub stores: Ranked,
+    pub agents: Ranked,
+    pub couriers: Ranked,
+}
+
+fn category_index(category: Category) -> usize {
+    Category::ALL
+        .iter()
+        .position(|c| *c == category)
+        .unwrap_or_default()
+}
+
+impl Tally {
+    pub fn new(book: &Book<'_>) -> Tally {
+        let mut tally = Tally::default();
+        let mut stores: HashMap<&str, BySeverity> = HashMap::new();
+        let mut agents: HashMap<&str, BySeverity> = HashMap::new();
+        let mut couriers: HashMap<&str, BySeverity> = HashMap::new();
+        for finding in &book.run.findings {
+            let severity = severity_index(finding.severity);
+            tally.by_category.entry(finding.category).or_default()[severity] += 1;
+            tally.by_policy.entry(finding.policy.clone()).or_default()[severity] += 1;
+            let ticket = book.ticket(finding);
+            let month = ticket
+                .and_then(|t| t.applied_at)
+                .map(|when| LocalTime::of(when, book.zone(finding)).date())
+                .map_or(Month::Unknown, |date| {
+                    Month::Known(date.year(), date.month())
+                });
+            tally.by_month.entry(month).or_default()[category_index(finding.category)] += 1;
+            tally.add_money(finding);
+            let store = ticket.and_then(|t| t.store.as_deref()).unwrap_or(BLANK);
+            let agent = ticket.and_then(|t| t.agent.as_deref()).unwrap_or(BLANK);
+            let courier = ticket.and_then(|t| t.courier.as_deref()).unwrap_or(BLANK);
+            stores.entry(store).or_default()[severity] += 1;
+            agents.entry(agent).or_default()[severity] += 1;
+            couriers.entry(courier).or_default()[severity] += 1;
+        }
+        tally.stores = top(stores);
+        tally.agents = top(agents);
+        tally.couriers = top(couriers);
+        tally
+    }
+
+    fn add_money(&mut self, finding: &Finding) {
+        let Some(amount) = finding.amount else { return };
+        let line = match money_side(finding) {
+            Some(MoneySide::CustomerOvercharged) => &mut self.overcharged,
+            Some(MoneySide::CompanyUnderrecovered) => &mut self.underrecovered,
+            None => &mut self.other_at_stake,
+        };
+        line.findings += 1;
+        line.amount += amount;
+    }
+
+    /// Findings of one category, all severities.
+    pub fn category_total(&self, category: Category) -> u64 {
+        self.by_category
+            .get(&category)
+            .map_or(0, |counts| counts.iter().sum())
+    }
+
+    /// Findings of one severity, all categories.
+    pub fn severity_total(&self, severity: usize) -> u64 {
+        self.by_category
+            .values()
+            .map(|counts| counts[severity])
+            .sum()
+    }
+}
+
+/// The ten names with the most findings: most findings first, then most violations, then name.
+fn top(counts: HashMap<&str, BySeverity>) -> Ranked {
+    let mut ranked: Ranked = counts
+        .into_iter()
+        .map(|(name, counts)| (name.to_owned(), counts))
+        .collect();
+    ranked.sort_by(|(a_name, a), (b_name, b)| {
+        let total = |c: &BySeverity| c.iter().sum::<u64>();
+        total(b)
+            .cmp(&total(a))
+            .then_with(|| b[0].cmp(&a[0]))
+            .then_with(|| a_name.cmp(b_name))
+    });
+    ranked.truncate(TOP);
+    ranked
+}

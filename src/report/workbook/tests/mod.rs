@@ -1,0 +1,427 @@
+//! The workbook read back: sheets, headers, totals, links, text safety, splitting and
+//! reproducible bytes.
+
+mod fixture;
+mod policy;
+mod read;
+
+use calamine::Data;
+
+use super::Limits;
+use crate::audit::AuditRun;
+use fixture::*;
+use read::*;
+
+const CATEGORY_SHEETS: [&str; 6] = [
+    "Freight",
+    "Review SLA",
+    "Refund cycle",
+    "Turnaround",
+    "Eligibility",
+    "Data",
+];
+
+fn full_run() -> (AuditRun, tempfile::TempDir) {
+    let previous = tempfile::tempdir().unwrap();
+    (run(Some(previous.path())), previous)
+}
+
+#[test]
+fn every_sheet_is_present_in_order() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let mut expected = vec!["Summary", "Findings"];
+    expected.extend(CATEGORY_SHEETS);
+    expected.extend([
+        "Freight reconciliation",
+        "Coverage",
+        "Rejected rows",
+        "Review sample",
+        "Run",
+    ]);
+    assert_eq!(sheet_names(&written.path), expected);
+
+    let mut plain = run.clone();
+    plain.review_sample = crate::audit::ReviewSample::default();
+    let written = write(&plain, &meta(), Limits::default());
+    let names = sheet_names(&written.path);
+    assert!(!names.iter().any(|n| n == "Review sample"), "{names:?}");
+    assert_eq!(names.last().map(String::as_str), Some("Run"));
+}
+
+#[test]
+fn header_rows_are_exact() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let path = &written.path;
+    let findings =
+        "Status,Severity,Category,Rule,Clause,Ticket,Policy,Version,store,agent,courier,\
+applied_at,Start event,Start at,End event,End at,Expected,Actual,Amount,Late by,Unit,Explanation,\
+Source file,Row,order_note";
+    assert_eq!(header(path, "Findings").join(","), findings);
+    let key = "Status,Severity,Rule,Clause,Ticket,Policy";
+    let tail = "Expected,Actual,Explanation,Source file,Row,order_note";
+    let middles = [
+        ("Freight", "store,courier,cause,decision,freight_payment,freight_payer,freight_amount,freight_deducted,return_freight_charged,remote_area,Amount,Money side"),
+        ("Review SLA", "store,agent,applied_at,reviewed_at,Late by (hours)"),
+        ("Refund cycle", "store,agent,received_at,refunded_at,refund_amount,Late by (working days),Amount"),
+        ("Turnaround", "store,agent,decision,Start event,Start at,End event,End at,Late by,Unit"),
+        ("Eligibility", "store,agent,service_type,cause,decision,delivered_at,purchased_at,activated_at,applied_at,proof_of_purchase,sku,exchange_sku,refund_amount,repair_fee,Days past limit,Amount,Money side"),
+        ("Data", "store,agent,delivered_at,applied_at,reviewed_at,received_at,refunded_at"),
+    ];
+    for (sheet, middle) in middles {
+        assert_eq!(
+            header(path, sheet).join(","),
+            format!("{key},{middle},{tail}"),
+            "{sheet}"
+        );
+    }
+    assert_eq!(
+        header(path, "Freight reconciliation").join(","),
+        "By,Name,Tickets,Deductions taken (CNY),Deductions expected (CNY),Taken − expected,\
+Customer over-charged,Company under-recovered,Net (over-charged − under-recovered)"
+    );
+    assert_eq!(
+        header(path, "Coverage").join(","),
+        "Policy,Rule,Category,In scope,Evaluated,Passed,Flagged,Not evaluable,Not evaluable: reasons"
+    );
+    assert_eq!(
+        header(path, "Rejected rows").join(","),
+        "Source file,Sheet,Row,Ticket,Column,Value,Reason"
+    );
+    assert_eq!(
+        header(path, "Review sample").join(","),
+        "Policy,Compliant tickets,Sampled,Ticket,store,agent,courier,service_type,cause,decision,\
+delivered_at,applied_at,reviewed_at,received_at,refunded_at,refund_amount,Source file,Row,\
+Reviewed by,Review note,order_note"
+    );
+}
+
+/// The counts of a Summary table: the row labelled `label` below the section `section`.
+fn summary_row(grid: &[Vec<Data>], section: &str, label: &str) -> Vec<Data> {
+    let (top, _) = find(grid, section);
+    let row = grid[top..]
+        .iter()
+        .find(|row| row.first().map(text).as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("no {label} under {section}"));
+    row.clone()
+}
+
+#[test]
+fn summary_totals_equal_the_findings_listed() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let path = &written.path;
+    let findings = records(path, "Findings");
+    assert_eq!(findings.len(), 25);
+    let count = |severity: &str| {
+        findings
+            .iter()
+            .filter(|r| text(field(r, "Severity")) == severity)
+            .count() as f64
+    };
+    let summary = grid(path, "Summary");
+    let section = "Findings by category and severity";
+    let total = summary_row(&summary, section, "Total");
+    assert_eq!(number(&total[1]), count("violation"));
+    assert_eq!(number(&total[2]), count("warning"));
+    assert_eq!(number(&total[3]), count("info"));
+    assert_eq!(number(&total[4]), 25.0);
+    for sheet in CATEGORY_SHEETS {
+        let row = summary_row(&summary, section, sheet);
+        let listed = records(path, sheet).len() as f64;
+        assert_eq!(number(&row[4]), listed, "{sheet}");
+        let by_severity: f64 = (1..=3).map(|c| number(&row[c])).sum();
+        assert_eq!(by_severity, listed, "{sheet}");
+    }
+
+    let month_total: f64 = {
+        let (top, _) = find(&summary, "Findings by month of application");
+        summary[top + 2..]
+            .iter()
+            .take_while(|row| !text(&row[0]).is_empty())
+            .map(|row| number(&row[7]))
+            .sum()
+    };
+    assert_eq!(month_total, 25.0);
+    let no_date = summary_row(
+        &summary,
+        "Findings by month of application",
+        "(no applied_at)",
+    );
+    assert_eq!(number(&no_date[7]), 1.0);
+
+    let inputs = summary_row(
+        &summary,
+        "Inputs and row reconciliation (read = audited + rejected + duplicates)",
+        "Total",
+    );
+    let read: Vec<f64> = (2..=6).map(|c| number(&inputs[c])).collect();
+    assert_eq!(read, vec![52.0, 46.0, 4.0, 2.0, 52.0]);
+    assert_eq!(text(&inputs[7]), "yes");
+
+    let summary_json = crate::report::Summary::build(&run, &meta());
+    let over = summary_row(&summary, "Money at stake (CNY)", "Customer over-charged");
+    let under = summary_row(&summary, "Money at stake (CNY)", "Company under-recovered");
+    assert_eq!(
+        format!("{:.2}", number(&over[2])),
+        summary_json.money.customer_overcharged
+    );
+    assert_eq!(
+        format!("{:.2}", number(&under[2])),
+        summary_json.money.company_underrecovered
+    );
+    assert_eq!(summary_json.money.customer_overcharged, "177.00");
+
+    let previous = summary_row(&summary, "Compared with the previous run", "Persisting");
+    let persisting = findings
+        .iter()
+        .filter(|r| text(field(r, "Status")) == "persisting")
+        .count() as f64;
+    assert_eq!(number(&previous[1]), persisting);
+    assert_eq!(persisting, 10.0);
+}
+
+#[test]
+fn every_hyperlink_points_to_an_existing_sheet() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let names = sheet_names(&written.path);
+    let sheets = sheet_xml(&written.path);
+    let mut summary_links = Vec::new();
+    for (sheet, xml) in &sheets {
+        for (cell, location) in hyperlinks(xml) {
+            let (target, _) = split_location(&location);
+            assert!(names.contains(&target), "{sheet}!{cell} → {location}");
+            if sheet == "Summary" {
+                summary_links.push((cell, location));
+            }
+        }
+    }
+    assert!(summary_links.len() > 60, "{}", summary_links.len());
+
+    let summary = grid(&written.path, "Summary");
+    let link_of = |row: usize, col: usize| {
+        let cell = rust_xlsxwriter::utility::row_col_to_cell(row as u32, col as u16);
+        summary_links
+            .iter()
+            .find(|(c, _)| *c == cell)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| panic!("no link at {cell}"))
+    };
+    let (top, _) = find(&summary, "Findings by category and severity");
+    let (review, _) = summary[top..]
+        .iter()
+        .enumerate()
+        .find(|(_, row)| text(&row[0]) == "Review SLA")
+        .unwrap();
+    assert_eq!(link_of(top + review, 4), "'Review SLA'!A1");
+    let (inputs, _) = find(
+        &summary,
+        "Inputs and row reconciliation (read = audited + rejected + duplicates)",
+    );
+    assert_eq!(link_of(inputs + 2, 4), "'Rejected rows'!A1");
+    assert_eq!(link_of(inputs + 2, 5), "'Data'!A1");
+
+    // The resolved count links to the list of resolved findings on the Run sheet.
+    let (resolved_row, _) = find(&summary, "Resolved");
+    assert_eq!(number(&summary[resolved_row][1]), 1.0);
+    let (target, cell) = split_location(&link_of(resolved_row, 1));
+    assert_eq!(target, "Run");
+    let (row, col) = parse_ref(&cell);
+    let run_grid = grid(&written.path, "Run");
+    assert!(text(&run_grid[row][col]).starts_with("Findings resolved since the previous run"));
+    assert_eq!(text(&run_grid[row + 2][1]), "JD-0999");
+}
+
+#[test]
+fn formula_like_input_stays_text() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    for (sheet, xml) in sheet_xml(&written.path) {
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "{sheet} has a formula"
+        );
+    }
+    let findings = records(&written.path, "Findings");
+    let row = findings
+        .iter()
+        .find(|r| *field(r, "Ticket") == Data::String(FORMULA_TICKET.into()))
+        .expect("the formula-looking ticket id is a string cell");
+    assert_eq!(
+        *field(row, "Explanation"),
+        Data::String(format!("Finding 0: -2+3 is text, so is {FORMULA_AGENT}."))
+    );
+    assert!(findings
+        .iter()
+        .any(|r| *field(r, "store") == Data::String(FORMULA_STORE.into())));
+    assert!(findings
+        .iter()
+        .any(|r| *field(r, "agent") == Data::String(FORMULA_AGENT.into())));
+    assert!(findings
+        .iter()
+        .any(|r| *field(r, "Actual") == Data::String(FORMULA_VALUE.into())));
+    let rejected = records(&written.path, "Rejected rows");
+    assert_eq!(rejected.len(), 4);
+    assert_eq!(
+        *field(&rejected[0], "Value"),
+        Data::String(FORMULA_VALUE.into())
+    );
+    assert_eq!(
+        *field(&rejected[1], "Value"),
+        Data::String("2025-13-01".into())
+    );
+    assert_eq!(*field(&rejected[2], "Value"), Data::String("-5".into()));
+    let freight = records(&written.path, "Freight reconciliation");
+    assert!(freight
+        .iter()
+        .any(|r| *field(r, "Name") == Data::String(FORMULA_STORE.into())));
+}
+
+#[test]
+fn long_listings_continue_on_numbered_sheets() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits { rows_per_sheet: 10 });
+    let names = sheet_names(&written.path);
+    let expected = [
+        "Summary",
+        "Findings",
+        "Findings (2)",
+        "Findings (3)",
+        "Freight",
+        "Review SLA",
+        "Refund cycle",
+        "Turnaround",
+        "Eligibility",
+        "Data",
+        "Freight reconciliation",
+        "Coverage",
+        "Rejected rows",
+        "Review sample",
+        "Run",
+    ];
+    assert_eq!(names, expected);
+    let parts: Vec<usize> = ["Findings", "Findings (2)", "Findings (3)"]
+        .iter()
+        .map(|sheet| {
+            assert_eq!(header(&written.path, sheet)[1], "Severity");
+            records(&written.path, sheet).len()
+        })
+        .collect();
+    assert_eq!(parts, vec![9, 9, 7]);
+    let one_sheet = write(&run, &meta(), Limits::default());
+    let all: Vec<String> = records(&one_sheet.path, "Findings")
+        .iter()
+        .map(|r| text(field(r, "Ticket")))
+        .collect();
+    let split: Vec<String> = ["Findings", "Findings (2)", "Findings (3)"]
+        .iter()
+        .flat_map(|sheet| records(&written.path, sheet))
+        .map(|r| text(field(&r, "Ticket")))
+        .collect();
+    assert_eq!(split, all, "the split keeps the order");
+    let summary = grid(&written.path, "Summary");
+    find(
+        &summary,
+        "Findings: listed over 3 sheets (Findings, Findings (2), Findings (3)); a sheet holds at most 10 rows.",
+    );
+}
+
+#[test]
+fn the_same_run_gives_the_same_bytes() {
+    let (run, _previous) = full_run();
+    let first = write(&run, &meta(), Limits::default());
+    let second = write(&run, &meta(), Limits::default());
+    let a = std::fs::read(&first.path).unwrap();
+    let b = std::fs::read(&second.path).unwrap();
+    assert!(a.len() > 10_000);
+    assert!(a == b, "two writes of the same run differ");
+    let core = part(&first.path, "docProps/core.xml");
+    assert!(core.contains("2025-11-15T15:59:59Z"), "{core}");
+}
+
+#[test]
+fn findings_are_sorted_with_real_dates() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let findings = records(&written.path, "Findings");
+    let rank = |r: &[(String, Data)]| match text(field(r, "Severity")).as_str() {
+        "violation" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    for pair in findings.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(rank(a) <= rank(b), "severity order");
+        if rank(a) == rank(b) {
+            match (field(a, "applied_at"), field(b, "applied_at")) {
+                (Data::DateTime(x), Data::DateTime(y)) => assert!(x.as_f64() >= y.as_f64()),
+                (Data::DateTime(_), Data::Empty) | (Data::Empty, Data::Empty) => {}
+                other => panic!("applied_at out of order: {other:?}"),
+            }
+        }
+    }
+    let ticket = |id: &str| {
+        findings
+            .iter()
+            .find(|r| text(field(r, "Ticket")) == id)
+            .unwrap()
+            .clone()
+    };
+    let applied = |r: &[(String, Data)]| match field(r, "applied_at") {
+        Data::DateTime(d) => d.as_datetime().unwrap().to_string(),
+        other => panic!("{other:?}"),
+    };
+    // An instant with an offset is shown in the policy's local time.
+    assert_eq!(applied(&ticket("JD-1001")), "2025-09-12 10:30:00");
+    let overdue = ticket("JD-1009");
+    assert_eq!(text(field(&overdue, "Start event")), "received_at");
+    assert_eq!(text(field(&overdue, "End event")), "as-of (no refunded_at)");
+    match field(&overdue, "End at") {
+        Data::DateTime(d) => {
+            assert_eq!(d.as_datetime().unwrap().to_string(), "2025-11-15 23:59:59")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(number(field(&overdue, "Amount")), 1299.0);
+    assert_eq!(text(field(&overdue, "order_note")), "note 9");
+    let styles = part(&written.path, "xl/styles.xml");
+    for format in ["#,##0.00", "yyyy-mm-dd hh:mm"] {
+        assert!(
+            styles.contains(&format!("formatCode=\"{format}\"")),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn write_all_puts_the_workbook_beside_the_csv_files() {
+    let (run, _previous) = full_run();
+    let out = tempfile::tempdir().unwrap();
+    crate::report::write_all(&run, &meta(), out.path()).unwrap();
+    let path = out.path().join("report.xlsx");
+    assert_eq!(records(&path, "Findings").len(), run.findings.len());
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_empty_run_still_has_every_sheet() {
+    let run = AuditRun {
+        as_of: Some(as_of()),
+        ..AuditRun::default()
+    };
+    let written = write(&run, &meta(), Limits::default());
+    let names = sheet_names(&written.path);
+    assert_eq!(names.len(), 12, "{names:?}");
+    assert_eq!(records(&written.path, "Findings").len(), 0);
+    let summary = grid(&written.path, "Summary");
+    let total = summary_row(&summary, "Findings by category and severity", "Total");
+    assert_eq!(number(&total[4]), 0.0);
+}

@@ -1,0 +1,197 @@
+//! Reading a written workbook back: cells through calamine, hyperlinks and formulas through
+//! the sheet XML (calamine does not expose hyperlinks).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Reader};
+
+use super::super::{write_with_limits, Limits};
+use crate::audit::AuditRun;
+use crate::report::{RunMeta, Summary};
+
+/// A workbook written into a temporary directory.
+pub struct Written {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub fn write(run: &AuditRun, meta: &RunMeta, limits: Limits) -> Written {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.xlsx");
+    let summary = Summary::build(run, meta);
+    write_with_limits(run, meta, &summary, &path, limits).unwrap();
+    Written { _dir: dir, path }
+}
+
+pub fn sheet_names(path: &Path) -> Vec<String> {
+    open_workbook_auto(path).unwrap().sheet_names().to_vec()
+}
+
+/// Every cell of a sheet as a grid anchored at A1.
+pub fn grid(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    let Some((first_row, first_col)) = range.start() else {
+        return Vec::new();
+    };
+    let (height, width) = range.get_size();
+    let mut grid = vec![vec![Data::Empty; first_col as usize + width]; first_row as usize + height];
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            grid[first_row as usize + r][first_col as usize + c] = cell.clone();
+        }
+    }
+    grid
+}
+
+pub fn text(cell: &Data) -> String {
+    match cell {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+pub fn number(cell: &Data) -> f64 {
+    match cell {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// The header row of a sheet.
+pub fn header(path: &Path, sheet: &str) -> Vec<String> {
+    grid(path, sheet)
+        .first()
+        .map(|row| row.iter().map(text).collect())
+        .unwrap_or_default()
+}
+
+/// Data rows of a listing (below the header) as maps from header to cell.
+pub fn records(path: &Path, sheet: &str) -> Vec<Vec<(String, Data)>> {
+    let grid = grid(path, sheet);
+    let Some((head, rows)) = grid.split_first() else {
+        return Vec::new();
+    };
+    let names: Vec<String> = head.iter().map(text).collect();
+    rows.iter()
+        .take_while(|row| row.iter().any(|c| *c != Data::Empty))
+        .map(|row| names.iter().cloned().zip(row.iter().cloned()).collect())
+        .collect()
+}
+
+pub fn field<'r>(record: &'r [(String, Data)], name: &str) -> &'r Data {
+    &record
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .1
+}
+
+/// The (row, col) of the first cell whose text equals `wanted`.
+pub fn find(grid: &[Vec<Data>], wanted: &str) -> (usize, usize) {
+    for (r, row) in grid.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if text(cell) == wanted {
+                return (r, c);
+            }
+        }
+    }
+    panic!("no cell {wanted:?}");
+}
+
+/// A part of the package, as text.
+pub fn part(path: &Path, name: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut entry = archive.by_name(name).unwrap();
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
+fn attribute(element: &str, name: &str) -> Option<String> {
+    let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = start + element[start..].find('"')?;
+    Some(unescape(&element[start..end]))
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every element `<tag …>` of an XML text, as its opening text.
+fn elements<'x>(xml: &'x str, tag: &str) -> Vec<&'x str> {
+    let open = format!("<{tag} ");
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let end = start + rest[start..].find('>').unwrap_or(rest.len() - start);
+        found.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// (sheet name, sheet XML) for every worksheet, in workbook order.
+pub fn sheet_xml(path: &Path) -> Vec<(String, String)> {
+    let workbook = part(path, "xl/workbook.xml");
+    let rels = part(path, "xl/_rels/workbook.xml.rels");
+    elements(&workbook, "sheet")
+        .into_iter()
+        .map(|sheet| {
+            let name = attribute(sheet, "name").unwrap();
+            let id = attribute(sheet, "r:id").unwrap();
+            let target = elements(&rels, "Relationship")
+                .into_iter()
+                .find(|rel| attribute(rel, "Id").as_deref() == Some(id.as_str()))
+                .and_then(|rel| attribute(rel, "Target"))
+                .unwrap();
+            (name, part(path, &format!("xl/{target}")))
+        })
+        .collect()
+}
+
+/// (cell, location) of every hyperlink of a sheet's XML.
+pub fn hyperlinks(xml: &str) -> Vec<(String, String)> {
+    elements(xml, "hyperlink")
+        .into_iter()
+        .map(|link| {
+            (
+                attribute(link, "ref").unwrap_or_default(),
+                attribute(link, "location").unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The sheet a location like `'Review SLA'!A1` points to, and the cell.
+pub fn split_location(location: &str) -> (String, String) {
+    let (sheet, cell) = location.rsplit_once('!').unwrap();
+    let sheet = sheet
+        .strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+        .unwrap_or(sheet)
+        .replace("''", "'");
+    (sheet, cell.to_owned())
+}
+
+/// A1-style reference → (row, col), zero-based.
+pub fn parse_ref(cell: &str) -> (usize, usize) {
+    let letters: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let digits = &cell[letters.len()..];
+    let col = letters
+        .chars()
+        .fold(0usize, |acc, c| acc * 26 + (c as usize - 'A' as usize + 1))
+        - 1;
+    (digits.parse::<usize>().unwrap() - 1, col)
+}
