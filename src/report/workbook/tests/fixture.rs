@@ -279,7 +279,7 @@ fn finding(index: usize, spec: &Spec, ticket: &Ticket) -> Finding {
     Finding {
         ticket_id: ticket.ticket_id.clone(),
         policy: "joining".into(),
-        policy_version: "2025.1".into(),
+        policy_version: "1".into(),
         rule,
         category: Category::of_rule(rule).unwrap(),
         severity,
