@@ -1,6 +1,8 @@
 //! Date and datetime values: ISO 8601, slashed and Chinese forms (`2026年10月1日 14:30`),
 //! full-width digits, Excel date cells and serial numbers, and mapping-file formats.
 
+use std::borrow::Cow;
+
 use chrono::{
     DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
 };
@@ -100,7 +102,14 @@ fn with_format(text: &str, format: &str) -> Option<When> {
 
 /// Full-width folded, Chinese date words turned into separators, spaces collapsed:
 /// `２０２６年10月1日 14时30分` → `2026-10-1 14:30`.
-fn normalize(text: &str) -> String {
+fn normalize(text: &str) -> Cow<'_, str> {
+    let plain = text.is_ascii()
+        && !text.contains("  ")
+        && !text.ends_with(':')
+        && !text.contains(['\t', '\r', '\n']);
+    if plain {
+        return Cow::Borrowed(text.trim());
+    }
     let text = half_width(text);
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -118,7 +127,7 @@ fn normalize(text: &str) -> String {
         }
     }
     let trimmed = out.trim().trim_end_matches(':').trim();
-    trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+    Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn is_plain_number(text: &str) -> bool {
@@ -172,15 +181,12 @@ fn parse_date(text: &str, order: Option<DateOrder>) -> Option<Result<NaiveDate, 
     if !matches!(separator, '-' | '/' | '.') {
         return None;
     }
-    let parts: Vec<&str> = text.split(separator).collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|part| part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let mut parts = text.split(separator);
+    let (first, second, third) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(first) || !digits(second) || !digits(third) {
         return None;
     }
-    let (first, second, third) = (parts[0], parts[1], parts[2]);
     if first.len() == 4 && second.len() <= 2 && third.len() <= 2 {
         return Some(make_date(
             first.parse().ok()?,

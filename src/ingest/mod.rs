@@ -195,7 +195,7 @@ fn open_parquet(
     shown: String,
     options: &Options,
 ) -> Result<Box<dyn RowReader>, IngestError> {
-    Ok(Box::new(parquet::ParquetReader::open(path, shown, options)?))
+    Ok(Box::new(parquet::ParquetRows::open(path, shown, options)?))
 }
 
 #[cfg(not(feature = "parquet"))]

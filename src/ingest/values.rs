@@ -86,11 +86,18 @@ pub(super) fn bool_of(value: Value<'_>) -> Result<bool, Reason> {
         Value::Bool(flag) => Ok(flag),
         Value::Number(number) if number == 1.0 => Ok(true),
         Value::Number(number) if number == 0.0 => Ok(false),
-        Value::Text(text) => match fold(text).as_str() {
-            "true" | "yes" | "y" | "1" | "是" => Ok(true),
-            "false" | "no" | "n" | "0" | "否" => Ok(false),
-            _ => Err(NOT_A_BOOL.into()),
-        },
+        Value::Text(text) => {
+            let folded = half_width(text);
+            let word = folded.trim();
+            let any = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(word));
+            if any(&["true", "yes", "y", "1", "是"]) {
+                Ok(true)
+            } else if any(&["false", "no", "n", "0", "否"]) {
+                Ok(false)
+            } else {
+                Err(NOT_A_BOOL.into())
+            }
+        }
         _ => Err(NOT_A_BOOL.into()),
     }
 }
@@ -138,8 +145,12 @@ fn strip_sign(text: &str) -> (bool, &str) {
 
 fn money_from_text(text: &str) -> Result<Decimal, Reason> {
     let folded = half_width(text);
-    let compact: String = folded.chars().filter(|ch| !ch.is_whitespace()).collect();
-    let mut rest = compact.as_str();
+    let compact: Cow<'_, str> = if folded.chars().any(char::is_whitespace) {
+        Cow::Owned(folded.chars().filter(|ch| !ch.is_whitespace()).collect())
+    } else {
+        folded
+    };
+    let mut rest: &str = &compact;
     let mut negative = false;
     if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         negative = true;
@@ -360,14 +371,17 @@ impl Aliases {
         Aliases { by_key }
     }
 
-    /// The canonical value of `value`; `Ok(None)` for a pending decision.
+    /// The canonical value of `value`; `Some(None)` for a pending decision.
     pub(super) fn lookup(&self, value: Value<'_>) -> Option<Option<&'static str>> {
-        let key = match value {
-            Value::Text(text) => fold(text),
-            Value::Number(number) => number_text(number),
-            Value::Bool(_) | Value::DateTime(_) => return None,
-        };
-        self.by_key.get(&key).copied()
+        match value {
+            // Most exports write one of the folded spellings (`quality`, `退货`): no folding.
+            Value::Text(text) => match self.by_key.get(text) {
+                Some(found) => Some(*found),
+                None => self.by_key.get(&fold(text)).copied(),
+            },
+            Value::Number(number) => self.by_key.get(&number_text(number)).copied(),
+            Value::Bool(_) | Value::DateTime(_) => None,
+        }
     }
 }
 
