@@ -145,8 +145,7 @@ pub fn expected_deduction(ticket: &Ticket, policy: &Policy) -> Option<Decimal> {
     match ticket.freight_payment? {
         FreightPayment::Prepaid => Some(Decimal::ZERO),
         FreightPayment::Collect if ticket.decision == Some(Decision::Refund) => {
-            let exempt = (deduction.exempt_sf
-                && ticket.courier.as_deref().is_some_and(is_sf))
+            let exempt = (deduction.exempt_sf && ticket.courier.as_deref().is_some_and(is_sf))
                 || (deduction.exempt_remote_area && ticket.remote_area == Some(true));
             if exempt {
                 None

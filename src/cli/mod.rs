@@ -217,7 +217,11 @@ where
     // The program is recorded by name, not by where it was installed, so the run metadata is
     // the same on every machine.
     let command_line: Vec<String> = std::iter::once("rma-audit".to_owned())
-        .chain(args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()))
+        .chain(
+            args.iter()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned()),
+        )
         .collect();
     match std::panic::catch_unwind(|| dispatch(cli.command, command_line)) {
         Ok(status) => status,

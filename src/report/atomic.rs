@@ -271,6 +271,9 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(root.path().join("out/keep")).unwrap();
         let err = OutputSet::create(&root.path().join("out")).unwrap_err();
-        assert!(err.to_string().contains("holds the directory `keep`"), "{err}");
+        assert!(
+            err.to_string().contains("holds the directory `keep`"),
+            "{err}"
+        );
     }
 }
