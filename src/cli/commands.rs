@@ -296,6 +296,11 @@ pub(super) fn sample(args: SampleArgs) -> Outcome {
         tickets: args.tickets,
         seed: args.seed,
         out: args.out,
+        violation_rate: args.violation_rate,
+        layout: match args.layout {
+            super::SampleLayout::Split => crate::sample::Layout::Split,
+            super::SampleLayout::Full => crate::sample::Layout::Full,
+        },
     };
     let report =
         crate::sample::generate(&options).map_err(|err| Failure::usage(err.to_string()))?;

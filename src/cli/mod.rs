@@ -124,6 +124,22 @@ pub struct SampleArgs {
     /// Output directory.
     #[arg(long, default_value = "sample-data")]
     pub out: PathBuf,
+    /// Share of the tickets (0–1) with planted findings, e.g. 0.15: the planted cases are
+    /// repeated with fresh dates until about that share is reached. Default: each planted case
+    /// once.
+    #[arg(long, value_name = "SHARE")]
+    pub violation_rate: Option<f64>,
+    /// `split`: the tickets shared out over tickets-en.csv, tickets-zh-gbk.csv and
+    /// tickets.xlsx, plus broken.csv. `full`: every ticket in tickets-full.csv and again in
+    /// tickets-full.xlsx (both streamed to disk), for timing large exports.
+    #[arg(long, value_enum, default_value = "split", value_name = "LAYOUT")]
+    pub layout: SampleLayout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleLayout {
+    Split,
+    Full,
 }
 
 #[derive(Debug, Subcommand)]

@@ -40,9 +40,24 @@ pub const ZH_FILE: &str = "tickets-zh-gbk.csv";
 pub const XLSX_FILE: &str = "tickets.xlsx";
 pub const BROKEN_FILE: &str = "broken.csv";
 pub const EXPECTED_FILE: &str = "expected-findings.csv";
+/// The whole-set exports of [`Layout::Full`]: every ticket in one CSV and in one workbook.
+pub const FULL_CSV_FILE: &str = "tickets-full.csv";
+pub const FULL_XLSX_FILE: &str = "tickets-full.xlsx";
+
+/// How the generated tickets are laid out over files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// The tickets shared out over `tickets-en.csv`, `tickets-zh-gbk.csv` and `tickets.xlsx`,
+    /// with `broken.csv` beside them (the bundled sample set).
+    #[default]
+    Split,
+    /// Every ticket in `tickets-full.csv` (UTF-8, canonical headers) and again in
+    /// `tickets-full.xlsx` (streamed to disk, inline strings), for measuring large exports.
+    Full,
+}
 
 /// What `rma-audit sample` was asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SampleOptions {
     /// Tickets over the three exports, planted cases included (each id once; the planted
     /// duplicate row comes on top).
@@ -51,6 +66,24 @@ pub struct SampleOptions {
     pub seed: u64,
     /// Directory the files are written into (created when missing).
     pub out: PathBuf,
+    /// Share of the tickets (0–1) that carry planted findings: the planted cases are repeated
+    /// (with fresh random dates) until about this share is reached. `None`: each planted case
+    /// once.
+    pub violation_rate: Option<f64>,
+    pub layout: Layout,
+}
+
+impl SampleOptions {
+    /// The bundled sample's options: `tickets` over the split files, each planted case once.
+    pub fn new(tickets: usize, seed: u64, out: PathBuf) -> SampleOptions {
+        SampleOptions {
+            tickets,
+            seed,
+            out,
+            violation_rate: None,
+            layout: Layout::Split,
+        }
+    }
 }
 
 /// One file written, and how many data rows it holds (header excluded).
@@ -98,6 +131,8 @@ pub enum SampleError {
     Encoding { path: PathBuf, value: String },
     #[error("cannot build the sample: the built-in calendar `cn` is unavailable: {reason}")]
     Calendar { reason: String },
+    #[error("--violation-rate {0}: expected a share between 0 and 1")]
+    ViolationRate(f64),
     #[error(
         "--tickets {requested} is too few: the sample plants {minimum} known cases and needs at least {minimum} tickets"
     )]
@@ -117,7 +152,17 @@ pub fn generate(options: &SampleOptions) -> Result<SampleReport, SampleError> {
         reason: "no calendar with id `cn`".into(),
     })?;
     let sample = Sample::build(options, calendar)?;
-    sample.write(&options.out)
+    match options.layout {
+        Layout::Split => sample.write(&options.out),
+        Layout::Full => sample.write_full(&options.out),
+    }
+}
+
+/// One round of every planted case, in a fixed order.
+fn planted_round(ctx: &mut Ctx<'_>) -> Result<Vec<Draft>, NotCovered> {
+    let mut drafts = planted::all(ctx)?;
+    drafts.extend(planted_eligibility::all(ctx)?);
+    Ok(drafts)
 }
 
 /// Where a generated ticket goes.
@@ -216,17 +261,36 @@ impl Sample {
         let not_covered = |err: NotCovered| SampleError::Calendar {
             reason: err.to_string(),
         };
+        if let Some(rate) = options.violation_rate {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(SampleError::ViolationRate(rate));
+            }
+        }
         let mut ctx = Ctx::new(&mut rng, calendar);
-        let mut drafts = planted::all(&mut ctx).map_err(not_covered)?;
-        drafts.extend(planted_eligibility::all(&mut ctx).map_err(not_covered)?);
+        let mut drafts = planted_round(&mut ctx).map_err(not_covered)?;
         // A few compliant tickets beyond the planted ones keep every file non-empty and give
         // the planted duplicate an original to repeat.
-        let minimum = drafts.len() + 10;
+        let spare = 10;
+        let minimum = drafts.len() + spare;
         if options.tickets < minimum {
             return Err(SampleError::TooFewTickets {
                 requested: options.tickets,
                 minimum,
             });
+        }
+        if let Some(rate) = options.violation_rate {
+            let wanted = (rate * options.tickets as f64).round() as usize;
+            let room = options.tickets - spare;
+            let mut flagged = drafts.iter().filter(|d| !d.expected.is_empty()).count();
+            'rounds: while flagged < wanted && drafts.len() < room {
+                for draft in planted_round(&mut ctx).map_err(not_covered)? {
+                    if flagged >= wanted || drafts.len() >= room {
+                        break 'rounds;
+                    }
+                    flagged += usize::from(!draft.expected.is_empty());
+                    drafts.push(draft);
+                }
+            }
         }
         while drafts.len() < options.tickets {
             let brand = pick_brand(ctx.rng);
@@ -236,7 +300,10 @@ impl Sample {
         let broken = broken::rows(&mut ctx).map_err(not_covered)?;
         let rng = ctx.rng;
         for draft in &mut drafts {
-            if draft.target == Target::Any {
+            if options.layout == Layout::Full {
+                // One list: both whole-set files hold every ticket.
+                draft.target = Target::En;
+            } else if draft.target == Target::Any {
                 draft.target = match rng.random_range(0..10) {
                     0..=3 => Target::En,
                     4..=6 => Target::Zh,
@@ -338,6 +405,71 @@ impl Sample {
         }
         Ok(SampleReport { files })
     }
+}
+
+impl Sample {
+    /// Writes the [`Layout::Full`] files into `dir`: every ticket in one CSV and one
+    /// workbook (both streamed to disk), and the known answers.
+    pub fn write_full(&self, dir: &Path) -> Result<SampleReport, SampleError> {
+        std::fs::create_dir_all(dir).map_err(|source| SampleError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let tickets = &self.en;
+        let csv_path = dir.join(FULL_CSV_FILE);
+        write_streamed(dir, &csv_path, |temp| {
+            write::en_csv_to(tickets, temp, &csv_path)
+        })?;
+        let xlsx_path = dir.join(FULL_XLSX_FILE);
+        write_streamed(dir, &xlsx_path, |temp| {
+            write::xlsx_streamed(tickets, temp, &xlsx_path)
+        })?;
+        let expected_path = dir.join(EXPECTED_FILE);
+        let expected = write::expected_csv(&self.expected, &expected_path)?;
+        write_atomically(dir, &expected_path, &expected)?;
+        Ok(SampleReport {
+            files: vec![
+                WrittenFile {
+                    path: csv_path,
+                    rows: tickets.len(),
+                },
+                WrittenFile {
+                    path: xlsx_path,
+                    rows: tickets.len(),
+                },
+                WrittenFile {
+                    path: expected_path,
+                    rows: self.expected.len(),
+                },
+            ],
+        })
+    }
+}
+
+/// Writes `path` through `fill`, which streams into a temporary file beside it; the file is
+/// renamed into place only when complete.
+fn write_streamed(
+    dir: &Path,
+    path: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), SampleError>,
+) -> Result<(), SampleError> {
+    let failed = |source| SampleError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".sample-")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    fill(temp.path())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(failed)?;
+    }
+    temp.persist(path).map_err(|err| failed(err.error))?;
+    Ok(())
 }
 
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), SampleError> {

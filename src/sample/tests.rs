@@ -45,11 +45,7 @@ fn cn() -> Calendar {
 }
 
 fn options(tickets: usize, seed: u64, out: &Path) -> SampleOptions {
-    SampleOptions {
-        tickets,
-        seed,
-        out: out.to_path_buf(),
-    }
+    SampleOptions::new(tickets, seed, out.to_path_buf())
 }
 
 fn files(dir: &Path) -> BTreeMap<&'static str, Vec<u8>> {
@@ -407,4 +403,61 @@ fn the_committed_sample_is_current() {
             "sample-data/{name} is stale: regenerate it"
         );
     }
+}
+
+#[test]
+fn the_full_layout_holds_every_ticket_in_each_file_at_the_asked_violation_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = options(1000, 5, dir.path());
+    options.layout = Layout::Full;
+    options.violation_rate = Some(0.15);
+    let report = generate(&options).unwrap();
+    let names: Vec<String> = report
+        .files
+        .iter()
+        .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [FULL_CSV_FILE, FULL_XLSX_FILE, EXPECTED_FILE]);
+    // 1000 tickets plus the planted duplicate, in both files.
+    assert_eq!(report.files[0].rows, 1001);
+    assert_eq!(report.files[1].rows, 1001);
+    let csv = std::fs::read_to_string(dir.path().join(FULL_CSV_FILE)).unwrap();
+    assert_eq!(csv.lines().count(), 1002, "header plus one line per row");
+    let mut workbook: Xlsx<_> = calamine::open_workbook(dir.path().join(FULL_XLSX_FILE)).unwrap();
+    let range = workbook.worksheet_range("Tickets").unwrap();
+    assert_eq!(range.height(), 1002);
+    assert_eq!(
+        range.get((1, 0)),
+        Some(&Data::String(first_ticket_id(&csv)))
+    );
+
+    let expected = std::fs::read_to_string(dir.path().join(EXPECTED_FILE)).unwrap();
+    let flagged: BTreeSet<&str> = expected
+        .lines()
+        .skip(1)
+        .filter(|line| !line.contains("data.duplicate-ticket"))
+        .filter_map(|line| line.split(',').next())
+        .collect();
+    assert!(
+        (140..=160).contains(&flagged.len()),
+        "about 15% of 1000 tickets flagged, got {}",
+        flagged.len()
+    );
+}
+
+#[test]
+fn a_violation_rate_outside_zero_to_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = options(1000, 5, dir.path());
+    options.violation_rate = Some(1.5);
+    let err = generate(&options).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--violation-rate 1.5: expected a share between 0 and 1"
+    );
+}
+
+fn first_ticket_id(csv: &str) -> String {
+    let line = csv.lines().nth(1).unwrap();
+    line.split(',').next().unwrap().to_string()
 }

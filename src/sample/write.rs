@@ -205,6 +205,25 @@ pub fn en_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
     csv_bytes(canonical_header(), tickets.iter().map(english_record), path)
 }
 
+/// Streams the English CSV of `tickets` into the file at `temp` (`shown` names it in errors).
+pub fn en_csv_to(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
+    let failed = |source| SampleError::Csv {
+        path: shown.to_path_buf(),
+        source,
+    };
+    let mut writer = csv::Writer::from_path(temp).map_err(failed)?;
+    writer.write_record(canonical_header()).map_err(failed)?;
+    for ticket in tickets {
+        writer
+            .write_record(english_record(ticket))
+            .map_err(failed)?;
+    }
+    writer.flush().map_err(|source| SampleError::Write {
+        path: shown.to_path_buf(),
+        source,
+    })
+}
+
 /// A CSV of text rows under the canonical header (`broken.csv`).
 pub fn text_csv(rows: &[Vec<String>], path: &Path) -> Result<Vec<u8>, SampleError> {
     csv_bytes(canonical_header(), rows.iter().cloned(), path)
@@ -270,6 +289,28 @@ pub fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
         path: path.to_path_buf(),
         source,
     };
+    let mut workbook = tickets_workbook();
+    let sheet = workbook.add_worksheet();
+    fill_tickets_sheet(sheet, tickets).map_err(failed)?;
+    workbook.save_to_buffer().map_err(failed)
+}
+
+/// The same workbook as [`xlsx`], its sheet written in constant-memory mode (rows streamed to
+/// disk, strings inline) and saved to `temp`, so a million tickets fit in a few megabytes.
+pub fn xlsx_streamed(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
+    let failed = |source| SampleError::Xlsx {
+        path: shown.to_path_buf(),
+        source,
+    };
+    let mut workbook = tickets_workbook();
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(failed)?;
+    fill_tickets_sheet(sheet, tickets).map_err(failed)?;
+    workbook.save(temp).map_err(failed)
+}
+
+fn tickets_workbook() -> Workbook {
     let mut workbook = Workbook::new();
     // A fixed creation time keeps the file byte-identical from run to run.
     let created = NaiveDate::from_ymd_opt(2026, 11, 15)
@@ -280,23 +321,28 @@ pub fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
             .set_title("After-sales tickets (sample)")
             .set_creation_datetime(&created),
     );
+    workbook
+}
+
+/// The `Tickets` sheet: a bold header row, then one row per ticket in canonical column order.
+fn fill_tickets_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    tickets: &[Ticket],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let header = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     let money = Format::new().set_num_format("#,##0.00");
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Tickets").map_err(failed)?;
+    sheet.set_name("Tickets")?;
     for (col, column) in Column::ALL.iter().enumerate() {
         let col = col as u16;
-        sheet
-            .write_string_with_format(0, col, title(*column), &header)
-            .map_err(failed)?;
+        sheet.write_string_with_format(0, col, title(*column), &header)?;
         let width = match column.kind() {
             Kind::DateTime => 17.0,
             Kind::Date => 11.0,
             _ => 14.0,
         };
-        sheet.set_column_width(col, width).map_err(failed)?;
+        sheet.set_column_width(col, width)?;
     }
     for (index, ticket) in tickets.iter().enumerate() {
         let row = index as u32 + 1;
@@ -316,16 +362,13 @@ pub fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
                     &money,
                 ),
                 other => sheet.write_string(row, col, english(&other)),
-            }
-            .map_err(failed)?;
+            }?;
         }
     }
-    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    sheet.set_freeze_panes(1, 0)?;
     let last_col = Column::ALL.len() as u16 - 1;
-    sheet
-        .autofilter(0, 0, tickets.len() as u32, last_col)
-        .map_err(failed)?;
-    workbook.save_to_buffer().map_err(failed)
+    sheet.autofilter(0, 0, tickets.len() as u32, last_col)?;
+    Ok(())
 }
 
 /// `expected-findings.csv`: `ticket_id,rule,severity,amount,late_by,late_unit`.
