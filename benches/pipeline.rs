@@ -1,0 +1,543 @@
+//! The whole-pipeline benchmark: generates N-ticket exports with `rma-audit sample`, then, in
+//! one run, measures the floor the file formats set and the full `rma-audit audit`, and prints
+//! both, their ratio, rows per second, CPU use and peak resident memory.
+//!
+//! ```text
+//! benches/run.sh [SIZE...]                      # default 100000 1000000
+//! cargo bench --bench pipeline -- [SIZE...] [--runs R] [--work DIR] [--formats csv,xlsx]
+//! ```
+//!
+//! The floor of one input is what no audit of it can beat on this machine:
+//! - read: every cell streamed once — the csv crate's `ByteRecord` for CSV, calamine's
+//!   streaming cell reader for XLSX — touching each value;
+//! - write: as many rows as the audit found findings, written with rust_xlsxwriter in
+//!   constant-memory mode (the findings' 16 fields, as in `findings.csv`) and saved.
+//!
+//! Floor and audit each run in a child process (the floor as this executable with `floor
+//! ...`), so every measurement has its own peak RSS (`wait4`). Each is repeated `--runs`
+//! times (default 3), alternating floor and audit, and the median is reported.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const AS_OF: &str = "2026-11-15";
+const VIOLATION_RATE: &str = "0.15";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("floor") {
+        std::process::exit(floor::main(&args[1..]));
+    }
+    let options = match Options::parse(&args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("pipeline: {message}");
+            eprintln!(
+                "usage: cargo bench --bench pipeline -- [SIZE...] [--runs R] [--work DIR] [--formats csv,xlsx]"
+            );
+            std::process::exit(2);
+        }
+    };
+    if let Err(message) = run(&options) {
+        eprintln!("pipeline: {message}");
+        std::process::exit(1);
+    }
+}
+
+struct Options {
+    sizes: Vec<usize>,
+    runs: usize,
+    work: PathBuf,
+    formats: Vec<Format>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    fn file(self) -> &'static str {
+        match self {
+            Format::Csv => "tickets-full.csv",
+            Format::Xlsx => "tickets-full.xlsx",
+        }
+    }
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options {
+            sizes: Vec::new(),
+            runs: 3,
+            work: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pipeline"),
+            formats: vec![Format::Csv, Format::Xlsx],
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
+            match arg.as_str() {
+                // `cargo bench` passes this to every bench target.
+                "--bench" => {}
+                "--runs" => {
+                    options.runs = value("--runs")?
+                        .parse()
+                        .map_err(|_| "--runs: expected a number".to_string())?
+                }
+                "--work" => options.work = PathBuf::from(value("--work")?),
+                "--formats" => {
+                    options.formats = value("--formats")?
+                        .split(',')
+                        .map(|f| match f {
+                            "csv" => Ok(Format::Csv),
+                            "xlsx" => Ok(Format::Xlsx),
+                            other => Err(format!("unknown format `{other}`")),
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+                size => options.sizes.push(
+                    size.replace('_', "")
+                        .parse()
+                        .map_err(|_| format!("unknown argument `{size}`"))?,
+                ),
+            }
+        }
+        if options.sizes.is_empty() {
+            options.sizes = vec![100_000, 1_000_000];
+        }
+        if options.runs == 0 {
+            return Err("--runs must be at least 1".into());
+        }
+        Ok(options)
+    }
+}
+
+/// What one child process cost.
+#[derive(Debug, Clone, Copy, Default)]
+struct Usage {
+    wall: Duration,
+    cpu: Duration,
+    max_rss_kb: u64,
+}
+
+/// Runs `command` to completion and measures it; fails on a non-zero exit.
+fn measure(command: &mut Command) -> Result<(Usage, String), String> {
+    let started = Instant::now();
+    let child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|err| format!("cannot start {command:?}: {err}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stdout.expect("piped stdout");
+    let mut printed = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut printed)
+        .map_err(|err| format!("reading the output of {command:?}: {err}"))?;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is a child of this process that has not been waited for.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    if waited != pid {
+        return Err(format!("wait4 failed for {command:?}"));
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("{command:?} failed (status {status})"));
+    }
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Ok((
+        Usage {
+            wall,
+            cpu: time(usage.ru_utime) + time(usage.ru_stime),
+            max_rss_kb: usage.ru_maxrss as u64,
+        },
+        printed,
+    ))
+}
+
+fn audit_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rma-audit"))
+}
+
+/// Generates the size-N exports once; later runs reuse them.
+fn generate(work: &Path, size: usize) -> Result<PathBuf, String> {
+    let dir = work.join(format!("n{size}"));
+    let marker = dir.join(".complete");
+    if marker.is_file() {
+        return Ok(dir);
+    }
+    eprintln!("generating {size} tickets into {} …", dir.display());
+    let (usage, _) = measure(Command::new(audit_binary()).args([
+        "sample",
+        "--tickets",
+        &size.to_string(),
+        "--seed",
+        "1",
+        "--violation-rate",
+        VIOLATION_RATE,
+        "--layout",
+        "full",
+        "--out",
+        &dir.to_string_lossy(),
+    ]))?;
+    eprintln!("  generated in {:.1} s", usage.wall.as_secs_f64());
+    std::fs::write(&marker, b"").map_err(|err| err.to_string())?;
+    Ok(dir)
+}
+
+/// The floor child's report: read and write seconds, rows and cells read.
+#[derive(Debug, Clone, Copy, Default)]
+struct FloorTimes {
+    read: f64,
+    write: f64,
+    cells: u64,
+}
+
+fn parse_floor(printed: &str) -> Result<FloorTimes, String> {
+    let mut times = FloorTimes::default();
+    for line in printed.lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        match key {
+            "read_seconds" => times.read = value.parse().map_err(|_| line.to_string())?,
+            "write_seconds" => times.write = value.parse().map_err(|_| line.to_string())?,
+            "cells" => times.cells = value.parse().map_err(|_| line.to_string())?,
+            _ => {}
+        }
+    }
+    Ok(times)
+}
+
+#[derive(Clone)]
+struct Sample {
+    audit: Usage,
+    floor: Usage,
+    floor_times: FloorTimes,
+    findings: usize,
+}
+
+fn median_by<T: Clone>(items: &[T], key: impl Fn(&T) -> f64) -> T {
+    let mut sorted: Vec<T> = items.to_vec();
+    sorted.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    sorted[sorted.len() / 2].clone()
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("MemTotal"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or("?".into(), |kb| format!("{:.1} GiB", kb as f64 / 1048576.0));
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {cpu}, {memory} RAM")
+}
+
+fn count_findings(path: &Path) -> Result<usize, String> {
+    let text = std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?;
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_slice());
+    Ok(reader.byte_records().count())
+}
+
+struct Row {
+    size: usize,
+    format: Format,
+    floor_read: f64,
+    floor_write: f64,
+    floor_rss_kb: u64,
+    audit: Usage,
+    findings: usize,
+}
+
+impl Row {
+    fn floor(&self) -> f64 {
+        self.floor_read + self.floor_write
+    }
+
+    fn ratio(&self) -> f64 {
+        self.audit.wall.as_secs_f64() / self.floor()
+    }
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    std::fs::create_dir_all(&options.work).map_err(|err| err.to_string())?;
+    let own = std::env::current_exe().map_err(|err| err.to_string())?;
+    println!("machine: {}", machine());
+    println!("load average at start: {}", load_average());
+    let mut rows = Vec::new();
+    for &size in &options.sizes {
+        let dir = generate(&options.work, size)?;
+        for &format in &options.formats {
+            let input = dir.join(format.file());
+            let out = dir.join(format!("out-{}", format.name()));
+            let mut samples = Vec::new();
+            for run in 0..options.runs {
+                let (audit, _) = measure(Command::new(audit_binary()).args([
+                    "audit",
+                    &input.to_string_lossy(),
+                    "--as-of",
+                    AS_OF,
+                    "--out",
+                    &out.to_string_lossy(),
+                    "--quiet",
+                ]))?;
+                let findings = count_findings(&out.join("findings.csv"))?;
+                let floor_out = dir.join(format!("floor-{}.xlsx", format.name()));
+                let (floor, printed) = measure(Command::new(&own).args([
+                    "floor",
+                    format.name(),
+                    &input.to_string_lossy(),
+                    &out.join("findings.csv").to_string_lossy(),
+                    &floor_out.to_string_lossy(),
+                ]))?;
+                let floor_times = parse_floor(&printed)?;
+                eprintln!(
+                    "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2}), {findings} findings, load {}",
+                    format.name(),
+                    run + 1,
+                    audit.wall.as_secs_f64(),
+                    floor_times.read + floor_times.write,
+                    floor_times.read,
+                    floor_times.write,
+                    load_average()
+                );
+                samples.push(Sample {
+                    audit,
+                    floor,
+                    floor_times,
+                    findings,
+                });
+            }
+            let audit = median_by(&samples, |s| s.audit.wall.as_secs_f64());
+            let read = median_by(&samples, |s| s.floor_times.read);
+            let write = median_by(&samples, |s| s.floor_times.write);
+            let floor_rss = samples.iter().map(|s| s.floor.max_rss_kb).max().unwrap_or(0);
+            let audit_rss = samples.iter().map(|s| s.audit.max_rss_kb).max().unwrap_or(0);
+            rows.push(Row {
+                size,
+                format,
+                floor_read: read.floor_times.read,
+                floor_write: write.floor_times.write,
+                floor_rss_kb: floor_rss,
+                audit: Usage {
+                    max_rss_kb: audit_rss,
+                    ..audit.audit
+                },
+                findings: audit.findings,
+            });
+        }
+    }
+    println!("load average at end: {}", load_average());
+    println!();
+    println!(
+        "| tickets | input | floor read s | floor write s | floor s | audit s | audit / floor | tickets/s | audit CPU % | findings | audit peak RSS MB | floor peak RSS MB |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in &rows {
+        let wall = row.audit.wall.as_secs_f64();
+        println!(
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {:.0} | {:.0} |",
+            row.size,
+            row.format.name(),
+            row.floor_read,
+            row.floor_write,
+            row.floor(),
+            wall,
+            row.ratio(),
+            row.size as f64 / wall,
+            100.0 * row.audit.cpu.as_secs_f64() / wall,
+            row.findings,
+            row.audit.max_rss_kb as f64 / 1024.0,
+            row.floor_rss_kb as f64 / 1024.0,
+        );
+    }
+    // Scaling: time per ticket at the largest size against the smallest.
+    for format in &options.formats {
+        let of: Vec<&Row> = rows.iter().filter(|r| r.format == *format).collect();
+        if let (Some(small), Some(large)) = (
+            of.iter().min_by_key(|r| r.size),
+            of.iter().max_by_key(|r| r.size),
+        ) {
+            if small.size < large.size {
+                let per = |r: &Row| r.audit.wall.as_secs_f64() / r.size as f64;
+                println!(
+                    "scaling {}: {} → {} tickets, time per ticket × {:.3} (1.000 = linear)",
+                    format.name(),
+                    small.size,
+                    large.size,
+                    per(large) / per(small)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The floor, run as a child process: `floor csv|xlsx INPUT FINDINGS_CSV OUT_XLSX`.
+mod floor {
+    use std::path::Path;
+    use std::time::Instant;
+
+    use calamine::{open_workbook, DataRef, Reader, Xlsx};
+    use rust_xlsxwriter::Workbook;
+
+    pub fn main(args: &[String]) -> i32 {
+        let [format, input, findings, out] = args else {
+            eprintln!("usage: pipeline floor csv|xlsx INPUT FINDINGS_CSV OUT_XLSX");
+            return 2;
+        };
+        let started = Instant::now();
+        let cells = match format.as_str() {
+            "csv" => read_csv(Path::new(input)),
+            "xlsx" => read_xlsx(Path::new(input)),
+            other => Err(format!("unknown format `{other}`")),
+        };
+        let read = started.elapsed().as_secs_f64();
+        let cells = match cells {
+            Ok(cells) => cells,
+            Err(message) => {
+                eprintln!("floor: {message}");
+                return 1;
+            }
+        };
+        let records = match load_findings(Path::new(findings)) {
+            Ok(records) => records,
+            Err(message) => {
+                eprintln!("floor: {message}");
+                return 1;
+            }
+        };
+        let started = Instant::now();
+        if let Err(err) = write_rows(&records, Path::new(out)) {
+            eprintln!("floor: writing {out}: {err}");
+            return 1;
+        }
+        let write = started.elapsed().as_secs_f64();
+        println!("read_seconds {read:.4}");
+        println!("write_seconds {write:.4}");
+        println!("cells {cells}");
+        println!("rows_written {}", records.len());
+        0
+    }
+
+    /// Every field of every record, through one reused `ByteRecord`.
+    fn read_csv(path: &Path) -> Result<u64, String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_path(path)
+            .map_err(|err| err.to_string())?;
+        let mut record = csv::ByteRecord::new();
+        let mut cells = 0u64;
+        let mut bytes = 0u64;
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(|err| err.to_string())?
+        {
+            for field in record.iter() {
+                cells += 1;
+                bytes += field.len() as u64;
+            }
+        }
+        std::hint::black_box(bytes);
+        Ok(cells)
+    }
+
+    /// Every cell of the first sheet through calamine's streaming cell reader.
+    fn read_xlsx(path: &Path) -> Result<u64, String> {
+        let mut workbook: Xlsx<_> = open_workbook(path).map_err(|err| format!("{err}"))?;
+        let sheet = workbook
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or("no sheets")?;
+        let mut reader = workbook
+            .worksheet_cells_reader(&sheet)
+            .map_err(|err| err.to_string())?;
+        let mut cells = 0u64;
+        let mut touched = 0u64;
+        while let Some(cell) = reader.next_cell().map_err(|err| err.to_string())? {
+            cells += 1;
+            touched += match cell.get_value() {
+                DataRef::String(text) => text.len() as u64,
+                DataRef::SharedString(text) => text.len() as u64,
+                DataRef::Float(number) => *number as u64 & 1,
+                DataRef::Int(number) => *number as u64 & 1,
+                DataRef::DateTime(at) => at.as_f64() as u64 & 1,
+                DataRef::Bool(flag) => u64::from(*flag),
+                _ => 0,
+            };
+        }
+        std::hint::black_box(touched);
+        Ok(cells)
+    }
+
+    fn load_findings(path: &Path) -> Result<Vec<csv::StringRecord>, String> {
+        let mut reader = csv::Reader::from_path(path).map_err(|err| err.to_string())?;
+        reader
+            .records()
+            .collect::<Result<_, _>>()
+            .map_err(|err| err.to_string())
+    }
+
+    /// One constant-memory sheet: a header and the findings' 16 fields per row (numbers as
+    /// numbers, everything else as strings), saved.
+    fn write_rows(
+        records: &[csv::StringRecord],
+        out: &Path,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        for (col, title) in rma_audit::report::FINDINGS_HEADER.iter().enumerate() {
+            sheet.write_string(0, col as u16, *title)?;
+        }
+        for (index, record) in records.iter().enumerate() {
+            let row = index as u32 + 1;
+            for (col, field) in record.iter().enumerate() {
+                let col = col as u16;
+                if field.is_empty() {
+                    continue;
+                }
+                match field.parse::<f64>() {
+                    Ok(number) if col >= 10 => sheet.write_number(row, col, number)?,
+                    _ => sheet.write_string(row, col, field)?,
+                };
+            }
+        }
+        workbook.save(out)
+    }
+}
