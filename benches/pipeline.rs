@@ -240,7 +240,12 @@ fn median_by<T: Clone>(items: &[T], key: impl Fn(&T) -> f64) -> T {
 
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
-        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_else(|_| "?".into())
 }
 
@@ -345,8 +350,16 @@ fn run(options: &Options) -> Result<(), String> {
             let audit = median_by(&samples, |s| s.audit.wall.as_secs_f64());
             let read = median_by(&samples, |s| s.floor_times.read);
             let write = median_by(&samples, |s| s.floor_times.write);
-            let floor_rss = samples.iter().map(|s| s.floor.max_rss_kb).max().unwrap_or(0);
-            let audit_rss = samples.iter().map(|s| s.audit.max_rss_kb).max().unwrap_or(0);
+            let floor_rss = samples
+                .iter()
+                .map(|s| s.floor.max_rss_kb)
+                .max()
+                .unwrap_or(0);
+            let audit_rss = samples
+                .iter()
+                .map(|s| s.audit.max_rss_kb)
+                .max()
+                .unwrap_or(0);
             rows.push(Row {
                 size,
                 format,
@@ -480,11 +493,7 @@ mod floor {
     /// Every cell of the first sheet through calamine's streaming cell reader.
     fn read_xlsx(path: &Path) -> Result<u64, String> {
         let mut workbook: Xlsx<_> = open_workbook(path).map_err(|err| format!("{err}"))?;
-        let sheet = workbook
-            .sheet_names()
-            .first()
-            .cloned()
-            .ok_or("no sheets")?;
+        let sheet = workbook.sheet_names().first().cloned().ok_or("no sheets")?;
         let mut reader = workbook
             .worksheet_cells_reader(&sheet)
             .map_err(|err| err.to_string())?;

@@ -1,30 +1,36 @@
 //! The audit driver: reads every input, resolves each ticket's policy version, evaluates the
 //! rules in parallel (the one rayon seam), and gathers findings, rejections and coverage.
 //!
-//! Inputs are processed in chunks so memory stays bounded: a chunk of raw rows is parsed and
-//! evaluated under rayon (`par_iter().map().collect()` keeps input order), then merged into the
-//! run sequentially. The result is the same for any number of threads.
+//! Inputs are streamed in chunks so memory stays bounded, through a pipeline (see
+//! [`pipeline`]): a reading thread fills the next chunk while rayon parses and evaluates this
+//! one (`par_iter().map().collect()` keeps input order) and the chunk before is merged into
+//! the run sequentially. The result is the same for any number of threads.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use rayon::prelude::*;
 
 use crate::calendar::CalendarSet;
-use crate::finding::{Category, Finding, Outcome, RuleResult, Severity};
-use crate::ingest::{self, IngestError, RawRow, Rejection, Row};
+use crate::finding::{Category, Finding, Severity};
+use crate::ingest::{self, IngestError, Rejection, Row};
 use crate::policy::{Policy, PolicySet};
-use crate::rules::{self, Context};
+use crate::rules::Context;
 use crate::ticket::{Source, Ticket};
 
 mod explain;
 mod ledger;
+mod pipeline;
 mod review;
+mod tally;
 
 pub use explain::{explain, Explanation, Verdict};
 pub use ledger::{money_side, money_totals, FreightLedger, LedgerRow, MoneySide, MoneyTotals};
+pub use pipeline::FindingSink;
 pub use review::{compare_previous, FindingStatus, PreviousComparison, ReviewSample};
+
+use pipeline::{Merger, Resolved, Resolver, Stage};
+use tally::Tallies;
 
 /// Rows parsed and evaluated together; large enough to keep both cores busy, small enough to
 /// keep memory flat.
@@ -67,27 +73,6 @@ pub struct Coverage {
     pub not_evaluable: u64,
     /// Not-evaluable reason → count.
     pub reasons: BTreeMap<String, u64>,
-}
-
-impl Coverage {
-    fn record(&mut self, outcome: &Outcome) {
-        match outcome {
-            Outcome::OutOfScope => return,
-            Outcome::Passed => {
-                self.evaluated += 1;
-                self.passed += 1;
-            }
-            Outcome::Flagged(_) => {
-                self.evaluated += 1;
-                self.flagged += 1;
-            }
-            Outcome::NotEvaluable(reason) => {
-                self.not_evaluable += 1;
-                *self.reasons.entry(reason.clone()).or_default() += 1;
-            }
-        }
-        self.in_scope += 1;
-    }
 }
 
 /// The result of an audit, ready for the report writers.
@@ -151,12 +136,9 @@ pub enum AuditError {
         path: String,
         source: std::io::Error,
     },
-}
-
-/// What a ticket resolved to before evaluation.
-enum Resolved<'p> {
-    Audit(Box<Ticket>, &'p Policy),
-    Reject(Vec<Rejection>),
+    /// The findings sink failed (its error names the file).
+    #[error("{0}")]
+    Output(std::io::Error),
 }
 
 /// Runs the audit over every input. Nothing is written here.
@@ -164,7 +146,21 @@ pub fn run(
     config: &AuditConfig,
     policies: &PolicySet,
     calendars: &CalendarSet,
+    progress: impl FnMut(u64),
+) -> Result<AuditRun, AuditError> {
+    run_streaming(config, policies, calendars, progress, &mut |_| Ok(()))
+}
+
+/// Runs the audit over every input, handing each merged chunk's findings to `sink` as soon
+/// as they are final (in the order of [`AuditRun::findings`]), so `findings.csv` is written
+/// while later rows are still being evaluated. `progress` gets the rows done after each
+/// chunk.
+pub fn run_streaming(
+    config: &AuditConfig,
+    policies: &PolicySet,
+    calendars: &CalendarSet,
     mut progress: impl FnMut(u64),
+    sink: &mut FindingSink<'_>,
 ) -> Result<AuditRun, AuditError> {
     let ctx = Context {
         as_of: config.as_of.with_timezone(&Utc),
@@ -176,17 +172,14 @@ pub fn run(
         review_sample: ReviewSample::new(config.sample_per_policy, config.as_of),
         ..AuditRun::default()
     };
+    let resolver = Resolver::new(policies, config);
     let mut seen: HashSet<String> = HashSet::new();
-    let mut uncovered_years: BTreeMap<String, ()> = BTreeMap::new();
+    let mut tallies = Tallies::default();
     let mut rows_done = 0u64;
 
     for (index, path) in config.inputs.iter().enumerate() {
         let display = path.display().to_string();
-        let mut reader = ingest::open(path, &config.read)?;
-        let sha256 = sha256_file(path).map_err(|source| AuditError::Io {
-            path: display.clone(),
-            source,
-        })?;
+        let reader = ingest::open(path, &config.read)?;
         let schema = ingest::Schema::new(
             reader.header(),
             index,
@@ -194,71 +187,35 @@ pub fn run(
             reader.sheet(),
             &config.read,
         )?;
-        let mut summary = InputSummary {
+        let summary = InputSummary {
             path: display.clone(),
-            sha256,
             sheet: reader.sheet().map(str::to_owned),
             warnings: schema.warnings().to_vec(),
             ..InputSummary::default()
         };
-
         let origin = RowOrigin {
-            file: display.clone(),
+            file: display,
             sheet: summary.sheet.clone(),
         };
-        let mut chunk: Vec<RawRow> = Vec::with_capacity(CHUNK_ROWS);
-        loop {
-            let next = reader.next_row()?;
-            let at_end = next.is_none();
-            if let Some(raw) = next {
-                chunk.push(raw);
-            }
-            if chunk.len() == CHUNK_ROWS || (at_end && !chunk.is_empty()) {
-                let rows = std::mem::take(&mut chunk);
-                summary.rows_read += rows.len() as u64;
-                let resolved: Vec<Resolved<'_>> = rows
-                    .par_iter()
-                    .map(|raw| resolve(schema.parse(raw), &origin, config, policies))
-                    .collect();
-                let mut batch: Vec<(Box<Ticket>, &Policy)> = Vec::with_capacity(resolved.len());
-                for item in resolved {
-                    match item {
-                        Resolved::Reject(problems) => {
-                            summary.rows_rejected += 1;
-                            run.rejections.extend(problems);
-                        }
-                        Resolved::Audit(ticket, policy) => {
-                            if seen.insert(ticket.ticket_id.clone()) {
-                                summary.rows_audited += 1;
-                                batch.push((ticket, policy));
-                            } else {
-                                summary.rows_duplicate += 1;
-                                let finding = duplicate_finding(&ticket, policy, &display);
-                                run.flagged_tickets.insert(ticket.source, *ticket);
-                                run.findings.push(finding);
-                            }
-                        }
-                    }
-                }
-                let results: Vec<Vec<RuleResult>> = batch
-                    .par_iter()
-                    .map(|(ticket, policy)| rules::evaluate(ticket, policy, &ctx))
-                    .collect();
-                for ((ticket, policy), results) in batch.into_iter().zip(results) {
-                    merge(&mut run, ticket, policy, results, &mut uncovered_years);
-                }
-                rows_done += rows.len() as u64;
-                progress(rows_done);
-            }
-            if at_end {
-                break;
-            }
-        }
+        let stage = Stage {
+            schema: &schema,
+            origin: &origin,
+            resolver: &resolver,
+            ctx: &ctx,
+        };
+        let merger = Merger {
+            run: &mut run,
+            seen: &mut seen,
+            tallies: &mut tallies,
+            sink: &mut *sink,
+            summary,
+            rows_done,
+        };
+        let (summary, done) = pipeline::run_input(path, reader, &stage, merger, &mut progress)?;
+        rows_done = done;
         run.inputs.push(summary);
     }
-    for rule_key in uncovered_years.keys() {
-        run.warnings.push(rule_key.clone());
-    }
+    tallies.fold_into(&mut run);
     Ok(run)
 }
 
@@ -272,60 +229,10 @@ struct RowOrigin {
 fn resolve<'p>(
     row: Row,
     origin: &RowOrigin,
-    config: &AuditConfig,
+    config: &'p AuditConfig,
     policies: &'p PolicySet,
 ) -> Resolved<'p> {
-    let ticket = match row {
-        Row::Rejected(problems) => return Resolved::Reject(problems),
-        Row::Ticket(ticket) => ticket,
-    };
-    let reject = |ticket: &Ticket, value: &str, reason: String| {
-        Resolved::Reject(vec![Rejection {
-            source_file: origin.file.clone(),
-            sheet: origin.sheet.clone(),
-            source_row: ticket.source.row,
-            ticket_id: Some(ticket.ticket_id.clone()),
-            column: "policy".into(),
-            value: value.to_owned(),
-            reason,
-        }])
-    };
-    let named = config.forced_policy.as_deref().or(ticket.policy.as_deref());
-    let Some(named) = named else {
-        return reject(
-            &ticket,
-            "",
-            "policy is blank (fill the column or pass --policy)".into(),
-        );
-    };
-    let Some(id) = policies.lookup(named) else {
-        return reject(&ticket, named, format!("unknown policy `{named}`"));
-    };
-    let versions: Vec<&Policy> = policies.versions_of(id).collect();
-    let policy = match (&ticket.applied_at, versions.as_slice()) {
-        (Some(applied), _) => {
-            let date = applied.date_in(versions[0].timezone);
-            match policies.version_on(id, date) {
-                Some(policy) => policy,
-                None => {
-                    return reject(
-                        &ticket,
-                        named,
-                        format!("no version of policy {id} in force on {date} (applied_at)"),
-                    )
-                }
-            }
-        }
-        (None, [only]) => only,
-        (None, _) => {
-            return reject(
-                &ticket,
-                named,
-                format!("applied_at is blank: cannot choose between the versions of policy {id}"),
-            )
-        }
-    };
-    Resolved::Audit(ticket, policy)
+    Resolver::new(policies, config).resolve(row, origin)
 }
 
 fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str) -> Finding {
@@ -347,46 +254,6 @@ fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str) -> Finding {
             ticket.ticket_id, ticket.source.row
         ),
         source: ticket.source,
-    }
-}
-
-fn merge(
-    run: &mut AuditRun,
-    ticket: Box<Ticket>,
-    policy: &Policy,
-    results: Vec<RuleResult>,
-    uncovered: &mut BTreeMap<String, ()>,
-) {
-    *run.tickets_by_policy.entry(policy.id.clone()).or_default() += 1;
-    run.policies_used
-        .entry((policy.id.clone(), policy.version.clone()))
-        .or_insert_with(|| policy.clone());
-    let mut flagged = false;
-    let first_finding = run.findings.len();
-    for result in results {
-        if let Outcome::NotEvaluable(reason) = &result.outcome {
-            if reason.starts_with("calendar does not cover") {
-                uncovered.insert(
-                    format!("calendar {}: {reason}; working-day rules were not evaluated for those tickets", policy.calendar),
-                    (),
-                );
-            }
-        }
-        run.coverage
-            .entry((policy.id.clone(), result.rule))
-            .or_default()
-            .record(&result.outcome);
-        if let Outcome::Flagged(finding) = result.outcome {
-            flagged = true;
-            run.findings.push(*finding);
-        }
-    }
-    run.freight_ledger
-        .record(&ticket, policy, &run.findings[first_finding..]);
-    if flagged {
-        run.flagged_tickets.insert(ticket.source, *ticket);
-    } else {
-        run.review_sample.offer(&policy.id, &ticket);
     }
 }
 

@@ -102,12 +102,34 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
             )));
         }
     }
+    // The output set is staged first, so findings.csv is written while the audit runs.
+    let set =
+        report::OutputSet::create(&settings.out).map_err(|err| Failure::usage(err.to_string()))?;
+    let inputs = settings
+        .audit
+        .inputs
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    let findings_path = set.path("findings.csv");
+    let cannot_write = |err: std::io::Error| {
+        std::io::Error::other(format!("{}: cannot write: {err}", findings_path.display()))
+    };
+    let mut findings = report::FindingsWriter::create(&findings_path, inputs)
+        .map_err(|err| Failure::usage(cannot_write(err).to_string()))?;
     let mut progress = Progress::new(settings.quiet);
-    let mut run = audit::run(&settings.audit, &policies, &calendars, |rows| {
-        progress.rows(rows)
-    })
+    let mut run = audit::run_streaming(
+        &settings.audit,
+        &policies,
+        &calendars,
+        |rows| progress.rows(rows),
+        &mut |batch| findings.write(batch).map_err(cannot_write),
+    )
     .map_err(|err| Failure::usage(err.to_string()))?;
     progress.finish();
+    findings
+        .finish()
+        .map_err(|err| Failure::usage(cannot_write(err).to_string()))?;
     if let Some(previous) = &settings.previous {
         run.previous =
             Some(audit::compare_previous(previous, &run.findings).map_err(Failure::usage)?);
@@ -119,7 +141,8 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
         eprintln!("rma-audit: warning: {warning}");
     }
     let meta = run_meta(command, &policies, &calendars);
-    report::write_all(&run, &meta, &settings.out).map_err(|err| Failure::usage(err.to_string()))?;
+    report::write_staged(&run, &meta, set, &settings.out)
+        .map_err(|err| Failure::usage(err.to_string()))?;
     if !settings.quiet {
         eprintln!("{}", result_line(&run, &settings.out));
     }

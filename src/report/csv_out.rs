@@ -7,7 +7,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use crate::audit::AuditRun;
-use crate::finding::format_money;
+use crate::finding::{format_money, Finding};
 
 /// The header of `findings.csv`, exactly.
 pub const FINDINGS_HEADER: [&str; 16] = [
@@ -53,42 +53,79 @@ fn to_io(err: csv::Error) -> io::Error {
     io::Error::other(err)
 }
 
-pub(super) fn write_findings(run: &AuditRun, path: &Path) -> io::Result<()> {
-    let mut out = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
-    out.write_record(FINDINGS_HEADER).map_err(to_io)?;
-    for finding in &run.findings {
-        let file = run
-            .inputs
-            .get(finding.source.input)
-            .map_or("", |input| input.path.as_str());
-        let (late_by, late_unit) = match &finding.late_by {
-            Some(late) => (late.value_text(), late.unit.as_str()),
-            None => (String::new(), ""),
-        };
-        let row = [
-            Cow::Owned(finding.finding_id()),
-            neutralise(&finding.ticket_id),
-            neutralise(&finding.policy),
-            neutralise(&finding.policy_version),
-            Cow::Borrowed(finding.rule),
-            Cow::Borrowed(finding.category.as_str()),
-            Cow::Borrowed(finding.severity.as_str()),
-            neutralise(&finding.clause),
-            neutralise(&finding.expected),
-            neutralise(&finding.actual),
-            Cow::Owned(finding.amount.map(format_money).unwrap_or_default()),
-            Cow::Owned(late_by),
-            Cow::Borrowed(late_unit),
-            neutralise(&finding.explanation),
-            neutralise(file),
-            Cow::Owned(finding.source.row.to_string()),
-        ];
-        out.write_record(row.iter().map(|f| f.as_bytes()))
-            .map_err(to_io)?;
+/// `findings.csv` written as findings arrive: the header on creation, then each batch in
+/// order.
+pub struct FindingsWriter {
+    /// The inputs as named on the command line, by index (`Source::input`).
+    inputs: Vec<String>,
+    out: csv::Writer<BufWriter<File>>,
+}
+
+impl FindingsWriter {
+    /// Creates `path` and writes the header. `inputs` are the run's inputs as shown in
+    /// `source_file`, in order.
+    pub fn create(path: &Path, inputs: Vec<String>) -> io::Result<FindingsWriter> {
+        let mut out = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
+        out.write_record(FINDINGS_HEADER).map_err(to_io)?;
+        Ok(FindingsWriter { inputs, out })
     }
-    out.into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?
-        .flush()
+
+    /// Appends one row per finding.
+    pub fn write(&mut self, findings: &[Finding]) -> io::Result<()> {
+        for finding in findings {
+            let file = self
+                .inputs
+                .get(finding.source.input)
+                .map_or("", String::as_str);
+            write_finding(&mut self.out, finding, file).map_err(to_io)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the file.
+    pub fn finish(self) -> io::Result<()> {
+        self.out
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))?
+            .flush()
+    }
+}
+
+fn write_finding<W: Write>(
+    out: &mut csv::Writer<W>,
+    finding: &Finding,
+    file: &str,
+) -> csv::Result<()> {
+    let (late_by, late_unit) = match &finding.late_by {
+        Some(late) => (late.value_text(), late.unit.as_str()),
+        None => (String::new(), ""),
+    };
+    let row = [
+        Cow::Owned(finding.finding_id()),
+        neutralise(&finding.ticket_id),
+        neutralise(&finding.policy),
+        neutralise(&finding.policy_version),
+        Cow::Borrowed(finding.rule),
+        Cow::Borrowed(finding.category.as_str()),
+        Cow::Borrowed(finding.severity.as_str()),
+        neutralise(&finding.clause),
+        neutralise(&finding.expected),
+        neutralise(&finding.actual),
+        Cow::Owned(finding.amount.map(format_money).unwrap_or_default()),
+        Cow::Owned(late_by),
+        Cow::Borrowed(late_unit),
+        neutralise(&finding.explanation),
+        neutralise(file),
+        Cow::Owned(finding.source.row.to_string()),
+    ];
+    out.write_record(row.iter().map(|f| f.as_bytes()))
+}
+
+pub(super) fn write_findings(run: &AuditRun, path: &Path) -> io::Result<()> {
+    let inputs = run.inputs.iter().map(|input| input.path.clone()).collect();
+    let mut out = FindingsWriter::create(path, inputs)?;
+    out.write(&run.findings)?;
+    out.finish()
 }
 
 pub(super) fn write_rejected(run: &AuditRun, path: &Path) -> io::Result<()> {

@@ -9,7 +9,7 @@ mod workbook;
 use std::path::{Path, PathBuf};
 
 pub use atomic::OutputSet;
-pub use csv_out::{neutralise, FINDINGS_HEADER, REJECTED_HEADER};
+pub use csv_out::{neutralise, FindingsWriter, FINDINGS_HEADER, REJECTED_HEADER};
 pub use summary::{Summary, SummaryCoverage, SummaryInput};
 
 use crate::audit::AuditRun;
@@ -58,10 +58,21 @@ pub const OUTPUT_FILES: [&str; 4] = [
 /// on any failure `out_dir` keeps what it had.
 pub fn write_all(run: &AuditRun, meta: &RunMeta, out_dir: &Path) -> Result<Summary, ReportError> {
     let set = OutputSet::create(out_dir)?;
-    let summary = Summary::build(run, meta);
-
     let path = set.path("findings.csv");
     csv_out::write_findings(run, &path).map_err(|e| ReportError::io(&path, e))?;
+    write_staged(run, meta, set, out_dir)
+}
+
+/// Writes every output file but `findings.csv`, which the caller has already written into
+/// `set` (streamed during the audit with a [`FindingsWriter`]), and commits the set to
+/// `out_dir`.
+pub fn write_staged(
+    run: &AuditRun,
+    meta: &RunMeta,
+    set: OutputSet,
+    out_dir: &Path,
+) -> Result<Summary, ReportError> {
+    let summary = Summary::build(run, meta);
     let path = set.path("rejected.csv");
     csv_out::write_rejected(run, &path).map_err(|e| ReportError::io(&path, e))?;
     let path = set.path("summary.json");

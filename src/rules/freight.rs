@@ -298,7 +298,7 @@ pub(crate) fn collect_accepted(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
     ])? {
         return Ok(Verdict::Passed);
     }
-    let received = received.map(|r| e.show(r)).unwrap_or_default();
+    let received = received.map(|r| e.show(r).to_string()).unwrap_or_default();
     note(trace, "freight_payment", "collect");
     note(trace, "received_at", &received);
     Ok(Verdict::Flagged(Flag {

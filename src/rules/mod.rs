@@ -27,7 +27,9 @@ use crate::ticket::Ticket;
 
 pub use freight::is_sf;
 
-use reading::{Eval, Known, Trace, Verdict};
+use reading::{Eval, Flag, Known, Trace, Verdict};
+
+pub(crate) use reading::Unknown;
 
 /// What every rule may read besides the ticket and its policy. No rule reads the clock.
 #[derive(Debug, Clone, Copy)]
@@ -112,8 +114,40 @@ const RULES: &[(&str, Category, RuleFn)] = &[
     ("data.timeline-inconsistent", Category::Data, data::timeline_inconsistent),
 ];
 
+/// The number of per-ticket rules: every catalogue rule but `data.duplicate-ticket`.
+pub const RULE_COUNT: usize = RULES.len();
+
+/// The per-ticket rule ids, in catalogue order (the order of [`evaluate`]'s results).
+pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|&(rule, _, _)| rule)
+}
+
+fn finding(
+    ticket: &Ticket,
+    policy: &Policy,
+    rule: &'static str,
+    category: Category,
+    flag: Flag,
+) -> Finding {
+    Finding {
+        ticket_id: ticket.ticket_id.clone(),
+        policy: policy.id.clone(),
+        policy_version: policy.version.clone(),
+        rule,
+        category,
+        severity: flag.severity,
+        clause: flag.clause,
+        expected: flag.expected,
+        actual: flag.actual,
+        amount: flag.amount,
+        late_by: flag.late_by,
+        explanation: flag.explanation,
+        source: ticket.source,
+    }
+}
+
 /// Evaluates every rule of the catalogue (except `data.duplicate-ticket`) on one ticket:
-/// exactly one result per rule, in catalogue order.
+/// exactly one result per rule, in catalogue order, each with the trace `explain` prints.
 pub fn evaluate(ticket: &Ticket, policy: &Policy, ctx: &Context<'_>) -> Vec<RuleResult> {
     let eval = Eval::new(ticket, policy, ctx);
     RULES
@@ -123,30 +157,58 @@ pub fn evaluate(ticket: &Ticket, policy: &Policy, ctx: &Context<'_>) -> Vec<Rule
             let outcome = match check(&eval, &mut trace) {
                 Ok(Verdict::OutOfScope) => Outcome::OutOfScope,
                 Ok(Verdict::Passed) => Outcome::Passed,
-                Ok(Verdict::Flagged(flag)) => Outcome::Flagged(Box::new(Finding {
-                    ticket_id: ticket.ticket_id.clone(),
-                    policy: policy.id.clone(),
-                    policy_version: policy.version.clone(),
-                    rule,
-                    category,
-                    severity: flag.severity,
-                    clause: flag.clause,
-                    expected: flag.expected,
-                    actual: flag.actual,
-                    amount: flag.amount,
-                    late_by: flag.late_by,
-                    explanation: flag.explanation,
-                    source: ticket.source,
-                })),
+                Ok(Verdict::Flagged(flag)) => {
+                    Outcome::Flagged(Box::new(finding(ticket, policy, rule, category, flag)))
+                }
                 Err(unknown) => Outcome::NotEvaluable(unknown.to_string()),
             };
             RuleResult {
                 rule,
                 outcome,
-                trace,
+                trace: trace.into_lines(),
             }
         })
         .collect()
+}
+
+/// One rule's outcome as the audit counts it for coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tally {
+    OutOfScope,
+    Passed,
+    Flagged,
+    /// Not evaluable, with the reason (displayed as [`Outcome::NotEvaluable`] says it).
+    NotEvaluable(Unknown),
+}
+
+/// The rules' verdicts on one ticket, as the audit needs them.
+#[derive(Debug, Clone)]
+pub(crate) struct Verdicts {
+    /// One per rule, in [`rule_ids`] order.
+    pub tallies: [Tally; RULE_COUNT],
+    /// The findings, in catalogue order.
+    pub findings: Vec<Finding>,
+}
+
+/// [`evaluate`] without the trace: the same outcomes and findings, nothing formatted that
+/// the audit does not write.
+pub(crate) fn evaluate_quiet(ticket: &Ticket, policy: &Policy, ctx: &Context<'_>) -> Verdicts {
+    let eval = Eval::new(ticket, policy, ctx);
+    let mut tallies = [Tally::OutOfScope; RULE_COUNT];
+    let mut findings = Vec::new();
+    for (tally, &(rule, category, check)) in tallies.iter_mut().zip(RULES) {
+        let mut trace = Trace::off();
+        *tally = match check(&eval, &mut trace) {
+            Ok(Verdict::OutOfScope) => Tally::OutOfScope,
+            Ok(Verdict::Passed) => Tally::Passed,
+            Ok(Verdict::Flagged(flag)) => {
+                findings.push(finding(ticket, policy, rule, category, flag));
+                Tally::Flagged
+            }
+            Err(unknown) => Tally::NotEvaluable(unknown),
+        };
+    }
+    Verdicts { tallies, findings }
 }
 
 /// Is `rule` in scope for some ticket of `policy`? (Coverage rows are written for these.)

@@ -97,12 +97,68 @@ pub(crate) struct Flag {
     pub explanation: String,
 }
 
-/// The inputs a rule read and the dates it computed, for `explain`.
-pub(crate) type Trace = Vec<(String, String)>;
+/// The inputs a rule read and the dates it computed, for `explain`. The audit runs the rules
+/// with the trace off: nothing is formatted for it, and the verdicts are the same.
+#[derive(Debug, Default)]
+pub(crate) struct Trace {
+    lines: Option<Vec<(String, String)>>,
+}
 
-/// Appends one line to a trace.
+impl Trace {
+    /// A trace that keeps every line.
+    pub fn new() -> Trace {
+        Trace {
+            lines: Some(Vec::new()),
+        }
+    }
+
+    /// A trace that keeps nothing (and costs nothing).
+    pub fn off() -> Trace {
+        Trace { lines: None }
+    }
+
+    pub fn into_lines(self) -> Vec<(String, String)> {
+        self.lines.unwrap_or_default()
+    }
+}
+
+/// Appends one line to a trace that is on; the value is formatted only then.
 pub(crate) fn note(trace: &mut Trace, key: &str, value: impl fmt::Display) {
-    trace.push((key.to_string(), value.to_string()));
+    if let Some(lines) = &mut trace.lines {
+        lines.push((key.to_string(), value.to_string()));
+    }
+}
+
+/// A timestamp as people read it, formatted only when displayed (see [`Eval::show`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shown {
+    when: When,
+    tz: Tz,
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use chrono::{Datelike, Timelike};
+        match self.when.instant_in(self.tz) {
+            Some(instant) => {
+                let local = instant.with_timezone(&self.tz);
+                if (0..=9999).contains(&local.year()) {
+                    write!(
+                        f,
+                        "{:04}-{:02}-{:02} {:02}:{:02}",
+                        local.year(),
+                        local.month(),
+                        local.day(),
+                        local.hour(),
+                        local.minute()
+                    )
+                } else {
+                    write!(f, "{}", local.format("%Y-%m-%d %H:%M"))
+                }
+            }
+            None => write!(f, "{}", self.when.date_in(self.tz)),
+        }
+    }
 }
 
 /// One ticket under one policy version at one as-of: what every rule reads.
@@ -230,14 +286,8 @@ impl<'a> Eval<'a> {
     }
 
     /// A timestamp as people read it: `2025-10-01 14:30` local, or `2025-10-01`.
-    pub fn show(&self, when: When) -> String {
-        match when.instant_in(self.tz) {
-            Some(instant) => instant
-                .with_timezone(&self.tz)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            None => when.date_in(self.tz).to_string(),
-        }
+    pub fn show(&self, when: When) -> Shown {
+        Shown { when, tz: self.tz }
     }
 
     /// The policy as explanations name it, with a clause: `JOINING S4.1`. The brand is the
@@ -321,6 +371,44 @@ mod tests {
             Unknown::Exclusion("label_tampered").to_string(),
             "exclusion unknown: label_tampered blank"
         );
+    }
+
+    #[test]
+    fn shown_times_read_as_chrono_formats_them() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let local = chrono::NaiveDate::from_ymd_opt(2025, 10, 1)
+            .unwrap()
+            .and_hms_opt(9, 5, 59)
+            .unwrap();
+        let cases = [
+            When::Local(local),
+            When::Date(local.date()),
+            When::Fixed(chrono::DateTime::parse_from_rfc3339("2025-09-30T23:30:00+00:00").unwrap()),
+        ];
+        for when in cases {
+            let expected = match when.instant_in(tz) {
+                Some(instant) => instant
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                None => when.date_in(tz).to_string(),
+            };
+            assert_eq!(Shown { when, tz }.to_string(), expected);
+        }
+        assert_eq!(Shown { when: cases[0], tz }.to_string(), "2025-10-01 09:05");
+    }
+
+    #[test]
+    fn a_trace_that_is_off_keeps_nothing() {
+        let mut on = Trace::new();
+        let mut off = Trace::off();
+        note(&mut on, "received_at", "2025-10-01");
+        note(&mut off, "received_at", "2025-10-01");
+        assert_eq!(
+            on.into_lines(),
+            [("received_at".to_string(), "2025-10-01".to_string())]
+        );
+        assert!(off.into_lines().is_empty());
     }
 
     #[test]

@@ -1,0 +1,317 @@
+//! The audit pipeline of one input. A reading thread streams raw rows in chunks through a
+//! bounded channel; each chunk is parsed, resolved and evaluated under rayon while the chunk
+//! before it is merged into the run (and its findings handed to the sink), and the file's
+//! SHA-256 is computed on a thread of its own. Chunks are merged strictly in file order, so
+//! the result is the same for any number of threads and any timing.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use rayon::prelude::*;
+
+use super::tally::Tallies;
+use super::{
+    duplicate_finding, sha256_file, AuditConfig, AuditError, AuditRun, InputSummary, RowOrigin,
+    CHUNK_ROWS,
+};
+use crate::finding::Finding;
+use crate::ingest::{IngestError, RawRow, Rejection, Row, RowReader, Schema};
+use crate::policy::{Policy, PolicySet};
+use crate::rules::{self, Context, Verdicts};
+use crate::ticket::Ticket;
+
+/// Receives the findings of each merged chunk, in the order of `findings.csv`.
+pub type FindingSink<'s> = dyn FnMut(&[Finding]) -> std::io::Result<()> + Send + 's;
+
+/// What a ticket resolved to before evaluation.
+pub(super) enum Resolved<'p> {
+    Audit(Box<Ticket>, &'p Policy),
+    Reject(Vec<Rejection>),
+}
+
+/// Resolves rows to a policy version, with the policy names prepared once per run.
+pub(super) struct Resolver<'p> {
+    policies: &'p PolicySet,
+    forced: Option<&'p str>,
+    /// Lower-cased ids and trimmed, lower-cased aliases with their policy id, in the order
+    /// [`PolicySet::lookup`] tries them.
+    names: Vec<(String, &'p str)>,
+    /// Every version of each policy id, in the set's order.
+    versions: HashMap<&'p str, Vec<&'p Policy>>,
+}
+
+impl<'p> Resolver<'p> {
+    pub fn new(policies: &'p PolicySet, config: &'p AuditConfig) -> Resolver<'p> {
+        let mut names = Vec::new();
+        let mut versions: HashMap<&str, Vec<&Policy>> = HashMap::new();
+        for policy in policies.versions() {
+            names.push((policy.id.to_lowercase(), policy.id.as_str()));
+            for alias in &policy.aliases {
+                names.push((alias.trim().to_lowercase(), policy.id.as_str()));
+            }
+            versions.entry(policy.id.as_str()).or_default().push(policy);
+        }
+        Resolver {
+            policies,
+            forced: config.forced_policy.as_deref(),
+            names,
+            versions,
+        }
+    }
+
+    /// [`PolicySet::lookup`] without allocating for the usual ASCII names.
+    fn lookup(&self, text: &str) -> Option<&'p str> {
+        let wanted = text.trim();
+        if !wanted.is_ascii() {
+            return self.policies.lookup(text);
+        }
+        // `wanted` is ASCII: its lower-case form equals a key exactly when the key is ASCII
+        // and equal ignoring ASCII case (every key is already lower-case).
+        self.names
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(wanted))
+            .map(|(_, id)| *id)
+    }
+
+    /// The policy and version of a parsed row, or why it cannot be audited.
+    pub fn resolve(&self, row: Row, origin: &RowOrigin) -> Resolved<'p> {
+        let ticket = match row {
+            Row::Rejected(problems) => return Resolved::Reject(problems),
+            Row::Ticket(ticket) => ticket,
+        };
+        let reject = |ticket: &Ticket, value: &str, reason: String| {
+            Resolved::Reject(vec![Rejection {
+                source_file: origin.file.clone(),
+                sheet: origin.sheet.clone(),
+                source_row: ticket.source.row,
+                ticket_id: Some(ticket.ticket_id.clone()),
+                column: "policy".into(),
+                value: value.to_owned(),
+                reason,
+            }])
+        };
+        let named = self.forced.or(ticket.policy.as_deref());
+        let Some(named) = named else {
+            return reject(
+                &ticket,
+                "",
+                "policy is blank (fill the column or pass --policy)".into(),
+            );
+        };
+        let Some(id) = self.lookup(named) else {
+            return reject(&ticket, named, format!("unknown policy `{named}`"));
+        };
+        let versions = self.versions.get(id).map_or(&[][..], Vec::as_slice);
+        let policy = match (&ticket.applied_at, versions) {
+            (Some(_), []) | (None, []) => {
+                return reject(&ticket, named, format!("unknown policy `{named}`"))
+            }
+            (Some(applied), [first, ..]) => {
+                let date = applied.date_in(first.timezone);
+                match versions.iter().find(|p| p.in_force_on(date)) {
+                    Some(policy) => *policy,
+                    None => {
+                        return reject(
+                            &ticket,
+                            named,
+                            format!("no version of policy {id} in force on {date} (applied_at)"),
+                        )
+                    }
+                }
+            }
+            (None, [only]) => *only,
+            (None, _) => {
+                return reject(
+                    &ticket,
+                    named,
+                    format!(
+                        "applied_at is blank: cannot choose between the versions of policy {id}"
+                    ),
+                )
+            }
+        };
+        Resolved::Audit(ticket, policy)
+    }
+}
+
+/// One evaluated row.
+enum Item<'p> {
+    Reject(Vec<Rejection>),
+    Audit(Box<Ticket>, &'p Policy, Verdicts),
+}
+
+/// One chunk of rows, parsed, resolved and evaluated, in file order.
+struct Evaluated<'p> {
+    rows_read: u64,
+    items: Vec<Item<'p>>,
+}
+
+/// What stays the same over the rows of one input.
+pub(super) struct Stage<'a, 'p> {
+    pub schema: &'a Schema,
+    pub origin: &'a RowOrigin,
+    pub resolver: &'a Resolver<'p>,
+    pub ctx: &'a Context<'a>,
+}
+
+impl<'p> Stage<'_, 'p> {
+    /// Parses, resolves and evaluates a chunk on every core, keeping file order. Each raw
+    /// row is dropped where it is parsed.
+    fn evaluate(&self, rows: Vec<RawRow>) -> Evaluated<'p> {
+        let rows_read = rows.len() as u64;
+        let items = rows
+            .into_par_iter()
+            .map(|raw| {
+                let row = self.schema.parse(&raw);
+                drop(raw);
+                match self.resolver.resolve(row, self.origin) {
+                    Resolved::Reject(problems) => Item::Reject(problems),
+                    Resolved::Audit(ticket, policy) => {
+                        let verdicts = rules::evaluate_quiet(&ticket, policy, self.ctx);
+                        Item::Audit(ticket, policy, verdicts)
+                    }
+                }
+            })
+            .collect();
+        Evaluated { rows_read, items }
+    }
+}
+
+/// The sequential side: everything merged so far.
+pub(super) struct Merger<'r, 'p, 's> {
+    pub run: &'r mut AuditRun,
+    pub seen: &'r mut std::collections::HashSet<String>,
+    pub tallies: &'r mut Tallies<'p>,
+    pub sink: &'r mut FindingSink<'s>,
+    pub summary: InputSummary,
+    pub rows_done: u64,
+}
+
+impl<'p> Merger<'_, 'p, '_> {
+    /// Merges one chunk in file order. Within a chunk, the duplicate findings come first,
+    /// then the audited tickets' findings (the order `findings.csv` has always had).
+    fn merge(&mut self, chunk: Evaluated<'p>) -> std::io::Result<()> {
+        let run = &mut *self.run;
+        let summary = &mut self.summary;
+        summary.rows_read += chunk.rows_read;
+        let first = run.findings.len();
+        let mut audited = Vec::with_capacity(chunk.items.len());
+        for item in chunk.items {
+            match item {
+                Item::Reject(problems) => {
+                    summary.rows_rejected += 1;
+                    run.rejections.extend(problems);
+                }
+                Item::Audit(ticket, policy, verdicts) => {
+                    if self.seen.insert(ticket.ticket_id.clone()) {
+                        summary.rows_audited += 1;
+                        audited.push((ticket, policy, verdicts));
+                    } else {
+                        summary.rows_duplicate += 1;
+                        let finding = duplicate_finding(&ticket, policy, &summary.path);
+                        run.flagged_tickets.insert(ticket.source, *ticket);
+                        run.findings.push(finding);
+                    }
+                }
+            }
+        }
+        for (ticket, policy, verdicts) in audited {
+            self.tallies.record(policy, &verdicts.tallies);
+            let flagged = !verdicts.findings.is_empty();
+            let first_finding = run.findings.len();
+            run.findings.extend(verdicts.findings);
+            run.freight_ledger
+                .record(&ticket, policy, &run.findings[first_finding..]);
+            if flagged {
+                run.flagged_tickets.insert(ticket.source, *ticket);
+            } else {
+                run.review_sample.offer(&policy.id, &ticket);
+            }
+        }
+        self.rows_done += chunk.rows_read;
+        (self.sink)(&run.findings[first..])
+    }
+}
+
+/// Reads `reader` to the end in chunks of [`CHUNK_ROWS`] rows and sends them; stops early
+/// when the receiver is gone.
+fn read_chunks(
+    mut reader: Box<dyn RowReader>,
+    sender: SyncSender<Result<Vec<RawRow>, IngestError>>,
+) {
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        while chunk.len() < CHUNK_ROWS {
+            match reader.next_row() {
+                Ok(Some(raw)) => chunk.push(raw),
+                Ok(None) => break,
+                Err(err) => {
+                    let _ = sender.send(Err(err));
+                    return;
+                }
+            }
+        }
+        let at_end = chunk.len() < CHUNK_ROWS;
+        if !chunk.is_empty() && sender.send(Ok(chunk)).is_err() {
+            return;
+        }
+        if at_end {
+            return;
+        }
+    }
+}
+
+/// Runs one input through the pipeline: returns its summary with the SHA-256 filled in.
+pub(super) fn run_input<'p>(
+    path: &Path,
+    reader: Box<dyn RowReader>,
+    stage: &Stage<'_, 'p>,
+    mut merger: Merger<'_, 'p, '_>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(InputSummary, u64), AuditError> {
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_file(path));
+        // One chunk waits in the channel while one is evaluated and one merged.
+        let (sender, receiver): (_, Receiver<Result<Vec<RawRow>, IngestError>>) = sync_channel(1);
+        std::thread::Builder::new()
+            .name("rows".into())
+            .spawn_scoped(scope, move || read_chunks(reader, sender))
+            .map_err(|source| AuditError::Io {
+                path: merger.summary.path.clone(),
+                source,
+            })?;
+        let mut pending: Option<Evaluated<'p>> = None;
+        loop {
+            let rows = match receiver.recv() {
+                Ok(Ok(rows)) => Some(rows),
+                Ok(Err(err)) => return Err(AuditError::Input(err)),
+                Err(_) => None,
+            };
+            let Some(rows) = rows else { break };
+            let previous = pending.take();
+            let (evaluated, merged) = rayon::join(
+                || stage.evaluate(rows),
+                || previous.map(|chunk| merger.merge(chunk)).transpose(),
+            );
+            if merged.map_err(AuditError::Output)?.is_some() {
+                progress(merger.rows_done);
+            }
+            pending = Some(evaluated);
+        }
+        if let Some(chunk) = pending.take() {
+            merger.merge(chunk).map_err(AuditError::Output)?;
+            progress(merger.rows_done);
+        }
+        let sha256 = hashing
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("hashing stopped")))
+            .map_err(|source| AuditError::Io {
+                path: merger.summary.path.clone(),
+                source,
+            })?;
+        let mut summary = merger.summary;
+        summary.sha256 = sha256;
+        Ok((summary, merger.rows_done))
+    })
+}

@@ -1,0 +1,128 @@
+//! Per-policy-version tallies gathered while merging: tickets, coverage counts with their
+//! reasons kept unformatted, and the years a calendar did not cover. They are folded into the
+//! run's sorted maps once, at the end, so merging a ticket allocates nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{AuditRun, Coverage};
+use crate::policy::Policy;
+use crate::rules::{self, Tally, Unknown, RULE_COUNT};
+
+/// Coverage counts of one rule for one policy version.
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    in_scope: u64,
+    evaluated: u64,
+    passed: u64,
+    flagged: u64,
+    not_evaluable: u64,
+    /// Reasons in order of first appearance (a handful per rule).
+    reasons: Vec<(Unknown, u64)>,
+}
+
+impl Counts {
+    fn record(&mut self, tally: Tally) {
+        match tally {
+            Tally::OutOfScope => return,
+            Tally::Passed => {
+                self.evaluated += 1;
+                self.passed += 1;
+            }
+            Tally::Flagged => {
+                self.evaluated += 1;
+                self.flagged += 1;
+            }
+            Tally::NotEvaluable(reason) => {
+                self.not_evaluable += 1;
+                match self.reasons.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, n)) => *n += 1,
+                    None => self.reasons.push((reason, 1)),
+                }
+            }
+        }
+        self.in_scope += 1;
+    }
+
+    fn fold_into(&self, coverage: &mut Coverage) {
+        coverage.in_scope += self.in_scope;
+        coverage.evaluated += self.evaluated;
+        coverage.passed += self.passed;
+        coverage.flagged += self.flagged;
+        coverage.not_evaluable += self.not_evaluable;
+        for (reason, n) in &self.reasons {
+            *coverage.reasons.entry(reason.to_string()).or_default() += n;
+        }
+    }
+}
+
+/// Everything merged for one policy version.
+#[derive(Debug)]
+struct VersionTally<'p> {
+    policy: &'p Policy,
+    tickets: u64,
+    coverage: Vec<Counts>,
+    uncovered_years: BTreeSet<i32>,
+}
+
+/// The tallies of every policy version audited, in order of first use.
+#[derive(Debug, Default)]
+pub(super) struct Tallies<'p> {
+    versions: Vec<VersionTally<'p>>,
+}
+
+impl<'p> Tallies<'p> {
+    /// Counts one audited ticket judged by `policy` with the rules' `tallies`.
+    pub fn record(&mut self, policy: &'p Policy, tallies: &[Tally; RULE_COUNT]) {
+        let index = match self
+            .versions
+            .iter()
+            .position(|v| std::ptr::eq(v.policy, policy))
+        {
+            Some(index) => index,
+            None => {
+                self.versions.push(VersionTally {
+                    policy,
+                    tickets: 0,
+                    coverage: vec![Counts::default(); RULE_COUNT],
+                    uncovered_years: BTreeSet::new(),
+                });
+                self.versions.len() - 1
+            }
+        };
+        let version = &mut self.versions[index];
+        version.tickets += 1;
+        for (counts, &tally) in version.coverage.iter_mut().zip(tallies) {
+            if let Tally::NotEvaluable(Unknown::Calendar(year)) = tally {
+                version.uncovered_years.insert(year);
+            }
+            counts.record(tally);
+        }
+    }
+
+    /// Folds the tallies into the run's maps: tickets per policy, policies used, coverage per
+    /// (policy, rule), and one warning per calendar year not covered.
+    pub fn fold_into(self, run: &mut AuditRun) {
+        let mut warnings: BTreeMap<String, ()> = BTreeMap::new();
+        for version in &self.versions {
+            let policy = version.policy;
+            *run.tickets_by_policy.entry(policy.id.clone()).or_default() += version.tickets;
+            run.policies_used
+                .entry((policy.id.clone(), policy.version.clone()))
+                .or_insert_with(|| policy.clone());
+            for (rule, counts) in rules::rule_ids().zip(&version.coverage) {
+                counts.fold_into(run.coverage.entry((policy.id.clone(), rule)).or_default());
+            }
+            for year in &version.uncovered_years {
+                let reason = Unknown::Calendar(*year);
+                warnings.insert(
+                    format!(
+                        "calendar {}: {reason}; working-day rules were not evaluated for those tickets",
+                        policy.calendar
+                    ),
+                    (),
+                );
+            }
+        }
+        run.warnings.extend(warnings.into_keys());
+    }
+}
