@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::dates::{date_of, in_range, when_from_cell, when_from_serial, when_from_text, NOT_A_DATE};
+use super::dates::{date_of, in_range, when_from_cell, when_from_number, when_from_text, NOT_A_DATE};
 use super::header::{column_letter, fold};
 use super::values::{bool_of, display, money_of, text_of, value_of, Aliases, Reason, Value};
 use super::{DateOrder, IngestError, Options, RawCell, RawRow, Rejection, Row, RowReader};
@@ -311,7 +311,7 @@ impl Schema {
     fn when_of(&self, field: &Field, value: Value<'_>) -> Result<When, Reason> {
         match value {
             Value::Text(text) => when_from_text(text, &field.formats, self.date_order),
-            Value::Number(serial) => when_from_serial(serial),
+            Value::Number(number) => when_from_number(number),
             Value::DateTime(at) => in_range(when_from_cell(at)),
             Value::Bool(_) => Err(NOT_A_DATE.into()),
         }
