@@ -96,12 +96,15 @@ impl RowReader for CsvReader {
 
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
         loop {
-            let more = self.records.read_byte_record(&mut self.record).map_err(|err| {
-                unreadable(
-                    &self.source_file,
-                    format!("cannot read row {}: {err}", self.row + 1),
-                )
-            })?;
+            let more = self
+                .records
+                .read_byte_record(&mut self.record)
+                .map_err(|err| {
+                    unreadable(
+                        &self.source_file,
+                        format!("cannot read row {}: {err}", self.row + 1),
+                    )
+                })?;
             if !more {
                 return Ok(None);
             }
@@ -225,7 +228,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for (name, bytes) in [
             ("plain.csv", "工单号,店铺\nT1,旗舰店\n".as_bytes().to_vec()),
-            ("bom.csv", [UTF8_BOM, "工单号,店铺\nT1,旗舰店\n".as_bytes()].concat()),
+            (
+                "bom.csv",
+                [UTF8_BOM, "工单号,店铺\nT1,旗舰店\n".as_bytes()].concat(),
+            ),
         ] {
             let path = write(&dir, name, &bytes);
             let mut reader = open(&path, &Options::default()).unwrap();
@@ -242,11 +248,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (gbk, _, unmappable) = GB18030.encode("工单号,退款金额\nT1,￥20.00\n");
         assert!(!unmappable);
-        assert!(std::str::from_utf8(&gbk).is_err(), "the fixture must not be UTF-8");
+        assert!(
+            std::str::from_utf8(&gbk).is_err(),
+            "the fixture must not be UTF-8"
+        );
         let path = write(&dir, "gbk.csv", &gbk);
         let mut reader = open(&path, &Options::default()).unwrap();
         assert_eq!(reader.header(), ["工单号", "退款金额"]);
-        assert_eq!(rows(reader.as_mut())[0].cells, [text("T1"), text("￥20.00")]);
+        assert_eq!(
+            rows(reader.as_mut())[0].cells,
+            [text("T1"), text("￥20.00")]
+        );
 
         let forced = Options {
             encoding: Some(TextEncoding::Gb18030),
@@ -305,10 +317,17 @@ mod tests {
     #[test]
     fn ragged_rows_do_not_crash() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(&dir, "ragged.csv", b"ticket_id,a,b\nT1,1\nT2,1,2,3\nT3,1,2\n");
+        let path = write(
+            &dir,
+            "ragged.csv",
+            b"ticket_id,a,b\nT1,1\nT2,1,2,3\nT3,1,2\n",
+        );
         let mut reader = open(&path, &Options::default()).unwrap();
         assert_eq!(reader.field_count(), Some(3));
-        let lengths: Vec<usize> = rows(reader.as_mut()).iter().map(|r| r.cells.len()).collect();
+        let lengths: Vec<usize> = rows(reader.as_mut())
+            .iter()
+            .map(|r| r.cells.len())
+            .collect();
         assert_eq!(lengths, [2, 4, 3]);
     }
 

@@ -3,9 +3,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{
-    DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
 use super::header::half_width;
 use super::values::Reason;
@@ -107,9 +105,7 @@ fn with_format(text: &str, format: &str) -> Option<When> {
     if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
         return Some(When::Local(local));
     }
-    NaiveDate::parse_from_str(text, format)
-        .ok()
-        .map(When::Date)
+    NaiveDate::parse_from_str(text, format).ok().map(When::Date)
 }
 
 /// Full-width folded, Chinese date words turned into separators, spaces collapsed:
@@ -183,11 +179,7 @@ fn parse_date(text: &str, order: Option<DateOrder>) -> Option<Result<NaiveDate, 
     let number = |part: &str| part.parse::<u32>().ok();
     if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
         let (year, month, day) = (&text[..4], &text[4..6], &text[6..]);
-        return Some(make_date(
-            year.parse().ok()?,
-            number(month)?,
-            number(day)?,
-        ));
+        return Some(make_date(year.parse().ok()?, number(month)?, number(day)?));
     }
     let separator = text.chars().find(|ch| !ch.is_ascii_digit())?;
     if !matches!(separator, '-' | '/' | '.') {
@@ -297,7 +289,10 @@ fn parse_offset(text: &str) -> Option<Option<FixedOffset>> {
         return None;
     }
     let hours: i32 = digits[..2].parse().ok()?;
-    let minutes: i32 = digits.get(2..).filter(|m| !m.is_empty()).map_or(Some(0), |m| m.parse().ok())?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
     if hours > 23 || minutes > 59 {
         return None;
     }
@@ -324,8 +319,14 @@ mod tests {
     fn iso_dates_and_datetimes() {
         assert_eq!(read("2026-10-01"), Ok(When::Date(date(2026, 10, 1))));
         assert_eq!(read("2026-10-01 14:30"), Ok(local(2026, 10, 1, 14, 30, 0)));
-        assert_eq!(read("2026-10-01T14:30:00"), Ok(local(2026, 10, 1, 14, 30, 0)));
-        assert_eq!(read(" 2026-10-01 14:30:05 "), Ok(local(2026, 10, 1, 14, 30, 5)));
+        assert_eq!(
+            read("2026-10-01T14:30:00"),
+            Ok(local(2026, 10, 1, 14, 30, 0))
+        );
+        assert_eq!(
+            read(" 2026-10-01 14:30:05 "),
+            Ok(local(2026, 10, 1, 14, 30, 5))
+        );
         assert_eq!(read("20261001"), Ok(When::Date(date(2026, 10, 1))));
         assert_eq!(read("2026.10.01"), Ok(When::Date(date(2026, 10, 1))));
         let fraction = read("2026-10-01T14:30:00.250").unwrap();
@@ -366,12 +367,27 @@ mod tests {
     fn slashed_chinese_and_full_width_forms() {
         assert_eq!(read("2026/10/1 9:05"), Ok(local(2026, 10, 1, 9, 5, 0)));
         assert_eq!(read("2026/10/1"), Ok(When::Date(date(2026, 10, 1))));
-        assert_eq!(read("2026年10月1日 14:30"), Ok(local(2026, 10, 1, 14, 30, 0)));
+        assert_eq!(
+            read("2026年10月1日 14:30"),
+            Ok(local(2026, 10, 1, 14, 30, 0))
+        );
         assert_eq!(read("2026年10月1日"), Ok(When::Date(date(2026, 10, 1))));
-        assert_eq!(read("2026年10月1日14时30分"), Ok(local(2026, 10, 1, 14, 30, 0)));
-        assert_eq!(read("２０２６／１０／１ ９:０５"), Ok(local(2026, 10, 1, 9, 5, 0)));
-        assert_eq!(read("２０２６年１０月１日"), Ok(When::Date(date(2026, 10, 1))));
-        assert_eq!(read("２０２６－１０－０１"), Ok(When::Date(date(2026, 10, 1))));
+        assert_eq!(
+            read("2026年10月1日14时30分"),
+            Ok(local(2026, 10, 1, 14, 30, 0))
+        );
+        assert_eq!(
+            read("２０２６／１０／１ ９:０５"),
+            Ok(local(2026, 10, 1, 9, 5, 0))
+        );
+        assert_eq!(
+            read("２０２６年１０月１日"),
+            Ok(When::Date(date(2026, 10, 1)))
+        );
+        assert_eq!(
+            read("２０２６－１０－０１"),
+            Ok(When::Date(date(2026, 10, 1)))
+        );
         assert_eq!(read("2026/10/1 9:05 PM"), Ok(local(2026, 10, 1, 21, 5, 0)));
         assert_eq!(read("2026/10/1 12:05 am"), Ok(local(2026, 10, 1, 0, 5, 0)));
     }
@@ -410,7 +426,10 @@ mod tests {
 
     #[test]
     fn eight_digit_numbers_are_compact_dates() {
-        assert_eq!(when_from_number(20261001.0), Ok(When::Date(date(2026, 10, 1))));
+        assert_eq!(
+            when_from_number(20261001.0),
+            Ok(When::Date(date(2026, 10, 1)))
+        );
         assert_eq!(when_from_number(20261301.0), Err(NOT_A_DATE.into()));
         assert_eq!(when_from_number(46296.0), Ok(When::Date(date(2026, 10, 1))));
         assert_eq!(when_from_number(19891231.0), Err(OUT_OF_RANGE.into()));
@@ -432,7 +451,14 @@ mod tests {
 
     #[test]
     fn bad_dates_are_named() {
-        for text in ["soon", "2026-02-30", "2026-13-01", "2026-10-01 25:00", "14:30", "2026-10"] {
+        for text in [
+            "soon",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-10-01 25:00",
+            "14:30",
+            "2026-10",
+        ] {
             assert_eq!(read(text), Err(NOT_A_DATE.into()), "{text}");
         }
         assert_eq!(read("1989-12-31"), Err(OUT_OF_RANGE.into()));

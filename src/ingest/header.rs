@@ -24,7 +24,10 @@ pub(super) fn half_width(text: &str) -> Cow<'_, str> {
 /// True for characters that never carry meaning in a header: byte-order marks and
 /// zero-width spaces some exports leave in the first header cell.
 fn is_invisible(ch: char) -> bool {
-    matches!(ch, '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}')
+    matches!(
+        ch,
+        '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}'
+    )
 }
 
 /// The matching key of a header or enum value: full-width folded, trimmed, lower-cased, and

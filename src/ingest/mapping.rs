@@ -73,7 +73,13 @@ impl Mapping {
             let line = err
                 .span()
                 .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            let message = err.message().lines().next().unwrap_or("").trim().to_string();
+            let message = err
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
             fail(match line {
                 Some(line) => format!("invalid TOML at line {line}: {message}"),
                 None => format!("invalid TOML: {message}"),
@@ -82,9 +88,8 @@ impl Mapping {
 
         let mut columns = Vec::new();
         for (header, target) in raw.columns {
-            let column = column_named(&target).ok_or_else(|| {
-                fail(format!("[columns] `{header}`: unknown column `{target}`"))
-            })?;
+            let column = column_named(&target)
+                .ok_or_else(|| fail(format!("[columns] `{header}`: unknown column `{target}`")))?;
             columns.push((header, column));
         }
 
@@ -100,8 +105,7 @@ impl Mapping {
                 RawFormats::Many(list) => list,
             };
             for format in &list {
-                if format.is_empty() || StrftimeItems::new(format).any(|item| item == Item::Error)
-                {
+                if format.is_empty() || StrftimeItems::new(format).any(|item| item == Item::Error) {
                     return Err(fail(format!("[formats] `{name}`: bad format `{format}`")));
                 }
             }
@@ -114,7 +118,9 @@ impl Mapping {
                 .ok_or_else(|| fail(format!("[values] unknown column `{name}`")))?;
             let kind = column.kind();
             if !is_enum(kind) {
-                return Err(fail(format!("[values.{name}] `{name}` has no fixed values")));
+                return Err(fail(format!(
+                    "[values.{name}] `{name}` has no fixed values"
+                )));
             }
             let allowed = canonical_values(kind);
             let mut list = Vec::new();
@@ -172,7 +178,10 @@ impl Mapping {
 /// A canonical column by name, spelled loosely (`Refunded At` is `refunded_at`).
 fn column_named(name: &str) -> Option<Column> {
     let key = fold(name);
-    Column::ALL.iter().copied().find(|column| column.name() == key)
+    Column::ALL
+        .iter()
+        .copied()
+        .find(|column| column.name() == key)
 }
 
 #[cfg(test)]

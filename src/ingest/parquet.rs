@@ -9,9 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use polars::prelude::{AnyValue, DataFrame, SerReader, TimeUnit};
 use rust_decimal::Decimal;
 
-use super::{
-    io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, NO_HEADER,
-};
+use super::{io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, NO_HEADER};
 
 /// The rows of a Parquet file; the header is the column names.
 pub(super) struct ParquetRows {
@@ -30,7 +28,12 @@ impl ParquetRows {
         let file = File::open(path).map_err(|err| unreadable(&source_file, io_reason(&err)))?;
         let mut frame = polars::prelude::ParquetReader::new(file)
             .finish()
-            .map_err(|_| unreadable(&source_file, "not a spreadsheet: cannot be read as .parquet"))?;
+            .map_err(|_| {
+                unreadable(
+                    &source_file,
+                    "not a spreadsheet: cannot be read as .parquet",
+                )
+            })?;
         if frame.width() == 0 {
             return Err(unreadable(&source_file, NO_HEADER));
         }
@@ -70,7 +73,11 @@ impl RowReader for ParquetRows {
                 .frame
                 .columns()
                 .iter()
-                .map(|column| column.get(index).map_or(RawCell::Empty, |value| cell_of(&value)))
+                .map(|column| {
+                    column
+                        .get(index)
+                        .map_or(RawCell::Empty, |value| cell_of(&value))
+                })
                 .collect();
             let blank = cells.iter().all(|cell| match cell {
                 RawCell::Empty => true,
@@ -107,12 +114,9 @@ fn cell_of(value: &AnyValue<'_>) -> RawCell {
         | AnyValue::UInt64(_)
         | AnyValue::UInt128(_) => RawCell::Text(value.to_string()),
         // The shortest text of the f32, read back as f64: 0.1f32 stays 0.1.
-        AnyValue::Float32(number) => RawCell::Number(
-            number
-                .to_string()
-                .parse()
-                .unwrap_or(f64::from(*number)),
-        ),
+        AnyValue::Float32(number) => {
+            RawCell::Number(number.to_string().parse().unwrap_or(f64::from(*number)))
+        }
         AnyValue::Float64(number) => RawCell::Number(*number),
         AnyValue::Date(days) => NaiveDate::from_ymd_opt(1970, 1, 1)
             .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(i64::from(*days))))
@@ -120,9 +124,7 @@ fn cell_of(value: &AnyValue<'_>) -> RawCell {
                 RawCell::DateTime(date.and_time(NaiveTime::MIN))
             }),
         AnyValue::Datetime(ticks, unit, zone) => datetime_cell(*ticks, *unit, zone.is_some()),
-        AnyValue::DatetimeOwned(ticks, unit, zone) => {
-            datetime_cell(*ticks, *unit, zone.is_some())
-        }
+        AnyValue::DatetimeOwned(ticks, unit, zone) => datetime_cell(*ticks, *unit, zone.is_some()),
         AnyValue::Decimal(mantissa, _precision, scale) => {
             match Decimal::try_from_i128_with_scale(*mantissa, *scale as u32) {
                 Ok(decimal) => RawCell::Text(decimal.to_string()),
@@ -163,8 +165,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tickets.parquet");
         let days = |y, m, d| {
-            (NaiveDate::from_ymd_opt(y, m, d).unwrap() - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
-                .num_days() as i32
+            (NaiveDate::from_ymd_opt(y, m, d).unwrap()
+                - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+            .num_days() as i32
         };
         let millis = |at: chrono::NaiveDateTime| at.and_utc().timestamp_millis();
         let applied = NaiveDate::from_ymd_opt(2026, 10, 2)
@@ -176,9 +179,12 @@ mod tests {
             Column::new("refund_amount".into(), &[Some(19.9), None, None]),
             Column::new("order_id".into(), &[9_007_199_254_740_993i64, 2, 3]),
             Column::new("activated".into(), &[Some(true), Some(false), None]),
-            Column::new("delivered_at".into(), &[Some(days(2026, 10, 1)), None, None])
-                .cast(&DataType::Date)
-                .unwrap(),
+            Column::new(
+                "delivered_at".into(),
+                &[Some(days(2026, 10, 1)), None, None],
+            )
+            .cast(&DataType::Date)
+            .unwrap(),
             Column::new("applied_at".into(), &[Some(millis(applied)), None, None])
                 .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
                 .unwrap(),
@@ -198,7 +204,11 @@ mod tests {
         assert_eq!(first.cells[3], RawCell::Bool(true));
         assert_eq!(
             first.cells[4],
-            RawCell::DateTime(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap().and_time(NaiveTime::MIN))
+            RawCell::DateTime(
+                NaiveDate::from_ymd_opt(2026, 10, 1)
+                    .unwrap()
+                    .and_time(NaiveTime::MIN)
+            )
         );
         assert_eq!(first.cells[5], RawCell::DateTime(applied));
 
@@ -243,7 +253,10 @@ mod tests {
         let err = open(&path, &Options::default()).err().unwrap();
         assert_eq!(
             err.to_string(),
-            format!("{}: not a spreadsheet: cannot be read as .parquet", path.display())
+            format!(
+                "{}: not a spreadsheet: cannot be read as .parquet",
+                path.display()
+            )
         );
     }
 }

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::dates::{date_of, in_range, when_from_cell, when_from_number, when_from_text, NOT_A_DATE};
+use super::dates::{
+    date_of, in_range, when_from_cell, when_from_number, when_from_text, NOT_A_DATE,
+};
 use super::header::{column_letter, fold};
 use super::values::{bool_of, display, money_of, text_of, value_of, Aliases, Reason, Value};
 use super::{DateOrder, IngestError, Options, RawCell, RawRow, Rejection, Row, RowReader};
@@ -281,9 +283,7 @@ impl Schema {
                 }
             }
             Kind::Bool => *bool_slot(ticket, column).ok_or(UNSLOTTED)? = Some(bool_of(value)?),
-            Kind::Money => {
-                *money_slot(ticket, column).ok_or(UNSLOTTED)? = Some(money_of(value)?)
-            }
+            Kind::Money => *money_slot(ticket, column).ok_or(UNSLOTTED)? = Some(money_of(value)?),
             Kind::Date => {
                 let when = self.when_of(field, value)?;
                 *date_slot(ticket, column).ok_or(UNSLOTTED)? = Some(date_of(when));
@@ -394,7 +394,9 @@ fn money_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<Decimal
 /// Stores an enum value already checked against the column's canonical values.
 fn set_enum(ticket: &mut Ticket, column: Column, canonical: Option<&str>) {
     match column {
-        Column::ServiceType => ticket.service_type = canonical.and_then(ServiceType::from_canonical),
+        Column::ServiceType => {
+            ticket.service_type = canonical.and_then(ServiceType::from_canonical)
+        }
         Column::Cause => ticket.cause = canonical.and_then(Cause::from_canonical),
         Column::Decision => ticket.decision = canonical.and_then(Decision::from_canonical),
         Column::FreightPayer => {

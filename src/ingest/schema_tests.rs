@@ -64,9 +64,19 @@ fn dec(text: &str) -> Decimal {
 
 #[test]
 fn header_spellings_fold_to_one_name() {
-    for spelling in ["Ticket ID", "ticket_id", "TICKET-ID", " Ticket  Id ", "ＴＩＣＫＥＴ＿ＩＤ"] {
+    for spelling in [
+        "Ticket ID",
+        "ticket_id",
+        "TICKET-ID",
+        " Ticket  Id ",
+        "ＴＩＣＫＥＴ＿ＩＤ",
+    ] {
         let schema = schema(&["x", spelling], &Options::default());
-        assert_eq!(schema.header_of(Column::TicketId), Some(spelling), "{spelling}");
+        assert_eq!(
+            schema.header_of(Column::TicketId),
+            Some(spelling),
+            "{spelling}"
+        );
     }
     let schema = schema(
         &["Ticket ID", "Refunded At", "REFUND-AMOUNT", "freight payer"],
@@ -95,12 +105,28 @@ fn every_chinese_header_is_recognised() {
 #[test]
 fn chinese_export_parses() {
     let schema = schema(
-        &["工单号", "售后原因", "处理结果", "退款金额", "签收日期", "退款时间", "包装完整"],
+        &[
+            "工单号",
+            "售后原因",
+            "处理结果",
+            "退款金额",
+            "签收日期",
+            "退款时间",
+            "包装完整",
+        ],
         &Options::default(),
     );
     let parsed = ticket(schema.parse(&text_row(
         2,
-        &["GD001", "七天无理由", "退款", "￥２０.００", "2026年10月1日", "2026/10/8 9:05", "是"],
+        &[
+            "GD001",
+            "七天无理由",
+            "退款",
+            "￥２０.００",
+            "2026年10月1日",
+            "2026/10/8 9:05",
+            "是",
+        ],
     )));
     assert_eq!(parsed.ticket_id, "GD001");
     assert_eq!(parsed.cause, Some(Cause::NoReason));
@@ -133,7 +159,10 @@ fn a_missing_ticket_id_column_makes_the_file_unreadable() {
         schema_error(&["order_id", "store"], &Options::default()),
         "t.csv: no ticket_id column"
     );
-    assert_eq!(schema_error(&[], &Options::default()), "t.csv: no ticket_id column");
+    assert_eq!(
+        schema_error(&[], &Options::default()),
+        "t.csv: no ticket_id column"
+    );
 }
 
 #[test]
@@ -214,7 +243,13 @@ fn every_column_reaches_its_ticket_field() {
 #[test]
 fn a_row_with_three_bad_values_lists_three_rejections() {
     let schema = schema(
-        &["ticket_id", "cause", "refund_amount", "store", "received_at"],
+        &[
+            "ticket_id",
+            "cause",
+            "refund_amount",
+            "store",
+            "received_at",
+        ],
         &Options::default(),
     );
     let problems = rejected(schema.parse(&text_row(
@@ -261,7 +296,13 @@ fn a_blank_ticket_id_is_rejected() {
 #[test]
 fn blank_and_whitespace_values_are_unknown() {
     let schema = schema(
-        &["ticket_id", "cause", "refund_amount", "received_at", "activated"],
+        &[
+            "ticket_id",
+            "cause",
+            "refund_amount",
+            "received_at",
+            "activated",
+        ],
         &Options::default(),
     );
     let parsed = ticket(schema.parse(&text_row(2, &["T1", "  ", "", "\u{3000}", " "])));
@@ -284,7 +325,13 @@ fn text_is_trimmed() {
 #[test]
 fn date_kinds_convert_between_columns() {
     let schema = schema(
-        &["ticket_id", "delivered_at", "applied_at", "received_at", "refunded_at"],
+        &[
+            "ticket_id",
+            "delivered_at",
+            "applied_at",
+            "received_at",
+            "refunded_at",
+        ],
         &Options::default(),
     );
     let parsed = ticket(schema.parse(&text_row(
@@ -311,7 +358,9 @@ fn date_kinds_convert_between_columns() {
     );
     assert_eq!(
         parsed.refunded_at,
-        Some(When::Local(date(2026, 10, 4).and_hms_opt(10, 0, 0).unwrap()))
+        Some(When::Local(
+            date(2026, 10, 4).and_hms_opt(10, 0, 0).unwrap()
+        ))
     );
 }
 
@@ -350,7 +399,9 @@ fn spreadsheet_cells_are_read_by_column_kind() {
     assert_eq!(parsed.order_id.as_deref(), Some("20261001001"));
     assert_eq!(
         parsed.received_at,
-        Some(When::Local(date(2026, 10, 1).and_hms_opt(18, 0, 0).unwrap()))
+        Some(When::Local(
+            date(2026, 10, 1).and_hms_opt(18, 0, 0).unwrap()
+        ))
     );
 }
 
@@ -359,10 +410,7 @@ fn error_cells_are_rejected_with_their_text() {
     let schema = schema(&["ticket_id", "refund_amount"], &Options::default());
     let problems = rejected(schema.parse(&RawRow {
         row: 3,
-        cells: vec![
-            RawCell::Text("T1".into()),
-            RawCell::Error("#DIV/0!".into()),
-        ],
+        cells: vec![RawCell::Text("T1".into()), RawCell::Error("#DIV/0!".into())],
     }));
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].value, "#DIV/0!");
@@ -399,7 +447,10 @@ fn ambiguous_dates_need_a_date_order() {
 
 #[test]
 fn out_of_range_dates_are_rejected() {
-    let schema = schema(&["ticket_id", "purchased_at", "paid_at"], &Options::default());
+    let schema = schema(
+        &["ticket_id", "purchased_at", "paid_at"],
+        &Options::default(),
+    );
     let problems = rejected(schema.parse(&text_row(2, &["T1", "1900-01-01", "2101-01-01 10:00"])));
     let reasons: Vec<&str> = problems.iter().map(|p| p.reason.as_str()).collect();
     assert_eq!(reasons, ["date out of range 1990–2100"; 2]);
@@ -442,7 +493,10 @@ refunded_at = "%d/%b/%y %I:%M %p"
         mapping: Some(mapping),
         ..Options::default()
     };
-    let schema = schema(&["id", "Custom field (Refund date)", "RESOLUTION"], &options);
+    let schema = schema(
+        &["id", "Custom field (Refund date)", "RESOLUTION"],
+        &options,
+    );
     assert_eq!(
         schema.warnings(),
         ["mapping names header `Not In This Export` but t.csv has no such column"]
@@ -454,7 +508,9 @@ refunded_at = "%d/%b/%y %I:%M %p"
     assert_eq!(parsed.ticket_id, "SUP-1");
     assert_eq!(
         parsed.refunded_at,
-        Some(When::Local(date(2026, 2, 25).and_hms_opt(22, 17, 0).unwrap()))
+        Some(When::Local(
+            date(2026, 2, 25).and_hms_opt(22, 17, 0).unwrap()
+        ))
     );
     assert_eq!(parsed.decision, Some(Decision::Refund));
     let builtin = ticket(schema.parse(&text_row(3, &["SUP-2", "2026-02-25", "驳回"])));

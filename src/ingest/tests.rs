@@ -55,7 +55,10 @@ fn each_unreadable_kind_has_its_message() {
     let shown = |path: &Path| path.display().to_string();
 
     let missing = dir.path().join("missing.csv");
-    assert_eq!(open_error(&missing, &options), format!("{}: no such file", shown(&missing)));
+    assert_eq!(
+        open_error(&missing, &options),
+        format!("{}: no such file", shown(&missing))
+    );
 
     assert_eq!(
         open_error(dir.path(), &options),
@@ -83,7 +86,10 @@ fn each_unreadable_kind_has_its_message() {
 
     for name in ["empty.csv", "empty.xlsx", "empty.parquet"] {
         let empty = write(&dir, name, b"");
-        assert_eq!(open_error(&empty, &options), format!("{}: empty file", shown(&empty)));
+        assert_eq!(
+            open_error(&empty, &options),
+            format!("{}: empty file", shown(&empty))
+        );
     }
 
     let headerless = write(&dir, "headerless.csv", b",,\n");
@@ -164,12 +170,22 @@ fn a_csv_reads_through_to_tickets_and_rejections() {
         read[1].received_at,
         Some(When::Date(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()))
     );
-    assert_eq!(read[1].source.row, 6, "row numbers count records, not lines");
+    assert_eq!(
+        read[1].source.row, 6,
+        "row numbers count records, not lines"
+    );
 
     let problems = rejections(&rows);
     let summary: Vec<(u64, &str, &str, &str)> = problems
         .iter()
-        .map(|p| (p.source_row, p.column.as_str(), p.value.as_str(), p.reason.as_str()))
+        .map(|p| {
+            (
+                p.source_row,
+                p.column.as_str(),
+                p.value.as_str(),
+                p.reason.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
@@ -199,13 +215,19 @@ fn a_gbk_export_with_chinese_headers() {
     let read = tickets(&rows);
     assert_eq!(read.len(), 2, "{rows:#?}");
     assert_eq!(read[0].ticket_id, "GD1");
-    assert_eq!(read[0].service_type, Some(crate::ticket::ServiceType::Return));
+    assert_eq!(
+        read[0].service_type,
+        Some(crate::ticket::ServiceType::Return)
+    );
     assert_eq!(read[0].cause, Some(Cause::NoReason));
     assert_eq!(read[0].decision, Some(crate::ticket::Decision::Refund));
     assert_eq!(read[0].refund_amount, Some("20.00".parse().unwrap()));
     assert_eq!(read[0].delivered_at, NaiveDate::from_ymd_opt(2026, 10, 1));
     assert_eq!(read[0].package_complete, Some(true));
-    assert_eq!(read[1].service_type, Some(crate::ticket::ServiceType::Exchange));
+    assert_eq!(
+        read[1].service_type,
+        Some(crate::ticket::ServiceType::Exchange)
+    );
     assert_eq!(read[1].delivered_at, NaiveDate::from_ymd_opt(2026, 10, 2));
     assert_eq!(read[1].package_complete, Some(false));
 }
@@ -213,7 +235,11 @@ fn a_gbk_export_with_chinese_headers() {
 #[test]
 fn date_order_reaches_csv_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&dir, "dates.csv", b"ticket_id,delivered_at\nT1,01/10/2026\n");
+    let path = write(
+        &dir,
+        "dates.csv",
+        b"ticket_id,delivered_at\nT1,01/10/2026\n",
+    );
     let (_, rows) = read_all(&path, 0, &Options::default()).unwrap();
     assert_eq!(
         rejections(&rows)[0].reason,
@@ -261,7 +287,11 @@ fn mapping_warnings_reach_the_input_info() {
 #[test]
 fn tab_separated_text_exports() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&dir, "export.txt", "工单号\t退款金额\nT1\t1,234.00\n".as_bytes());
+    let path = write(
+        &dir,
+        "export.txt",
+        "工单号\t退款金额\nT1\t1,234.00\n".as_bytes(),
+    );
     let (_, rows) = read_all(&path, 0, &Options::default()).unwrap();
     assert_eq!(
         tickets(&rows)[0].refund_amount,
@@ -309,6 +339,11 @@ fn a_large_csv_reads_quickly() {
     let parsed: Vec<Row> = raw_rows.par_iter().map(|raw| schema.parse(raw)).collect();
     let total = started.elapsed();
     assert_eq!(parsed.len(), rows);
-    assert_eq!(tickets(&parsed).len(), rows, "{:?}", rejections(&parsed).first());
+    assert_eq!(
+        tickets(&parsed).len(),
+        rows,
+        "{:?}",
+        rejections(&parsed).first()
+    );
     println!("{rows} GBK rows: read in {read:?}, read and parsed in {total:?}");
 }

@@ -84,8 +84,8 @@ pub(super) fn text_of(value: Value<'_>) -> String {
 pub(super) fn bool_of(value: Value<'_>) -> Result<bool, Reason> {
     match value {
         Value::Bool(flag) => Ok(flag),
-        Value::Number(number) if number == 1.0 => Ok(true),
-        Value::Number(number) if number == 0.0 => Ok(false),
+        Value::Number(1.0) => Ok(true),
+        Value::Number(0.0) => Ok(false),
         Value::Text(text) => {
             let folded = half_width(text);
             let word = folded.trim();
@@ -461,10 +461,16 @@ mod tests {
     #[test]
     fn negative_and_non_numeric_money_is_rejected() {
         for negative in ["-20", "¥-20.00", "-¥20", "－２０", "(20.00)", "−5"] {
-            assert_eq!(money_of(text(negative)), Err(NEGATIVE_AMOUNT.into()), "{negative}");
+            assert_eq!(
+                money_of(text(negative)),
+                Err(NEGATIVE_AMOUNT.into()),
+                "{negative}"
+            );
         }
         assert_eq!(money_of(Value::Number(-0.01)), Err(NEGATIVE_AMOUNT.into()));
-        for bad in ["twenty", "20 USD", "$20", "1,23", "12,3456", "1.2.3", "¥", "1e5", "20%", "."] {
+        for bad in [
+            "twenty", "20 USD", "$20", "1,23", "12,3456", "1.2.3", "¥", "1e5", "20%", ".",
+        ] {
             assert_eq!(money_of(text(bad)), Err(NOT_AN_AMOUNT.into()), "{bad}");
         }
         assert_eq!(money_of(Value::Number(f64::NAN)), Err(NOT_AN_AMOUNT.into()));
@@ -486,9 +492,21 @@ mod tests {
     #[test]
     fn every_enum_alias_of_the_table() {
         let table: &[(Column, &str, &[&str])] = &[
-            (Column::ServiceType, "return", &["return", "refund", "退货", "退款", "退货退款"]),
-            (Column::ServiceType, "exchange", &["exchange", "replacement", "换货"]),
-            (Column::ServiceType, "repair", &["repair", "warranty repair", "维修", "保修"]),
+            (
+                Column::ServiceType,
+                "return",
+                &["return", "refund", "退货", "退款", "退货退款"],
+            ),
+            (
+                Column::ServiceType,
+                "exchange",
+                &["exchange", "replacement", "换货"],
+            ),
+            (
+                Column::ServiceType,
+                "repair",
+                &["repair", "warranty repair", "维修", "保修"],
+            ),
             (
                 Column::Cause,
                 "no_reason",
@@ -555,9 +573,20 @@ mod tests {
             (
                 Column::Cause,
                 "cosmetic",
-                &["cosmetic", "wear", "scratch", "cosmetic damage", "外观磨损", "划痕"],
+                &[
+                    "cosmetic",
+                    "wear",
+                    "scratch",
+                    "cosmetic damage",
+                    "外观磨损",
+                    "划痕",
+                ],
             ),
-            (Column::Cause, "software", &["software", "software upgrade", "软件升级"]),
+            (
+                Column::Cause,
+                "software",
+                &["software", "software upgrade", "软件升级"],
+            ),
             (Column::Decision, "refund", &["refund", "refunded", "退款"]),
             (
                 Column::Decision,
@@ -567,7 +596,13 @@ mod tests {
             (
                 Column::Decision,
                 "free_repair",
-                &["free_repair", "free repair", "warranty repair", "免费维修", "保修"],
+                &[
+                    "free_repair",
+                    "free repair",
+                    "warranty repair",
+                    "免费维修",
+                    "保修",
+                ],
             ),
             (
                 Column::Decision,
@@ -579,7 +614,11 @@ mod tests {
                 "rejected",
                 &["rejected", "reject", "declined", "驳回", "拒绝"],
             ),
-            (Column::FreightPayer, "customer", &["customer", "buyer", "买家", "客户"]),
+            (
+                Column::FreightPayer,
+                "customer",
+                &["customer", "buyer", "买家", "客户"],
+            ),
             (
                 Column::FreightPayer,
                 "company",
@@ -614,7 +653,10 @@ mod tests {
         for pending in ["blank", "pending", "Open", "处理中"] {
             assert_eq!(lookup(Column::Decision, pending), Some(None), "{pending}");
         }
-        assert_eq!(lookup(Column::Cause, "Man Made Damage"), Some(Some("man_made")));
+        assert_eq!(
+            lookup(Column::Cause, "Man Made Damage"),
+            Some(Some("man_made"))
+        );
         assert_eq!(lookup(Column::Cause, "no-reason"), Some(Some("no_reason")));
         assert_eq!(lookup(Column::Cause, "boredom"), None);
         assert_eq!(
@@ -631,7 +673,10 @@ mod tests {
             ("Waiting".to_string(), None),
         ];
         let aliases = Aliases::new(Column::Decision, &extra);
-        assert_eq!(aliases.lookup(text("refund PROCESSED")), Some(Some("refund")));
+        assert_eq!(
+            aliases.lookup(text("refund PROCESSED")),
+            Some(Some("refund"))
+        );
         assert_eq!(aliases.lookup(text("waiting")), Some(None));
         assert_eq!(aliases.lookup(text("退款")), Some(Some("refund")));
     }

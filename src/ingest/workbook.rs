@@ -101,7 +101,9 @@ fn from_data(value: &Data) -> RawCell {
 /// An ISO date cell (ODS writes `2026-10-01` or `2026-10-01T14:30:00`).
 fn from_iso(text: &str) -> RawCell {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_time(NaiveTime::MIN)))
+        .or_else(|_| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_time(NaiveTime::MIN))
+        })
         .map_or_else(|_| RawCell::Text(text.to_string()), RawCell::DateTime)
 }
 
@@ -114,7 +116,10 @@ fn is_blank(cell: &RawCell) -> bool {
 }
 
 fn header_of(cells: &[RawCell]) -> Vec<String> {
-    cells.iter().map(|cell| display(cell).trim().to_string()).collect()
+    cells
+        .iter()
+        .map(|cell| display(cell).trim().to_string())
+        .collect()
 }
 
 /// What the reading thread sends.
@@ -357,7 +362,10 @@ pub(super) fn open_range(
         }),
     };
     let (sheet, range) = read.map_err(|reason| {
-        unreadable(&source_file, reason.unwrap_or_else(|| not_a_spreadsheet(ext)))
+        unreadable(
+            &source_file,
+            reason.unwrap_or_else(|| not_a_spreadsheet(ext)),
+        )
     })?;
     RangeReader::new(source_file, sheet, range).map(|reader| Box::new(reader) as Box<dyn RowReader>)
 }
@@ -403,10 +411,11 @@ impl RangeReader {
             let at = self.next;
             self.next += 1;
             let mut cells = vec![RawCell::Empty; first_column as usize];
-            cells.extend(
-                (0..self.range.width())
-                    .map(|column| self.range.get((at, column)).map_or(RawCell::Empty, from_data)),
-            );
+            cells.extend((0..self.range.width()).map(|column| {
+                self.range
+                    .get((at, column))
+                    .map_or(RawCell::Empty, from_data)
+            }));
             if !cells.iter().all(is_blank) {
                 return Some((u64::from(first_row) + at as u64 + 1, cells));
             }

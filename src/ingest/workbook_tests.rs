@@ -92,7 +92,11 @@ fn xlsx_cells_stream_into_their_columns() {
     assert_eq!(reader.header().len(), 7);
     let rows = all_rows(reader.as_mut());
     let numbers: Vec<u64> = rows.iter().map(|row| row.row).collect();
-    assert_eq!(numbers, [2, 4, 5], "the blank row 3 is skipped, numbers are the sheet's");
+    assert_eq!(
+        numbers,
+        [2, 4, 5],
+        "the blank row 3 is skipped, numbers are the sheet's"
+    );
 
     assert_eq!(
         rows[0].cells,
@@ -108,7 +112,11 @@ fn xlsx_cells_stream_into_their_columns() {
         "date cells, a formula's cached value"
     );
     assert_eq!(rows[1].cells[0], text("T2"));
-    assert_eq!(rows[1].cells[1], RawCell::Empty, "a gap stays in its column");
+    assert_eq!(
+        rows[1].cells[1],
+        RawCell::Empty,
+        "a gap stays in its column"
+    );
     assert_eq!(rows[1].cells[3], RawCell::Error("#N/A".to_string()));
     assert_eq!(rows[1].cells[6], text("no reason"));
     assert_eq!(rows[2].cells.len(), 7);
@@ -200,7 +208,10 @@ fn xlsx_header_may_start_below_row_one_and_large_sheets_stream_in_order() {
     assert_eq!(rows[0].cells, [RawCell::Empty, text("T0")]);
     assert_eq!(rows[1299].row, 1303);
     assert_eq!(rows[1299].cells[1], text("T1299"));
-    assert!(reader.next_row().unwrap().is_none(), "the end stays the end");
+    assert!(
+        reader.next_row().unwrap().is_none(),
+        "the end stays the end"
+    );
 }
 
 #[test]
@@ -316,7 +327,11 @@ fn unreadable_workbooks_say_why() {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let err = open(&path, &Options::default()).err().unwrap();
-        assert_eq!(err.to_string(), format!("{}: {reason}", path.display()), "{name}");
+        assert_eq!(
+            err.to_string(),
+            format!("{}: {reason}", path.display()),
+            "{name}"
+        );
     }
 }
 
@@ -326,14 +341,10 @@ fn range_rows_keep_absolute_rows_and_columns() {
     range.set_value((1, 2), Data::String("ticket_id".into()));
     range.set_value((1, 3), Data::String("applied_at".into()));
     range.set_value((2, 2), Data::Float(1001.0));
-    range.set_value(
-        (2, 3),
-        Data::DateTimeIso("2026-10-01T14:30:00".to_string()),
-    );
+    range.set_value((2, 3), Data::DateTimeIso("2026-10-01T14:30:00".to_string()));
     range.set_value((4, 1), Data::Bool(true));
     range.set_value((5, 3), Data::DateTimeIso("2026-10-02".to_string()));
-    let mut reader =
-        RangeReader::new("book.ods".to_string(), "Sheet1".to_string(), range).unwrap();
+    let mut reader = RangeReader::new("book.ods".to_string(), "Sheet1".to_string(), range).unwrap();
     assert_eq!(reader.header(), ["", "", "ticket_id", "applied_at"]);
     let rows = all_rows(&mut reader);
     assert_eq!(rows.len(), 3, "row 4 of the sheet is blank");
@@ -380,7 +391,10 @@ fn cell_conversion() {
 fn sheets_are_chosen_loosely_and_listed_when_missing() {
     let sheets = vec!["Tickets".to_string(), "Sheet 2".to_string()];
     assert_eq!(choose_sheet(&sheets, None), Ok("Tickets".to_string()));
-    assert_eq!(choose_sheet(&sheets, Some("sheet 2 ")), Ok("Sheet 2".to_string()));
+    assert_eq!(
+        choose_sheet(&sheets, Some("sheet 2 ")),
+        Ok("Sheet 2".to_string())
+    );
     assert_eq!(
         choose_sheet(&sheets, Some("x")),
         Err("no sheet named `x` (sheets: `Tickets`, `Sheet 2`)".to_string())
