@@ -146,12 +146,8 @@ fn render_result(out: &mut String, result: &RuleResult) {
                 let _ = write!(text, ", amount {}", format_money(amount));
             }
             if let Some(late) = &finding.late_by {
-                let _ = write!(
-                    text,
-                    ", late by {} {}",
-                    late.value_text(),
-                    late.unit.as_str()
-                );
+                let unit = late.unit.as_str().replace('_', " ");
+                let _ = write!(text, ", late by {} {unit}", late.value_text());
             }
             text
         }

@@ -39,6 +39,18 @@ pub(super) fn when_from_text(
     Err(NOT_A_DATE.into())
 }
 
+/// Reads a number in a date column: an 8-digit whole number is `YYYYMMDD` (serials that
+/// large lie past the year 9999), anything else an Excel serial.
+pub(super) fn when_from_number(number: f64) -> Result<When, Reason> {
+    if number.fract() == 0.0 && (10_000_000.0..100_000_000.0).contains(&number) {
+        let digits = format!("{}", number as u64);
+        if let Some(parsed) = parse_date(&digits, None) {
+            return parsed.map(When::Date).and_then(in_range);
+        }
+    }
+    when_from_serial(number)
+}
+
 /// Reads an Excel serial date (days since 1899-12-30, with Excel's 1900 leap-year bug:
 /// serials below 60 are one day later than plain arithmetic gives).
 pub(super) fn when_from_serial(serial: f64) -> Result<When, Reason> {
@@ -410,6 +422,17 @@ mod tests {
         assert_eq!(when_from_serial(61.0), Err(OUT_OF_RANGE.into()));
         assert_eq!(when_from_serial(-3.0), Err(OUT_OF_RANGE.into()));
         assert_eq!(when_from_serial(f64::NAN), Err(OUT_OF_RANGE.into()));
+    }
+
+    #[test]
+    fn eight_digit_numbers_are_compact_dates() {
+        assert_eq!(
+            when_from_number(20261001.0),
+            Ok(When::Date(date(2026, 10, 1)))
+        );
+        assert_eq!(when_from_number(20261301.0), Err(NOT_A_DATE.into()));
+        assert_eq!(when_from_number(46296.0), Ok(When::Date(date(2026, 10, 1))));
+        assert_eq!(when_from_number(19891231.0), Err(OUT_OF_RANGE.into()));
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::path::Path;
 use chrono::format::{Item, StrftimeItems};
 use serde::Deserialize;
 
+use super::aliases::{canonical_values, is_enum, PENDING};
 use super::header::fold;
-use super::values::{canonical_values, is_enum, PENDING};
 use super::IngestError;
 use crate::ticket::{Column, Kind};
 

@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod aliases;
 mod csv;
 mod dates;
 mod header;

@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::aliases::{is_enum, Aliases};
 use super::dates::{
-    date_of, in_range, when_from_cell, when_from_serial, when_from_text, NOT_A_DATE,
+    date_of, in_range, when_from_cell, when_from_number, when_from_text, NOT_A_DATE,
 };
 use super::header::{column_letter, fold};
-use super::values::{bool_of, display, money_of, text_of, value_of, Aliases, Reason, Value};
+use super::values::{bool_of, display, money_of, text_of, value_of, Reason, Value};
 use super::{DateOrder, IngestError, Options, RawCell, RawRow, Rejection, Row, RowReader};
 use crate::ticket::{
     Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Source, Ticket, When,
@@ -105,7 +106,7 @@ impl Schema {
             fields.push(Field {
                 index,
                 column,
-                aliases: super::values::is_enum(kind).then(|| Aliases::new(column, extra)),
+                aliases: is_enum(kind).then(|| Aliases::new(column, extra)),
                 formats: mapping
                     .map(|m| m.formats(column).to_vec())
                     .unwrap_or_default(),
@@ -311,7 +312,7 @@ impl Schema {
     fn when_of(&self, field: &Field, value: Value<'_>) -> Result<When, Reason> {
         match value {
             Value::Text(text) => when_from_text(text, &field.formats, self.date_order),
-            Value::Number(serial) => when_from_serial(serial),
+            Value::Number(number) => when_from_number(number),
             Value::DateTime(at) => in_range(when_from_cell(at)),
             Value::Bool(_) => Err(NOT_A_DATE.into()),
         }

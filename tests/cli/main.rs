@@ -2,5 +2,6 @@
 
 mod audit_outputs;
 mod bad_input;
+mod commands;
 mod harness;
 mod sample_data;
