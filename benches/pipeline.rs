@@ -29,6 +29,9 @@ fn main() {
     if args.first().map(String::as_str) == Some("floor") {
         std::process::exit(floor::main(&args[1..]));
     }
+    if args.first().map(String::as_str) == Some("phases") {
+        std::process::exit(phases::main(&args[1..]));
+    }
     let options = match Options::parse(&args) {
         Ok(options) => options,
         Err(message) => {
@@ -304,6 +307,7 @@ fn run(options: &Options) -> Result<(), String> {
     println!("machine: {}", machine());
     println!("load average at start: {}", load_average());
     let mut rows = Vec::new();
+    let mut phase_rows = Vec::new();
     for &size in &options.sizes {
         let dir = generate(&options.work, size)?;
         for &format in &options.formats {
@@ -347,6 +351,22 @@ fn run(options: &Options) -> Result<(), String> {
                     findings,
                 });
             }
+            let (_, printed) = measure(
+                Command::new(&own).args([
+                    "phases",
+                    &input.to_string_lossy(),
+                    &dir.join(format!("phases-{}", format.name()))
+                        .to_string_lossy(),
+                ]),
+            )?;
+            let phase = |key: &str| {
+                printed
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            phase_rows.push((size, format, phase("audit_seconds"), phase("write_seconds")));
             let audit = median_by(&samples, |s| s.audit.wall.as_secs_f64());
             let read = median_by(&samples, |s| s.floor_times.read);
             let write = median_by(&samples, |s| s.floor_times.write);
@@ -398,6 +418,15 @@ fn run(options: &Options) -> Result<(), String> {
             row.floor_rss_kb as f64 / 1024.0,
         );
     }
+    println!();
+    println!("Where the audit's wall time goes (in-process, one run, no progress output):");
+    println!();
+    println!("| tickets | input | read + parse + evaluate + merge s | write outputs s |");
+    println!("|---:|---|---:|---:|");
+    for (size, format, audit, write) in &phase_rows {
+        println!("| {size} | {} | {audit:.2} | {write:.2} |", format.name());
+    }
+    println!();
     // Scaling: time per ticket at the largest size against the smallest.
     for format in &options.formats {
         let of: Vec<&Row> = rows.iter().filter(|r| r.format == *format).collect();
@@ -548,5 +577,55 @@ mod floor {
             }
         }
         workbook.save(out)
+    }
+}
+
+/// The audit's two phases timed in-process, as a child process: `phases INPUT OUT_DIR`.
+mod phases {
+    use std::path::PathBuf;
+    use std::time::Instant;
+
+    use rma_audit::audit::{self, AuditConfig};
+    use rma_audit::calendar::CalendarSet;
+    use rma_audit::cli::parse_as_of;
+    use rma_audit::policy::PolicySet;
+    use rma_audit::report::{self, RunMeta};
+
+    pub fn main(args: &[String]) -> i32 {
+        let [input, out] = args else {
+            eprintln!("usage: pipeline phases INPUT OUT_DIR");
+            return 2;
+        };
+        let (Ok(policies), Ok(calendars)) = (PolicySet::load(None), CalendarSet::load(None)) else {
+            eprintln!("phases: the built-in policies or calendars do not load");
+            return 1;
+        };
+        let Ok(as_of) = parse_as_of(super::AS_OF, chrono_tz::Asia::Shanghai) else {
+            return 1;
+        };
+        let config = AuditConfig {
+            inputs: vec![PathBuf::from(input)],
+            as_of,
+            forced_policy: None,
+            read: Default::default(),
+            sample_per_policy: 0,
+        };
+        let started = Instant::now();
+        let run = match audit::run(&config, &policies, &calendars, |_| {}) {
+            Ok(run) => run,
+            Err(err) => {
+                eprintln!("phases: {err}");
+                return 1;
+            }
+        };
+        let audit_seconds = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        if let Err(err) = report::write_all(&run, &RunMeta::default(), out.as_ref()) {
+            eprintln!("phases: {err}");
+            return 1;
+        }
+        println!("audit_seconds {audit_seconds:.4}");
+        println!("write_seconds {:.4}", started.elapsed().as_secs_f64());
+        0
     }
 }

@@ -3,7 +3,8 @@
 //! spreadsheet shows them (header = row 1, one number per record even when a quoted field
 //! spans several lines).
 
-use std::io::Cursor;
+use std::fs::File;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -18,13 +19,117 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
-/// Streams the records of a CSV file decoded once into memory.
+/// Streams the records of a CSV file: UTF-8 straight from the file (memory stays flat on
+/// large exports), other encodings decoded once into memory.
 pub(super) struct CsvReader {
     source_file: String,
     header: Vec<String>,
-    records: csv::Reader<Cursor<Vec<u8>>>,
+    records: csv::Reader<Box<dyn Read + Send>>,
     record: ByteRecord,
     row: u64,
+}
+
+/// Bytes read per block when scanning or sniffing a file.
+const BLOCK: usize = 1 << 16;
+
+/// Reads into `buf` until it is full or the file ends; the number of bytes read.
+fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(filled)
+}
+
+/// One pass over a file: is it valid UTF-8, and is it blank (ASCII whitespace only once a
+/// UTF-8 byte-order mark is set aside)?
+fn scan_utf8(file: &mut impl Read) -> std::io::Result<(bool, bool)> {
+    let mut buf = vec![0u8; BLOCK + 4];
+    let mut pending = 0;
+    let mut blank = true;
+    let mut first = true;
+    loop {
+        let n = read_full(file, &mut buf[pending..pending + BLOCK])?;
+        if n == 0 {
+            return Ok((pending == 0, blank));
+        }
+        let len = pending + n;
+        let mut text = &buf[pending..len];
+        if first {
+            text = text.strip_prefix(UTF8_BOM).unwrap_or(text);
+            first = false;
+        }
+        blank = blank && text.iter().all(u8::is_ascii_whitespace);
+        pending = match std::str::from_utf8(&buf[..len]) {
+            Ok(_) => 0,
+            Err(err) if err.error_len().is_some() => return Ok((false, blank)),
+            Err(err) => {
+                let valid = err.valid_up_to();
+                buf.copy_within(valid..len, 0);
+                len - valid
+            }
+        };
+    }
+}
+
+/// The start of the file up to the end of its first line (a line break outside quotes), or
+/// all of it: everything [`sniff_delimiter`] looks at.
+fn first_line(file: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut quoted = false;
+    let mut block = vec![0u8; BLOCK];
+    loop {
+        let n = read_full(file, &mut block)?;
+        for &byte in &block[..n] {
+            head.push(byte);
+            match byte {
+                b'"' => quoted = !quoted,
+                b'\n' | b'\r' if !quoted => return Ok(head),
+                _ => {}
+            }
+        }
+        if n < BLOCK {
+            return Ok(head);
+        }
+    }
+}
+
+/// The file as a stream of UTF-8 text when it is UTF-8 (by a scan, or forced and valid), its
+/// delimiter, and whether it is blank; `None` when it must be decoded in memory.
+fn utf8_stream(
+    path: &Path,
+    forced: Option<TextEncoding>,
+) -> std::io::Result<Option<(Box<dyn Read + Send>, u8, bool)>> {
+    if forced == Some(TextEncoding::Gb18030) {
+        return Ok(None);
+    }
+    let mut file = File::open(path)?;
+    let mut magic = [0u8; 2];
+    let n = read_full(&mut file, &mut magic)?;
+    if forced.is_none() && n == 2 && (magic == *b"\xFF\xFE" || magic == *b"\xFE\xFF") {
+        return Ok(None);
+    }
+    let mut file = File::open(path)?;
+    let (valid, blank) = scan_utf8(&mut file)?;
+    if !valid {
+        return Ok(None);
+    }
+    let delimiter = sniff_delimiter(&first_line(&mut File::open(path)?)?);
+    let mut file = File::open(path)?;
+    let mut bom = [0u8; 3];
+    let n = read_full(&mut file, &mut bom)?;
+    let kept: Vec<u8> = if bom[..n] == *UTF8_BOM {
+        Vec::new()
+    } else {
+        bom[..n].to_vec()
+    };
+    let stream: Box<dyn Read + Send> = Box::new(Cursor::new(kept).chain(file));
+    Ok(Some((stream, delimiter, blank)))
 }
 
 impl CsvReader {
@@ -33,23 +138,40 @@ impl CsvReader {
         source_file: String,
         options: &Options,
     ) -> Result<CsvReader, IngestError> {
-        let bytes = std::fs::read(path).map_err(|err| unreadable(&source_file, io_reason(&err)))?;
-        if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
+        let cannot_read = |err: std::io::Error| unreadable(&source_file, io_reason(&err));
+        let mut magic = [0u8; 8];
+        let n = read_full(&mut File::open(path).map_err(cannot_read)?, &mut magic)
+            .map_err(cannot_read)?;
+        if magic[..n].starts_with(ZIP_MAGIC) || magic[..n].starts_with(OLE_MAGIC) {
             return Err(unreadable(
                 &source_file,
                 "not a CSV text file (it looks like a workbook or archive)",
             ));
         }
-        let text = decode(bytes, options.encoding);
-        if text.iter().all(u8::is_ascii_whitespace) {
+        let (stream, delimiter, blank) =
+            match utf8_stream(path, options.encoding).map_err(cannot_read)? {
+                Some(streamed) => streamed,
+                None => {
+                    let bytes = std::fs::read(path).map_err(cannot_read)?;
+                    let text = decode(bytes, options.encoding);
+                    let blank = text.iter().all(u8::is_ascii_whitespace);
+                    let delimiter = sniff_delimiter(&text);
+                    (
+                        Box::new(Cursor::new(text)) as Box<dyn Read + Send>,
+                        delimiter,
+                        blank,
+                    )
+                }
+            };
+        if blank {
             return Err(unreadable(&source_file, EMPTY_FILE));
         }
-        let delimiter = sniff_delimiter(&text);
         let mut records = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(Cursor::new(text));
+            .buffer_capacity(BLOCK)
+            .from_reader(stream);
         let mut record = ByteRecord::new();
         let mut row = 0;
         let header = loop {
@@ -125,7 +247,11 @@ fn cell_of(field: &[u8]) -> RawCell {
     if field.is_empty() {
         RawCell::Empty
     } else {
-        RawCell::Text(String::from_utf8_lossy(field).into_owned())
+        // Valid UTF-8 (every field of a decoded file) is copied as is, without the lossy scan.
+        RawCell::Text(match std::str::from_utf8(field) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(field).into_owned(),
+        })
     }
 }
 
@@ -329,6 +455,47 @@ mod tests {
             .map(|r| r.cells.len())
             .collect();
         assert_eq!(lengths, [2, 4, 3]);
+    }
+
+    #[test]
+    fn a_large_utf8_file_is_streamed_across_blocks() {
+        let header = "ticket_id,store\n";
+        let pad = BLOCK - 1 - "T2,".len() - header.len();
+        let mut text = format!("{header}P,{}\n", "x".repeat(pad - 3));
+        text.push_str("T2,店\n");
+        assert_eq!(
+            text.find('店'),
+            Some(BLOCK - 1),
+            "a character across the block edge"
+        );
+        let bytes = text.as_bytes();
+        assert_eq!(scan_utf8(&mut Cursor::new(bytes)).unwrap(), (true, false));
+        let mut broken = bytes.to_vec();
+        broken.push(0xFF);
+        assert!(!scan_utf8(&mut Cursor::new(&broken)).unwrap().0);
+        let mut cut = bytes[..BLOCK].to_vec();
+        assert!(
+            !scan_utf8(&mut Cursor::new(&cut)).unwrap().0,
+            "a truncated character"
+        );
+        assert_eq!(scan_utf8(&mut Cursor::new(UTF8_BOM)).unwrap(), (true, true));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "large.csv", bytes);
+        let mut reader = open(&path, &Options::default()).unwrap();
+        let rows = rows(reader.as_mut());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].cells, [text_cell("T2"), text_cell("店")]);
+    }
+
+    fn text_cell(value: &str) -> RawCell {
+        RawCell::Text(value.to_string())
+    }
+
+    #[test]
+    fn the_first_line_ends_outside_quotes() {
+        let mut text: &[u8] = b"a,\"b\nc\";d\ne;f;g\n";
+        assert_eq!(first_line(&mut text).unwrap(), b"a,\"b\nc\";d\n");
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub(super) fn when_from_text(
     order: Option<DateOrder>,
 ) -> Result<When, Reason> {
     let text = text.trim();
+    if formats.is_empty() {
+        if let Some(when) = iso_fast(text) {
+            return in_range(when);
+        }
+    }
     for format in formats {
         if let Some(when) = with_format(text, format) {
             return in_range(when);
@@ -37,6 +42,39 @@ pub(super) fn when_from_text(
         }
     }
     Err(NOT_A_DATE.into())
+}
+
+/// The exports' most common shapes, read without the general parser: `YYYY-MM-DD`,
+/// `YYYY-MM-DD HH:MM` and `YYYY-MM-DD HH:MM:SS` (space or `T`). `None` for anything else,
+/// including an impossible date, which the general parser then reads (and reports) exactly
+/// as before.
+fn iso_fast(text: &str) -> Option<When> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let mut value = 0;
+        for &byte in b.get(range)? {
+            if !byte.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(byte - b'0');
+        }
+        Some(value)
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)?;
+    let (hour, minute, second) = match b.len() {
+        10 => return Some(When::Date(date)),
+        16 if b[13] == b':' => (digits(11..13)?, digits(14..16)?, 0),
+        19 if b[13] == b':' && b[16] == b':' => (digits(11..13)?, digits(14..16)?, digits(17..19)?),
+        _ => return None,
+    };
+    if !matches!(b[10], b' ' | b'T') {
+        return None;
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+    Some(When::Local(date.and_time(time)))
 }
 
 /// Reads a number in a date column: an 8-digit whole number is `YYYYMMDD` (serials that
@@ -302,6 +340,42 @@ fn parse_offset(text: &str) -> Option<Option<FixedOffset>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_iso_path_reads_as_the_general_parser() {
+        let general = |text: &str| {
+            let normal = normalize(text);
+            parse_standard(&normal, None).and_then(Result::ok)
+        };
+        for text in [
+            "2025-09-03",
+            "2025-09-03 10:00",
+            "2025-09-03 10:00:59",
+            "2025-09-03T23:59:00",
+            "2024-02-29 00:00:00",
+        ] {
+            assert!(iso_fast(text).is_some(), "{text}");
+            assert_eq!(iso_fast(text), general(text), "{text}");
+        }
+        // Impossible values and other shapes are left to the general parser.
+        for text in [
+            "2025-02-30",
+            "2025-13-01 10:00",
+            "2025-09-03 24:00",
+            "2025-09-03 10:00:60",
+            "2025-09-03x10:00",
+            "2025-09-03 10:00+08:00",
+            "1999-12-31 7:05",
+            "2025/09/03",
+            "20250903",
+        ] {
+            assert_eq!(iso_fast(text), None, "{text}");
+        }
+        assert_eq!(
+            when_from_text(" 2025-09-03 10:00:00 ", &[], None),
+            when_from_text("2025/9/3 10:00", &[], None)
+        );
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

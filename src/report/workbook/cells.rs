@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Url, Worksheet, XlsxError};
 
-use super::widths::text_width;
+use super::widths::{digits_width, text_width};
 use super::LocalTime;
 use crate::finding::Severity;
 
@@ -203,7 +203,7 @@ pub(super) fn put(
         }
         Cell::Count(count) => {
             sheet.write_number_with_format(row, col, *count as f64, &styles.count)?;
-            text_width(&count.to_string()) + 1.0
+            digits_width(*count) + 1.0
         }
         Cell::Number(value) => {
             sheet.write_number_with_format(row, col, to_f64(*value), &styles.decimal)?;

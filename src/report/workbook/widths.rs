@@ -10,6 +10,11 @@ use super::cells::Styles;
 /// The width text needs in a column, in Excel's character units: East Asian wide characters
 /// count twice. Only the first line counts, and counting stops past any useful width.
 pub(super) fn text_width(text: &str) -> f64 {
+    if text.is_ascii() {
+        // One unit per character up to the first line break, stopping just past 200.
+        let line = text.bytes().position(|b| b == b'\n').unwrap_or(text.len());
+        return line.min(201) as f64;
+    }
     let mut width = 0.0;
     for ch in text.chars() {
         if ch == '\n' || width > 200.0 {
@@ -18,6 +23,11 @@ pub(super) fn text_width(text: &str) -> f64 {
         width += if is_wide(ch) { 2.0 } else { 1.0 };
     }
     width
+}
+
+/// The width of a whole number's digits, as `text_width(&n.to_string())` gives it.
+pub(super) fn digits_width(n: u64) -> f64 {
+    (n.checked_ilog10().unwrap_or(0) + 1) as f64
 }
 
 fn is_wide(ch: char) -> bool {
@@ -99,5 +109,37 @@ mod tests {
         assert_eq!(text_width("abc"), 3.0);
         assert_eq!(text_width("顺丰速运"), 8.0);
         assert_eq!(text_width("ab\ncdef"), 2.0);
+    }
+
+    /// The character-by-character count, as the ASCII shortcut must reproduce it.
+    fn counted(text: &str) -> f64 {
+        let mut width = 0.0;
+        for ch in text.chars() {
+            if ch == '\n' || width > 200.0 {
+                break;
+            }
+            width += if is_wide(ch) { 2.0 } else { 1.0 };
+        }
+        width
+    }
+
+    #[test]
+    fn the_ascii_shortcut_counts_as_the_general_loop() {
+        let long = "x".repeat(500);
+        for text in [
+            "",
+            "a",
+            "abc\n",
+            "\nabc",
+            long.as_str(),
+            &long[..200],
+            &long[..201],
+            &long[..202],
+        ] {
+            assert_eq!(text_width(text), counted(text), "{} chars", text.len());
+        }
+        for n in [0u64, 1, 9, 10, 99, 100, 1_048_576, u64::MAX] {
+            assert_eq!(digits_width(n), text_width(&n.to_string()), "{n}");
+        }
     }
 }
