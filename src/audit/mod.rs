@@ -32,8 +32,9 @@ pub use review::{compare_previous, FindingStatus, PreviousComparison, ReviewSamp
 use pipeline::{Merger, Resolved, Resolver, Stage};
 use tally::Tallies;
 
-/// Rows parsed and evaluated together; large enough to keep both cores busy, small enough to
-/// keep memory flat.
+/// The rows of an input are merged in blocks of this many: within a block, the duplicate
+/// findings come before the audited tickets' findings. (The order of `findings.csv`; the
+/// pipeline evaluates smaller pieces.)
 const CHUNK_ROWS: usize = 16_384;
 
 /// Everything the audit needs, already checked.
@@ -86,7 +87,7 @@ pub struct AuditRun {
     /// (policy id, rule id) → coverage, for every rule that applies to a policy used.
     pub coverage: BTreeMap<(String, &'static str), Coverage>,
     /// The tickets that have findings, by source, for the report's context columns.
-    pub flagged_tickets: HashMap<Source, Ticket>,
+    pub flagged_tickets: HashMap<Source, Box<Ticket>>,
     /// The policy versions tickets were judged by: (id, version) → version.
     pub policies_used: BTreeMap<(String, String), Policy>,
     /// Run-level warnings, each once (e.g. `calendar cn does not cover 2027`).
@@ -210,6 +211,8 @@ pub fn run_streaming(
             sink: &mut *sink,
             summary,
             rows_done,
+            block_rows: 0,
+            deferred: Vec::new(),
         };
         let (summary, done) = pipeline::run_input(path, reader, &stage, merger, &mut progress)?;
         rows_done = done;

@@ -178,6 +178,12 @@ impl<'p> Stage<'_, 'p> {
     }
 }
 
+/// Rows evaluated together: small enough that the pieces in flight (one being read, one
+/// waiting, one evaluated, one merged) stay a few megabytes, large enough to keep both cores
+/// busy.
+const PIECE_ROWS: usize = CHUNK_ROWS / 4;
+const _: () = assert!(CHUNK_ROWS % PIECE_ROWS == 0);
+
 /// The sequential side: everything merged so far.
 pub(super) struct Merger<'r, 'p, 's> {
     pub run: &'r mut AuditRun,
@@ -186,17 +192,21 @@ pub(super) struct Merger<'r, 'p, 's> {
     pub sink: &'r mut FindingSink<'s>,
     pub summary: InputSummary,
     pub rows_done: u64,
+    /// Rows merged so far in the current block of [`CHUNK_ROWS`] rows.
+    pub block_rows: usize,
+    /// The audited tickets' findings of the current block, held back until it ends.
+    pub deferred: Vec<Finding>,
 }
 
 impl<'p> Merger<'_, 'p, '_> {
-    /// Merges one chunk in file order. Within a chunk, the duplicate findings come first,
-    /// then the audited tickets' findings (the order `findings.csv` has always had).
-    fn merge(&mut self, chunk: Evaluated<'p>) -> std::io::Result<()> {
+    /// Merges one piece of the input in file order. Within each block of [`CHUNK_ROWS`] rows
+    /// of an input, the duplicate findings come first, then the audited tickets' findings
+    /// (the order `findings.csv` has always had); `last` ends the input and so its block.
+    fn merge(&mut self, chunk: Evaluated<'p>, last: bool) -> std::io::Result<()> {
         let run = &mut *self.run;
         let summary = &mut self.summary;
         summary.rows_read += chunk.rows_read;
         let first = run.findings.len();
-        let mut audited = Vec::with_capacity(chunk.items.len());
         for item in chunk.items {
             match item {
                 Item::Reject(problems) => {
@@ -204,32 +214,32 @@ impl<'p> Merger<'_, 'p, '_> {
                     run.rejections.extend(problems);
                 }
                 Item::Audit(ticket, policy, verdicts) => {
-                    if self.seen.insert(ticket.ticket_id.clone()) {
-                        summary.rows_audited += 1;
-                        audited.push((ticket, policy, verdicts));
-                    } else {
+                    if !self.seen.insert(ticket.ticket_id.clone()) {
                         summary.rows_duplicate += 1;
                         let finding = duplicate_finding(&ticket, policy, &summary.path);
-                        run.flagged_tickets.insert(ticket.source, *ticket);
+                        run.flagged_tickets.insert(ticket.source, ticket);
                         run.findings.push(finding);
+                        continue;
+                    }
+                    summary.rows_audited += 1;
+                    self.tallies.record(policy, &verdicts.tallies);
+                    run.freight_ledger
+                        .record(&ticket, policy, &verdicts.findings);
+                    if verdicts.findings.is_empty() {
+                        run.review_sample.offer(&policy.id, &ticket);
+                    } else {
+                        run.flagged_tickets.insert(ticket.source, ticket);
+                        self.deferred.extend(verdicts.findings);
                     }
                 }
             }
         }
-        for (ticket, policy, verdicts) in audited {
-            self.tallies.record(policy, &verdicts.tallies);
-            let flagged = !verdicts.findings.is_empty();
-            let first_finding = run.findings.len();
-            run.findings.extend(verdicts.findings);
-            run.freight_ledger
-                .record(&ticket, policy, &run.findings[first_finding..]);
-            if flagged {
-                run.flagged_tickets.insert(ticket.source, *ticket);
-            } else {
-                run.review_sample.offer(&policy.id, &ticket);
-            }
-        }
         self.rows_done += chunk.rows_read;
+        self.block_rows += chunk.rows_read as usize;
+        if last || self.block_rows >= CHUNK_ROWS {
+            run.findings.append(&mut self.deferred);
+            self.block_rows = 0;
+        }
         (self.sink)(&run.findings[first..])
     }
 }
@@ -252,7 +262,7 @@ fn read_chunks(
                 }
             }
         }
-        let at_end = chunk.len() < CHUNK_ROWS;
+        let at_end = chunk.len() < PIECE_ROWS;
         if !chunk.is_empty() && sender.send(Ok(chunk)).is_err() {
             return;
         }
@@ -292,7 +302,7 @@ pub(super) fn run_input<'p>(
             let previous = pending.take();
             let (evaluated, merged) = rayon::join(
                 || stage.evaluate(rows),
-                || previous.map(|chunk| merger.merge(chunk)).transpose(),
+                || previous.map(|chunk| merger.merge(chunk, false)).transpose(),
             );
             if merged.map_err(AuditError::Output)?.is_some() {
                 progress(merger.rows_done);
@@ -300,7 +310,7 @@ pub(super) fn run_input<'p>(
             pending = Some(evaluated);
         }
         if let Some(chunk) = pending.take() {
-            merger.merge(chunk).map_err(AuditError::Output)?;
+            merger.merge(chunk, true).map_err(AuditError::Output)?;
             progress(merger.rows_done);
         }
         let sha256 = hashing

@@ -473,7 +473,7 @@ mod tests {
         let mut broken = bytes.to_vec();
         broken.push(0xFF);
         assert!(!scan_utf8(&mut Cursor::new(&broken)).unwrap().0);
-        let mut cut = bytes[..BLOCK].to_vec();
+        let cut = bytes[..BLOCK].to_vec();
         assert!(
             !scan_utf8(&mut Cursor::new(&cut)).unwrap().0,
             "a truncated character"

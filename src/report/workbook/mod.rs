@@ -165,7 +165,7 @@ impl<'a> Book<'a> {
 
     /// The ticket a finding is about, when the run kept it.
     fn ticket(&self, finding: &Finding) -> Option<&'a Ticket> {
-        self.run.flagged_tickets.get(&finding.source)
+        self.run.flagged_tickets.get(&finding.source).map(|t| &**t)
     }
 
     fn zone(&self, finding: &Finding) -> Option<Tz> {

@@ -331,7 +331,7 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
         let applied = spec.4.map(local);
         let ticket = ticket(index, applied);
         run.findings.push(finding(index, spec, &ticket));
-        run.flagged_tickets.insert(ticket.source, ticket);
+        run.flagged_tickets.insert(ticket.source, Box::new(ticket));
     }
     // A finding on a ticket with an explicit offset: shown in Shanghai time.
     if let Some(t) = run.flagged_tickets.get_mut(&Source { input: 1, row: 3 }) {
