@@ -23,6 +23,8 @@ mod ledger;
 mod pipeline;
 mod review;
 mod tally;
+#[cfg(test)]
+mod tests;
 
 pub use explain::{explain, Explanation, Verdict};
 pub use ledger::{money_side, money_totals, FreightLedger, LedgerRow, MoneySide, MoneyTotals};

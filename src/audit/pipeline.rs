@@ -135,7 +135,9 @@ impl<'p> Resolver<'p> {
     }
 }
 
-/// One evaluated row.
+/// One evaluated row. (Nearly every row is audited, so boxing the large variant would only
+/// add an allocation per ticket.)
+#[allow(clippy::large_enum_variant)]
 enum Item<'p> {
     Reject(Vec<Rejection>),
     Audit(Box<Ticket>, &'p Policy, Verdicts),

@@ -99,12 +99,17 @@ fn first_line(file: &mut impl Read) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// The file as a stream of UTF-8 text when it is UTF-8 (by a scan, or forced and valid), its
-/// delimiter, and whether it is blank; `None` when it must be decoded in memory.
-fn utf8_stream(
-    path: &Path,
-    forced: Option<TextEncoding>,
-) -> std::io::Result<Option<(Box<dyn Read + Send>, u8, bool)>> {
+/// A CSV file ready for the record reader.
+struct Text {
+    stream: Box<dyn Read + Send>,
+    delimiter: u8,
+    /// Nothing but whitespace.
+    blank: bool,
+}
+
+/// The file as a stream of UTF-8 text when it is UTF-8 (by a scan, or forced and valid);
+/// `None` when it must be decoded in memory.
+fn utf8_stream(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<Option<Text>> {
     if forced == Some(TextEncoding::Gb18030) {
         return Ok(None);
     }
@@ -128,8 +133,11 @@ fn utf8_stream(
     } else {
         bom[..n].to_vec()
     };
-    let stream: Box<dyn Read + Send> = Box::new(Cursor::new(kept).chain(file));
-    Ok(Some((stream, delimiter, blank)))
+    Ok(Some(Text {
+        stream: Box::new(Cursor::new(kept).chain(file)),
+        delimiter,
+        blank,
+    }))
 }
 
 impl CsvReader {
@@ -148,21 +156,24 @@ impl CsvReader {
                 "not a CSV text file (it looks like a workbook or archive)",
             ));
         }
-        let (stream, delimiter, blank) =
-            match utf8_stream(path, options.encoding).map_err(cannot_read)? {
-                Some(streamed) => streamed,
-                None => {
-                    let bytes = std::fs::read(path).map_err(cannot_read)?;
-                    let text = decode(bytes, options.encoding);
-                    let blank = text.iter().all(u8::is_ascii_whitespace);
-                    let delimiter = sniff_delimiter(&text);
-                    (
-                        Box::new(Cursor::new(text)) as Box<dyn Read + Send>,
-                        delimiter,
-                        blank,
-                    )
+        let Text {
+            stream,
+            delimiter,
+            blank,
+        } = match utf8_stream(path, options.encoding).map_err(cannot_read)? {
+            Some(streamed) => streamed,
+            None => {
+                let bytes = std::fs::read(path).map_err(cannot_read)?;
+                let text = decode(bytes, options.encoding);
+                let blank = text.iter().all(u8::is_ascii_whitespace);
+                let delimiter = sniff_delimiter(&text);
+                Text {
+                    stream: Box::new(Cursor::new(text)),
+                    delimiter,
+                    blank,
                 }
-            };
+            }
+        };
         if blank {
             return Err(unreadable(&source_file, EMPTY_FILE));
         }

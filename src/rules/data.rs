@@ -15,7 +15,7 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
         .applied_at
         .ok_or(Unknown::Blank(Column::AppliedAt.name()))?;
     let applied_text = e.show(applied);
-    note(trace, "applied_at", &applied_text);
+    note(trace, "applied_at", applied_text);
     let mut problems: Vec<String> = Vec::new();
     for column in [Column::ReviewedAt, Column::ReceivedAt, Column::RefundedAt] {
         if let Some(value) = e.when(column) {
