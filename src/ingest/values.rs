@@ -84,8 +84,8 @@ pub(super) fn text_of(value: Value<'_>) -> String {
 pub(super) fn bool_of(value: Value<'_>) -> Result<bool, Reason> {
     match value {
         Value::Bool(flag) => Ok(flag),
-        Value::Number(number) if number == 1.0 => Ok(true),
-        Value::Number(number) if number == 0.0 => Ok(false),
+        Value::Number(1.0) => Ok(true),
+        Value::Number(0.0) => Ok(false),
         Value::Text(text) => {
             let folded = half_width(text);
             let word = folded.trim();
