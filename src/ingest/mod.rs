@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod archive;
 mod csv;
 mod dates;
 mod header;
@@ -35,6 +36,7 @@ use std::path::Path;
 use chrono::NaiveDateTime;
 use rayon::prelude::*;
 
+pub use archive::{max_part_bytes, MAX_PART_BYTES, MAX_PART_ENV};
 pub use mapping::Mapping;
 pub use schema::Schema;
 
@@ -175,8 +177,14 @@ pub fn open(path: &Path, options: &Options) -> Result<Box<dyn RowReader>, Ingest
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {
         Some("csv" | "txt" | "tsv") => Ok(Box::new(csv::CsvReader::open(path, shown, options)?)),
-        Some("xlsx" | "xlsm") => workbook::open_xlsx(path, shown, options),
-        Some(ext @ ("xls" | "xlsb" | "ods")) => workbook::open_range(path, shown, ext, options),
+        Some("xlsx" | "xlsm") => {
+            archive::check_part_sizes(path, &shown, max_part_bytes())?;
+            workbook::open_xlsx(path, shown, options)
+        }
+        Some(ext @ ("xls" | "xlsb" | "ods")) => {
+            archive::check_part_sizes(path, &shown, max_part_bytes())?;
+            workbook::open_range(path, shown, ext, options)
+        }
         Some("parquet") => open_parquet(path, shown, options),
         Some(ext) => Err(unreadable(
             &shown,
