@@ -2,5 +2,7 @@
 
 mod audit_outputs;
 mod bad_input;
+mod corpus;
 mod harness;
+mod hostile;
 mod sample_data;
