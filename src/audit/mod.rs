@@ -187,13 +187,8 @@ pub fn run(
             path: display.clone(),
             source,
         })?;
-        let schema = ingest::Schema::new(
-            reader.header(),
-            index,
-            &display,
-            reader.sheet(),
-            &config.read,
-        )?;
+        // From the reader, so CSV rows with the wrong number of fields are rejected.
+        let schema = ingest::Schema::for_reader(reader.as_ref(), index, &config.read)?;
         let mut summary = InputSummary {
             path: display.clone(),
             sha256,

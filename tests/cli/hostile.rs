@@ -370,4 +370,3 @@ fn a_ten_megabyte_cell_is_read_and_cut_in_the_workbook() {
         }
     }
 }
-
