@@ -5,4 +5,5 @@ mod bad_input;
 mod corpus;
 mod harness;
 mod hostile;
+mod hostile_values;
 mod sample_data;
