@@ -5,5 +5,6 @@ mod bad_input;
 mod corpus;
 mod harness;
 mod hostile;
+mod hostile_policies;
 mod hostile_values;
 mod sample_data;
