@@ -2,6 +2,7 @@
 
 mod audit_outputs;
 mod bad_input;
+mod calendar_coverage;
 mod corpus;
 mod harness;
 mod hostile;
