@@ -23,6 +23,8 @@
 mod archive;
 mod csv;
 mod dates;
+#[doc(hidden)]
+pub mod fuzzing;
 mod header;
 mod mapping;
 #[cfg(feature = "parquet")]
