@@ -8,4 +8,5 @@ mod harness;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
+mod output_safety;
 mod sample_data;
