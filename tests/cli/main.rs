@@ -8,5 +8,6 @@ mod harness;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
+mod output_atomicity;
 mod output_safety;
 mod sample_data;
