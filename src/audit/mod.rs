@@ -104,7 +104,8 @@ pub struct AuditRun {
     pub flagged_tickets: HashMap<Source, Ticket>,
     /// The policy versions tickets were judged by: (id, version) → version.
     pub policies_used: BTreeMap<(String, String), Policy>,
-    /// Run-level warnings, each once (e.g. `calendar cn does not cover 2027`).
+    /// Run-level warnings, each once (e.g. `calendar cn does not cover 2027: 3 working-day
+    /// checks were not evaluated`).
     pub warnings: Vec<String>,
     /// Audited tickets per policy id.
     pub tickets_by_policy: BTreeMap<String, u64>,
@@ -177,7 +178,8 @@ pub fn run(
         ..AuditRun::default()
     };
     let mut seen: HashSet<String> = HashSet::new();
-    let mut uncovered_years: BTreeMap<String, ()> = BTreeMap::new();
+    // (calendar id, `does not cover YYYY`) → working-day checks not evaluated.
+    let mut uncovered_years: BTreeMap<(String, String), u64> = BTreeMap::new();
     let mut rows_done = 0u64;
 
     for (index, path) in config.inputs.iter().enumerate() {
@@ -187,13 +189,8 @@ pub fn run(
             path: display.clone(),
             source,
         })?;
-        let schema = ingest::Schema::new(
-            reader.header(),
-            index,
-            &display,
-            reader.sheet(),
-            &config.read,
-        )?;
+        // From the reader, so CSV rows with the wrong number of fields are rejected.
+        let schema = ingest::Schema::for_reader(reader.as_ref(), index, &config.read)?;
         let mut summary = InputSummary {
             path: display.clone(),
             sha256,
@@ -256,8 +253,13 @@ pub fn run(
         }
         run.inputs.push(summary);
     }
-    for rule_key in uncovered_years.keys() {
-        run.warnings.push(rule_key.clone());
+    for ((calendar, gap), checks) in uncovered_years {
+        let checks = match checks {
+            1 => "1 working-day check was".to_string(),
+            n => format!("{n} working-day checks were"),
+        };
+        run.warnings
+            .push(format!("calendar {calendar} {gap}: {checks} not evaluated"));
     }
     Ok(run)
 }
@@ -355,7 +357,7 @@ fn merge(
     ticket: Box<Ticket>,
     policy: &Policy,
     results: Vec<RuleResult>,
-    uncovered: &mut BTreeMap<String, ()>,
+    uncovered: &mut BTreeMap<(String, String), u64>,
 ) {
     *run.tickets_by_policy.entry(policy.id.clone()).or_default() += 1;
     run.policies_used
@@ -365,11 +367,12 @@ fn merge(
     let first_finding = run.findings.len();
     for result in results {
         if let Outcome::NotEvaluable(reason) = &result.outcome {
-            if reason.starts_with("calendar does not cover") {
-                uncovered.insert(
-                    format!("calendar {}: {reason}; working-day rules were not evaluated for those tickets", policy.calendar),
-                    (),
-                );
+            if let Some(gap) = reason.strip_prefix("calendar ") {
+                if gap.starts_with("does not cover") {
+                    *uncovered
+                        .entry((policy.calendar.clone(), gap.to_string()))
+                        .or_default() += 1;
+                }
             }
         }
         run.coverage

@@ -60,12 +60,14 @@ pub fn write_all(run: &AuditRun, meta: &RunMeta, out_dir: &Path) -> Result<Summa
     let set = OutputSet::create(out_dir)?;
     let summary = Summary::build(run, meta);
 
+    // Errors name the file as it would be in `out_dir`, not its staging path.
+    let shown = |name: &str| out_dir.join(name);
     let path = set.path("findings.csv");
-    csv_out::write_findings(run, &path).map_err(|e| ReportError::io(&path, e))?;
+    csv_out::write_findings(run, &path).map_err(|e| ReportError::io(&shown("findings.csv"), e))?;
     let path = set.path("rejected.csv");
-    csv_out::write_rejected(run, &path).map_err(|e| ReportError::io(&path, e))?;
+    csv_out::write_rejected(run, &path).map_err(|e| ReportError::io(&shown("rejected.csv"), e))?;
     let path = set.path("summary.json");
-    summary::write(&summary, &path).map_err(|e| ReportError::io(&path, e))?;
+    summary::write(&summary, &path).map_err(|e| ReportError::io(&shown("summary.json"), e))?;
     let path = set.path("report.xlsx");
     workbook::write(run, meta, &summary, &path).map_err(|e| ReportError::Workbook {
         path: out_dir.join("report.xlsx"),
