@@ -494,7 +494,7 @@ fn fuzz_crash_cbd93196_stops_cleanly() {
     )
     .unwrap();
     let result = read_all(&path, 0, &Options::default());
-    let err = result.err().expect("the damaged workbook is refused");
+    let err = result.expect_err("the damaged workbook is refused");
     let message = err.to_string();
     assert!(
         message.starts_with(&format!("{}: cannot read sheet `T`: ", path.display())),
