@@ -370,3 +370,20 @@ fn a_ten_megabyte_cell_is_read_and_cut_in_the_workbook() {
         }
     }
 }
+
+#[test]
+fn a_cell_past_the_last_column_stops_the_run() {
+    let scratch = Scratch::new();
+    let rows = [header_row(), Xrow::text(&ticket("T1", &[]))];
+    let sheet = String::from_utf8(sheet_xml(&rows, &[], 0))
+        .unwrap()
+        .replace(r#"r="B2""#, r#"r="ZZZZZZ2""#);
+    scratch.write("wide.xlsx", xlsx_of(sheet.as_bytes()));
+    assert_stops(
+        &scratch,
+        "wide.xlsx",
+        &[],
+        "wide.xlsx: cannot read sheet `Tickets`: a cell in row 2 lies beyond column XFD, the \
+         last column a sheet can have",
+    );
+}

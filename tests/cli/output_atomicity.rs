@@ -22,7 +22,7 @@ const SET: [&str; 4] = [
 ];
 
 /// Rows in the large export: enough for a debug-build run of a second or two.
-const ROWS: usize = 6_000;
+const ROWS: usize = 4_000;
 
 /// A large export: compliant tickets, every 7th reviewed late, every 11th with a bad amount.
 fn large_export() -> Vec<u8> {
