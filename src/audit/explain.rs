@@ -47,7 +47,7 @@ pub fn explain(
     };
     let display = path.display().to_string();
     let mut reader = ingest::open(path, &config.read)?;
-    let schema = ingest::Schema::new(reader.header(), 0, &display, reader.sheet(), &config.read)?;
+    let schema = ingest::Schema::for_reader(reader.as_ref(), 0, &config.read)?;
     let origin = RowOrigin {
         file: display.clone(),
         sheet: reader.sheet().map(str::to_owned),

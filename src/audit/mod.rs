@@ -92,7 +92,8 @@ pub struct AuditRun {
     pub flagged_tickets: HashMap<Source, Box<Ticket>>,
     /// The policy versions tickets were judged by: (id, version) → version.
     pub policies_used: BTreeMap<(String, String), Policy>,
-    /// Run-level warnings, each once (e.g. `calendar cn does not cover 2027`).
+    /// Run-level warnings, each once (e.g. `calendar cn does not cover 2027: 3 working-day
+    /// checks were not evaluated`).
     pub warnings: Vec<String>,
     /// Audited tickets per policy id.
     pub tickets_by_policy: BTreeMap<String, u64>,
@@ -183,13 +184,8 @@ pub fn run_streaming(
     for (index, path) in config.inputs.iter().enumerate() {
         let display = path.display().to_string();
         let reader = ingest::open(path, &config.read)?;
-        let schema = ingest::Schema::new(
-            reader.header(),
-            index,
-            &display,
-            reader.sheet(),
-            &config.read,
-        )?;
+        // From the reader, so CSV rows with the wrong number of fields are rejected.
+        let schema = ingest::Schema::for_reader(reader.as_ref(), index, &config.read)?;
         let summary = InputSummary {
             path: display.clone(),
             sheet: reader.sheet().map(str::to_owned),

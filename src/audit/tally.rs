@@ -1,8 +1,8 @@
-//! Per-policy-version tallies gathered while merging: tickets, coverage counts with their
-//! reasons kept unformatted, and the years a calendar did not cover. They are folded into the
-//! run's sorted maps once, at the end, so merging a ticket allocates nothing.
+//! Per-policy-version tallies gathered while merging: tickets and coverage counts with their
+//! reasons kept unformatted. They are folded into the run's sorted maps (and the warnings
+//! about calendar years not covered) once, at the end, so merging a ticket allocates nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{AuditRun, Coverage};
 use crate::policy::Policy;
@@ -61,7 +61,6 @@ struct VersionTally<'p> {
     policy: &'p Policy,
     tickets: u64,
     coverage: Vec<Counts>,
-    uncovered_years: BTreeSet<i32>,
 }
 
 /// The tallies of every policy version audited, in order of first use.
@@ -84,7 +83,6 @@ impl<'p> Tallies<'p> {
                     policy,
                     tickets: 0,
                     coverage: vec![Counts::default(); RULE_COUNT],
-                    uncovered_years: BTreeSet::new(),
                 });
                 self.versions.len() - 1
             }
@@ -92,17 +90,16 @@ impl<'p> Tallies<'p> {
         let version = &mut self.versions[index];
         version.tickets += 1;
         for (counts, &tally) in version.coverage.iter_mut().zip(tallies) {
-            if let Tally::NotEvaluable(Unknown::Calendar(year)) = tally {
-                version.uncovered_years.insert(year);
-            }
             counts.record(tally);
         }
     }
 
     /// Folds the tallies into the run's maps: tickets per policy, policies used, coverage per
-    /// (policy, rule), and one warning per calendar year not covered.
+    /// (policy, rule), and one warning per calendar and year not covered with the number of
+    /// working-day checks that were therefore not evaluated.
     pub fn fold_into(self, run: &mut AuditRun) {
-        let mut warnings: BTreeMap<String, ()> = BTreeMap::new();
+        // (calendar id, `does not cover YYYY`) → working-day checks not evaluated.
+        let mut uncovered: BTreeMap<(String, String), u64> = BTreeMap::new();
         for version in &self.versions {
             let policy = version.policy;
             *run.tickets_by_policy.entry(policy.id.clone()).or_default() += version.tickets;
@@ -111,18 +108,25 @@ impl<'p> Tallies<'p> {
                 .or_insert_with(|| policy.clone());
             for (rule, counts) in rules::rule_ids().zip(&version.coverage) {
                 counts.fold_into(run.coverage.entry((policy.id.clone(), rule)).or_default());
-            }
-            for year in &version.uncovered_years {
-                let reason = Unknown::Calendar(*year);
-                warnings.insert(
-                    format!(
-                        "calendar {}: {reason}; working-day rules were not evaluated for those tickets",
-                        policy.calendar
-                    ),
-                    (),
-                );
+                for (reason, n) in &counts.reasons {
+                    let reason = reason.to_string();
+                    if let Some(gap) = reason.strip_prefix("calendar ") {
+                        if gap.starts_with("does not cover") {
+                            *uncovered
+                                .entry((policy.calendar.clone(), gap.to_string()))
+                                .or_default() += n;
+                        }
+                    }
+                }
             }
         }
-        run.warnings.extend(warnings.into_keys());
+        for ((calendar, gap), checks) in uncovered {
+            let checks = match checks {
+                1 => "1 working-day check was".to_string(),
+                n => format!("{n} working-day checks were"),
+            };
+            run.warnings
+                .push(format!("calendar {calendar} {gap}: {checks} not evaluated"));
+        }
     }
 }

@@ -113,8 +113,10 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
         .map(|path| path.display().to_string())
         .collect();
     let findings_path = set.path("findings.csv");
+    // Errors name the file as it will be in --out, not its staging path.
+    let shown = settings.out.join("findings.csv");
     let cannot_write = |err: std::io::Error| {
-        std::io::Error::other(format!("{}: cannot write: {err}", findings_path.display()))
+        std::io::Error::other(format!("{}: cannot write: {err}", shown.display()))
     };
     let mut findings = report::FindingsWriter::create(&findings_path, inputs)
         .map_err(|err| Failure::usage(cannot_write(err).to_string()))?;

@@ -21,8 +21,11 @@
 //! ```
 
 mod aliases;
+mod archive;
 mod csv;
 mod dates;
+#[doc(hidden)]
+pub mod fuzzing;
 mod header;
 mod mapping;
 #[cfg(feature = "parquet")]
@@ -36,6 +39,7 @@ use std::path::Path;
 use chrono::NaiveDateTime;
 use rayon::prelude::*;
 
+pub use archive::{max_part_bytes, MAX_PART_BYTES, MAX_PART_ENV};
 pub use mapping::Mapping;
 pub use schema::Schema;
 
@@ -176,8 +180,14 @@ pub fn open(path: &Path, options: &Options) -> Result<Box<dyn RowReader>, Ingest
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {
         Some("csv" | "txt" | "tsv") => Ok(Box::new(csv::CsvReader::open(path, shown, options)?)),
-        Some("xlsx" | "xlsm") => workbook::open_xlsx(path, shown, options),
-        Some(ext @ ("xls" | "xlsb" | "ods")) => workbook::open_range(path, shown, ext, options),
+        Some("xlsx" | "xlsm") => {
+            archive::check_part_sizes(path, &shown, max_part_bytes())?;
+            workbook::open_xlsx(path, shown, options)
+        }
+        Some(ext @ ("xls" | "xlsb" | "ods")) => {
+            archive::check_part_sizes(path, &shown, max_part_bytes())?;
+            workbook::open_range(path, shown, ext, options)
+        }
         Some("parquet") => open_parquet(path, shown, options),
         Some(ext) => Err(unreadable(
             &shown,

@@ -21,6 +21,17 @@ use super::{
 /// Rows handed from the reading thread at a time.
 const BATCH: usize = 512;
 
+/// Columns a sheet can have (A…XFD). A cell past the last one is a damaged or hostile file;
+/// reading it would allocate a row that wide.
+const MAX_COLUMNS: u32 = 16_384;
+
+fn beyond_last_column(row: u32) -> String {
+    format!(
+        "a cell in row {} lies beyond column XFD, the last column a sheet can have",
+        u64::from(row) + 1
+    )
+}
+
 fn not_a_spreadsheet(ext: &str) -> String {
     format!("not a spreadsheet: cannot be read as .{ext}")
 }
@@ -211,6 +222,12 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
         match cells.next_cell() {
             Ok(Some(cell)) => {
                 let (row, column) = cell.get_position();
+                if column >= MAX_COLUMNS {
+                    let _ = builder
+                        .sender
+                        .send(Message::Failed(beyond_last_column(row)));
+                    return;
+                }
                 if !builder.push(row, column, from_data_ref(cell.get_value())) {
                     return;
                 }
@@ -261,7 +278,17 @@ pub(super) fn open_xlsx(
     let thread_sheet = sheet.clone();
     std::thread::Builder::new()
         .name("xlsx-reader".to_string())
-        .spawn(move || stream_xlsx(workbook, thread_sheet, sender))
+        .spawn(move || {
+            // A panic inside the XML reader (malformed input it does not expect) fails the
+            // sheet instead of leaving the reading side with a closed channel.
+            let on_panic = sender.clone();
+            let read = std::panic::AssertUnwindSafe(|| stream_xlsx(workbook, thread_sheet, sender));
+            if std::panic::catch_unwind(read).is_err() {
+                let _ = on_panic.send(Message::Failed(
+                    "the sheet's XML is malformed (the workbook reader failed on it)".to_string(),
+                ));
+            }
+        })
         .map_err(|err| unreadable(&source_file, format!("cannot start reading: {err}")))?;
     let header = match receiver.recv() {
         Ok(Message::Header(header)) => header,

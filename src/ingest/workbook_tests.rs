@@ -404,3 +404,100 @@ fn sheets_are_chosen_loosely_and_listed_when_missing() {
         Err("workbook has no worksheets".to_string())
     );
 }
+
+/// A minimal XLSX package (sheet `Tickets`) around the `sheetData` rows given as XML.
+fn xlsx_with_rows(rows_xml: &str) -> Vec<u8> {
+    use std::io::Write;
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows_xml}</sheetData></worksheet>"#
+    );
+    let parts: [(&str, &str); 4] = [
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Tickets" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", &sheet),
+    ];
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn inline(reference: &str, text: &str) -> String {
+    format!(r#"<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+#[test]
+fn a_cell_past_the_last_column_is_refused_not_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.xlsx");
+    // ZZZZZZ is column 321,272,406: a row that wide would take gigabytes.
+    let rows = format!(
+        r#"<row r="1">{}</row><row r="2">{}{}</row>"#,
+        inline("A1", "ticket_id"),
+        inline("A2", "T1"),
+        inline("ZZZZZZ2", "far away")
+    );
+    std::fs::write(&path, xlsx_with_rows(&rows)).unwrap();
+    let mut reader = open(&path, &Options::default()).unwrap();
+    let err = match reader.next_row() {
+        Err(err) => err,
+        Ok(row) => panic!("read a row of {} cells", row.map_or(0, |r| r.cells.len())),
+    };
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: cannot read sheet `Tickets`: a cell in row 2 lies beyond column XFD, the last \
+             column a sheet can have",
+            path.display()
+        )
+    );
+    // The last column itself is read.
+    let rows = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+        inline("A1", "ticket_id"),
+        inline("XFD1", "note"),
+        inline("A2", "T1"),
+        inline("XFD2", "edge")
+    );
+    std::fs::write(&path, xlsx_with_rows(&rows)).unwrap();
+    let mut reader = open(&path, &Options::default()).unwrap();
+    let row = reader.next_row().unwrap().unwrap();
+    assert_eq!(row.cells.len(), 16_384);
+    assert_eq!(row.cells[16_383], text("edge"));
+}
+
+#[test]
+fn fuzz_crash_cbd93196_stops_cleanly() {
+    // A column reference of 16 letters: calamine's column arithmetic overflows on it (a panic
+    // on the reading thread where overflow is checked). The file must fail, never crash.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.xlsx");
+    std::fs::write(
+        &path,
+        include_bytes!(
+            "../../tests/fuzz-regressions/xlsx/crash-cbd931965bbc2902bdbaad599b65f50c2ae85da3"
+        ),
+    )
+    .unwrap();
+    let result = read_all(&path, 0, &Options::default());
+    let err = result.expect_err("the damaged workbook is refused");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("{}: cannot read sheet `T`: ", path.display())),
+        "{message}"
+    );
+}

@@ -35,7 +35,8 @@ impl OutputSet {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let staging = parent.join(format!(".{name}.rma-audit-{}", std::process::id()));
+        remove_stale_staging(parent, &name);
+        let staging = parent.join(format!("{}{}", staging_prefix(&name), std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(|e| ReportError::io(&staging, e))?;
         }
@@ -106,6 +107,42 @@ impl Drop for OutputSet {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// The name of a staging directory for `out` named `name`, before the process id.
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.rma-audit-")
+}
+
+/// Removes the staging directories beside `out` that runs killed before their commit left
+/// behind: those whose process is gone. A directory of a running process is left alone.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = staging_prefix(name);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs; where that cannot be told, it is assumed to.
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
     }
 }
 
@@ -264,6 +301,29 @@ mod tests {
         std::fs::write(set.path("summary.json"), "{}").unwrap();
         set.commit().unwrap();
         assert_eq!(files(&out), [("summary.json".into(), "{}".into())]);
+    }
+
+    #[test]
+    fn staging_left_by_a_dead_run_is_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        // Process ids above the kernel's maximum (4194304) never run.
+        let dead = root.path().join(".out.rma-audit-4999999");
+        let alive = root
+            .path()
+            .join(format!(".out.rma-audit-{}", std::process::id()));
+        let other = root.path().join(".other.rma-audit-4999999");
+        for dir in [&dead, &other] {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("findings.csv"), "half").unwrap();
+        }
+        std::fs::create_dir_all(&alive).unwrap();
+        let set = OutputSet::create(&out).unwrap();
+        assert!(!dead.exists(), "a dead run's staging is removed");
+        assert!(other.exists(), "another output's staging is not touched");
+        std::fs::write(set.path("summary.json"), "{}").unwrap();
+        set.commit().unwrap();
+        assert!(out.join("summary.json").is_file());
     }
 
     #[test]

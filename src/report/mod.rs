@@ -59,7 +59,8 @@ pub const OUTPUT_FILES: [&str; 4] = [
 pub fn write_all(run: &AuditRun, meta: &RunMeta, out_dir: &Path) -> Result<Summary, ReportError> {
     let set = OutputSet::create(out_dir)?;
     let path = set.path("findings.csv");
-    csv_out::write_findings(run, &path).map_err(|e| ReportError::io(&path, e))?;
+    csv_out::write_findings(run, &path)
+        .map_err(|e| ReportError::io(&out_dir.join("findings.csv"), e))?;
     write_staged(run, meta, set, out_dir)
 }
 
@@ -73,10 +74,12 @@ pub fn write_staged(
     out_dir: &Path,
 ) -> Result<Summary, ReportError> {
     let summary = Summary::build(run, meta);
+    // Errors name the file as it would be in `out_dir`, not its staging path.
+    let shown = |name: &str| out_dir.join(name);
     let path = set.path("rejected.csv");
-    csv_out::write_rejected(run, &path).map_err(|e| ReportError::io(&path, e))?;
+    csv_out::write_rejected(run, &path).map_err(|e| ReportError::io(&shown("rejected.csv"), e))?;
     let path = set.path("summary.json");
-    summary::write(&summary, &path).map_err(|e| ReportError::io(&path, e))?;
+    summary::write(&summary, &path).map_err(|e| ReportError::io(&shown("summary.json"), e))?;
     let path = set.path("report.xlsx");
     workbook::write(run, meta, &summary, &path).map_err(|e| ReportError::Workbook {
         path: out_dir.join("report.xlsx"),

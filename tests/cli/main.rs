@@ -2,6 +2,13 @@
 
 mod audit_outputs;
 mod bad_input;
+mod calendar_coverage;
 mod commands;
+mod corpus;
 mod harness;
+mod hostile;
+mod hostile_policies;
+mod hostile_values;
+mod output_atomicity;
+mod output_safety;
 mod sample_data;

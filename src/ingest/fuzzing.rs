@@ -1,0 +1,47 @@
+//! The value parsers, reachable from the fuzz targets (`fuzz/`). Not part of the supported
+//! API: each function wraps one private parser and returns its result as plain data.
+
+use rust_decimal::Decimal;
+
+use super::aliases::Aliases;
+use super::dates::{when_from_serial, when_from_text};
+use super::header::fold;
+use super::values::{bool_of, money_of, Value};
+use super::DateOrder;
+use crate::ticket::{Column, When};
+
+/// A date or datetime written as text, with optional mapping formats and day/month order.
+pub fn date_text(text: &str, formats: &[String], order: Option<DateOrder>) -> Result<When, String> {
+    when_from_text(text, formats, order).map_err(|reason| reason.into_owned())
+}
+
+/// An Excel serial date.
+pub fn date_serial(serial: f64) -> Result<When, String> {
+    when_from_serial(serial).map_err(|reason| reason.into_owned())
+}
+
+/// An amount written as text.
+pub fn money_text(text: &str) -> Result<Decimal, String> {
+    money_of(Value::Text(text)).map_err(|reason| reason.into_owned())
+}
+
+/// An amount in a numeric cell.
+pub fn money_number(number: f64) -> Result<Decimal, String> {
+    money_of(Value::Number(number)).map_err(|reason| reason.into_owned())
+}
+
+/// A yes/no value written as text.
+pub fn bool_text(text: &str) -> Result<bool, String> {
+    bool_of(Value::Text(text)).map_err(|reason| reason.into_owned())
+}
+
+/// The canonical value of an enum column's text (`Some(None)`: a pending decision); `None`
+/// for a column that is no enum or a value outside its table.
+pub fn enum_text(column: Column, text: &str) -> Option<Option<&'static str>> {
+    Aliases::new(column, &[]).lookup(Value::Text(text))
+}
+
+/// The header matching key.
+pub fn header_key(text: &str) -> String {
+    fold(text)
+}

@@ -1,0 +1,78 @@
+//! Calendar honesty: a ticket in a year the calendar does not cover is not evaluable for the
+//! working-day rules, counted with its reason, and the run warns once naming the year.
+
+use crate::corpus::{csv_of, ticket};
+use crate::harness::{read_json, Scratch};
+use crate::hostile::{assert_balanced, totals};
+
+const REASON: &str = "calendar does not cover 2027";
+
+#[test]
+fn tickets_outside_the_calendar_are_not_evaluable_and_warned_about_once() {
+    let scratch = Scratch::new();
+    let in_2027 = |id: &str, received: &str, refunded: &str| {
+        ticket(
+            id,
+            &[
+                ("delivered_at", "2027-03-01"),
+                ("applied_at", "2027-03-02 10:00"),
+                ("reviewed_at", "2027-03-02 12:00"),
+                ("received_at", received),
+                ("refunded_at", refunded),
+            ],
+        )
+    };
+    let rows = [
+        in_2027("C1", "2027-03-05 10:00", "2027-03-30 10:00"),
+        in_2027("C2", "2027-03-05 10:00", ""),
+        in_2027("C3", "2027-03-05 10:00", "2027-03-06 10:00"),
+        ticket("C4", &[]),
+    ];
+    scratch.write("future.csv", csv_of(&rows));
+    let run = scratch.run(&[
+        "audit",
+        "future.csv",
+        "--as-of",
+        "2027-12-31",
+        "--out",
+        "out",
+        "--quiet",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let summary = read_json(&scratch.path("out/summary.json"));
+    assert_balanced(&summary);
+    assert_eq!(totals(&summary), (4, 4, 0, 0));
+
+    let coverage = summary["coverage"].as_array().unwrap();
+    let uncovered = |rule: &str| {
+        coverage
+            .iter()
+            .find(|c| c["policy"] == "joining" && c["rule"] == rule)
+            .map(|c| c["reasons"][REASON].as_u64().unwrap_or(0))
+            .unwrap_or_else(|| panic!("coverage of {rule}"))
+    };
+    assert_eq!(uncovered("refund-cycle.late"), 2, "C1 and C3 refunded");
+    assert_eq!(uncovered("refund-cycle.overdue"), 1, "C2 not refunded");
+    let review = coverage
+        .iter()
+        .find(|c| c["policy"] == "joining" && c["rule"] == "review-sla.late")
+        .unwrap();
+    assert_eq!(review["evaluated"], 4, "hour rules need no calendar");
+    let total: u64 = coverage
+        .iter()
+        .map(|c| c["reasons"][REASON].as_u64().unwrap_or(0))
+        .sum();
+    let findings = std::fs::read_to_string(scratch.path("out/findings.csv")).unwrap();
+    assert!(
+        !findings.contains("refund-cycle.late"),
+        "nothing is guessed: {findings}"
+    );
+
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "rma-audit: warning: calendar cn does not cover 2027: {total} working-day checks were not evaluated"
+        )]
+    );
+}
