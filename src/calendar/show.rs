@@ -91,14 +91,14 @@ pub fn show_csv(
             .collect::<Vec<_>>()
             .join(", "),
     })?;
-    let from = match from {
-        Some(text) => parse_date("from", text)?,
-        None => first_day(calendar.first_year),
-    };
-    let to = match to {
-        Some(text) => parse_date("to", text)?,
-        None => last_day(calendar.last_year),
-    };
+    let from = from.map(|text| parse_date("from", text)).transpose()?;
+    let to = to.map(|text| parse_date("to", text)).transpose()?;
+    // An end left out defaults to the calendar's own end, stretched to the year of the other
+    // end, so a date outside the covered years is reported as such, not as a reversed range.
+    let from = from.unwrap_or_else(|| {
+        first_day(to.map_or(calendar.first_year, |to| to.year().min(calendar.first_year)))
+    });
+    let to = to.unwrap_or_else(|| last_day(calendar.last_year.max(from.year())));
     calendar_csv(calendar, from, to)
 }
 
@@ -284,6 +284,23 @@ date,working_day,kind,name
                 .unwrap_err()
                 .to_string(),
             "--from 2025-10-02 is after --to 2025-10-01"
+        );
+    }
+
+    #[test]
+    fn one_end_outside_the_years_names_the_uncovered_year() {
+        let set = shipped();
+        assert_eq!(
+            show_csv(&set, "cn", Some("2027-01-01"), None)
+                .unwrap_err()
+                .to_string(),
+            "calendar cn does not cover 2027 (it covers 2023–2026)"
+        );
+        assert_eq!(
+            show_csv(&set, "cn", None, Some("2022-06-30"))
+                .unwrap_err()
+                .to_string(),
+            "calendar cn does not cover 2022 (it covers 2023–2026)"
         );
     }
 }
