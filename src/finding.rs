@@ -185,7 +185,9 @@ pub fn finding_id(policy: &str, rule: &str, ticket_id: &str) -> String {
         hasher.update([0x1f]);
     }
     let digest = hasher.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = format!("{digest:x}");
+    hex.truncate(16);
+    hex
 }
 
 /// What one rule made of one ticket.

@@ -65,10 +65,7 @@ pub fn compile_policy(text: &str, file: &str, origin: &str) -> Result<Policy, Ve
 
 /// Hex SHA-256 of a file's bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// The identity fields at the top of a policy file.
