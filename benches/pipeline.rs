@@ -21,6 +21,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The allocator of the `rma-audit` binary, so that the in-process phases and the floor are
+/// measured as the binary runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AS_OF: &str = "2026-11-15";
 const VIOLATION_RATE: &str = "0.15";
 

@@ -6,3 +6,9 @@ fn main() -> ExitCode {
     let status = rma_audit::run(std::env::args_os());
     ExitCode::from(status.code() as u8)
 }
+
+/// The audit allocates rows and tickets on one thread and frees them on another, millions of
+/// times; with mimalloc a million-ticket audit takes about 40% less time and less peak memory
+/// than with glibc's allocator (benches/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
