@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Url, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet, XlsxError,
+};
 
 use super::widths::{digits_width, text_width};
 use super::LocalTime;
@@ -122,6 +124,24 @@ impl Styles {
             total_money: total.set_num_format(MONEY_FORMAT),
             severity,
             severity_header,
+        }
+    }
+
+    /// Registers, in a fixed order, every format a listing writes ([`put`] and the header
+    /// row). Listings are written on several threads at once; with their formats known
+    /// beforehand, the workbook's format table is the same whichever thread comes first.
+    pub fn register(&self, workbook: &mut Workbook) {
+        let listing_formats = [
+            &self.header,
+            &self.header_number,
+            &self.count,
+            &self.decimal,
+            &self.money,
+            &self.date,
+            &self.datetime,
+        ];
+        for format in listing_formats.into_iter().chain(&self.severity) {
+            workbook.register_format(format);
         }
     }
 

@@ -1,7 +1,7 @@
 //! What the audit could and could not check: Coverage (per policy and rule), Rejected rows
 //! (every row not audited and why) and the Review sample (compliant tickets to spot-check).
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::cells::{Cell, TabKind};
 use super::listing::{write_listing, write_table, Head};
@@ -77,7 +77,7 @@ pub(super) fn write_coverage(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(
     Ok(())
 }
 
-pub(super) fn write_rejected(workbook: &mut Workbook, book: &Book<'_>) -> Result<(), XlsxError> {
+pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let heads: Vec<Head> = REJECTED_HEADERS
         .iter()
         .enumerate()
@@ -101,7 +101,7 @@ pub(super) fn write_rejected(workbook: &mut Workbook, book: &Book<'_>) -> Result
         ]
     });
     write_listing(
-        workbook,
+        sheets,
         &book.layout.rejected,
         &heads,
         rows,

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::cells::{Cell, TabKind};
 use super::listing::{write_listing, Head};
@@ -308,11 +308,11 @@ impl<'b, 'a> RowMaker<'b, 'a> {
     }
 }
 
-pub(super) fn write_findings(workbook: &mut Workbook, book: &Book<'_>) -> Result<(), XlsxError> {
+pub(super) fn write_findings(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let maker = RowMaker::new(book, findings_fields());
     let rows = book.sorted.iter().map(|finding| maker.row(finding));
     write_listing(
-        workbook,
+        sheets,
         &book.layout.findings,
         &maker.heads(),
         rows,
@@ -323,7 +323,7 @@ pub(super) fn write_findings(workbook: &mut Workbook, book: &Book<'_>) -> Result
 }
 
 pub(super) fn write_category(
-    workbook: &mut Workbook,
+    sheets: &mut [Worksheet],
     book: &Book<'_>,
     category: Category,
 ) -> Result<(), XlsxError> {
@@ -334,7 +334,7 @@ pub(super) fn write_category(
         .filter(|f| f.category == category)
         .map(|finding| maker.row(finding));
     write_listing(
-        workbook,
+        sheets,
         book.layout.category_sheets(category),
         &maker.heads(),
         rows,

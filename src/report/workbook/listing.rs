@@ -35,11 +35,24 @@ impl Head {
     }
 }
 
-/// Writes `rows` under `heads` over the sheets `names` (as planned by the layout), each
-/// holding at most `per_sheet` rows under its own header, with a frozen header row and an
-/// autofilter.
-pub(super) fn write_listing<'a>(
+/// The sheets of a listing, as planned by the layout: standalone constant-memory worksheets,
+/// so that listings can be written side by side and added to the workbook in order afterwards.
+pub(super) fn new_sheets(
     workbook: &mut Workbook,
+    names: &[String],
+) -> Result<Vec<Worksheet>, XlsxError> {
+    names
+        .iter()
+        .map(|_| workbook.new_worksheet_with_constant_memory())
+        .collect()
+}
+
+/// Writes `rows` under `heads` over `sheets`, named `names`, each holding at most `per_sheet`
+/// rows under its own header, with a frozen header row and an autofilter. Every format it
+/// uses must already be registered with the workbook ([`Styles::register`]), so that the
+/// workbook's format table does not depend on which listing is written first.
+pub(super) fn write_listing<'a>(
+    sheets: &mut [Worksheet],
     names: &[String],
     heads: &[Head],
     rows: impl Iterator<Item = Vec<Cell<'a>>>,
@@ -48,8 +61,7 @@ pub(super) fn write_listing<'a>(
     tab: TabKind,
 ) -> Result<(), XlsxError> {
     let mut rows = rows;
-    for name in names {
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
+    for (sheet, name) in sheets.iter_mut().zip(names) {
         let mut listing = SheetListing::start(sheet, name, heads, styles, tab)?;
         while listing.written < per_sheet {
             let Some(cells) = rows.next() else { break };

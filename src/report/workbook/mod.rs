@@ -284,16 +284,44 @@ pub(super) fn write_with_limits(
             .set_creation_datetime(&creation_time(run)),
     );
 
+    // Every format a listing uses is registered before any listing is written: the Findings
+    // sheet and the category sheets are written side by side, and the format table must not
+    // depend on which of them comes first.
+    book.styles.register(&mut workbook);
+    let mut findings_sheets = listing::new_sheets(&mut workbook, &book.layout.findings)?;
+    let mut category_sheets = Vec::new();
+    for (_, names) in &book.layout.categories {
+        category_sheets.push(listing::new_sheets(&mut workbook, names)?);
+    }
+    let mut rejected_sheets = listing::new_sheets(&mut workbook, &book.layout.rejected)?;
+
+    let (findings, categories) = rayon::join(
+        || findings::write_findings(&mut findings_sheets, &book),
+        || -> Result<(), XlsxError> {
+            for ((category, _), sheets) in book.layout.categories.iter().zip(&mut category_sheets) {
+                findings::write_category(sheets, &book, *category)?;
+            }
+            Ok(())
+        },
+    );
+    findings?;
+    categories?;
+
     // The Run sheet comes last but is built first: the Summary links to a cell on it.
     let (run_sheet, resolved_anchor) = run_sheet::build(&book)?;
     summary_sheet::write(workbook.add_worksheet(), &book, resolved_anchor.as_deref())?;
-    findings::write_findings(&mut workbook, &book)?;
-    for category in Category::ALL {
-        findings::write_category(&mut workbook, &book, category)?;
+    for sheet in findings_sheets
+        .into_iter()
+        .chain(category_sheets.into_iter().flatten())
+    {
+        workbook.push_worksheet(sheet);
     }
     freight::write(workbook.add_worksheet(), &book)?;
     coverage::write_coverage(workbook.add_worksheet(), &book)?;
-    coverage::write_rejected(&mut workbook, &book)?;
+    coverage::write_rejected(&mut rejected_sheets, &book)?;
+    for sheet in rejected_sheets {
+        workbook.push_worksheet(sheet);
+    }
     if book.layout.review_sample {
         coverage::write_review_sample(workbook.add_worksheet(), &book)?;
     }
