@@ -11,7 +11,8 @@
 //! - read: every cell streamed once — the csv crate's `ByteRecord` for CSV, calamine's
 //!   streaming cell reader for XLSX — touching each value;
 //! - write: as many rows as the audit found findings, written with rust_xlsxwriter in
-//!   constant-memory mode (the findings' 16 fields, as in `findings.csv`) and saved.
+//!   constant-memory mode at the report's deflate level (the findings' 16 fields, as in
+//!   `findings.csv`) and saved.
 //!
 //! Floor and audit each run in a child process (the floor as this executable with `floor
 //! ...`), so every measurement has its own peak RSS (`wait4`). Each is repeated `--runs`
@@ -564,6 +565,8 @@ mod floor {
         out: &Path,
     ) -> Result<(), rust_xlsxwriter::XlsxError> {
         let mut workbook = Workbook::new();
+        // The report's own deflate level, so that the floor writes as the audit does.
+        workbook.set_zip_compression_level(rma_audit::report::ZIP_COMPRESSION_LEVEL);
         let sheet = workbook.add_worksheet_with_constant_memory()?;
         for (col, title) in rma_audit::report::FINDINGS_HEADER.iter().enumerate() {
             sheet.write_string(0, col as u16, *title)?;

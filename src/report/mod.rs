@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub use atomic::OutputSet;
 pub use csv_out::{neutralise, FindingsWriter, FINDINGS_HEADER, REJECTED_HEADER};
 pub use summary::{Summary, SummaryCoverage, SummaryInput};
+pub use workbook::ZIP_COMPRESSION_LEVEL;
 
 use crate::audit::AuditRun;
 

@@ -41,6 +41,12 @@ use cells::Styles;
 /// Excel's limit on rows in one worksheet.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
 
+/// The deflate level of the workbook's parts (1 fastest … 9 smallest; rust_xlsxwriter's default
+/// is 6). On a million-ticket audit level 2 saves the workbook about 3 s sooner than level 6
+/// and makes it about a quarter larger (34.7 MB instead of 27.9 MB); level 1 saves little
+/// more time and makes it 70% larger.
+pub const ZIP_COMPRESSION_LEVEL: u8 = 2;
+
 /// Limits the workbook is written under. Tests lower them to exercise the splitting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -276,6 +282,7 @@ pub(super) fn write_with_limits(
 ) -> Result<(), XlsxError> {
     let book = Book::new(run, meta, summary, limits);
     let mut workbook = Workbook::new();
+    workbook.set_zip_compression_level(ZIP_COMPRESSION_LEVEL);
     workbook.set_properties(
         &DocProperties::new()
             .set_title("rma-audit report")
