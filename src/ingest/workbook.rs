@@ -146,6 +146,8 @@ struct RowBuilder {
     sender: SyncSender<Message>,
     row: Option<u32>,
     cells: Vec<RawCell>,
+    /// The widest row so far: each new row's cells are allocated at this size at once.
+    width: usize,
     header_sent: bool,
     batch: Vec<RawRow>,
 }
@@ -170,7 +172,8 @@ impl RowBuilder {
     }
 
     fn flush(&mut self) -> bool {
-        let cells = std::mem::take(&mut self.cells);
+        self.width = self.width.max(self.cells.len());
+        let cells = std::mem::replace(&mut self.cells, Vec::with_capacity(self.width));
         let Some(row) = self.row else {
             return true;
         };
@@ -215,6 +218,7 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
         sender,
         row: None,
         cells: Vec::new(),
+        width: 0,
         header_sent: false,
         batch: Vec::with_capacity(BATCH),
     };
