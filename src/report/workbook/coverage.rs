@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Cell, TabKind};
+use super::cells::{Cell, Look, TabKind};
 use super::listing::{write_listing, write_table, Head};
 use super::ticket_values::ticket_cell;
 use super::{Book, COVERAGE, REVIEW_SAMPLE};
@@ -83,7 +83,7 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
         .enumerate()
         .map(|(col, title)| match col {
             0 => Head::new(*title, 12.0, 40.0),
-            2 => Head::new(*title, 6.0, 10.0).numeric(),
+            2 => Head::new(*title, 6.0, 10.0).numeric().look(Look::Count),
             5 => Head::new(*title, 10.0, 40.0),
             6 => Head::new(*title, 30.0, 90.0),
             _ => Head::new(*title, 8.0, 24.0),

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Cell, TabKind};
+use super::cells::{Cell, Look, TabKind};
 use super::listing::{write_listing, Head};
 use super::ticket_values::{rule_dates, ticket_cell, Mark};
 use super::{Book, LocalTime};
@@ -69,7 +69,7 @@ impl Field {
             Field::SourceFile => ("Source file".into(), 12.0, 40.0),
             Field::Row => ("Row".into(), 6.0, 10.0),
         };
-        let head = Head::new(title, min, max);
+        let head = Head::new(title, min, max).look(self.look());
         let numeric = match self {
             Field::Amount | Field::LateBy(_) | Field::Row => true,
             Field::Ticket(column) => column.kind() == crate::ticket::Kind::Money,
@@ -79,6 +79,24 @@ impl Field {
             head.numeric()
         } else {
             head
+        }
+    }
+
+    /// The format most of the column's cells have.
+    fn look(self) -> Look {
+        use crate::ticket::Kind;
+        match self {
+            Field::Amount => Look::Money,
+            Field::LateBy(_) => Look::Decimal,
+            Field::Row => Look::Count,
+            Field::StartAt | Field::EndAt => Look::DateTime,
+            Field::Ticket(column) => match column.kind() {
+                Kind::Money => Look::Money,
+                Kind::Date => Look::Date,
+                Kind::DateTime => Look::DateTime,
+                _ => Look::General,
+            },
+            _ => Look::General,
         }
     }
 }

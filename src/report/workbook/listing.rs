@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::cells::{put, tab_color, Cell, Styles, TabKind};
+use super::cells::{put_in, tab_color, Cell, Look, Styles, TabKind};
 use super::widths::{put_header, Widths};
 
 /// A column of a listing: its header and the width bounds of its cells.
@@ -16,6 +16,8 @@ pub(super) struct Head {
     pub max: f64,
     /// A column of numbers: its header is right-aligned like them.
     pub numeric: bool,
+    /// The format most of its cells have, set on the column.
+    pub look: Look,
 }
 
 impl Head {
@@ -25,12 +27,19 @@ impl Head {
             min,
             max,
             numeric: false,
+            look: Look::General,
         }
     }
 
     /// The same head over a column of numbers.
     pub fn numeric(mut self) -> Head {
         self.numeric = true;
+        self
+    }
+
+    /// The same head over a column whose cells mostly look like `look`.
+    pub fn look(mut self, look: Look) -> Head {
+        self.look = look;
         self
     }
 }
@@ -75,6 +84,8 @@ pub(super) fn write_listing<'a>(
 /// One sheet of a listing being written.
 struct SheetListing {
     widths: Widths,
+    /// Each column's [`Look`], as set on the sheet.
+    looks: Vec<Look>,
     written: usize,
 }
 
@@ -96,7 +107,18 @@ impl SheetListing {
         let titles: Vec<(Cow<'_, str>, bool)> =
             heads.iter().map(|h| (h.title.clone(), h.numeric)).collect();
         put_header(sheet, 0, &titles, styles, &mut widths)?;
-        Ok(SheetListing { widths, written: 0 })
+        let mut looks = Vec::with_capacity(heads.len());
+        for (col, head) in heads.iter().enumerate() {
+            if let Some(format) = styles.of_look(head.look) {
+                sheet.set_column_format(col as u16, format)?;
+            }
+            looks.push(head.look);
+        }
+        Ok(SheetListing {
+            widths,
+            looks,
+            written: 0,
+        })
     }
 
     fn push(
@@ -108,7 +130,8 @@ impl SheetListing {
         let row = self.written as u32 + 1;
         for (col, cell) in cells.iter().enumerate() {
             let col = col as u16;
-            let width = put(sheet, row, col, cell, styles)?;
+            let look = self.looks.get(col as usize).copied();
+            let width = put_in(sheet, row, col, cell, styles, look.unwrap_or(Look::General))?;
             self.widths.fit(col, width);
         }
         self.written += 1;

@@ -425,3 +425,62 @@ fn an_empty_run_still_has_every_sheet() {
     let total = summary_row(&summary, "Findings by category and severity", "Total");
     assert_eq!(number(&total[4]), 0.0);
 }
+
+/// The number format of every written cell of a sheet's column, by the cell's style.
+fn column_formats(path: &std::path::Path, sheet: &str, header: &str) -> Vec<String> {
+    let styles = part(path, "xl/styles.xml");
+    let codes: std::collections::HashMap<String, String> = elements(&styles, "numFmt")
+        .into_iter()
+        .map(|f| {
+            let id = attribute(f, "numFmtId").unwrap();
+            (id, attribute(f, "formatCode").unwrap())
+        })
+        .collect();
+    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let cell_xfs = &cell_xfs[..cell_xfs.find("</cellXfs>").unwrap()];
+    let xf_formats: Vec<String> = elements(cell_xfs, "xf")
+        .into_iter()
+        .map(|xf| {
+            let id = attribute(xf, "numFmtId").unwrap();
+            codes.get(&id).cloned().unwrap_or(format!("builtin {id}"))
+        })
+        .collect();
+    let head = grid(path, sheet).remove(0);
+    let col = head.iter().position(|h| text(h) == header).unwrap();
+    let letters = rust_xlsxwriter::utility::column_number_to_name(col as u16);
+    let (_, xml) = sheet_xml(path)
+        .into_iter()
+        .find(|(name, _)| name == sheet)
+        .unwrap();
+    elements(&xml, "c")
+        .into_iter()
+        .filter(|c| {
+            let at = attribute(c, "r").unwrap();
+            at.strip_prefix(letters.as_str())
+                .is_some_and(|row| row != "1" && row.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(|c| {
+            let style: usize = attribute(c, "s").map_or(0, |s| s.parse().unwrap());
+            xf_formats[style].clone()
+        })
+        .collect()
+}
+
+#[test]
+fn listing_cells_written_without_a_format_take_their_columns() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    for (sheet, header, code) in [
+        ("Findings", "Amount", "#,##0.00"),
+        ("Findings", "End at", "yyyy-mm-dd hh:mm"),
+        ("Findings", "Row", "#,##0"),
+        ("Refund cycle", "Late by (working days)", "0.0"),
+    ] {
+        let formats = column_formats(&written.path, sheet, header);
+        assert!(!formats.is_empty(), "{sheet} / {header}: no cells");
+        assert!(
+            formats.iter().all(|f| f == code),
+            "{sheet} / {header}: {formats:?}"
+        );
+    }
+}

@@ -112,7 +112,7 @@ pub fn part(path: &Path, name: &str) -> String {
     text
 }
 
-fn attribute(element: &str, name: &str) -> Option<String> {
+pub fn attribute(element: &str, name: &str) -> Option<String> {
     let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
     let end = start + element[start..].find('"')?;
     Some(unescape(&element[start..end]))
@@ -127,7 +127,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Every element `<tag …>` of an XML text, as its opening text.
-fn elements<'x>(xml: &'x str, tag: &str) -> Vec<&'x str> {
+pub fn elements<'x>(xml: &'x str, tag: &str) -> Vec<&'x str> {
     let open = format!("<{tag} ");
     let mut found = Vec::new();
     let mut rest = xml;
