@@ -245,13 +245,37 @@ impl RowReader for CsvReader {
             if is_blank_record(&self.record) {
                 continue;
             }
-            let cells = self.record.iter().map(cell_of).collect();
-            return Ok(Some(RawRow {
-                row: self.row,
-                cells,
-            }));
+            return Ok(Some(row_of(self.row, &self.record)));
         }
     }
+}
+
+/// A record as a row: its fields' text copied once into the row's buffer when the record is
+/// UTF-8 (every record of a decoded file), else each field on its own, read lossily.
+fn row_of(row: u64, record: &ByteRecord) -> RawRow {
+    let bytes = record.as_slice();
+    if let (Ok(text), Ok(_)) = (std::str::from_utf8(bytes), u32::try_from(bytes.len())) {
+        let mut cells = Vec::with_capacity(record.len());
+        for range in (0..record.len()).filter_map(|i| record.range(i)) {
+            if range.is_empty() {
+                cells.push(RawCell::Empty);
+            } else if text.is_char_boundary(range.start) && text.is_char_boundary(range.end) {
+                // Both ends fit in u32: the whole record does.
+                let (start, end) = (range.start as u32, range.end as u32);
+                cells.push(RawCell::Field { start, end });
+            } else {
+                cells.push(RawCell::Text(
+                    String::from_utf8_lossy(&bytes[range]).into_owned(),
+                ));
+            }
+        }
+        return RawRow {
+            row,
+            cells,
+            text: text.to_owned(),
+        };
+    }
+    RawRow::new(row, record.iter().map(cell_of).collect())
 }
 
 fn cell_of(field: &[u8]) -> RawCell {
@@ -348,10 +372,11 @@ mod tests {
         path
     }
 
+    /// Every row, with each cell holding its own text.
     fn rows(reader: &mut dyn RowReader) -> Vec<RawRow> {
         let mut rows = Vec::new();
         while let Some(row) = reader.next_row().unwrap() {
-            rows.push(row);
+            rows.push(RawRow::new(row.row, row.owned_cells()));
         }
         rows
     }

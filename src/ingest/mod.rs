@@ -78,6 +78,12 @@ pub struct Options {
 pub enum RawCell {
     Empty,
     Text(String),
+    /// Text kept in the row's buffer: bytes `start..end` of [`RawRow::text`]. A CSV row holds
+    /// all its fields in one allocation instead of one per field.
+    Field {
+        start: u32,
+        end: u32,
+    },
     Number(f64),
     Bool(bool),
     /// An Excel date cell (already converted from its serial).
@@ -91,6 +97,61 @@ pub enum RawCell {
 pub struct RawRow {
     pub row: u64,
     pub cells: Vec<RawCell>,
+    /// The text of the row's [`RawCell::Field`]s; empty when it has none.
+    pub text: String,
+}
+
+/// A cell with its text resolved, as the parser reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    Bool(bool),
+    DateTime(NaiveDateTime),
+    Error(&'a str),
+}
+
+impl RawRow {
+    /// A row whose cells hold their own text.
+    pub fn new(row: u64, cells: Vec<RawCell>) -> RawRow {
+        RawRow {
+            row,
+            cells,
+            text: String::new(),
+        }
+    }
+
+    /// Cell `index`, empty past the end of the row.
+    pub fn cell(&self, index: usize) -> CellRef<'_> {
+        match self.cells.get(index) {
+            None | Some(RawCell::Empty) => CellRef::Empty,
+            Some(RawCell::Text(text)) => CellRef::Text(text),
+            // Built only on character boundaries (see the CSV reader); an empty text
+            // otherwise rather than a panic.
+            Some(RawCell::Field { start, end }) => {
+                CellRef::Text(self.text.get(*start as usize..*end as usize).unwrap_or(""))
+            }
+            Some(RawCell::Number(number)) => CellRef::Number(*number),
+            Some(RawCell::Bool(flag)) => CellRef::Bool(*flag),
+            Some(RawCell::DateTime(at)) => CellRef::DateTime(*at),
+            Some(RawCell::Error(error)) => CellRef::Error(error),
+        }
+    }
+
+    /// Every cell with its own text (a [`RawCell::Field`] becomes a [`RawCell::Text`]).
+    pub fn owned_cells(&self) -> Vec<RawCell> {
+        (0..self.cells.len())
+            .map(|index| match self.cell(index) {
+                CellRef::Empty => RawCell::Empty,
+                CellRef::Text(text) => RawCell::Text(text.to_owned()),
+                CellRef::Number(number) => RawCell::Number(number),
+                CellRef::Bool(flag) => RawCell::Bool(flag),
+                CellRef::DateTime(at) => RawCell::DateTime(at),
+                CellRef::Error(error) => RawCell::Error(error.to_owned()),
+            })
+            .collect()
+    }
 }
 
 /// One problem with one value of one row, as written to `rejected.csv`.

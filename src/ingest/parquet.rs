@@ -86,10 +86,7 @@ impl RowReader for ParquetRows {
             });
             if !blank {
                 // Row 1 is the header, as a spreadsheet would show the table.
-                return Ok(Some(RawRow {
-                    row: index as u64 + 2,
-                    cells,
-                }));
+                return Ok(Some(RawRow::new(index as u64 + 2, cells)));
             }
         }
         Ok(None)

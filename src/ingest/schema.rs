@@ -12,7 +12,7 @@ use super::dates::{
 };
 use super::header::{column_letter, fold};
 use super::values::{bool_of, display, money_of, text_of, value_of, Reason, Value};
-use super::{DateOrder, IngestError, Options, RawCell, RawRow, Rejection, Row, RowReader};
+use super::{CellRef, DateOrder, IngestError, Options, RawRow, Rejection, Row, RowReader};
 use crate::ticket::{
     Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Source, Ticket, When,
 };
@@ -198,8 +198,7 @@ impl Schema {
                 .fields
                 .iter()
                 .find(|field| field.column == Column::TicketId)
-                .and_then(|field| raw.cells.get(field.index))
-                .and_then(|cell| value_of(cell).ok().flatten())
+                .and_then(|field| value_of(raw.cell(field.index)).ok().flatten())
                 .map(text_of);
             let found = raw.cells.len();
             return Row::Rejected(vec![self.rejection(
@@ -211,9 +210,9 @@ impl Schema {
             )]);
         }
 
-        let mut problems: Vec<(Column, &RawCell, Reason)> = Vec::new();
+        let mut problems: Vec<(Column, CellRef<'_>, Reason)> = Vec::new();
         for field in &self.fields {
-            let cell = raw.cells.get(field.index).unwrap_or(&RawCell::Empty);
+            let cell = raw.cell(field.index);
             if let Err(reason) = self.read(field, cell, &mut ticket) {
                 problems.push((field.column, cell, reason));
             }
@@ -224,8 +223,7 @@ impl Schema {
                 .iter()
                 .map(|index| {
                     index
-                        .and_then(|index| raw.cells.get(index))
-                        .map(|cell| display(cell).trim().to_string())
+                        .map(|index| display(raw.cell(index)).trim().to_string())
                         .unwrap_or_default()
                 })
                 .collect();
@@ -267,7 +265,7 @@ impl Schema {
         }
     }
 
-    fn read(&self, field: &Field, cell: &RawCell, ticket: &mut Ticket) -> Result<(), Reason> {
+    fn read(&self, field: &Field, cell: CellRef<'_>, ticket: &mut Ticket) -> Result<(), Reason> {
         let column = field.column;
         let Some(value) = value_of(cell)? else {
             if column == Column::TicketId {

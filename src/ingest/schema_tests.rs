@@ -24,20 +24,24 @@ fn schema_error(names: &[&str], options: &Options) -> String {
     }
 }
 
+/// A row as the CSV reader makes it: every field's text in the row's one buffer.
 fn text_row(row: u64, values: &[&str]) -> RawRow {
-    RawRow {
-        row,
-        cells: values
-            .iter()
-            .map(|value| {
-                if value.is_empty() {
-                    RawCell::Empty
-                } else {
-                    RawCell::Text(value.to_string())
-                }
-            })
-            .collect(),
-    }
+    let mut text = String::new();
+    let cells = values
+        .iter()
+        .map(|value| {
+            if value.is_empty() {
+                return RawCell::Empty;
+            }
+            let start = text.len() as u32;
+            text.push_str(value);
+            RawCell::Field {
+                start,
+                end: text.len() as u32,
+            }
+        })
+        .collect();
+    RawRow { row, cells, text }
 }
 
 fn ticket(row: Row) -> Ticket {
@@ -286,10 +290,7 @@ fn a_blank_ticket_id_is_rejected() {
         assert_eq!(problems[0].ticket_id, None);
         assert_eq!(problems[1].reason, "not an amount");
     }
-    let short = rejected(schema.parse(&RawRow {
-        row: 5,
-        cells: Vec::new(),
-    }));
+    let short = rejected(schema.parse(&RawRow::new(5, Vec::new())));
     assert_eq!(short[0].reason, "ticket_id is blank");
 }
 
@@ -379,9 +380,9 @@ fn spreadsheet_cells_are_read_by_column_kind() {
         &Options::default(),
     );
     let at = date(2026, 10, 1).and_hms_opt(14, 30, 0).unwrap();
-    let parsed = ticket(schema.parse(&RawRow {
-        row: 2,
-        cells: vec![
+    let parsed = ticket(schema.parse(&RawRow::new(
+        2,
+        vec![
             RawCell::Number(12345.0),
             RawCell::Number(19.9),
             RawCell::Number(46296.0),
@@ -390,7 +391,7 @@ fn spreadsheet_cells_are_read_by_column_kind() {
             RawCell::Number(20261001001.0),
             RawCell::Number(46296.75),
         ],
-    }));
+    )));
     assert_eq!(parsed.ticket_id, "12345");
     assert_eq!(parsed.refund_amount, Some(dec("19.9")));
     assert_eq!(parsed.delivered_at, Some(date(2026, 10, 1)), "a serial");
@@ -408,10 +409,10 @@ fn spreadsheet_cells_are_read_by_column_kind() {
 #[test]
 fn error_cells_are_rejected_with_their_text() {
     let schema = schema(&["ticket_id", "refund_amount"], &Options::default());
-    let problems = rejected(schema.parse(&RawRow {
-        row: 3,
-        cells: vec![RawCell::Text("T1".into()), RawCell::Error("#DIV/0!".into())],
-    }));
+    let problems = rejected(schema.parse(&RawRow::new(
+        3,
+        vec![RawCell::Text("T1".into()), RawCell::Error("#DIV/0!".into())],
+    )));
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].value, "#DIV/0!");
     assert_eq!(problems[0].reason, "cell error #DIV/0!");

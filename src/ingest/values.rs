@@ -8,7 +8,7 @@ use chrono::{NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
 use super::header::half_width;
-use super::RawCell;
+use super::CellRef;
 
 /// Why a value was rejected: a short English phrase.
 pub(super) type Reason = Cow<'static, str>;
@@ -29,29 +29,28 @@ pub(super) enum Value<'a> {
 
 /// The value of a cell: `None` when blank (empty or whitespace only); an error cell is a
 /// rejection carrying the error text.
-pub(super) fn value_of(cell: &RawCell) -> Result<Option<Value<'_>>, Reason> {
+pub(super) fn value_of(cell: CellRef<'_>) -> Result<Option<Value<'_>>, Reason> {
     match cell {
-        RawCell::Empty => Ok(None),
-        RawCell::Text(text) => {
+        CellRef::Empty => Ok(None),
+        CellRef::Text(text) => {
             let text = text.trim();
             Ok((!text.is_empty()).then_some(Value::Text(text)))
         }
-        RawCell::Number(number) => Ok(Some(Value::Number(*number))),
-        RawCell::Bool(flag) => Ok(Some(Value::Bool(*flag))),
-        RawCell::DateTime(at) => Ok(Some(Value::DateTime(*at))),
-        RawCell::Error(error) => Err(format!("cell error {error}").into()),
+        CellRef::Number(number) => Ok(Some(Value::Number(number))),
+        CellRef::Bool(flag) => Ok(Some(Value::Bool(flag))),
+        CellRef::DateTime(at) => Ok(Some(Value::DateTime(at))),
+        CellRef::Error(error) => Err(format!("cell error {error}").into()),
     }
 }
 
 /// A cell as found, for `rejected.csv` and kept columns.
-pub(super) fn display(cell: &RawCell) -> String {
+pub(super) fn display(cell: CellRef<'_>) -> String {
     match cell {
-        RawCell::Empty => String::new(),
-        RawCell::Text(text) => text.clone(),
-        RawCell::Number(number) => number_text(*number),
-        RawCell::Bool(flag) => flag.to_string(),
-        RawCell::DateTime(at) => datetime_text(at),
-        RawCell::Error(error) => error.clone(),
+        CellRef::Empty => String::new(),
+        CellRef::Text(text) | CellRef::Error(text) => text.to_owned(),
+        CellRef::Number(number) => number_text(number),
+        CellRef::Bool(flag) => flag.to_string(),
+        CellRef::DateTime(at) => datetime_text(&at),
     }
 }
 
@@ -237,15 +236,15 @@ mod tests {
 
     #[test]
     fn blank_cells_are_none() {
-        assert_eq!(value_of(&RawCell::Empty), Ok(None));
-        assert_eq!(value_of(&RawCell::Text("   ".into())), Ok(None));
-        assert_eq!(value_of(&RawCell::Text("\u{3000}\t".into())), Ok(None));
+        assert_eq!(value_of(CellRef::Empty), Ok(None));
+        assert_eq!(value_of(CellRef::Text("   ")), Ok(None));
+        assert_eq!(value_of(CellRef::Text("\u{3000}\t")), Ok(None));
         assert_eq!(
-            value_of(&RawCell::Text("  a b ".into())),
+            value_of(CellRef::Text("  a b ")),
             Ok(Some(Value::Text("a b")))
         );
         assert_eq!(
-            value_of(&RawCell::Error("#N/A".into())),
+            value_of(CellRef::Error("#N/A")),
             Err("cell error #N/A".into())
         );
     }

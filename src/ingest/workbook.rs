@@ -126,10 +126,10 @@ fn is_blank(cell: &RawCell) -> bool {
     }
 }
 
-fn header_of(cells: &[RawCell]) -> Vec<String> {
-    cells
-        .iter()
-        .map(|cell| display(cell).trim().to_string())
+fn header_of(cells: Vec<RawCell>) -> Vec<String> {
+    let row = RawRow::new(1, cells);
+    (0..row.cells.len())
+        .map(|index| display(row.cell(index)).trim().to_string())
         .collect()
 }
 
@@ -182,12 +182,9 @@ impl RowBuilder {
         }
         if !self.header_sent {
             self.header_sent = true;
-            return self.sender.send(Message::Header(header_of(&cells))).is_ok();
+            return self.sender.send(Message::Header(header_of(cells))).is_ok();
         }
-        self.batch.push(RawRow {
-            row: u64::from(row) + 1,
-            cells,
-        });
+        self.batch.push(RawRow::new(u64::from(row) + 1, cells));
         if self.batch.len() >= BATCH {
             let batch = std::mem::take(&mut self.batch);
             return self.sender.send(Message::Rows(batch)).is_ok();
@@ -429,7 +426,7 @@ impl RangeReader {
             next: 0,
         };
         match reader.take_row() {
-            Some((_, cells)) => reader.header = header_of(&cells),
+            Some((_, cells)) => reader.header = header_of(cells),
             None => return Err(unreadable(&reader.source_file, no_header(&reader.sheet))),
         }
         Ok(reader)
@@ -469,7 +466,7 @@ impl RowReader for RangeReader {
     }
 
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
-        Ok(self.take_row().map(|(row, cells)| RawRow { row, cells }))
+        Ok(self.take_row().map(|(row, cells)| RawRow::new(row, cells)))
     }
 }
 
