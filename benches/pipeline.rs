@@ -16,7 +16,9 @@
 //!
 //! Floor and audit each run in a child process (the floor as this executable with `floor
 //! ...`), so every measurement has its own peak RSS (`wait4`). Each is repeated `--runs`
-//! times (default 3), alternating floor and audit, and the median is reported.
+//! times (default 3), alternating floor and audit, and the median is reported. The ratio is
+//! given twice: median audit over median floor, and the median of each run's audit over the
+//! floor measured right after it (paired), which a load that comes and goes moves least.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -295,6 +297,9 @@ struct Row {
     floor_rss_kb: u64,
     audit: Usage,
     findings: usize,
+    /// The median over the runs of each audit's time over the floor measured right after
+    /// it: the figure least moved by a load that changes during the benchmark.
+    paired_ratio: f64,
 }
 
 impl Row {
@@ -373,6 +378,11 @@ fn run(options: &Options) -> Result<(), String> {
                     .unwrap_or(f64::NAN)
             };
             phase_rows.push((size, format, phase("audit_seconds"), phase("write_seconds")));
+            let paired: Vec<f64> = samples
+                .iter()
+                .map(|s| s.audit.wall.as_secs_f64() / (s.floor_times.read + s.floor_times.write))
+                .collect();
+            let paired_ratio = median_by(&paired, |r| *r);
             let audit = median_by(&samples, |s| s.audit.wall.as_secs_f64());
             let read = median_by(&samples, |s| s.floor_times.read);
             let write = median_by(&samples, |s| s.floor_times.write);
@@ -397,19 +407,20 @@ fn run(options: &Options) -> Result<(), String> {
                     ..audit.audit
                 },
                 findings: audit.findings,
+                paired_ratio,
             });
         }
     }
     println!("load average at end: {}", load_average());
     println!();
     println!(
-        "| tickets | input | floor read s | floor write s | floor s | audit s | audit / floor | tickets/s | audit CPU % | findings | audit peak RSS MB | floor peak RSS MB |"
+        "| tickets | input | floor read s | floor write s | floor s | audit s | audit / floor | paired audit / floor | tickets/s | audit CPU % | findings | audit peak RSS MB | floor peak RSS MB |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in &rows {
         let wall = row.audit.wall.as_secs_f64();
         println!(
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {:.0} | {:.0} |",
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {:.0} | {:.0} |",
             row.size,
             row.format.name(),
             row.floor_read,
@@ -417,6 +428,7 @@ fn run(options: &Options) -> Result<(), String> {
             row.floor(),
             wall,
             row.ratio(),
+            row.paired_ratio,
             row.size as f64 / wall,
             100.0 * row.audit.cpu.as_secs_f64() / wall,
             row.findings,
