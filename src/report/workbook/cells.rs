@@ -21,7 +21,8 @@ pub(super) const CUT_MARKER: &str = "… [cut]";
 
 /// Text as a cell can hold it: cut with a visible marker past Excel's limit.
 pub(super) fn cell_text(text: &str) -> Cow<'_, str> {
-    if text.chars().count() <= CELL_LIMIT {
+    // A text of at most CELL_LIMIT bytes has at most as many characters.
+    if text.len() <= CELL_LIMIT || text.chars().count() <= CELL_LIMIT {
         return text.into();
     }
     let keep = CELL_LIMIT - CUT_MARKER.chars().count();

@@ -10,9 +10,11 @@ use super::cells::Styles;
 /// The width text needs in a column, in Excel's character units: East Asian wide characters
 /// count twice. Only the first line counts, and counting stops past any useful width.
 pub(super) fn text_width(text: &str) -> f64 {
-    if text.is_ascii() {
-        // One unit per character up to the first line break, stopping just past 200.
-        let line = text.bytes().position(|b| b == b'\n').unwrap_or(text.len());
+    // Only the first 202 bytes can matter: counting stops just past 200.
+    let head = &text.as_bytes()[..text.len().min(202)];
+    if head.is_ascii() {
+        // One unit per character up to the first line break.
+        let line = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
         return line.min(201) as f64;
     }
     let mut width = 0.0;
@@ -126,7 +128,13 @@ mod tests {
     #[test]
     fn the_ascii_shortcut_counts_as_the_general_loop() {
         let long = "x".repeat(500);
+        let wide_after = format!("{}顺丰", "x".repeat(300));
+        let wide_first = format!("顺{}", "x".repeat(300));
+        let late_break = format!("{}\nab", "x".repeat(250));
         for text in [
+            wide_after.as_str(),
+            wide_first.as_str(),
+            late_break.as_str(),
             "",
             "a",
             "abc\n",
