@@ -15,7 +15,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::values::display;
 use super::{
-    io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, ENCRYPTED, NO_HEADER,
+    io_reason, unreadable, CellRef, IngestError, Options, RawCell, RawRow, RowReader, ENCRYPTED,
+    NO_HEADER,
 };
 
 /// Rows handed from the reading thread at a time.
@@ -127,10 +128,22 @@ fn is_blank(cell: &RawCell) -> bool {
 }
 
 fn header_of(cells: Vec<RawCell>) -> Vec<String> {
-    let row = RawRow::new(1, cells);
+    header_of_row(&RawRow::new(1, cells))
+}
+
+fn header_of_row(row: &RawRow) -> Vec<String> {
     (0..row.cells.len())
         .map(|index| display(row.cell(index)).trim().to_string())
         .collect()
+}
+
+/// Whether every cell of a row is empty or white space.
+fn row_is_blank(row: &RawRow) -> bool {
+    (0..row.cells.len()).all(|index| match row.cell(index) {
+        CellRef::Empty => true,
+        CellRef::Text(text) => text.trim().is_empty(),
+        _ => false,
+    })
 }
 
 /// What the reading thread sends.
@@ -146,8 +159,12 @@ struct RowBuilder {
     sender: SyncSender<Message>,
     row: Option<u32>,
     cells: Vec<RawCell>,
+    /// The text of the row's cells ([`RawCell::Field`]): one allocation per row.
+    text: String,
     /// The widest row so far: each new row's cells are allocated at this size at once.
     width: usize,
+    /// The longest row text so far, likewise.
+    text_len: usize,
     header_sent: bool,
     batch: Vec<RawRow>,
 }
@@ -155,36 +172,76 @@ struct RowBuilder {
 impl RowBuilder {
     /// False when the receiving side is gone.
     fn push(&mut self, row: u32, column: u32, cell: RawCell) -> bool {
+        if !self.start(row) {
+            return false;
+        }
+        if !matches!(cell, RawCell::Empty) {
+            self.place(column, cell);
+        }
+        true
+    }
+
+    /// A text cell: its text goes into the row's buffer. False when the receiving side is
+    /// gone.
+    fn push_text(&mut self, row: u32, column: u32, text: &str) -> bool {
+        if !self.start(row) {
+            return false;
+        }
+        let start = self.text.len();
+        let cell = match (u32::try_from(start), u32::try_from(start + text.len())) {
+            (Ok(start), Ok(end)) => {
+                self.text.push_str(text);
+                RawCell::Field { start, end }
+            }
+            _ => RawCell::Text(text.to_owned()),
+        };
+        self.place(column, cell);
+        true
+    }
+
+    /// Moves on to `row`, sending the row before it when it ends.
+    fn start(&mut self, row: u32) -> bool {
         if self.row != Some(row) {
             if !self.flush() {
                 return false;
             }
             self.row = Some(row);
         }
-        if !matches!(cell, RawCell::Empty) {
-            let column = column as usize;
-            if self.cells.len() <= column {
-                self.cells.resize(column + 1, RawCell::Empty);
-            }
-            self.cells[column] = cell;
-        }
         true
+    }
+
+    fn place(&mut self, column: u32, cell: RawCell) {
+        let column = column as usize;
+        if self.cells.len() <= column {
+            self.cells.resize(column + 1, RawCell::Empty);
+        }
+        self.cells[column] = cell;
     }
 
     fn flush(&mut self) -> bool {
         self.width = self.width.max(self.cells.len());
+        self.text_len = self.text_len.max(self.text.len());
         let cells = std::mem::replace(&mut self.cells, Vec::with_capacity(self.width));
+        let text = std::mem::replace(&mut self.text, String::with_capacity(self.text_len));
         let Some(row) = self.row else {
             return true;
         };
-        if cells.iter().all(is_blank) {
+        let raw = RawRow {
+            row: u64::from(row) + 1,
+            cells,
+            text,
+        };
+        if row_is_blank(&raw) {
             return true;
         }
         if !self.header_sent {
             self.header_sent = true;
-            return self.sender.send(Message::Header(header_of(cells))).is_ok();
+            return self
+                .sender
+                .send(Message::Header(header_of_row(&raw)))
+                .is_ok();
         }
-        self.batch.push(RawRow::new(u64::from(row) + 1, cells));
+        self.batch.push(raw);
         if self.batch.len() >= BATCH {
             let batch = std::mem::take(&mut self.batch);
             return self.sender.send(Message::Rows(batch)).is_ok();
@@ -215,7 +272,9 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
         sender,
         row: None,
         cells: Vec::new(),
+        text: String::new(),
         width: 0,
+        text_len: 0,
         header_sent: false,
         batch: Vec::with_capacity(BATCH),
     };
@@ -229,7 +288,12 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
                         .send(Message::Failed(beyond_last_column(row)));
                     return;
                 }
-                if !builder.push(row, column, from_data_ref(cell.get_value())) {
+                let pushed = match cell.get_value() {
+                    DataRef::String(text) => builder.push_text(row, column, text),
+                    DataRef::SharedString(text) => builder.push_text(row, column, text),
+                    value => builder.push(row, column, from_data_ref(value)),
+                };
+                if !pushed {
                     return;
                 }
             }
