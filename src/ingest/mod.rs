@@ -78,8 +78,8 @@ pub struct Options {
 pub enum RawCell {
     Empty,
     Text(String),
-    /// Text kept in the row's buffer: bytes `start..end` of [`RawRow::text`]. A CSV row holds
-    /// all its fields in one allocation instead of one per field.
+    /// Text kept in the row's buffer: bytes `start..end` of [`RawRow::text`]. CSV and XLSX rows
+    /// hold all their text in one allocation instead of one per cell.
     Field {
         start: u32,
         end: u32,
@@ -127,8 +127,8 @@ impl RawRow {
         match self.cells.get(index) {
             None | Some(RawCell::Empty) => CellRef::Empty,
             Some(RawCell::Text(text)) => CellRef::Text(text),
-            // Built only on character boundaries (see the CSV reader); an empty text
-            // otherwise rather than a panic.
+            // The readers build fields on character boundaries only; an empty text otherwise
+            // rather than a panic.
             Some(RawCell::Field { start, end }) => {
                 CellRef::Text(self.text.get(*start as usize..*end as usize).unwrap_or(""))
             }
