@@ -1,14 +1,16 @@
 //! CSV and text exports: encoding detection (UTF-8, UTF-8 with BOM, UTF-16 with BOM, else
 //! GB18030), delimiter sniffing, and records streamed as [`RawRow`]s numbered as a
 //! spreadsheet shows them (header = row 1, one number per record even when a quoted field
-//! spans several lines).
+//! spans several lines). Every encoding is streamed from the file: UTF-8 as it is, the others
+//! transcoded to UTF-8 as they are read.
 
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
 use csv::{ByteRecord, ReaderBuilder};
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use super::{
     io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, TextEncoding,
@@ -19,8 +21,8 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
-/// Streams the records of a CSV file: UTF-8 straight from the file (memory stays flat on
-/// large exports), other encodings decoded once into memory.
+/// Streams the records of a CSV file, UTF-8 straight from the file and other encodings
+/// transcoded as they are read, so memory stays flat on large exports.
 pub(super) struct CsvReader {
     source_file: String,
     header: Vec<String>,
@@ -108,7 +110,7 @@ struct Text {
 }
 
 /// The file as a stream of UTF-8 text when it is UTF-8 (by a scan, or forced and valid);
-/// `None` when it must be decoded in memory.
+/// `None` when it must be transcoded.
 fn utf8_stream(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<Option<Text>> {
     if forced == Some(TextEncoding::Gb18030) {
         return Ok(None);
@@ -125,19 +127,65 @@ fn utf8_stream(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<Opt
         return Ok(None);
     }
     let delimiter = sniff_delimiter(&first_line(&mut File::open(path)?)?);
-    let mut file = File::open(path)?;
-    let mut bom = [0u8; 3];
-    let n = read_full(&mut file, &mut bom)?;
-    let kept: Vec<u8> = if bom[..n] == *UTF8_BOM {
-        Vec::new()
-    } else {
-        bom[..n].to_vec()
-    };
     Ok(Some(Text {
-        stream: Box::new(Cursor::new(kept).chain(file)),
+        stream: without_bom(File::open(path)?)?,
         delimiter,
         blank,
     }))
+}
+
+/// The stream without a leading UTF-8 byte-order mark.
+fn without_bom(mut stream: impl Read + Send + 'static) -> std::io::Result<Box<dyn Read + Send>> {
+    let mut head = [0u8; 3];
+    let n = read_full(&mut stream, &mut head)?;
+    if head[..n] == *UTF8_BOM {
+        Ok(Box::new(stream))
+    } else {
+        Ok(Box::new(Cursor::new(head[..n].to_vec()).chain(stream)))
+    }
+}
+
+/// The file transcoded to UTF-8 as it is read: a forced encoding, else UTF-16 by its BOM,
+/// anything else (a file that is not valid UTF-8) as GB18030, a superset of GBK. Invalid
+/// sequences become U+FFFD; a leading byte-order mark is dropped.
+fn decoded_stream(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<Text> {
+    let mut magic = [0u8; 2];
+    let n = read_full(&mut File::open(path)?, &mut magic)?;
+    let (encoding, skip): (&'static Encoding, u64) = match forced {
+        Some(TextEncoding::Gb18030) => (GB18030, 0),
+        Some(TextEncoding::Utf8) => (UTF_8, 0),
+        None if n == 2 && magic == *b"\xFF\xFE" => (UTF_16LE, 2),
+        None if n == 2 && magic == *b"\xFE\xFF" => (UTF_16BE, 2),
+        None => (GB18030, 0),
+    };
+    let open = || -> std::io::Result<Box<dyn Read + Send>> {
+        let mut file = File::open(path)?;
+        std::io::copy(&mut (&mut file).take(skip), &mut std::io::sink())?;
+        without_bom(
+            DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .build(file),
+        )
+    };
+    Ok(Text {
+        blank: is_blank(open()?)?,
+        delimiter: sniff_delimiter(&first_line(&mut open()?)?),
+        stream: open()?,
+    })
+}
+
+/// Nothing but ASCII whitespace: read until the first other byte.
+fn is_blank(mut stream: impl Read) -> std::io::Result<bool> {
+    let mut block = vec![0u8; BLOCK];
+    loop {
+        let n = read_full(&mut stream, &mut block)?;
+        if !block[..n].iter().all(u8::is_ascii_whitespace) {
+            return Ok(false);
+        }
+        if n < BLOCK {
+            return Ok(true);
+        }
+    }
 }
 
 impl CsvReader {
@@ -162,17 +210,7 @@ impl CsvReader {
             blank,
         } = match utf8_stream(path, options.encoding).map_err(cannot_read)? {
             Some(streamed) => streamed,
-            None => {
-                let bytes = std::fs::read(path).map_err(cannot_read)?;
-                let text = decode(bytes, options.encoding);
-                let blank = text.iter().all(u8::is_ascii_whitespace);
-                let delimiter = sniff_delimiter(&text);
-                Text {
-                    stream: Box::new(Cursor::new(text)),
-                    delimiter,
-                    blank,
-                }
-            }
+            None => decoded_stream(path, options.encoding).map_err(cannot_read)?,
         };
         if blank {
             return Err(unreadable(&source_file, EMPTY_FILE));
@@ -297,40 +335,6 @@ fn is_blank_field(field: &[u8]) -> bool {
 
 fn is_blank_record(record: &ByteRecord) -> bool {
     record.iter().all(is_blank_field)
-}
-
-/// The file as UTF-8 bytes: a forced encoding, else UTF-16 by its BOM, valid UTF-8 as is
-/// (BOM stripped), anything else as GB18030 (a superset of GBK).
-fn decode(mut bytes: Vec<u8>, forced: Option<TextEncoding>) -> Vec<u8> {
-    match forced {
-        Some(TextEncoding::Gb18030) => return decode_with(GB18030, &bytes),
-        Some(TextEncoding::Utf8) => {
-            if std::str::from_utf8(&bytes).is_err() {
-                bytes = String::from_utf8_lossy(&bytes).into_owned().into_bytes();
-            }
-        }
-        None => {
-            if bytes.starts_with(b"\xFF\xFE") {
-                return decode_with(UTF_16LE, &bytes[2..]);
-            }
-            if bytes.starts_with(b"\xFE\xFF") {
-                return decode_with(UTF_16BE, &bytes[2..]);
-            }
-            if std::str::from_utf8(&bytes).is_err() {
-                return decode_with(GB18030, &bytes);
-            }
-        }
-    }
-    if bytes.starts_with(UTF8_BOM) {
-        bytes.drain(..UTF8_BOM.len());
-    }
-    bytes
-}
-
-fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Vec<u8> {
-    let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
-    text.as_bytes().to_vec()
 }
 
 /// The delimiter of the first line: the most frequent of comma, tab and semicolon outside
@@ -529,6 +533,55 @@ mod tests {
     }
 
     #[test]
+    fn a_large_gbk_file_is_transcoded_as_it_is_read() {
+        // Rows of two-byte characters with an odd offset, so that characters fall across
+        // every edge of the transcoder's and the record reader's blocks.
+        let mut text = String::from("工单号,店铺\n");
+        const ROWS: usize = 8_000;
+        for n in 0..ROWS {
+            text.push_str(&format!("T{n},天猫旗舰店{}\n", "店".repeat(n % 7)));
+        }
+        let (gbk, _, unmappable) = GB18030.encode(&text);
+        assert!(!unmappable);
+        assert!(gbk.len() > 2 * BLOCK, "the fixture spans several blocks");
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "large-gbk.csv", &gbk);
+        let mut reader = open(&path, &Options::default()).unwrap();
+        assert_eq!(reader.header(), ["工单号", "店铺"]);
+        let rows = rows(reader.as_mut());
+        assert_eq!(rows.len(), ROWS);
+        for (n, row) in rows.iter().enumerate() {
+            let store = format!("天猫旗舰店{}", "店".repeat(n % 7));
+            assert_eq!(row.cells, [text_cell(&format!("T{n}")), text_cell(&store)]);
+            assert_eq!(row.row, n as u64 + 2);
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_in_every_encoding() {
+        let dir = tempfile::tempdir().unwrap();
+        // U+FEFF is 84 31 95 33 in GB18030.
+        let (gbk, _, _) = GB18030.encode("\u{FEFF}工单号;店铺\nT1;店\n");
+        let mut utf16 = vec![0xFE, 0xFF];
+        for unit in "\u{FEFF}ticket_id;store\nT1;店\n".encode_utf16() {
+            utf16.extend(unit.to_be_bytes());
+        }
+        for (name, bytes, header) in [
+            ("gbk.csv", gbk.to_vec(), ["工单号", "店铺"]),
+            ("utf16be.csv", utf16, ["ticket_id", "store"]),
+        ] {
+            let path = write(&dir, name, &bytes);
+            let mut reader = open(&path, &Options::default()).unwrap();
+            assert_eq!(reader.header(), header, "{name}");
+            assert_eq!(
+                rows(reader.as_mut())[0].cells,
+                [text_cell("T1"), text_cell("店")],
+                "{name}: the delimiter is sniffed after transcoding"
+            );
+        }
+    }
+
+    #[test]
     fn the_first_line_ends_outside_quotes() {
         let mut text: &[u8] = b"a,\"b\nc\";d\ne;f;g\n";
         assert_eq!(first_line(&mut text).unwrap(), b"a,\"b\nc\";d\n");
@@ -551,6 +604,11 @@ mod tests {
             ("spaces.csv", &b" \r\n\n "[..], EMPTY_FILE),
             ("bom.csv", UTF8_BOM, EMPTY_FILE),
             ("commas.csv", &b",,\n , ,\n"[..], NO_HEADER),
+            // UTF-16 with its BOM, transcoded: two spaces and a line break.
+            ("spaces16.csv", &b"\xFF\xFE \0 \0\n\0"[..], EMPTY_FILE),
+            // Not UTF-8, so read as GB18030: one ideographic space (A1 A1), which is not
+            // blank in the ASCII sense, then nothing a header could be made of.
+            ("gbk.csv", &b" \xA1\xA1\n"[..], NO_HEADER),
         ] {
             let path = write(&dir, name, bytes);
             let err = open(&path, &Options::default()).err().unwrap();
