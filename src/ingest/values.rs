@@ -141,6 +141,24 @@ fn strip_sign(text: &str) -> (bool, &str) {
 }
 
 fn money_from_text(text: &str) -> Result<Decimal, Reason> {
+    plain_amount(text).unwrap_or_else(|| money_from_any_text(text))
+}
+
+/// `123` or `123.45` (ASCII digits, at most one point, digits on both sides of it), the form
+/// most exports write, read without the folding and stripping of [`money_from_any_text`],
+/// which gives the same result for it; `None` for any other text.
+fn plain_amount(text: &str) -> Option<Result<Decimal, Reason>> {
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let plain = match text.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(text),
+    };
+    plain.then(|| Decimal::from_str(text).map_err(|_| NOT_AN_AMOUNT.into()))
+}
+
+/// Every written form of an amount: full-width digits, spaces, currency signs before or after,
+/// thousands separators, and a sign or parentheses (rejected as negative).
+fn money_from_any_text(text: &str) -> Result<Decimal, Reason> {
     let folded = half_width(text);
     let compact: Cow<'_, str> = if folded.chars().any(char::is_whitespace) {
         Cow::Owned(folded.chars().filter(|ch| !ch.is_whitespace()).collect())
@@ -312,6 +330,16 @@ mod tests {
         }
         assert_eq!(money_of(Value::Number(f64::NAN)), Err(NOT_AN_AMOUNT.into()));
         assert_eq!(money_of(Value::Bool(true)), Err(NOT_AN_AMOUNT.into()));
+    }
+
+    proptest::proptest! {
+        /// The plain-number shortcut agrees with the general reading wherever it applies.
+        #[test]
+        fn plain_amounts_read_as_every_amount_does(written in "[0-9.,¥元 ()-]{0,8}|[0-9]{1,40}(\\.[0-9]{0,30})?") {
+            if let Some(shortcut) = plain_amount(&written) {
+                proptest::prop_assert_eq!(shortcut, money_from_any_text(&written));
+            }
+        }
     }
 
     #[test]
