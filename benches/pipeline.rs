@@ -4,12 +4,12 @@
 //!
 //! ```text
 //! benches/run.sh [SIZE...]                      # default 100000 1000000
-//! cargo bench --bench pipeline -- [SIZE...] [--runs R] [--work DIR] [--formats csv,xlsx]
+//! cargo bench --bench pipeline -- [SIZE...] [--runs R] [--work DIR] [--formats csv,xlsx,gbk]
 //! ```
 //!
 //! The floor of one input is what no audit of it can beat on this machine:
-//! - read: every cell streamed once — the csv crate's `ByteRecord` for CSV, calamine's
-//!   streaming cell reader for XLSX — touching each value;
+//! - read: every cell streamed once — the csv crate's `ByteRecord` for CSV (the GBK file's
+//!   bytes as they are), calamine's streaming cell reader for XLSX — touching each value;
 //! - write: as many rows as the audit found findings, written with rust_xlsxwriter in
 //!   constant-memory mode at the report's deflate level (the findings' 16 fields, as in
 //!   `findings.csv`) and saved.
@@ -45,7 +45,7 @@ fn main() {
         Err(message) => {
             eprintln!("pipeline: {message}");
             eprintln!(
-                "usage: cargo bench --bench pipeline -- [SIZE...] [--runs R] [--work DIR] [--formats csv,xlsx]"
+                "usage: cargo bench --bench pipeline -- [SIZE...] [--runs R] [--work DIR] [--formats csv,xlsx,gbk]"
             );
             std::process::exit(2);
         }
@@ -67,6 +67,8 @@ struct Options {
 enum Format {
     Csv,
     Xlsx,
+    /// The CSV's tickets in GB18030 under the Chinese headers: every byte transcoded.
+    Gbk,
 }
 
 impl Format {
@@ -74,6 +76,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
+            Format::Gbk => "gbk",
         }
     }
 
@@ -81,6 +84,15 @@ impl Format {
         match self {
             Format::Csv => "tickets-full.csv",
             Format::Xlsx => "tickets-full.xlsx",
+            Format::Gbk => "tickets-full-gbk.csv",
+        }
+    }
+
+    /// The floor's reader: the csv crate reads a GBK file's bytes as they are.
+    fn floor_reader(self) -> &'static str {
+        match self {
+            Format::Csv | Format::Gbk => "csv",
+            Format::Xlsx => "xlsx",
         }
     }
 }
@@ -91,7 +103,7 @@ impl Options {
             sizes: Vec::new(),
             runs: 3,
             work: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pipeline"),
-            formats: vec![Format::Csv, Format::Xlsx],
+            formats: vec![Format::Csv, Format::Xlsx, Format::Gbk],
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -115,6 +127,7 @@ impl Options {
                         .map(|f| match f {
                             "csv" => Ok(Format::Csv),
                             "xlsx" => Ok(Format::Xlsx),
+                            "gbk" => Ok(Format::Gbk),
                             other => Err(format!("unknown format `{other}`")),
                         })
                         .collect::<Result<_, _>>()?
@@ -208,6 +221,48 @@ fn generate(work: &Path, size: usize) -> Result<PathBuf, String> {
     eprintln!("  generated in {:.1} s", usage.wall.as_secs_f64());
     std::fs::write(&marker, b"").map_err(|err| err.to_string())?;
     Ok(dir)
+}
+
+/// The GBK export of a size's directory, made once from its UTF-8 CSV: the Chinese header of
+/// every column (as `sample-data/tickets-zh-gbk.csv` has it), then every record, encoded as
+/// GB18030.
+fn gbk_export(dir: &Path) -> Result<PathBuf, String> {
+    use std::io::{BufRead, BufReader, BufWriter, Write};
+
+    let path = dir.join(Format::Gbk.file());
+    if path.is_file() {
+        return Ok(path);
+    }
+    let source = dir.join(Format::Csv.file());
+    let fail = |err: std::io::Error| format!("writing {}: {err}", path.display());
+    let partial = dir.join("tickets-full-gbk.csv.partial");
+    let mut lines = BufReader::new(std::fs::File::open(&source).map_err(fail)?);
+    let mut out = BufWriter::new(std::fs::File::create(&partial).map_err(fail)?);
+    let mut line = String::new();
+    lines.read_line(&mut line).map_err(fail)?;
+    let header: Vec<&str> = line
+        .trim_end()
+        .split(',')
+        .map(|name| {
+            rma_audit::ticket::Column::ALL
+                .iter()
+                .find(|column| column.name() == name)
+                .map_or(name, |column| column.chinese_headers()[0])
+        })
+        .collect();
+    line = format!("{}\n", header.join(","));
+    loop {
+        let (bytes, _, _) = encoding_rs::GB18030.encode(&line);
+        out.write_all(&bytes).map_err(fail)?;
+        line.clear();
+        if lines.read_line(&mut line).map_err(fail)? == 0 {
+            break;
+        }
+    }
+    out.flush().map_err(fail)?;
+    drop(out);
+    std::fs::rename(&partial, &path).map_err(fail)?;
+    Ok(path)
 }
 
 /// The floor child's report: read and write seconds, rows and cells read.
@@ -322,7 +377,10 @@ fn run(options: &Options) -> Result<(), String> {
     for &size in &options.sizes {
         let dir = generate(&options.work, size)?;
         for &format in &options.formats {
-            let input = dir.join(format.file());
+            let input = match format {
+                Format::Gbk => gbk_export(&dir)?,
+                _ => dir.join(format.file()),
+            };
             let out = dir.join(format!("out-{}", format.name()));
             let mut samples = Vec::new();
             for run in 0..options.runs {
@@ -339,7 +397,7 @@ fn run(options: &Options) -> Result<(), String> {
                 let floor_out = dir.join(format!("floor-{}.xlsx", format.name()));
                 let (floor, printed) = measure(Command::new(&own).args([
                     "floor",
-                    format.name(),
+                    format.floor_reader(),
                     &input.to_string_lossy(),
                     &out.join("findings.csv").to_string_lossy(),
                     &floor_out.to_string_lossy(),
