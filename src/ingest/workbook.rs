@@ -119,18 +119,6 @@ fn from_iso(text: &str) -> RawCell {
         .map_or_else(|_| RawCell::Text(text.to_string()), RawCell::DateTime)
 }
 
-fn is_blank(cell: &RawCell) -> bool {
-    match cell {
-        RawCell::Empty => true,
-        RawCell::Text(text) => text.trim().is_empty(),
-        _ => false,
-    }
-}
-
-fn header_of(cells: Vec<RawCell>) -> Vec<String> {
-    header_of_row(&RawRow::new(1, cells))
-}
-
 fn header_of_row(row: &RawRow) -> Vec<String> {
     (0..row.cells.len())
         .map(|index| display(row.cell(index)).trim().to_string())
@@ -490,14 +478,14 @@ impl RangeReader {
             next: 0,
         };
         match reader.take_row() {
-            Some((_, cells)) => reader.header = header_of(cells),
+            Some(row) => reader.header = header_of_row(&row),
             None => return Err(unreadable(&reader.source_file, no_header(&reader.sheet))),
         }
         Ok(reader)
     }
 
     /// The next non-blank row: its spreadsheet number and cells at their absolute columns.
-    fn take_row(&mut self) -> Option<(u64, Vec<RawCell>)> {
+    fn take_row(&mut self) -> Option<RawRow> {
         let (first_row, first_column) = self.range.start()?;
         while self.next < self.range.height() {
             let at = self.next;
@@ -508,8 +496,9 @@ impl RangeReader {
                     .get((at, column))
                     .map_or(RawCell::Empty, from_data)
             }));
-            if !cells.iter().all(is_blank) {
-                return Some((u64::from(first_row) + at as u64 + 1, cells));
+            let row = RawRow::new(u64::from(first_row) + at as u64 + 1, cells);
+            if !row_is_blank(&row) {
+                return Some(row);
             }
         }
         None
@@ -530,7 +519,7 @@ impl RowReader for RangeReader {
     }
 
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
-        Ok(self.take_row().map(|(row, cells)| RawRow::new(row, cells)))
+        Ok(self.take_row())
     }
 }
 
