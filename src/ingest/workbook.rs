@@ -198,12 +198,17 @@ impl RowBuilder {
         true
     }
 
+    /// Cells come in column order: most are pushed, gaps are filled with empty cells.
     fn place(&mut self, column: u32, cell: RawCell) {
         let column = column as usize;
-        if self.cells.len() <= column {
-            self.cells.resize(column + 1, RawCell::Empty);
+        if self.cells.len() < column {
+            self.cells.resize(column, RawCell::Empty);
         }
-        self.cells[column] = cell;
+        if self.cells.len() == column {
+            self.cells.push(cell);
+        } else {
+            self.cells[column] = cell;
+        }
     }
 
     fn flush(&mut self) -> bool {
