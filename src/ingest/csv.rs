@@ -5,7 +5,7 @@
 //! transcoded to UTF-8 as they are read.
 
 use std::fs::File;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -160,7 +160,7 @@ fn decoded_stream(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<
     };
     let open = || -> std::io::Result<Box<dyn Read + Send>> {
         let mut file = File::open(path)?;
-        std::io::copy(&mut (&mut file).take(skip), &mut std::io::sink())?;
+        file.seek(SeekFrom::Start(skip))?;
         without_bom(
             DecodeReaderBytesBuilder::new()
                 .encoding(Some(encoding))
