@@ -117,15 +117,17 @@ impl FreightLedger {
         let expected = expected_deduction(ticket, policy).unwrap_or(taken);
         let courier = ticket.courier.as_deref().unwrap_or(BLANK_KEY);
         let store = ticket.store.as_deref().unwrap_or(BLANK_KEY);
-        self.by_courier
-            .entry(courier.to_owned())
-            .or_default()
-            .add(taken, expected, findings);
-        self.by_store
-            .entry(store.to_owned())
-            .or_default()
-            .add(taken, expected, findings);
+        row_of(&mut self.by_courier, courier).add(taken, expected, findings);
+        row_of(&mut self.by_store, store).add(taken, expected, findings);
     }
+}
+
+/// The row of `key`, added if new; the key is copied only then.
+fn row_of<'m>(rows: &'m mut BTreeMap<String, LedgerRow>, key: &str) -> &'m mut LedgerRow {
+    if !rows.contains_key(key) {
+        rows.insert(key.to_owned(), LedgerRow::default());
+    }
+    rows.get_mut(key).expect("the row was just added")
 }
 
 /// The deduction the policy prescribes for this ticket, when it prescribes one: the fixed

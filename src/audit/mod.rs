@@ -6,7 +6,7 @@
 //! one (`par_iter().map().collect()` keeps input order) and the chunk before is merged into
 //! the run sequentially. The result is the same for any number of threads.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -89,7 +89,7 @@ pub struct AuditRun {
     /// (policy id, rule id) → coverage, for every rule that applies to a policy used.
     pub coverage: BTreeMap<(String, &'static str), Coverage>,
     /// The tickets that have findings, by source, for the report's context columns.
-    pub flagged_tickets: HashMap<Source, Box<Ticket>>,
+    pub flagged_tickets: foldhash::HashMap<Source, Box<Ticket>>,
     /// The policy versions tickets were judged by: (id, version) → version.
     pub policies_used: BTreeMap<(String, String), Policy>,
     /// Run-level warnings, each once (e.g. `calendar cn does not cover 2027: 3 working-day
@@ -177,7 +177,7 @@ pub fn run_streaming(
         ..AuditRun::default()
     };
     let resolver = Resolver::new(policies, config);
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: foldhash::HashSet<String> = Default::default();
     let mut tallies = Tallies::default();
     let mut rows_done = 0u64;
 

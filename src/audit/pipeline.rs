@@ -4,7 +4,6 @@
 //! SHA-256 is computed on a thread of its own. Chunks are merged strictly in file order, so
 //! the result is the same for any number of threads and any timing.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -38,13 +37,13 @@ pub(super) struct Resolver<'p> {
     /// [`PolicySet::lookup`] tries them.
     names: Vec<(String, &'p str)>,
     /// Every version of each policy id, in the set's order.
-    versions: HashMap<&'p str, Vec<&'p Policy>>,
+    versions: foldhash::HashMap<&'p str, Vec<&'p Policy>>,
 }
 
 impl<'p> Resolver<'p> {
     pub fn new(policies: &'p PolicySet, config: &'p AuditConfig) -> Resolver<'p> {
         let mut names = Vec::new();
-        let mut versions: HashMap<&str, Vec<&Policy>> = HashMap::new();
+        let mut versions: foldhash::HashMap<&str, Vec<&Policy>> = Default::default();
         for policy in policies.versions() {
             names.push((policy.id.to_lowercase(), policy.id.as_str()));
             for alias in &policy.aliases {
@@ -189,7 +188,7 @@ const _: () = assert!(CHUNK_ROWS % PIECE_ROWS == 0);
 /// The sequential side: everything merged so far.
 pub(super) struct Merger<'r, 'p, 's> {
     pub run: &'r mut AuditRun,
-    pub seen: &'r mut std::collections::HashSet<String>,
+    pub seen: &'r mut foldhash::HashSet<String>,
     pub tallies: &'r mut Tallies<'p>,
     pub sink: &'r mut FindingSink<'s>,
     pub summary: InputSummary,

@@ -1,8 +1,6 @@
 //! Enum values: the canonical spellings and every alias of TICKETS.md (plus a mapping
 //! file's), matched after folding case, spaces, `-` and `_`.
 
-use std::collections::HashMap;
-
 use super::header::fold;
 use super::values::{number_text, Value};
 use crate::ticket::{Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType};
@@ -132,7 +130,7 @@ fn builtin_aliases(kind: Kind) -> &'static [(&'static str, Option<&'static str>)
 /// Every spelling an enum column accepts, folded, to its canonical value (`None`: pending).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Aliases {
-    by_key: HashMap<String, Option<&'static str>>,
+    by_key: foldhash::HashMap<String, Option<&'static str>>,
 }
 
 impl Aliases {
@@ -140,7 +138,7 @@ impl Aliases {
     /// file), which win over the built-ins.
     pub(super) fn new(column: Column, extra: &[(String, Option<&'static str>)]) -> Aliases {
         let kind = column.kind();
-        let mut by_key = HashMap::new();
+        let mut by_key = foldhash::HashMap::default();
         for value in canonical_values(kind) {
             by_key.insert(fold(value), Some(value));
         }
