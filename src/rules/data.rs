@@ -16,10 +16,11 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
         .ok_or(Unknown::Blank(Column::AppliedAt.name()))?;
     let applied_text = e.show(applied);
     note(trace, "applied_at", applied_text);
+    let applied_moment = e.moment(applied);
     let mut problems: Vec<String> = Vec::new();
     for column in [Column::ReviewedAt, Column::ReceivedAt, Column::RefundedAt] {
         if let Some(value) = e.when(column) {
-            if e.before(value, applied) {
+            if e.moment(value).before(&applied_moment) {
                 problems.push(format!(
                     "{} {} is before applied_at {applied_text}",
                     column.name(),
@@ -29,7 +30,7 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
         }
     }
     if let Some(delivered) = e.ticket.delivered_at {
-        if e.before(applied, When::Date(delivered)) {
+        if applied_moment.before(&e.moment(When::Date(delivered))) {
             problems.push(format!(
                 "applied_at {applied_text} is before delivered_at {delivered}"
             ));

@@ -178,7 +178,7 @@ pub(crate) fn free_service_out_of_warranty(e: &Eval<'_>, trace: &mut Trace) -> K
     let applied = applied(e, trace)?;
     let cover = coverage(e, warranty, applied);
     if let Ok(cover) = &cover {
-        note(trace, "warranty", &cover.description);
+        note(trace, "warranty", cover);
     }
     let out = all(&[
         cover.as_ref().map(|c| !c.covered).map_err(|u| *u),
@@ -201,7 +201,7 @@ pub(crate) fn free_service_out_of_warranty(e: &Eval<'_>, trace: &mut Trace) -> K
         explanation: format!(
             "Granted {service} on an application of {applied}, {} after the warranty's last covered date {last}: {} ({}), and no return or exchange window was open.",
             count(late, "day"),
-            cover.description,
+            cover,
             e.cite(&warranty.clause)
         ),
     }))

@@ -61,7 +61,7 @@ fn in_warranty(e: &Eval<'_>, trace: &mut Trace) -> Known<bool> {
     };
     let applied = e.date(Column::AppliedAt)?;
     let cover = coverage(e, warranty, applied)?;
-    note(trace, "warranty", &cover.description);
+    note(trace, "warranty", &cover);
     Ok(cover.covered)
 }
 

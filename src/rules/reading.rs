@@ -129,6 +129,24 @@ pub(crate) fn note(trace: &mut Trace, key: &str, value: impl fmt::Display) {
     }
 }
 
+/// A value of a date or date-time column in the policy's time zone (see [`Eval::moment`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Moment {
+    when: When,
+    instant: Option<DateTime<Utc>>,
+    tz: Tz,
+}
+
+impl Moment {
+    /// "Before" of RULES.md: instants when both values have a time, else dates.
+    pub fn before(&self, other: &Moment) -> bool {
+        match (self.instant, other.instant) {
+            (Some(a), Some(b)) => a < b,
+            _ => self.when.date_in(self.tz) < other.when.date_in(other.tz),
+        }
+    }
+}
+
 /// A timestamp as people read it, formatted only when displayed (see [`Eval::show`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Shown {
@@ -279,9 +297,15 @@ impl<'a> Eval<'a> {
 
     /// "Before" of RULES.md: instants when both values have a time, else dates.
     pub fn before(&self, a: When, b: When) -> bool {
-        match (a.instant_in(self.tz), b.instant_in(self.tz)) {
-            (Some(a), Some(b)) => a < b,
-            _ => a.date_in(self.tz) < b.date_in(self.tz),
+        self.moment(a).before(&self.moment(b))
+    }
+
+    /// `when` with its instant worked out once, for a value compared with several others.
+    pub fn moment(&self, when: When) -> Moment {
+        Moment {
+            when,
+            instant: when.instant_in(self.tz),
+            tz: self.tz,
         }
     }
 

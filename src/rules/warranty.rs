@@ -2,6 +2,8 @@
 //! warranty (or its extension after a repair), within a return or exchange window, and does
 //! an exclusion apply. All judged on date(`applied_at`), with the unknowns of RULES.md.
 
+use std::fmt;
+
 use chrono::NaiveDate;
 
 use crate::policy::{Period, Warranty, WarrantyTerm, Window};
@@ -10,17 +12,57 @@ use crate::ticket::Column;
 use super::periods::{last_covered, period_adjective, window_end};
 use super::reading::{all, note, Eval, Known, Trace, Unknown};
 
-/// What the warranty says about one application date.
+/// What the warranty says about one application date. Displayed, it is the coverage in
+/// words, e.g. `the 12 months warranty from delivered_at 2024-05-01 ends 2025-04-30`, written
+/// only when a trace or a finding needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Coverage {
     pub covered: bool,
     /// The last covered date: the later of the warranty's and the extension's, of those known.
     pub last_covered: Option<NaiveDate>,
-    /// In words, e.g. `the 12 months warranty from delivered_at 2024-05-01 ends 2025-04-30`.
-    pub description: String,
+    base: Option<Term>,
+    extension: Option<Extension>,
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(term) = &self.base {
+            write!(
+                f,
+                "the {} warranty from {} {} ends {}",
+                period_adjective(term.period),
+                term.start_column.name(),
+                term.start,
+                term.last
+            )?;
+        }
+        if let Some(extension) = &self.extension {
+            if self.base.is_some() {
+                f.write_str(" and ")?;
+            }
+            write!(
+                f,
+                "the {} extension after the repair returned {} ends {}",
+                period_adjective(extension.period),
+                extension.returned,
+                extension.last
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The extension after a repair: when the repaired product came back, for how long, and the
+/// last date it covers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Extension {
+    returned: NaiveDate,
+    period: Period,
+    last: NaiveDate,
 }
 
 /// The warranty term that applies (with or without proof), its start and last covered date.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Term {
     start_column: Column,
     start: NaiveDate,
@@ -56,6 +98,7 @@ fn base_term(e: &Eval<'_>, warranty: &Warranty) -> Known<Term> {
         .ticket
         .product_category
         .as_deref()
+        .filter(|_| !term.by_category.is_empty())
         .and_then(|category| term.by_category.get(&category.trim().to_lowercase()))
         .copied()
         .unwrap_or(term.period);
@@ -73,39 +116,27 @@ pub(crate) fn coverage(e: &Eval<'_>, warranty: &Warranty, applied: NaiveDate) ->
     let extension = warranty
         .extension_after_repair
         .zip(e.ticket.last_repair_returned_at)
-        .map(|(period, returned)| (returned, period, last_covered(returned, period)));
-    let extension_covers = extension.is_some_and(|(_, _, last)| applied <= last);
-    let base = base_term(e, warranty);
-    let base = match base {
+        .map(|(period, returned)| Extension {
+            returned,
+            period,
+            last: last_covered(returned, period),
+        });
+    let extension_covers = extension.is_some_and(|extension| applied <= extension.last);
+    let base = match base_term(e, warranty) {
         Err(unknown) if !extension_covers => return Err(unknown),
         other => other.ok(),
     };
-    let mut parts = Vec::with_capacity(2);
-    if let Some(term) = &base {
-        parts.push(format!(
-            "the {} warranty from {} {} ends {}",
-            period_adjective(term.period),
-            term.start_column.name(),
-            term.start,
-            term.last
-        ));
-    }
-    if let Some((returned, period, last)) = extension {
-        parts.push(format!(
-            "the {} extension after the repair returned {returned} ends {last}",
-            period_adjective(period)
-        ));
-    }
-    let base_covers = base.as_ref().is_some_and(|term| applied <= term.last);
+    let base_covers = base.is_some_and(|term| applied <= term.last);
     let last = base
         .map(|term| term.last)
         .into_iter()
-        .chain(extension.map(|(_, _, last)| last))
+        .chain(extension.map(|extension| extension.last))
         .max();
     Ok(Coverage {
         covered: base_covers || extension_covers,
         last_covered: last,
-        description: parts.join(" and "),
+        base,
+        extension,
     })
 }
 
@@ -166,26 +197,27 @@ pub(crate) fn exclusion(e: &Eval<'_>) -> Known<Option<String>> {
     }
 }
 
-/// Within the warranty and no exclusion, for the charged / rejected rules: the warranty in
-/// words when both hold, `None` when either is known not to (or there is no warranty).
+/// Within the warranty and no exclusion, for the charged / rejected rules: the coverage
+/// (displayed, in words) when both hold, `None` when either is known not to (or there is no
+/// warranty).
 pub(crate) fn in_warranty_not_excluded(
     e: &Eval<'_>,
     applied: NaiveDate,
     trace: &mut Trace,
-) -> Known<Option<String>> {
+) -> Known<Option<Coverage>> {
     let Some(warranty) = &e.policy.params.warranty else {
         return Ok(None);
     };
     let cover = coverage(e, warranty, applied);
     if let Ok(cover) = &cover {
-        note(trace, "warranty", &cover.description);
+        note(trace, "warranty", cover);
     }
     let excluded = exclusion(e);
     let holds = all(&[
         cover.as_ref().map(|c| c.covered).map_err(|u| *u),
         excluded.as_ref().map(Option::is_none).map_err(|u| *u),
     ])?;
-    Ok(cover.ok().filter(|_| holds).map(|c| c.description))
+    Ok(cover.ok().filter(|_| holds))
 }
 
 /// The clause granting free service in warranty (defaults to the warranty clause).
@@ -255,6 +287,35 @@ mod tests {
         assert_eq!(
             cover(&ticket, &xinji(), "2025-03-01"),
             Err(Unknown::NoWarrantyStart)
+        );
+    }
+
+    #[test]
+    fn coverage_reads_as_the_warranty_and_the_extension_in_words() {
+        let mut ticket = Ticket {
+            proof_of_purchase: Some(true),
+            purchased_at: Some(date("2024-10-01")),
+            last_repair_returned_at: Some(date("2025-02-01")),
+            ..Ticket::default()
+        };
+        let both = cover(&ticket, &changkong(), "2025-04-02").unwrap();
+        assert_eq!(
+            both.to_string(),
+            "the 180-day warranty from purchased_at 2024-10-01 ends 2025-03-30 and the 60-day \
+             extension after the repair returned 2025-02-01 ends 2025-04-02"
+        );
+        ticket.last_repair_returned_at = None;
+        let base = cover(&ticket, &changkong(), "2025-03-30").unwrap();
+        assert_eq!(
+            base.to_string(),
+            "the 180-day warranty from purchased_at 2024-10-01 ends 2025-03-30"
+        );
+        ticket.proof_of_purchase = None;
+        ticket.last_repair_returned_at = Some(date("2025-02-01"));
+        let extension = cover(&ticket, &changkong(), "2025-04-02").unwrap();
+        assert_eq!(
+            extension.to_string(),
+            "the 60-day extension after the repair returned 2025-02-01 ends 2025-04-02"
         );
     }
 
