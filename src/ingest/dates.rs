@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+};
 
 use super::header::half_width;
 use super::values::Reason;
@@ -127,12 +129,11 @@ pub(super) fn date_of(when: When) -> NaiveDate {
 /// Rejects dates before 1990-01-01 or after 2100-12-31: such values are typing errors or
 /// placeholders (`1900-01-01`), never real after-sales events.
 pub(super) fn in_range(when: When) -> Result<When, Reason> {
-    let date = date_of(when);
-    let first = NaiveDate::from_ymd_opt(1990, 1, 1);
-    let last = NaiveDate::from_ymd_opt(2100, 12, 31);
-    match (first, last) {
-        (Some(first), Some(last)) if date >= first && date <= last => Ok(when),
-        _ => Err(OUT_OF_RANGE.into()),
+    // 1990-01-01 to 2100-12-31: whole years.
+    if (1990..=2100).contains(&date_of(when).year()) {
+        Ok(when)
+    } else {
+        Err(OUT_OF_RANGE.into())
     }
 }
 
@@ -507,6 +508,16 @@ mod tests {
         assert_eq!(when_from_number(20261301.0), Err(NOT_A_DATE.into()));
         assert_eq!(when_from_number(46296.0), Ok(When::Date(date(2026, 10, 1))));
         assert_eq!(when_from_number(19891231.0), Err(OUT_OF_RANGE.into()));
+    }
+
+    #[test]
+    fn the_range_is_1990_to_2100_inclusive() {
+        let read = |text| when_from_text(text, &[], None);
+        assert_eq!(read("1990-01-01"), Ok(When::Date(date(1990, 1, 1))));
+        assert!(read("2100-12-31 23:59:59").is_ok());
+        assert_eq!(read("1989-12-31 23:59"), Err(OUT_OF_RANGE.into()));
+        assert_eq!(read("2101-01-01"), Err(OUT_OF_RANGE.into()));
+        assert_eq!(read("2101年1月1日"), Err(OUT_OF_RANGE.into()));
     }
 
     #[test]

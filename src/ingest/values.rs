@@ -83,6 +83,9 @@ pub(super) fn bool_of(value: Value<'_>) -> Result<bool, Reason> {
         Value::Bool(flag) => Ok(flag),
         Value::Number(1.0) => Ok(true),
         Value::Number(0.0) => Ok(false),
+        // The spellings most exports write, without folding.
+        Value::Text("true") => Ok(true),
+        Value::Text("false") => Ok(false),
         Value::Text(text) => {
             let folded = half_width(text);
             let word = folded.trim();
