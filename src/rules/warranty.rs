@@ -13,7 +13,7 @@ use super::periods::{last_covered, period_adjective, window_end};
 use super::reading::{all, note, Eval, Known, Trace, Unknown};
 
 /// What the warranty says about one application date. Displayed, it is the coverage in
-/// words, e.g. `the 12 months warranty from delivered_at 2024-05-01 ends 2025-04-30`, written
+/// words, e.g. `the 12-month warranty from delivered_at 2024-05-01 ends 2025-04-30`, written
 /// only when a trace or a finding needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Coverage {
