@@ -148,10 +148,15 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     if !settings.quiet {
         eprintln!("{}", result_line(&run, &settings.out));
     }
-    Ok(match (settings.fail_on, run.worst_severity()) {
+    let status = match (settings.fail_on, run.worst_severity()) {
         (Some(threshold), Some(worst)) if worst >= threshold => ExitStatus::Findings,
         _ => ExitStatus::Ok,
-    })
+    };
+    // The process ends with this command. What the run holds (every finding and every flagged
+    // ticket: a few hundred megabytes on a million tickets) is left to the exit to reclaim;
+    // freeing it piece by piece took a quarter of a second there.
+    std::mem::forget(run);
+    Ok(status)
 }
 
 /// Rows-read progress on standard error: shown only on a terminal, only once a run has taken

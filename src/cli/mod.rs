@@ -211,7 +211,8 @@ pub enum FailOn {
 }
 
 /// Parses `args` and runs the command; every outcome becomes an exit status. A panic is an
-/// internal error (status 3), never a crash without a status.
+/// internal error (status 3), never a crash without a status. Made to be called once, by the
+/// process's `main`: `audit` leaves the memory of its run to the process's exit.
 pub fn run<I, T>(args: I) -> ExitStatus
 where
     I: IntoIterator<Item = T>,

@@ -28,7 +28,8 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
+use rayon::prelude::*;
+use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 
 use super::summary::Summary;
 use super::RunMeta;
@@ -235,8 +236,9 @@ fn sort_findings<'a>(run: &'a AuditRun, zones: &HashMap<(&str, &str), Tz>) -> Ve
         })
     };
     let mut keyed: Vec<(Option<i64>, &Finding)> =
-        run.findings.iter().map(|f| (applied(f), f)).collect();
-    keyed.sort_by(|(a_time, a), (b_time, b)| {
+        run.findings.par_iter().map(|f| (applied(f), f)).collect();
+    // A stable sort on every core: findings the key leaves equal keep their merged order.
+    keyed.par_sort_by(|(a_time, a), (b_time, b)| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| match (a_time, b_time) {
@@ -302,36 +304,75 @@ pub(super) fn write_with_limits(
     }
     let mut rejected_sheets = listing::new_sheets(&mut workbook, &book.layout.rejected)?;
 
-    let (findings, categories) = rayon::join(
+    // The Findings listing on one core; the category listings and the small sheets on the
+    // other (the two listings are about the same size, the small sheets a few per cent).
+    let (findings, rest) = rayon::join(
         || findings::write_findings(&mut findings_sheets, &book),
-        || -> Result<(), XlsxError> {
+        || -> Result<SmallSheets, XlsxError> {
+            let small = SmallSheets::write(&book, &mut rejected_sheets)?;
             for ((category, _), sheets) in book.layout.categories.iter().zip(&mut category_sheets) {
                 findings::write_category(sheets, &book, *category)?;
             }
-            Ok(())
+            Ok(small)
         },
     );
     findings?;
-    categories?;
+    let small = rest?;
 
-    // The Run sheet comes last but is built first: the Summary links to a cell on it.
-    let (run_sheet, resolved_anchor) = run_sheet::build(&book)?;
-    summary_sheet::write(workbook.add_worksheet(), &book, resolved_anchor.as_deref())?;
+    workbook.push_worksheet(small.summary);
     for sheet in findings_sheets
         .into_iter()
         .chain(category_sheets.into_iter().flatten())
     {
         workbook.push_worksheet(sheet);
     }
-    freight::write(workbook.add_worksheet(), &book)?;
-    coverage::write_coverage(workbook.add_worksheet(), &book)?;
-    coverage::write_rejected(&mut rejected_sheets, &book)?;
+    workbook.push_worksheet(small.freight);
+    workbook.push_worksheet(small.coverage);
     for sheet in rejected_sheets {
         workbook.push_worksheet(sheet);
     }
-    if book.layout.review_sample {
-        coverage::write_review_sample(workbook.add_worksheet(), &book)?;
+    if let Some(sheet) = small.review_sample {
+        workbook.push_worksheet(sheet);
     }
-    workbook.push_worksheet(run_sheet);
+    workbook.push_worksheet(small.run);
     workbook.save(path)
+}
+
+/// Every sheet but the two listings of findings, written while those are: the Summary, the
+/// Freight reconciliation, the Coverage, the Rejected rows (into the sheets the layout
+/// planned), the Review sample and the Run.
+struct SmallSheets {
+    summary: Worksheet,
+    freight: Worksheet,
+    coverage: Worksheet,
+    review_sample: Option<Worksheet>,
+    run: Worksheet,
+}
+
+impl SmallSheets {
+    fn write(book: &Book<'_>, rejected: &mut [Worksheet]) -> Result<SmallSheets, XlsxError> {
+        // The Run sheet comes last but is built first: the Summary links to a cell on it.
+        let (run, resolved_anchor) = run_sheet::build(book)?;
+        let mut summary = Worksheet::new();
+        summary_sheet::write(&mut summary, book, resolved_anchor.as_deref())?;
+        let mut freight = Worksheet::new();
+        freight::write(&mut freight, book)?;
+        let mut coverage = Worksheet::new();
+        coverage::write_coverage(&mut coverage, book)?;
+        coverage::write_rejected(rejected, book)?;
+        let review_sample = if book.layout.review_sample {
+            let mut sheet = Worksheet::new();
+            coverage::write_review_sample(&mut sheet, book)?;
+            Some(sheet)
+        } else {
+            None
+        };
+        Ok(SmallSheets {
+            summary,
+            freight,
+            coverage,
+            review_sample,
+            run,
+        })
+    }
 }
