@@ -33,13 +33,22 @@ pub(super) fn value_of(cell: CellRef<'_>) -> Result<Option<Value<'_>>, Reason> {
     match cell {
         CellRef::Empty => Ok(None),
         CellRef::Text(text) => {
-            let text = text.trim();
+            let text = trim(text);
             Ok((!text.is_empty()).then_some(Value::Text(text)))
         }
         CellRef::Number(number) => Ok(Some(Value::Number(number))),
         CellRef::Bool(flag) => Ok(Some(Value::Bool(flag))),
         CellRef::DateTime(at) => Ok(Some(Value::DateTime(at))),
         CellRef::Error(error) => Err(format!("cell error {error}").into()),
+    }
+}
+
+/// `text.trim()`, without looking at characters when both ends are visible ASCII (nearly
+/// every cell of an export).
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 
@@ -253,6 +262,31 @@ mod tests {
 
     fn dec(value: &str) -> Decimal {
         Decimal::from_str(value).unwrap()
+    }
+
+    #[test]
+    fn a_cell_is_trimmed_as_str_trim_trims_it() {
+        for cell in [
+            "",
+            " ",
+            "a",
+            "RMA-1",
+            " RMA-1",
+            "RMA-1\t",
+            "\u{3000}全角空格\u{3000}",
+            "顺丰",
+            "a\u{a0}",
+            "\u{a0}a",
+            "\r\n",
+            "x y",
+        ] {
+            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
+        }
+        assert_eq!(
+            value_of(CellRef::Text(" \u{3000}")),
+            Ok(None),
+            "white space only is blank"
+        );
     }
 
     #[test]
