@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Color, Format, FormatAlign, FormatBorder, IntoExcelDateTime, Url, Workbook, Worksheet,
-    XlsxError,
+    Color, ConditionalFormatCell, ConditionalFormatCellRule, Format, FormatAlign, FormatBorder,
+    IntoExcelDateTime, Url, Workbook, Worksheet, XlsxError,
 };
 
 use super::widths::{digits_width, text_width};
@@ -69,6 +69,10 @@ pub(super) struct Styles {
     /// In `Severity::ALL` order: violation, warning, info.
     severity: [Format; 3],
     severity_header: [Format; 3],
+    /// A listing's Severity column: bold, coloured by [`colour_severities`].
+    severity_column: Format,
+    /// The fill and font of each severity as a conditional format, in `Severity::ALL` order.
+    severity_colour: [Format; 3],
 }
 
 impl Styles {
@@ -86,6 +90,12 @@ impl Styles {
                 .set_background_color(fill)
                 .set_font_color(font)
                 .set_bold()
+        });
+        let severity_colour = Severity::ALL.map(|s| {
+            let (fill, font) = severity_colors(s);
+            Format::new()
+                .set_background_color(fill)
+                .set_font_color(font)
         });
         let severity_header = Severity::ALL.map(|s| {
             let (fill, font) = severity_colors(s);
@@ -126,6 +136,8 @@ impl Styles {
             total_money: total.set_num_format(MONEY_FORMAT),
             severity,
             severity_header,
+            severity_column: Format::new().set_bold(),
+            severity_colour,
         }
     }
 
@@ -141,8 +153,9 @@ impl Styles {
             &self.money,
             &self.date,
             &self.datetime,
+            &self.severity_column,
         ];
-        for format in listing_formats.into_iter().chain(&self.severity) {
+        for format in listing_formats {
             workbook.register_format(format);
         }
     }
@@ -219,6 +232,8 @@ pub(super) enum Look {
     Money,
     Count,
     Decimal,
+    /// Severity names, coloured by the column's conditional formats ([`colour_severities`]).
+    Severity,
 }
 
 impl Styles {
@@ -231,8 +246,28 @@ impl Styles {
             Look::Money => Some(&self.money),
             Look::Count => Some(&self.count),
             Look::Decimal => Some(&self.decimal),
+            Look::Severity => Some(&self.severity_column),
         }
     }
+}
+
+/// Colours the severity names in rows `first_row..=last_row` of column `col` (a [`Look::Severity`]
+/// column) by conditional formats, one per severity: the same fill and font as a severity cell
+/// elsewhere, stored once for the column instead of once per cell.
+pub(super) fn colour_severities(
+    sheet: &mut Worksheet,
+    col: u16,
+    first_row: u32,
+    last_row: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    for (severity, colour) in Severity::ALL.iter().zip(&styles.severity_colour) {
+        let rule = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::EqualTo(severity.as_str()))
+            .set_format(colour);
+        sheet.add_conditional_format(first_row, col, last_row, col, &rule)?;
+    }
+    Ok(())
 }
 
 /// Writes one cell and returns the width its text needs.
@@ -303,6 +338,11 @@ pub(super) fn put_in(
         Cell::Bool(value) => {
             sheet.write_string(row, col, if *value { "yes" } else { "no" })?;
             3.0
+        }
+        // In a severity column the colour is the column's (`colour_severities`).
+        Cell::Severity(severity) if column == Look::Severity => {
+            sheet.write_string(row, col, severity.as_str())?;
+            text_width(severity.as_str())
         }
         Cell::Severity(severity) => {
             sheet.write_string_with_format(

@@ -90,6 +90,7 @@ impl Field {
             Field::LateBy(_) => Look::Decimal,
             Field::Row => Look::Count,
             Field::StartAt | Field::EndAt => Look::DateTime,
+            Field::Severity => Look::Severity,
             Field::Ticket(column) => match column.kind() {
                 Kind::Money => Look::Money,
                 Kind::Date => Look::Date,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::cells::{put_in, tab_color, Cell, Look, Styles, TabKind};
+use super::cells::{colour_severities, put_in, tab_color, Cell, Look, Styles, TabKind};
 use super::widths::{put_header, Widths};
 
 /// A column of a listing: its header and the width bounds of its cells.
@@ -76,7 +76,7 @@ pub(super) fn write_listing<'a>(
             let Some(cells) = rows.next() else { break };
             listing.push(sheet, &cells, styles)?;
         }
-        listing.finish(sheet, heads.len())?;
+        listing.finish(sheet, heads.len(), styles)?;
     }
     Ok(())
 }
@@ -138,9 +138,22 @@ impl SheetListing {
         Ok(())
     }
 
-    fn finish(&self, sheet: &mut Worksheet, columns: usize) -> Result<(), XlsxError> {
+    fn finish(
+        &self,
+        sheet: &mut Worksheet,
+        columns: usize,
+        styles: &Styles,
+    ) -> Result<(), XlsxError> {
         let last_col = columns.saturating_sub(1) as u16;
-        sheet.autofilter(0, 0, self.written as u32, last_col)?;
+        let last_row = self.written as u32;
+        sheet.autofilter(0, 0, last_row, last_col)?;
+        if last_row > 0 {
+            for (col, look) in self.looks.iter().enumerate() {
+                if *look == Look::Severity {
+                    colour_severities(sheet, col as u16, 1, last_row, styles)?;
+                }
+            }
+        }
         self.widths.apply(sheet)
     }
 }
@@ -159,7 +172,7 @@ pub(super) fn write_table<'a>(
     for cells in rows {
         listing.push(sheet, &cells, styles)?;
     }
-    listing.finish(sheet, heads.len())?;
+    listing.finish(sheet, heads.len(), styles)?;
     Ok(TableEnd {
         next_row: listing.written as u32 + 1,
         widths: listing.widths,

@@ -484,3 +484,67 @@ fn listing_cells_written_without_a_format_take_their_columns() {
         );
     }
 }
+
+#[test]
+fn severity_is_coloured_by_one_conditional_format_per_listing_column() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let styles = part(&written.path, "xl/styles.xml");
+    let dxfs = &styles[styles.find("<dxfs").unwrap()..styles.find("</dxfs>").unwrap()];
+    let dxfs: Vec<&str> = dxfs.split("<dxf>").skip(1).collect();
+    let sheets = sheet_xml(&written.path);
+    let mut coloured = 0;
+    for sheet in std::iter::once("Findings").chain(CATEGORY_SHEETS) {
+        let grid = grid(&written.path, sheet);
+        let rows = grid.len() - 1;
+        if rows == 0 {
+            continue;
+        }
+        let col = grid[0].iter().position(|h| text(h) == "Severity").unwrap();
+        let letters = rust_xlsxwriter::utility::column_number_to_name(col as u16);
+        let (_, xml) = sheets.iter().find(|(name, _)| name == sheet).unwrap();
+        let ranges = elements(xml, "conditionalFormatting");
+        assert_eq!(ranges.len(), 1, "{sheet}: {ranges:?}");
+        let wanted = format!("{letters}2:{letters}{}", rows + 1);
+        assert_eq!(attribute(ranges[0], "sqref"), Some(wanted), "{sheet}");
+        let rules = elements(xml, "cfRule");
+        assert_eq!(rules.len(), 3, "{sheet}");
+        for ((rule, name), fill) in rules
+            .iter()
+            .zip(["violation", "warning", "info"])
+            .zip(["FFFFC7CE", "FFFFEB9C", "FFDDEBF7"])
+        {
+            let after = &xml[xml.find(rule).unwrap()..];
+            assert!(
+                after.starts_with(&format!("{rule}><formula>\"{name}\"</formula>")),
+                "{sheet}: {name}: {}",
+                &after[..after.len().min(120)]
+            );
+            let dxf: usize = attribute(rule, "dxfId").unwrap().parse().unwrap();
+            assert!(
+                dxfs[dxf].contains(&format!("<bgColor rgb=\"{fill}\"/>")),
+                "{sheet}: {name}: {}",
+                dxfs[dxf]
+            );
+        }
+        // Every severity cell has the column's style and none of its own.
+        let cells: Vec<&str> = elements(xml, "c")
+            .into_iter()
+            .filter(|c| {
+                attribute(c, "r").is_some_and(|at| {
+                    at.strip_prefix(letters.as_str())
+                        .is_some_and(|row| row != "1" && row.bytes().all(|b| b.is_ascii_digit()))
+                })
+            })
+            .collect();
+        assert_eq!(cells.len(), rows, "{sheet}");
+        let style = attribute(cells[0], "s");
+        assert!(style.is_some(), "{sheet}: the severity column is bold");
+        assert!(cells.iter().all(|c| attribute(c, "s") == style), "{sheet}");
+        coloured += 1;
+    }
+    assert!(
+        coloured >= 3,
+        "the fixture has findings in several categories"
+    );
+}
