@@ -86,8 +86,11 @@ pub enum RawCell {
     },
     Number(f64),
     Bool(bool),
-    /// An Excel date cell (already converted from its serial).
+    /// A date cell (already a date and time).
     DateTime(NaiveDateTime),
+    /// An Excel date cell as the sheet stores it, a serial number; read as a date and time
+    /// ([`RawRow::cell`]) where the row is parsed rather than on the thread reading the sheet.
+    ExcelDate(calamine::ExcelDateTime),
     /// An Excel error cell such as `#N/A`.
     Error(String),
 }
@@ -135,6 +138,9 @@ impl RawRow {
             Some(RawCell::Number(number)) => CellRef::Number(*number),
             Some(RawCell::Bool(flag)) => CellRef::Bool(*flag),
             Some(RawCell::DateTime(at)) => CellRef::DateTime(*at),
+            Some(RawCell::ExcelDate(serial)) => serial
+                .as_datetime()
+                .map_or(CellRef::Number(serial.as_f64()), CellRef::DateTime),
             Some(RawCell::Error(error)) => CellRef::Error(error),
         }
     }

@@ -1,6 +1,8 @@
 //! Workbooks through calamine: XLSX/XLSM streamed cell by cell on a reading thread (memory
 //! stays flat on large exports); XLS, XLSB and ODS, which have no streaming reader, read as
-//! one range. Date cells become [`RawCell::DateTime`], formulas give their cached value.
+//! one range. Streamed date cells are kept as their serial ([`RawCell::ExcelDate`], read as a
+//! date where the row is parsed), a range's become [`RawCell::DateTime`]; formulas give their
+//! cached value.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -82,9 +84,7 @@ fn from_data_ref(value: &DataRef<'_>) -> RawCell {
         DataRef::String(text) => RawCell::Text(text.clone()),
         DataRef::SharedString(text) => RawCell::Text((*text).to_string()),
         DataRef::Bool(flag) => RawCell::Bool(*flag),
-        DataRef::DateTime(at) if at.is_datetime() => at
-            .as_datetime()
-            .map_or(RawCell::Number(at.as_f64()), RawCell::DateTime),
+        DataRef::DateTime(at) if at.is_datetime() => RawCell::ExcelDate(*at),
         DataRef::DateTime(at) => RawCell::Number(at.as_f64()),
         DataRef::DateTimeIso(text) => from_iso(text),
         DataRef::DurationIso(text) => RawCell::Text(text.clone()),
