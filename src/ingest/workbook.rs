@@ -1,8 +1,7 @@
 //! Workbooks through calamine: XLSX/XLSM streamed cell by cell on a reading thread (memory
 //! stays flat on large exports); XLS, XLSB and ODS, which have no streaming reader, read as
-//! one range. Streamed date cells are kept as their serial ([`RawCell::ExcelDate`], read as a
-//! date where the row is parsed), a range's become [`RawCell::DateTime`]; formulas give their
-//! cached value.
+//! one range. Date cells are kept as their serial ([`RawCell::ExcelDate`], read as a date
+//! where the row is parsed); formulas give their cached value.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -99,9 +98,7 @@ fn from_data(value: &Data) -> RawCell {
         Data::Float(number) => RawCell::Number(*number),
         Data::String(text) => RawCell::Text(text.clone()),
         Data::Bool(flag) => RawCell::Bool(*flag),
-        Data::DateTime(at) if at.is_datetime() => at
-            .as_datetime()
-            .map_or(RawCell::Number(at.as_f64()), RawCell::DateTime),
+        Data::DateTime(at) if at.is_datetime() => RawCell::ExcelDate(*at),
         Data::DateTime(at) => RawCell::Number(at.as_f64()),
         Data::DateTimeIso(text) => from_iso(text),
         Data::DurationIso(text) => RawCell::Text(text.clone()),

@@ -84,19 +84,13 @@ impl Styles {
             .set_align(FormatAlign::Top);
         let total = Format::new().set_bold().set_border_top(FormatBorder::Thin);
         let link = Format::new().set_hyperlink().set_num_format(COUNT_FORMAT);
-        let severity = Severity::ALL.map(|s| {
-            let (fill, font) = severity_colors(s);
-            Format::new()
-                .set_background_color(fill)
-                .set_font_color(font)
-                .set_bold()
-        });
         let severity_colour = Severity::ALL.map(|s| {
             let (fill, font) = severity_colors(s);
             Format::new()
                 .set_background_color(fill)
                 .set_font_color(font)
         });
+        let severity = severity_colour.clone().map(Format::set_bold);
         let severity_header = Severity::ALL.map(|s| {
             let (fill, font) = severity_colors(s);
             header
