@@ -302,7 +302,7 @@ fn row_of(row: u64, record: &ByteRecord) -> RawRow {
                 let (start, end) = (range.start as u32, range.end as u32);
                 cells.push(RawCell::Field { start, end });
             } else {
-                cells.push(RawCell::Text(
+                cells.push(RawCell::text(
                     String::from_utf8_lossy(&bytes[range]).into_owned(),
                 ));
             }
@@ -321,7 +321,7 @@ fn cell_of(field: &[u8]) -> RawCell {
         RawCell::Empty
     } else {
         // Valid UTF-8 (every field of a decoded file) is copied as is, without the lossy scan.
-        RawCell::Text(match std::str::from_utf8(field) {
+        RawCell::text(match std::str::from_utf8(field) {
             Ok(text) => text.to_owned(),
             Err(_) => String::from_utf8_lossy(field).into_owned(),
         })
@@ -386,7 +386,7 @@ mod tests {
     }
 
     fn text(value: &str) -> RawCell {
-        RawCell::Text(value.to_string())
+        RawCell::text(value.to_string())
     }
 
     #[test]
@@ -529,7 +529,7 @@ mod tests {
     }
 
     fn text_cell(value: &str) -> RawCell {
-        RawCell::Text(value.to_string())
+        RawCell::text(value.to_string())
     }
 
     #[test]

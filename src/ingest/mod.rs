@@ -74,10 +74,15 @@ pub struct Options {
 }
 
 /// One cell as the file holds it, before any interpretation.
+///
+/// Sixteen bytes: a row of cells is written by the thread reading the file and read by the
+/// one parsing it, so its size is memory traffic between cores. The rare variants that own
+/// text keep it behind one pointer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawCell {
     Empty,
-    Text(String),
+    /// Text of its own (see [`RawCell::text`]).
+    Text(Box<String>),
     /// Text kept in the row's buffer: bytes `start..end` of [`RawRow::text`]. CSV and XLSX rows
     /// hold all their text in one allocation instead of one per cell.
     Field {
@@ -90,9 +95,38 @@ pub enum RawCell {
     DateTime(NaiveDateTime),
     /// An Excel date cell as the sheet stores it, a serial number; read as a date and time
     /// ([`RawRow::cell`]) where the row is parsed rather than on the thread reading the sheet.
-    ExcelDate(calamine::ExcelDateTime),
-    /// An Excel error cell such as `#N/A`.
-    Error(String),
+    /// See [`RawCell::excel_date`].
+    ExcelDate {
+        serial: f64,
+        is_1904: bool,
+    },
+    /// An Excel error cell such as `#N/A` (see [`RawCell::error`]).
+    Error(Box<String>),
+}
+
+const _: () = assert!(std::mem::size_of::<RawCell>() == 16);
+
+impl RawCell {
+    pub fn text(text: impl Into<String>) -> RawCell {
+        RawCell::Text(Box::new(text.into()))
+    }
+
+    pub fn error(error: impl Into<String>) -> RawCell {
+        RawCell::Error(Box::new(error.into()))
+    }
+
+    /// A date cell as calamine reads it (a date and time, not a duration).
+    pub fn excel_date(at: &calamine::ExcelDateTime) -> RawCell {
+        let serial = at.as_f64();
+        // calamine does not say which epoch a cell counts from; the cell equals the one
+        // built with the 1900 epoch exactly when that is its epoch.
+        let in_1900 =
+            calamine::ExcelDateTime::new(serial, calamine::ExcelDateTimeType::DateTime, false);
+        RawCell::ExcelDate {
+            serial,
+            is_1904: *at != in_1900,
+        }
+    }
 }
 
 /// One data row of an input, with its spreadsheet row number (header = 1).
@@ -129,7 +163,7 @@ impl RawRow {
     pub fn cell(&self, index: usize) -> CellRef<'_> {
         match self.cells.get(index) {
             None | Some(RawCell::Empty) => CellRef::Empty,
-            Some(RawCell::Text(text)) => CellRef::Text(text),
+            Some(RawCell::Text(text)) => CellRef::Text(text.as_str()),
             // The readers build fields on character boundaries only; an empty text otherwise
             // rather than a panic.
             Some(RawCell::Field { start, end }) => {
@@ -138,10 +172,14 @@ impl RawRow {
             Some(RawCell::Number(number)) => CellRef::Number(*number),
             Some(RawCell::Bool(flag)) => CellRef::Bool(*flag),
             Some(RawCell::DateTime(at)) => CellRef::DateTime(*at),
-            Some(RawCell::ExcelDate(serial)) => serial
-                .as_datetime()
-                .map_or(CellRef::Number(serial.as_f64()), CellRef::DateTime),
-            Some(RawCell::Error(error)) => CellRef::Error(error),
+            Some(RawCell::ExcelDate { serial, is_1904 }) => calamine::ExcelDateTime::new(
+                *serial,
+                calamine::ExcelDateTimeType::DateTime,
+                *is_1904,
+            )
+            .as_datetime()
+            .map_or(CellRef::Number(*serial), CellRef::DateTime),
+            Some(RawCell::Error(error)) => CellRef::Error(error.as_str()),
         }
     }
 
@@ -150,11 +188,11 @@ impl RawRow {
         (0..self.cells.len())
             .map(|index| match self.cell(index) {
                 CellRef::Empty => RawCell::Empty,
-                CellRef::Text(text) => RawCell::Text(text.to_owned()),
+                CellRef::Text(text) => RawCell::text(text),
                 CellRef::Number(number) => RawCell::Number(number),
                 CellRef::Bool(flag) => RawCell::Bool(flag),
                 CellRef::DateTime(at) => RawCell::DateTime(at),
-                CellRef::Error(error) => RawCell::Error(error.to_owned()),
+                CellRef::Error(error) => RawCell::error(error),
             })
             .collect()
     }

@@ -97,8 +97,8 @@ fn cell_of(value: &AnyValue<'_>) -> RawCell {
     match value {
         AnyValue::Null => RawCell::Empty,
         AnyValue::Boolean(flag) => RawCell::Bool(*flag),
-        AnyValue::String(text) => RawCell::Text((*text).to_string()),
-        AnyValue::StringOwned(text) => RawCell::Text(text.to_string()),
+        AnyValue::String(text) => RawCell::text((*text).to_string()),
+        AnyValue::StringOwned(text) => RawCell::text(text.to_string()),
         // Integers as exact text: ids beyond 2^53 must not go through a float.
         AnyValue::Int8(_)
         | AnyValue::Int16(_)
@@ -109,7 +109,7 @@ fn cell_of(value: &AnyValue<'_>) -> RawCell {
         | AnyValue::UInt16(_)
         | AnyValue::UInt32(_)
         | AnyValue::UInt64(_)
-        | AnyValue::UInt128(_) => RawCell::Text(value.to_string()),
+        | AnyValue::UInt128(_) => RawCell::text(value.to_string()),
         // The shortest text of the f32, read back as f64: 0.1f32 stays 0.1.
         AnyValue::Float32(number) => {
             RawCell::Number(number.to_string().parse().unwrap_or(f64::from(*number)))
@@ -117,18 +117,18 @@ fn cell_of(value: &AnyValue<'_>) -> RawCell {
         AnyValue::Float64(number) => RawCell::Number(*number),
         AnyValue::Date(days) => NaiveDate::from_ymd_opt(1970, 1, 1)
             .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(i64::from(*days))))
-            .map_or(RawCell::Error("date out of range".to_string()), |date| {
+            .map_or(RawCell::error("date out of range".to_string()), |date| {
                 RawCell::DateTime(date.and_time(NaiveTime::MIN))
             }),
         AnyValue::Datetime(ticks, unit, zone) => datetime_cell(*ticks, *unit, zone.is_some()),
         AnyValue::DatetimeOwned(ticks, unit, zone) => datetime_cell(*ticks, *unit, zone.is_some()),
         AnyValue::Decimal(mantissa, _precision, scale) => {
             match Decimal::try_from_i128_with_scale(*mantissa, *scale as u32) {
-                Ok(decimal) => RawCell::Text(decimal.to_string()),
-                Err(_) => RawCell::Text(value.to_string()),
+                Ok(decimal) => RawCell::text(decimal.to_string()),
+                Err(_) => RawCell::text(value.to_string()),
             }
         }
-        other => RawCell::Text(other.to_string()),
+        other => RawCell::text(other.to_string()),
     }
 }
 
@@ -141,9 +141,9 @@ fn datetime_cell(ticks: i64, unit: TimeUnit, zoned: bool) -> RawCell {
         TimeUnit::Milliseconds => DateTime::from_timestamp_millis(ticks),
     };
     match instant {
-        None => RawCell::Error("datetime out of range".to_string()),
+        None => RawCell::error("datetime out of range".to_string()),
         Some(instant) if zoned => {
-            RawCell::Text(instant.format("%Y-%m-%dT%H:%M:%S%.f+00:00").to_string())
+            RawCell::text(instant.format("%Y-%m-%dT%H:%M:%S%.f+00:00").to_string())
         }
         Some(instant) => RawCell::DateTime(instant.naive_utc()),
     }
@@ -195,9 +195,9 @@ mod tests {
         assert_eq!(reader.header()[0], "工单号");
         let first = reader.next_row().unwrap().unwrap();
         assert_eq!(first.row, 2);
-        assert_eq!(first.cells[0], RawCell::Text("P1".into()));
+        assert_eq!(first.cells[0], RawCell::text("P1"));
         assert_eq!(first.cells[1], RawCell::Number(19.9));
-        assert_eq!(first.cells[2], RawCell::Text("9007199254740993".into()));
+        assert_eq!(first.cells[2], RawCell::text("9007199254740993"));
         assert_eq!(first.cells[3], RawCell::Bool(true));
         assert_eq!(
             first.cells[4],
@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn zoned_datetimes_are_instants() {
         let cell = datetime_cell(0, TimeUnit::Milliseconds, true);
-        assert_eq!(cell, RawCell::Text("1970-01-01T00:00:00+00:00".to_string()));
+        assert_eq!(cell, RawCell::text("1970-01-01T00:00:00+00:00".to_string()));
         let local = datetime_cell(1_000_000, TimeUnit::Microseconds, false);
         assert_eq!(
             local,

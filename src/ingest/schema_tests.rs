@@ -411,7 +411,7 @@ fn error_cells_are_rejected_with_their_text() {
     let schema = schema(&["ticket_id", "refund_amount"], &Options::default());
     let problems = rejected(schema.parse(&RawRow::new(
         3,
-        vec![RawCell::Text("T1".into()), RawCell::Error("#DIV/0!".into())],
+        vec![RawCell::text("T1"), RawCell::error("#DIV/0!")],
     )));
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].value, "#DIV/0!");

@@ -347,3 +347,25 @@ fn a_large_csv_reads_quickly() {
     );
     println!("{rows} GBK rows: read in {read:?}, read and parsed in {total:?}");
 }
+
+#[test]
+fn an_excel_date_cell_reads_as_calamine_reads_it_from_either_epoch() {
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+    for is_1904 in [false, true] {
+        // 2025-10-13 12:00 in the 1900 epoch; four years and a day earlier in the 1904 one.
+        let at = ExcelDateTime::new(45943.5, ExcelDateTimeType::DateTime, is_1904);
+        let cell = RawCell::excel_date(&at);
+        assert_eq!(
+            cell,
+            RawCell::ExcelDate {
+                serial: 45943.5,
+                is_1904
+            }
+        );
+        let row = RawRow::new(2, vec![cell]);
+        assert_eq!(row.cell(0), CellRef::DateTime(at.as_datetime().unwrap()));
+    }
+    let in_1900 = ExcelDateTime::new(45943.5, ExcelDateTimeType::DateTime, false);
+    let in_1904 = ExcelDateTime::new(45943.5, ExcelDateTimeType::DateTime, true);
+    assert_ne!(in_1900.as_datetime(), in_1904.as_datetime());
+}

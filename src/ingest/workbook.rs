@@ -80,14 +80,14 @@ fn from_data_ref(value: &DataRef<'_>) -> RawCell {
     match value {
         DataRef::Int(number) => RawCell::Number(*number as f64),
         DataRef::Float(number) => RawCell::Number(*number),
-        DataRef::String(text) => RawCell::Text(text.clone()),
-        DataRef::SharedString(text) => RawCell::Text((*text).to_string()),
+        DataRef::String(text) => RawCell::text(text.clone()),
+        DataRef::SharedString(text) => RawCell::text((*text).to_string()),
         DataRef::Bool(flag) => RawCell::Bool(*flag),
-        DataRef::DateTime(at) if at.is_datetime() => RawCell::ExcelDate(*at),
+        DataRef::DateTime(at) if at.is_datetime() => RawCell::excel_date(at),
         DataRef::DateTime(at) => RawCell::Number(at.as_f64()),
         DataRef::DateTimeIso(text) => from_iso(text),
-        DataRef::DurationIso(text) => RawCell::Text(text.clone()),
-        DataRef::Error(error) => RawCell::Error(error.to_string()),
+        DataRef::DurationIso(text) => RawCell::text(text.clone()),
+        DataRef::Error(error) => RawCell::error(error.to_string()),
         DataRef::Empty => RawCell::Empty,
     }
 }
@@ -96,13 +96,13 @@ fn from_data(value: &Data) -> RawCell {
     match value {
         Data::Int(number) => RawCell::Number(*number as f64),
         Data::Float(number) => RawCell::Number(*number),
-        Data::String(text) => RawCell::Text(text.clone()),
+        Data::String(text) => RawCell::text(text.clone()),
         Data::Bool(flag) => RawCell::Bool(*flag),
-        Data::DateTime(at) if at.is_datetime() => RawCell::ExcelDate(*at),
+        Data::DateTime(at) if at.is_datetime() => RawCell::excel_date(at),
         Data::DateTime(at) => RawCell::Number(at.as_f64()),
         Data::DateTimeIso(text) => from_iso(text),
-        Data::DurationIso(text) => RawCell::Text(text.clone()),
-        Data::Error(error) => RawCell::Error(error.to_string()),
+        Data::DurationIso(text) => RawCell::text(text.clone()),
+        Data::Error(error) => RawCell::error(error.to_string()),
         Data::Empty => RawCell::Empty,
     }
 }
@@ -113,7 +113,7 @@ fn from_iso(text: &str) -> RawCell {
         .or_else(|_| {
             NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_time(NaiveTime::MIN))
         })
-        .map_or_else(|_| RawCell::Text(text.to_string()), RawCell::DateTime)
+        .map_or_else(|_| RawCell::text(text.to_string()), RawCell::DateTime)
 }
 
 fn header_of_row(row: &RawRow) -> Vec<String> {
@@ -178,7 +178,7 @@ impl RowBuilder {
                 self.text.push_str(text);
                 RawCell::Field { start, end }
             }
-            _ => RawCell::Text(text.to_owned()),
+            _ => RawCell::text(text.to_owned()),
         };
         self.place(column, cell);
         true
