@@ -23,7 +23,6 @@ mod tests;
 mod ticket_values;
 mod widths;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -134,12 +133,12 @@ struct Book<'a> {
     /// Every finding, newest first within severity (see [`sort_findings`]).
     sorted: Vec<&'a Finding>,
     /// (policy id, version) → the policy's timezone, for showing instants in local time.
-    zones: HashMap<(&'a str, &'a str), Tz>,
+    zones: foldhash::HashMap<(&'a str, &'a str), Tz>,
 }
 
 impl<'a> Book<'a> {
     fn new(run: &'a AuditRun, meta: &'a RunMeta, summary: &'a Summary, limits: Limits) -> Book<'a> {
-        let zones: HashMap<(&str, &str), Tz> = run
+        let zones: foldhash::HashMap<(&str, &str), Tz> = run
             .policies_used
             .iter()
             .map(|((id, version), policy)| ((id.as_str(), version.as_str()), policy.timezone))
@@ -217,7 +216,10 @@ impl LocalTime {
 
 /// The order of every listing of findings: severity (violation, warning, info), then
 /// `applied_at` newest first (blank last), then ticket id, rule and source.
-fn sort_findings<'a>(run: &'a AuditRun, zones: &HashMap<(&str, &str), Tz>) -> Vec<&'a Finding> {
+fn sort_findings<'a>(
+    run: &'a AuditRun,
+    zones: &foldhash::HashMap<(&str, &str), Tz>,
+) -> Vec<&'a Finding> {
     let applied = |finding: &Finding| -> Option<i64> {
         let ticket = run.flagged_tickets.get(&finding.source)?;
         let when = ticket.applied_at?;
