@@ -209,14 +209,16 @@ fn result_line(run: &AuditRun, out: &Path) -> String {
             .filter(|f| f.severity == severity)
             .count()
     };
+    let counted =
+        |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     use crate::finding::Severity;
     format!(
-        "rma-audit: {} rows read: {} audited, {} rejected, {} duplicate; {} findings ({} violation, {} warning, {} info) → {}",
-        run.rows_read(),
+        "rma-audit: {} read: {} audited, {} rejected, {} duplicate; {} ({} violation, {} warning, {} info) → {}",
+        counted(run.rows_read(), "row", "rows"),
         run.rows_audited(),
         run.rows_rejected(),
         run.rows_duplicate(),
-        run.findings.len(),
+        counted(run.findings.len() as u64, "finding", "findings"),
         count(Severity::Violation),
         count(Severity::Warning),
         count(Severity::Info),

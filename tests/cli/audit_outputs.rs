@@ -110,6 +110,39 @@ fn audit_writes_the_four_files_and_accounts_for_every_row() {
 }
 
 #[test]
+fn the_one_line_result_counts_in_the_singular_too() {
+    let scratch = Scratch::new();
+    // The same ticket twice: one row audited (nothing to find in a bare ticket), one
+    // reported as a duplicate, which is the run's one finding.
+    scratch.write("one.csv", "ticket_id,policy\nT1,joining\nT1,joining\n");
+    let run = scratch.run(&["audit", "one.csv", "--as-of", "2026-11-15", "--out", "out"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "2 rows read: 1 audited, 0 rejected, 1 duplicate; \
+             1 finding (0 violation, 1 warning, 0 info)"
+        ),
+        "one-line result: {}",
+        run.stderr
+    );
+    scratch.write("single.csv", "ticket_id,policy\nT1,nobody\n");
+    let run = scratch.run(&[
+        "audit",
+        "single.csv",
+        "--as-of",
+        "2026-11-15",
+        "--out",
+        "o2",
+    ]);
+    assert!(
+        run.stderr
+            .contains("1 row read: 0 audited, 1 rejected, 0 duplicate; 0 findings"),
+        "one-line result: {}",
+        run.stderr
+    );
+}
+
+#[test]
 fn findings_name_the_rules_that_fired() {
     let scratch = Scratch::new();
     let run = audit(&scratch, &[]);
