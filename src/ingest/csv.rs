@@ -386,7 +386,7 @@ mod tests {
     }
 
     fn text(value: &str) -> RawCell {
-        RawCell::text(value.to_string())
+        RawCell::text(value)
     }
 
     #[test]
@@ -529,7 +529,7 @@ mod tests {
     }
 
     fn text_cell(value: &str) -> RawCell {
-        RawCell::text(value.to_string())
+        RawCell::text(value)
     }
 
     #[test]

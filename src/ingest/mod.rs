@@ -107,10 +107,12 @@ pub enum RawCell {
 const _: () = assert!(std::mem::size_of::<RawCell>() == 16);
 
 impl RawCell {
+    /// A cell with text of its own.
     pub fn text(text: impl Into<String>) -> RawCell {
         RawCell::Text(Box::new(text.into()))
     }
 
+    /// An error cell with its text (`#N/A`).
     pub fn error(error: impl Into<String>) -> RawCell {
         RawCell::Error(Box::new(error.into()))
     }

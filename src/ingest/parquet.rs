@@ -97,7 +97,7 @@ fn cell_of(value: &AnyValue<'_>) -> RawCell {
     match value {
         AnyValue::Null => RawCell::Empty,
         AnyValue::Boolean(flag) => RawCell::Bool(*flag),
-        AnyValue::String(text) => RawCell::text((*text).to_string()),
+        AnyValue::String(text) => RawCell::text(*text),
         AnyValue::StringOwned(text) => RawCell::text(text.to_string()),
         // Integers as exact text: ids beyond 2^53 must not go through a float.
         AnyValue::Int8(_)
@@ -117,7 +117,7 @@ fn cell_of(value: &AnyValue<'_>) -> RawCell {
         AnyValue::Float64(number) => RawCell::Number(*number),
         AnyValue::Date(days) => NaiveDate::from_ymd_opt(1970, 1, 1)
             .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(i64::from(*days))))
-            .map_or(RawCell::error("date out of range".to_string()), |date| {
+            .map_or(RawCell::error("date out of range"), |date| {
                 RawCell::DateTime(date.and_time(NaiveTime::MIN))
             }),
         AnyValue::Datetime(ticks, unit, zone) => datetime_cell(*ticks, *unit, zone.is_some()),
@@ -141,7 +141,7 @@ fn datetime_cell(ticks: i64, unit: TimeUnit, zoned: bool) -> RawCell {
         TimeUnit::Milliseconds => DateTime::from_timestamp_millis(ticks),
     };
     match instant {
-        None => RawCell::error("datetime out of range".to_string()),
+        None => RawCell::error("datetime out of range"),
         Some(instant) if zoned => {
             RawCell::text(instant.format("%Y-%m-%dT%H:%M:%S%.f+00:00").to_string())
         }
@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn zoned_datetimes_are_instants() {
         let cell = datetime_cell(0, TimeUnit::Milliseconds, true);
-        assert_eq!(cell, RawCell::text("1970-01-01T00:00:00+00:00".to_string()));
+        assert_eq!(cell, RawCell::text("1970-01-01T00:00:00+00:00"));
         let local = datetime_cell(1_000_000, TimeUnit::Microseconds, false);
         assert_eq!(
             local,

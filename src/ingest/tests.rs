@@ -352,7 +352,7 @@ fn a_large_csv_reads_quickly() {
 fn an_excel_date_cell_reads_as_calamine_reads_it_from_either_epoch() {
     use calamine::{ExcelDateTime, ExcelDateTimeType};
     for is_1904 in [false, true] {
-        // 2025-10-13 12:00 in the 1900 epoch; four years and a day earlier in the 1904 one.
+        // 2025-10-13 12:00 counted from 1900; counted from 1904, four years and a day later.
         let at = ExcelDateTime::new(45943.5, ExcelDateTimeType::DateTime, is_1904);
         let cell = RawCell::excel_date(&at);
         assert_eq!(

@@ -81,7 +81,7 @@ fn from_data_ref(value: &DataRef<'_>) -> RawCell {
         DataRef::Int(number) => RawCell::Number(*number as f64),
         DataRef::Float(number) => RawCell::Number(*number),
         DataRef::String(text) => RawCell::text(text.clone()),
-        DataRef::SharedString(text) => RawCell::text((*text).to_string()),
+        DataRef::SharedString(text) => RawCell::text(*text),
         DataRef::Bool(flag) => RawCell::Bool(*flag),
         DataRef::DateTime(at) if at.is_datetime() => RawCell::excel_date(at),
         DataRef::DateTime(at) => RawCell::Number(at.as_f64()),
@@ -113,7 +113,7 @@ fn from_iso(text: &str) -> RawCell {
         .or_else(|_| {
             NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_time(NaiveTime::MIN))
         })
-        .map_or_else(|_| RawCell::text(text.to_string()), RawCell::DateTime)
+        .map_or_else(|_| RawCell::text(text), RawCell::DateTime)
 }
 
 fn header_of_row(row: &RawRow) -> Vec<String> {
@@ -178,7 +178,7 @@ impl RowBuilder {
                 self.text.push_str(text);
                 RawCell::Field { start, end }
             }
-            _ => RawCell::text(text.to_owned()),
+            _ => RawCell::text(text),
         };
         self.place(column, cell);
         true

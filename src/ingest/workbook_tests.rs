@@ -17,7 +17,7 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
 }
 
 fn text(value: &str) -> RawCell {
-    RawCell::text(value.to_string())
+    RawCell::text(value)
 }
 
 /// Every row, with each cell holding its own text.
@@ -118,7 +118,7 @@ fn xlsx_cells_stream_into_their_columns() {
         RawCell::Empty,
         "a gap stays in its column"
     );
-    assert_eq!(rows[1].cells[3], RawCell::error("#N/A".to_string()));
+    assert_eq!(rows[1].cells[3], RawCell::error("#N/A"));
     assert_eq!(rows[1].cells[6], text("no reason"));
     assert_eq!(rows[2].cells.len(), 7);
     assert_eq!(rows[2].cells[0], RawCell::Empty);
@@ -379,7 +379,7 @@ fn cell_conversion() {
     assert_eq!(from_data(&Data::Int(7)), RawCell::Number(7.0));
     assert_eq!(
         from_data(&Data::Error(calamine::CellErrorType::Div0)),
-        RawCell::error("#DIV/0!".to_string())
+        RawCell::error("#DIV/0!")
     );
     assert_eq!(from_iso("not iso"), text("not iso"));
     assert_eq!(
