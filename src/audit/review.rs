@@ -17,8 +17,14 @@ use crate::ticket::Ticket;
 pub struct ReviewSample {
     per_policy: usize,
     rng: ChaCha8Rng,
-    seen: BTreeMap<String, u64>,
-    picked: BTreeMap<String, Vec<Ticket>>,
+    pools: BTreeMap<String, Pool>,
+}
+
+/// One policy's compliant tickets: how many were offered, and the ones picked.
+#[derive(Debug, Clone, Default)]
+struct Pool {
+    seen: u64,
+    picked: Vec<Ticket>,
 }
 
 impl Default for ReviewSample {
@@ -26,8 +32,7 @@ impl Default for ReviewSample {
         ReviewSample {
             per_policy: 0,
             rng: ChaCha8Rng::seed_from_u64(0),
-            seen: BTreeMap::new(),
-            picked: BTreeMap::new(),
+            pools: BTreeMap::new(),
         }
     }
 }
@@ -41,19 +46,24 @@ impl ReviewSample {
         }
     }
 
-    /// Offers a compliant ticket of `policy` (tickets arrive in input order).
+    /// Offers a compliant ticket of `policy` (tickets arrive in input order). Called for
+    /// every compliant ticket: the policy's name is copied once, when it is first seen.
     pub fn offer(&mut self, policy: &str, ticket: &Ticket) {
         if self.per_policy == 0 {
             return;
         }
-        let seen = self.seen.entry(policy.to_owned()).or_default();
-        *seen += 1;
-        let picked = self.picked.entry(policy.to_owned()).or_default();
-        if picked.len() < self.per_policy {
-            picked.push(ticket.clone());
+        if !self.pools.contains_key(policy) {
+            self.pools.insert(policy.to_owned(), Pool::default());
+        }
+        let Some(pool) = self.pools.get_mut(policy) else {
+            return;
+        };
+        pool.seen += 1;
+        if pool.picked.len() < self.per_policy {
+            pool.picked.push(ticket.clone());
         } else {
-            let slot = self.rng.random_range(0..*seen);
-            if let Some(place) = picked.get_mut(slot as usize) {
+            let slot = self.rng.random_range(0..pool.seen);
+            if let Some(place) = pool.picked.get_mut(slot as usize) {
                 *place = ticket.clone();
             }
         }
@@ -61,10 +71,10 @@ impl ReviewSample {
 
     /// The sampled tickets by policy, each policy's in input order.
     pub fn by_policy(&self) -> Vec<(&str, Vec<&Ticket>)> {
-        self.picked
+        self.pools
             .iter()
-            .map(|(policy, tickets)| {
-                let mut tickets: Vec<&Ticket> = tickets.iter().collect();
+            .map(|(policy, pool)| {
+                let mut tickets: Vec<&Ticket> = pool.picked.iter().collect();
                 tickets.sort_by_key(|t| t.source);
                 (policy.as_str(), tickets)
             })
@@ -73,11 +83,11 @@ impl ReviewSample {
 
     /// Compliant tickets seen per policy (the population sampled from).
     pub fn population(&self, policy: &str) -> u64 {
-        self.seen.get(policy).copied().unwrap_or(0)
+        self.pools.get(policy).map_or(0, |pool| pool.seen)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.picked.is_empty()
+        self.pools.is_empty()
     }
 }
 
