@@ -1,8 +1,6 @@
 //! Money: which side of the ledger a finding's amount is on, and the freight reconciliation
 //! finance reads (deductions taken vs. expected, by courier and by store).
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 
 use crate::finding::{Category, Finding, Severity};
@@ -96,17 +94,29 @@ impl LedgerRow {
     }
 }
 
-/// Freight deductions by courier and by store.
+/// Freight deductions by courier and by store. Rows are found once per audited ticket, so
+/// they are hashed; [`FreightLedger::couriers`] and [`FreightLedger::stores`] list them by
+/// name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FreightLedger {
-    pub by_courier: BTreeMap<String, LedgerRow>,
-    pub by_store: BTreeMap<String, LedgerRow>,
+    pub by_courier: foldhash::HashMap<String, LedgerRow>,
+    pub by_store: foldhash::HashMap<String, LedgerRow>,
 }
 
 /// How a blank courier or store is shown.
 pub const BLANK_KEY: &str = "(blank)";
 
 impl FreightLedger {
+    /// The couriers' rows by name.
+    pub fn couriers(&self) -> Vec<(&str, &LedgerRow)> {
+        by_name(&self.by_courier)
+    }
+
+    /// The stores' rows by name.
+    pub fn stores(&self) -> Vec<(&str, &LedgerRow)> {
+        by_name(&self.by_store)
+    }
+
     /// Adds one audited ticket with its findings.
     pub fn record(&mut self, ticket: &Ticket, policy: &Policy, findings: &[Finding]) {
         let has_freight_finding = findings.iter().any(|f| f.category == Category::Freight);
@@ -122,8 +132,15 @@ impl FreightLedger {
     }
 }
 
+/// The rows of a ledger by name.
+fn by_name(rows: &foldhash::HashMap<String, LedgerRow>) -> Vec<(&str, &LedgerRow)> {
+    let mut rows: Vec<(&str, &LedgerRow)> = rows.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    rows
+}
+
 /// The row of `key`, added if new; the key is copied only then.
-fn row_of<'m>(rows: &'m mut BTreeMap<String, LedgerRow>, key: &str) -> &'m mut LedgerRow {
+fn row_of<'m>(rows: &'m mut foldhash::HashMap<String, LedgerRow>, key: &str) -> &'m mut LedgerRow {
     if !rows.contains_key(key) {
         rows.insert(key.to_owned(), LedgerRow::default());
     }
@@ -180,6 +197,51 @@ mod tests {
             explanation: String::new(),
             source: Source::default(),
         }
+    }
+
+    #[test]
+    fn the_ledger_lists_couriers_and_stores_by_name_with_every_ticket_counted() {
+        let set = crate::policy::PolicySet::load(None).expect("the shipped policies load");
+        let policy = set
+            .versions_of("joining")
+            .next()
+            .expect("JOINING is shipped");
+        let mut ledger = FreightLedger::default();
+        for (courier, store, deducted) in [
+            ("中通快递", "b-store", "20"),
+            ("EMS", "a-store", "10"),
+            ("中通快递", "a-store", "12.5"),
+            ("", "c-store", "0"),
+        ] {
+            let ticket = Ticket {
+                courier: (!courier.is_empty()).then(|| courier.to_string()),
+                store: Some(store.to_string()),
+                freight_deducted: Some(deducted.parse().unwrap()),
+                ..Ticket::default()
+            };
+            ledger.record(&ticket, policy, &[]);
+        }
+        let names = |rows: Vec<(&str, &LedgerRow)>| -> Vec<(String, u64, Decimal)> {
+            rows.into_iter()
+                .map(|(name, row)| (name.to_string(), row.tickets, row.deductions_taken))
+                .collect()
+        };
+        assert_eq!(
+            names(ledger.couriers()),
+            [
+                ("(blank)".to_string(), 1, Decimal::ZERO),
+                ("EMS".to_string(), 1, Decimal::from(10)),
+                ("中通快递".to_string(), 2, "32.5".parse().unwrap()),
+            ]
+        );
+        assert_eq!(
+            names(ledger.stores()),
+            [
+                ("a-store".to_string(), 2, "22.5".parse().unwrap()),
+                ("b-store".to_string(), 1, Decimal::from(20)),
+                ("c-store".to_string(), 1, Decimal::ZERO),
+            ]
+        );
     }
 
     #[test]

@@ -51,13 +51,13 @@ pub(super) fn write(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(), XlsxEr
         })
         .collect();
     let rows = ledger
-        .by_courier
-        .iter()
+        .couriers()
+        .into_iter()
         .map(|(name, row)| line("courier", name, row))
         .chain(
             ledger
-                .by_store
-                .iter()
+                .stores()
+                .into_iter()
                 .map(|(name, row)| line("store", name, row)),
         );
     let end = write_table(
