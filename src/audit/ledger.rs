@@ -94,9 +94,9 @@ impl LedgerRow {
     }
 }
 
-/// Freight deductions by courier and by store. Rows are found once per audited ticket, so
-/// they are hashed; [`FreightLedger::couriers`] and [`FreightLedger::stores`] list them by
-/// name.
+/// Freight deductions by courier and by store. Every audited ticket with a deduction or a
+/// freight finding looks up its two rows, so they are kept hashed;
+/// [`FreightLedger::couriers`] and [`FreightLedger::stores`] list them by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FreightLedger {
     pub by_courier: foldhash::HashMap<String, LedgerRow>,
