@@ -112,10 +112,13 @@ fn audit_writes_the_four_files_and_accounts_for_every_row() {
 #[test]
 fn the_one_line_result_counts_in_the_singular_too() {
     let scratch = Scratch::new();
+    let audit = |file: &str, out: &str| {
+        scratch.run(&["audit", file, "--as-of", "2026-11-15", "--out", out])
+    };
     // The same ticket twice: one row audited (nothing to find in a bare ticket), one
     // reported as a duplicate, which is the run's one finding.
     scratch.write("one.csv", "ticket_id,policy\nT1,joining\nT1,joining\n");
-    let run = scratch.run(&["audit", "one.csv", "--as-of", "2026-11-15", "--out", "out"]);
+    let run = audit("one.csv", "out");
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains(
@@ -126,14 +129,7 @@ fn the_one_line_result_counts_in_the_singular_too() {
         run.stderr
     );
     scratch.write("single.csv", "ticket_id,policy\nT1,nobody\n");
-    let run = scratch.run(&[
-        "audit",
-        "single.csv",
-        "--as-of",
-        "2026-11-15",
-        "--out",
-        "o2",
-    ]);
+    let run = audit("single.csv", "o2");
     assert!(
         run.stderr
             .contains("1 row read: 0 audited, 1 rejected, 0 duplicate; 0 findings"),
