@@ -55,9 +55,7 @@ impl ReviewSample {
         if !self.pools.contains_key(policy) {
             self.pools.insert(policy.to_owned(), Pool::default());
         }
-        let Some(pool) = self.pools.get_mut(policy) else {
-            return;
-        };
+        let pool = self.pools.get_mut(policy).expect("the pool was just added");
         pool.seen += 1;
         if pool.picked.len() < self.per_policy {
             pool.picked.push(ticket.clone());
