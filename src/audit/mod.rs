@@ -1,10 +1,10 @@
 //! The audit driver: reads every input, resolves each ticket's policy version, evaluates the
 //! rules in parallel (the one rayon seam), and gathers findings, rejections and coverage.
 //!
-//! Inputs are streamed in chunks so memory stays bounded, through a pipeline (see
-//! [`pipeline`]): a reading thread fills the next chunk while rayon parses and evaluates this
-//! one (`par_iter().map().collect()` keeps input order) and the chunk before is merged into
-//! the run sequentially. The result is the same for any number of threads.
+//! Inputs are streamed in chunks so memory stays bounded, through a pipeline (the private
+//! `pipeline` module): a reading thread fills the next chunk while rayon parses and evaluates
+//! this one (`par_iter().map().collect()` keeps input order) and the chunk before is merged
+//! into the run sequentially. The result is the same for any number of threads.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

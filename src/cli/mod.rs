@@ -78,8 +78,12 @@ pub struct AuditArgs {
     /// Ticket exports: .csv, .xlsx, .xls, .ods (and .parquet when built with `parquet`).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output directory (default: reports/<as-of date>/).
-    #[arg(long, value_name = "DIR")]
+    /// Output directory (default: `reports/<as-of date>/`).
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "Output directory (default: reports/<as-of date>/)."
+    )]
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
