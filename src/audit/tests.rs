@@ -65,13 +65,21 @@ fn plain_loop(config: &AuditConfig, policies: &PolicySet, calendars: &CalendarSe
                         findings.push(duplicate_finding(&ticket, policy, &origin.file));
                         continue;
                     }
+                    let mut traced = Vec::new();
                     for result in rules::evaluate(&ticket, policy, &ctx) {
                         let key = (policy.id.clone(), result.rule);
                         record(coverage.entry(key).or_default(), &result.outcome);
                         if let Outcome::Flagged(finding) = result.outcome {
-                            findings.push(*finding);
+                            traced.push(*finding);
                         }
                     }
+                    assert_eq!(
+                        rules::findings(&ticket, policy, &ctx),
+                        traced,
+                        "ticket {}: the quiet evaluation finds what the traced one does",
+                        ticket.ticket_id
+                    );
+                    findings.extend(traced);
                 }
             }
         }

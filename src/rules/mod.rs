@@ -171,6 +171,12 @@ pub fn evaluate(ticket: &Ticket, policy: &Policy, ctx: &Context<'_>) -> Vec<Rule
         .collect()
 }
 
+/// The findings of one ticket, in catalogue order, as the audit computes them: the outcomes
+/// of [`evaluate`] without formatting its trace.
+pub fn findings(ticket: &Ticket, policy: &Policy, ctx: &Context<'_>) -> Vec<Finding> {
+    evaluate_quiet(ticket, policy, ctx).findings
+}
+
 /// One rule's outcome as the audit counts it for coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tally {
