@@ -11,7 +11,7 @@
 //!   reading thread's work in an audit);
 //! - `parse`: the raw rows of the CSV read into tickets, on one thread;
 //! - `evaluate`: the rules on every parsed ticket, on one thread (`rules::findings`, the
-//!   evaluation the audit runs; policies resolved beforehand);
+//!   evaluation the audit runs; policies resolved beforehand with `audit::resolve_rows`);
 //! - `audit/csv`: `audit::run` on the CSV, every part above on the pipeline's threads, plus
 //!   the merge — no output written;
 //! - `write`: every output of that audit written (`report::write_all`): `findings.csv`,
@@ -69,13 +69,6 @@ fn read_raw(path: &Path) -> (Schema, Vec<RawRow>) {
     (schema, rows)
 }
 
-/// The policy version a ticket is audited under, found as the audit finds it.
-fn policy_of<'p>(policies: &'p PolicySet, ticket: &Ticket) -> Option<&'p Policy> {
-    let id = policies.lookup(ticket.policy.as_deref()?)?;
-    let timezone = policies.versions_of(id).next()?.timezone;
-    policies.version_on(id, ticket.applied_at.as_ref()?.date_in(timezone))
-}
-
 fn config(input: PathBuf) -> AuditConfig {
     AuditConfig {
         inputs: vec![input],
@@ -100,19 +93,14 @@ fn parts(c: &mut Criterion) {
 
     let (schema, raw) = read_raw(&csv);
     let mut seen = std::collections::HashSet::new();
-    let tickets: Vec<(Box<Ticket>, &Policy)> = raw
-        .iter()
-        .filter_map(|row| match schema.parse(row) {
-            Row::Ticket(ticket) => Some(ticket),
-            Row::Rejected(_) => None,
-        })
-        // The audit evaluates the first row of a ticket id and reports the later ones.
-        .filter(|ticket| seen.insert(ticket.ticket_id.clone()))
-        .filter_map(|ticket| {
-            let policy = policy_of(&policies, &ticket)?;
-            Some((ticket, policy))
-        })
-        .collect();
+    let parsed = raw.iter().map(|row| schema.parse(row));
+    let tickets: Vec<(Box<Ticket>, &Policy)> =
+        audit::resolve_rows(parsed, &schema, &config, &policies)
+            .into_iter()
+            .filter_map(Result::ok)
+            // The audit evaluates the first row of a ticket id and reports the later ones.
+            .filter(|(ticket, _)| seen.insert(ticket.ticket_id.clone()))
+            .collect();
     let run = audit::run(&config, &policies, &calendars, |_| {}).expect("the audit runs");
     // The parts do the audit's work: the same rows read, the same tickets audited, and the
     // rules find what the audit found (less its duplicate findings).

@@ -236,6 +236,32 @@ fn resolve<'p>(
     Resolver::new(policies, config).resolve(row, origin)
 }
 
+/// A parsed row resolved: its ticket with the policy version it is audited under, or the
+/// row's rejections.
+pub type Resolution<'p> = Result<(Box<Ticket>, &'p Policy), Vec<Rejection>>;
+
+/// Resolves parsed rows of one input (read with `schema`) to the policy versions the audit
+/// evaluates them under: each row's ticket with its policy, or the row's rejections. The
+/// audit's own resolution, for callers that evaluate tickets themselves.
+pub fn resolve_rows<'p>(
+    rows: impl IntoIterator<Item = Row>,
+    schema: &ingest::Schema,
+    config: &'p AuditConfig,
+    policies: &'p PolicySet,
+) -> Vec<Resolution<'p>> {
+    let resolver = Resolver::new(policies, config);
+    let origin = RowOrigin {
+        file: schema.source_file().to_owned(),
+        sheet: schema.sheet().map(str::to_owned),
+    };
+    rows.into_iter()
+        .map(|row| match resolver.resolve(row, &origin) {
+            Resolved::Audit(ticket, policy) => Ok((ticket, policy)),
+            Resolved::Reject(problems) => Err(problems),
+        })
+        .collect()
+}
+
 fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str) -> Finding {
     Finding {
         ticket_id: ticket.ticket_id.clone(),

@@ -93,6 +93,34 @@ fn by_place(mut findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 #[test]
+fn resolve_rows_keeps_and_rejects_the_rows_the_audit_does() {
+    let policies = PolicySet::load(None).expect("built-in policies");
+    let calendars = CalendarSet::load(None).expect("built-in calendars");
+    let config = AuditConfig {
+        inputs: vec![sample("broken.csv")],
+        as_of: crate::cli::parse_as_of("2026-11-15", chrono_tz::Asia::Shanghai).expect("an as-of"),
+        forced_policy: None,
+        read: Options::default(),
+        sample_per_policy: 0,
+    };
+    let run = run(&config, &policies, &calendars, |_| {}).expect("the audit runs");
+    let reader = ingest::open(&config.inputs[0], &config.read).expect("the input opens");
+    let schema = ingest::Schema::for_reader(reader.as_ref(), 0, &config.read).expect("a header");
+    let (_, rows) = ingest::read_all(&config.inputs[0], 0, &config.read).expect("the input reads");
+    let (kept, rejected): (Vec<_>, Vec<_>) = resolve_rows(rows, &schema, &config, &policies)
+        .into_iter()
+        .partition(Result::is_ok);
+    assert_eq!(
+        kept.len() as u64,
+        run.rows_audited() + run.rows_duplicate(),
+        "every row the audit evaluated or reported as a duplicate resolves"
+    );
+    let rejections: Vec<Rejection> = rejected.into_iter().flat_map(Result::unwrap_err).collect();
+    assert!(!rejections.is_empty());
+    assert_eq!(rejections, run.rejections);
+}
+
+#[test]
 fn the_pipeline_finds_what_a_plain_loop_finds() {
     let policies = PolicySet::load(None).expect("built-in policies");
     let calendars = CalendarSet::load(None).expect("built-in calendars");
