@@ -78,12 +78,10 @@ pub struct AuditArgs {
     /// Ticket exports: .csv, .xlsx, .xls, .ods (and .parquet when built with `parquet`).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output directory (default: `reports/<as-of date>/`).
-    #[arg(
-        long,
-        value_name = "DIR",
-        help = "Output directory (default: reports/<as-of date>/)."
-    )]
+    // The doc line is also the `--help` text, so its placeholder stays plain.
+    #[allow(rustdoc::invalid_html_tags)]
+    /// Output directory (default: reports/<as-of date>/).
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
