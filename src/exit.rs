@@ -9,8 +9,11 @@ pub enum ExitStatus {
     Findings = 1,
     /// Bad usage, or an input that cannot be read at all.
     Usage = 2,
-    /// Internal error.
+    /// Internal error, or outputs that could not be written.
     Internal = 3,
+    /// The audit ran and wrote its outputs, but its result cannot be trusted (`summary.json`
+    /// `untrusted` says why). Wins over [`ExitStatus::Findings`].
+    Untrusted = 4,
 }
 
 impl ExitStatus {

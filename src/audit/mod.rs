@@ -25,11 +25,18 @@ mod review;
 mod tally;
 #[cfg(test)]
 mod tests;
+mod trust;
+mod waivers;
 
 pub use explain::{explain, Explanation, Verdict};
 pub use ledger::{money_side, money_totals, FreightLedger, LedgerRow, MoneySide, MoneyTotals};
 pub use pipeline::FindingSink;
-pub use review::{compare_previous, FindingStatus, PreviousComparison, ReviewSample};
+pub use review::{
+    compare_previous, FindingStatus, PreviousComparison, PreviousRun, ResolvedFinding,
+    ReviewSample, Triage,
+};
+pub use trust::{missing_columns, untrusted_reasons, MissingColumn, TrustSettings};
+pub use waivers::{Waiver, WaiverUse, Waivers, WAIVERS_HEADER};
 
 use pipeline::{Merger, Resolved, Resolver, Stage};
 use tally::Tallies;
@@ -62,6 +69,8 @@ pub struct InputSummary {
     pub rows_audited: u64,
     pub rows_rejected: u64,
     pub rows_duplicate: u64,
+    /// The canonical columns the input provides, in catalogue order.
+    pub columns: Vec<&'static str>,
     /// Header warnings (mapped headers not found…).
     pub warnings: Vec<String>,
 }
@@ -105,6 +114,27 @@ pub struct AuditRun {
     pub kept_columns: Vec<String>,
     /// The comparison with an earlier run (`--previous`), filled in by the caller.
     pub previous: Option<PreviousComparison>,
+    /// What decides each finding's status (`--previous`, `--waivers`), set by the caller.
+    pub triage: Triage,
+    /// How the waivers met the findings (`--waivers`), filled in by the caller.
+    pub waiver_use: Option<WaiverUse>,
+    /// Working-day checks not evaluated because a calendar does not cover a year.
+    pub uncovered: Vec<Uncovered>,
+    /// Canonical column → the rules that found it blank (or absent) for some ticket and so
+    /// could not be evaluated.
+    pub blank_inputs: BTreeMap<&'static str, std::collections::BTreeSet<&'static str>>,
+    /// Calendars the run used that end soon after the as-of (the calendar horizon).
+    pub horizon: Vec<String>,
+    /// Why the result cannot be trusted (exit status 4); empty when it can.
+    pub untrusted: Vec<String>,
+}
+
+/// Working-day checks a calendar could not decide: it does not cover `year`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncovered {
+    pub calendar: String,
+    pub year: i32,
+    pub checks: u64,
 }
 
 impl AuditRun {
@@ -127,6 +157,25 @@ impl AuditRun {
     /// The worst severity among the findings.
     pub fn worst_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// The worst severity among the findings that count for `--fail-on`: none waived, and
+    /// with `only_new` none the previous run had.
+    pub fn worst_failing(&self, only_new: bool) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| self.triage.counts_for_failure(f, only_new))
+            .map(|f| f.severity)
+            .max()
+    }
+
+    /// The canonical columns any input provides, in catalogue order.
+    pub fn columns_read(&self) -> Vec<&'static str> {
+        crate::ticket::Column::ALL
+            .iter()
+            .map(|c| c.name())
+            .filter(|name| self.inputs.iter().any(|i| i.columns.contains(name)))
+            .collect()
     }
 }
 
@@ -189,6 +238,11 @@ pub fn run_streaming(
         let summary = InputSummary {
             path: display.clone(),
             sheet: reader.sheet().map(str::to_owned),
+            columns: crate::ticket::Column::ALL
+                .iter()
+                .filter(|c| schema.header_of(**c).is_some())
+                .map(|c| c.name())
+                .collect(),
             warnings: schema.warnings().to_vec(),
             ..InputSummary::default()
         };

@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::waivers::{Waiver, Waivers};
 use crate::finding::Finding;
 use crate::ticket::Ticket;
 
@@ -89,11 +90,14 @@ impl ReviewSample {
     }
 }
 
-/// Whether a finding was already in the earlier run.
+/// Where a finding stands against the earlier run and the waivers: the `status` column of
+/// `findings.csv` and of every listing sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingStatus {
     New,
     Persisting,
+    /// Covered by a waiver in force; never counts for `--fail-on`.
+    Waived,
 }
 
 impl FindingStatus {
@@ -101,6 +105,7 @@ impl FindingStatus {
         match self {
             FindingStatus::New => "new",
             FindingStatus::Persisting => "persisting",
+            FindingStatus::Waived => "waived",
         }
     }
 }
@@ -114,79 +119,170 @@ pub struct ResolvedFinding {
     pub severity: String,
 }
 
-/// This run against an earlier one, by `finding_id`.
+/// The earlier run `--previous DIR` names, read before this run's outputs replace it. A
+/// directory that does not exist or holds no `findings.csv` is the first night: nothing was
+/// found, and every finding is new.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PreviousComparison {
-    /// The earlier run's directory.
+pub struct PreviousRun {
+    /// The earlier run's directory, as given.
     pub path: String,
-    pub new: u64,
-    pub resolved: u64,
-    pub persisting: u64,
-    previous_ids: HashSet<String>,
-    pub resolved_findings: Vec<ResolvedFinding>,
+    /// Whether the directory held a `findings.csv`.
+    pub found: bool,
+    /// The earlier findings by `finding_id`, in file order.
+    findings: Vec<ResolvedFinding>,
+    ids: HashSet<String>,
+    /// The canonical columns the earlier run read (its `summary.json` `columns_read`), when
+    /// it recorded them.
+    pub columns_read: Option<Vec<String>>,
 }
 
-impl PreviousComparison {
-    pub fn status(&self, finding_id: &str) -> FindingStatus {
-        if self.previous_ids.contains(finding_id) {
-            FindingStatus::Persisting
-        } else {
-            FindingStatus::New
+impl PreviousRun {
+    /// Reads `dir/findings.csv` and the `columns_read` of `dir/summary.json`.
+    pub fn load(dir: &Path) -> Result<PreviousRun, String> {
+        let mut previous = PreviousRun {
+            path: dir.display().to_string(),
+            ..PreviousRun::default()
+        };
+        let path = dir.join("findings.csv");
+        if !path.is_file() {
+            return Ok(previous);
         }
-    }
-}
-
-/// Reads `dir/findings.csv` of an earlier run and compares it with `findings`.
-pub fn compare_previous(dir: &Path, findings: &[Finding]) -> Result<PreviousComparison, String> {
-    let path = dir.join("findings.csv");
-    let shown = path.display().to_string();
-    let mut reader =
-        csv::Reader::from_path(&path).map_err(|e| format!("--previous {shown}: {e}"))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("--previous {shown}: {e}"))?
-        .clone();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let Some(id_column) = column("finding_id") else {
-        return Err(format!(
-            "--previous {shown}: no finding_id column; is it an rma-audit findings.csv?"
-        ));
-    };
-    let text_of = |record: &csv::StringRecord, name: &str| {
-        column(name)
-            .and_then(|i| record.get(i))
-            .map(|v| v.strip_prefix('\'').unwrap_or(v).to_owned())
-            .unwrap_or_default()
-    };
-    let current: HashSet<String> = findings.iter().map(Finding::finding_id).collect();
-    let mut comparison = PreviousComparison {
-        path: dir.display().to_string(),
-        ..PreviousComparison::default()
-    };
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("--previous {shown}: {e}"))?;
-        let id = record.get(id_column).unwrap_or_default().to_owned();
-        if !comparison.previous_ids.insert(id.clone()) {
-            continue;
-        }
-        if !current.contains(&id) {
-            comparison.resolved_findings.push(ResolvedFinding {
+        previous.found = true;
+        let shown = path.display().to_string();
+        let mut reader =
+            csv::Reader::from_path(&path).map_err(|e| format!("--previous {shown}: {e}"))?;
+        let headers = reader
+            .headers()
+            .map_err(|e| format!("--previous {shown}: {e}"))?
+            .clone();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let Some(id_column) = column("finding_id") else {
+            return Err(format!(
+                "--previous {shown}: no finding_id column; is it an rma-audit findings.csv?"
+            ));
+        };
+        let text_of = |record: &csv::StringRecord, name: &str| {
+            column(name)
+                .and_then(|i| record.get(i))
+                .map(|v| v.strip_prefix('\'').unwrap_or(v).to_owned())
+                .unwrap_or_default()
+        };
+        for record in reader.records() {
+            let record = record.map_err(|e| format!("--previous {shown}: {e}"))?;
+            let id = record.get(id_column).unwrap_or_default().to_owned();
+            if !previous.ids.insert(id.clone()) {
+                continue;
+            }
+            previous.findings.push(ResolvedFinding {
                 finding_id: id,
                 ticket_id: text_of(&record, "ticket_id"),
                 rule: text_of(&record, "rule"),
                 severity: text_of(&record, "severity"),
             });
         }
+        previous.columns_read = read_columns(&dir.join("summary.json"));
+        Ok(previous)
     }
-    comparison.resolved = comparison.resolved_findings.len() as u64;
-    for id in &current {
-        if comparison.previous_ids.contains(id) {
-            comparison.persisting += 1;
-        } else {
-            comparison.new += 1;
+
+    /// Whether the earlier run had the finding with this id.
+    pub fn had(&self, finding_id: &str) -> bool {
+        self.ids.contains(finding_id)
+    }
+}
+
+/// The `columns_read` list of an earlier `summary.json`; none when the file or the key is
+/// absent (a run of an older version) or unreadable.
+fn read_columns(path: &Path) -> Option<Vec<String>> {
+    let bytes = std::fs::read(path).ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let columns = json.get("columns_read")?.as_array()?;
+    Some(
+        columns
+            .iter()
+            .filter_map(|c| c.as_str().map(str::to_owned))
+            .collect(),
+    )
+}
+
+/// This run against an earlier one, by `finding_id`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PreviousComparison {
+    /// The earlier run's directory.
+    pub path: String,
+    /// Whether it held a `findings.csv` (false on the first night).
+    pub found: bool,
+    pub new: u64,
+    pub resolved: u64,
+    pub persisting: u64,
+    pub resolved_findings: Vec<ResolvedFinding>,
+}
+
+impl PreviousComparison {
+    /// Compares `findings` with the earlier run.
+    pub fn new(previous: &PreviousRun, findings: &[Finding]) -> PreviousComparison {
+        let current: HashSet<String> = findings.iter().map(Finding::finding_id).collect();
+        let resolved_findings: Vec<ResolvedFinding> = previous
+            .findings
+            .iter()
+            .filter(|f| !current.contains(&f.finding_id))
+            .cloned()
+            .collect();
+        let persisting = current.iter().filter(|id| previous.had(id)).count() as u64;
+        PreviousComparison {
+            path: previous.path.clone(),
+            found: previous.found,
+            new: current.len() as u64 - persisting,
+            resolved: resolved_findings.len() as u64,
+            persisting,
+            resolved_findings,
         }
     }
-    Ok(comparison)
+}
+
+/// Reads `dir/findings.csv` of an earlier run and compares it with `findings`.
+pub fn compare_previous(dir: &Path, findings: &[Finding]) -> Result<PreviousComparison, String> {
+    Ok(PreviousComparison::new(&PreviousRun::load(dir)?, findings))
+}
+
+/// What decides each finding's status: the earlier run (`--previous`) and the waivers
+/// (`--waivers`). With neither, findings have no status.
+#[derive(Debug, Clone, Default)]
+pub struct Triage {
+    pub previous: Option<PreviousRun>,
+    pub waivers: Option<Waivers>,
+}
+
+impl Triage {
+    /// Whether findings carry a status at all.
+    pub fn is_active(&self) -> bool {
+        self.previous.is_some() || self.waivers.is_some()
+    }
+
+    /// The status of `finding` (none without `--previous` and `--waivers`), with the waiver
+    /// that covers it.
+    pub fn status(&self, finding: &Finding) -> Option<(FindingStatus, Option<&Waiver>)> {
+        if !self.is_active() {
+            return None;
+        }
+        let id = finding.finding_id();
+        if let Some(waiver) = self.waivers.as_ref().and_then(|w| w.covering(finding, &id)) {
+            return Some((FindingStatus::Waived, Some(waiver)));
+        }
+        match &self.previous {
+            Some(previous) if previous.had(&id) => Some((FindingStatus::Persisting, None)),
+            _ => Some((FindingStatus::New, None)),
+        }
+    }
+
+    /// Whether `finding` counts for `--fail-on`: never when waived; with `only_new`, only
+    /// when the earlier run did not have it.
+    pub fn counts_for_failure(&self, finding: &Finding, only_new: bool) -> bool {
+        match self.status(finding) {
+            None | Some((FindingStatus::New, _)) => true,
+            Some((FindingStatus::Persisting, _)) => !only_new,
+            Some((FindingStatus::Waived, _)) => false,
+        }
+    }
 }
 
 #[cfg(test)]

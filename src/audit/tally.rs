@@ -98,8 +98,8 @@ impl<'p> Tallies<'p> {
     /// (policy, rule), and one warning per calendar and year not covered with the number of
     /// working-day checks that were therefore not evaluated.
     pub fn fold_into(self, run: &mut AuditRun) {
-        // (calendar id, `does not cover YYYY`) → working-day checks not evaluated.
-        let mut uncovered: BTreeMap<(String, String), u64> = BTreeMap::new();
+        // (calendar id, year) → working-day checks not evaluated.
+        let mut uncovered: BTreeMap<(String, i32), u64> = BTreeMap::new();
         for version in &self.versions {
             let policy = version.policy;
             *run.tickets_by_policy.entry(policy.id.clone()).or_default() += version.tickets;
@@ -109,24 +109,37 @@ impl<'p> Tallies<'p> {
             for (rule, counts) in rules::rule_ids().zip(&version.coverage) {
                 counts.fold_into(run.coverage.entry((policy.id.clone(), rule)).or_default());
                 for (reason, n) in &counts.reasons {
-                    let reason = reason.to_string();
-                    if let Some(gap) = reason.strip_prefix("calendar ") {
-                        if gap.starts_with("does not cover") {
+                    match *reason {
+                        Unknown::Calendar(year) => {
                             *uncovered
-                                .entry((policy.calendar.clone(), gap.to_string()))
+                                .entry((policy.calendar.clone(), year))
                                 .or_default() += n;
                         }
+                        Unknown::Blank(column)
+                        | Unknown::Exclusion(column)
+                        | Unknown::ReturnCondition(column) => {
+                            run.blank_inputs.entry(column).or_default().insert(rule);
+                        }
+                        Unknown::NoTime(_)
+                        | Unknown::CalendarMissing
+                        | Unknown::NoWarrantyStart => {}
                     }
                 }
             }
         }
-        for ((calendar, gap), checks) in uncovered {
-            let checks = match checks {
+        for ((calendar, year), checks) in uncovered {
+            let counted = match checks {
                 1 => "1 working-day check was".to_string(),
                 n => format!("{n} working-day checks were"),
             };
-            run.warnings
-                .push(format!("calendar {calendar} {gap}: {checks} not evaluated"));
+            run.warnings.push(format!(
+                "calendar {calendar} does not cover {year}: {counted} not evaluated"
+            ));
+            run.uncovered.push(super::Uncovered {
+                calendar,
+                year,
+                checks,
+            });
         }
     }
 }

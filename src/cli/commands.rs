@@ -31,6 +31,14 @@ impl Failure {
         }
     }
 
+    /// The outputs could not be written (exit status 3); `--out` keeps what it had.
+    fn output(line: impl Into<String>) -> Failure {
+        Failure {
+            lines: vec![line.into()],
+            status: ExitStatus::Internal,
+        }
+    }
+
     fn many(lines: Vec<String>) -> Failure {
         Failure {
             lines,
@@ -102,9 +110,24 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
             )));
         }
     }
+    // The earlier run and the waivers are read before anything is written: `--previous` may
+    // name `--out` itself, and a finding's status goes into findings.csv as it is streamed.
+    let triage = audit::Triage {
+        previous: match &settings.previous {
+            Some(dir) => Some(audit::PreviousRun::load(dir).map_err(Failure::usage)?),
+            None => None,
+        },
+        waivers: match &settings.waivers {
+            Some(path) => Some(
+                audit::Waivers::load(path, settings.audit.as_of.date_naive())
+                    .map_err(Failure::many)?,
+            ),
+            None => None,
+        },
+    };
     // The output set is staged first, so findings.csv is written while the audit runs.
     let set =
-        report::OutputSet::create(&settings.out).map_err(|err| Failure::usage(err.to_string()))?;
+        report::OutputSet::create(&settings.out).map_err(|err| Failure::output(err.to_string()))?;
     let inputs = settings
         .audit
         .inputs
@@ -118,24 +141,24 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
         std::io::Error::other(format!("{}: cannot write: {err}", shown.display()))
     };
     let mut findings = report::FindingsWriter::create(&findings_path, inputs)
-        .map_err(|err| Failure::usage(cannot_write(err).to_string()))?;
+        .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
     let mut progress = Progress::new(settings.quiet);
     let mut run = audit::run_streaming(
         &settings.audit,
         &policies,
         &calendars,
         |rows| progress.rows(rows),
-        &mut |batch| findings.write(batch).map_err(cannot_write),
+        &mut |batch| findings.write(batch, &triage).map_err(cannot_write),
     )
-    .map_err(|err| Failure::usage(err.to_string()))?;
+    .map_err(|err| match err {
+        audit::AuditError::Output(_) => Failure::output(err.to_string()),
+        _ => Failure::usage(err.to_string()),
+    })?;
     progress.finish();
     findings
         .finish()
-        .map_err(|err| Failure::usage(cannot_write(err).to_string()))?;
-    if let Some(previous) = &settings.previous {
-        run.previous =
-            Some(audit::compare_previous(previous, &run.findings).map_err(Failure::usage)?);
-    }
+        .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
+    judge(&mut run, triage, &settings, &calendars);
     for warning in run.inputs.iter().flat_map(|i| i.warnings.iter()) {
         eprintln!("rma-audit: warning: {warning}");
     }
@@ -144,19 +167,51 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     }
     let meta = run_meta(command, &policies, &calendars);
     report::write_staged(&run, &meta, set, &settings.out)
-        .map_err(|err| Failure::usage(err.to_string()))?;
+        .map_err(|err| Failure::output(err.to_string()))?;
     if !settings.quiet {
         eprintln!("{}", result_line(&run, &settings.out));
     }
-    let status = match (settings.fail_on, run.worst_severity()) {
-        (Some(threshold), Some(worst)) if worst >= threshold => ExitStatus::Findings,
-        _ => ExitStatus::Ok,
+    // Printed even with --quiet: an unattended job must hear why its result is not to be
+    // trusted.
+    for reason in &run.untrusted {
+        eprintln!("rma-audit: untrusted: {reason}");
+    }
+    let failing = settings
+        .fail_on
+        .zip(run.worst_failing(settings.fail_on.is_some_and(|t| t.only_new)))
+        .is_some_and(|(threshold, worst)| worst >= threshold.severity);
+    let status = if !run.untrusted.is_empty() {
+        ExitStatus::Untrusted
+    } else if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Ok
     };
     // The process ends with this command. What the run holds (every finding and every flagged
     // ticket: a few hundred megabytes on a million tickets) is left to the exit to reclaim;
     // freeing it piece by piece took a quarter of a second there.
     std::mem::forget(run);
     Ok(status)
+}
+
+/// Everything decided about a run once its findings are known: statuses against the earlier
+/// run and the waivers, the calendar horizon, and whether the result can be trusted.
+fn judge(
+    run: &mut AuditRun,
+    triage: audit::Triage,
+    settings: &AuditSettings,
+    calendars: &CalendarSet,
+) {
+    if let Some(previous) = &triage.previous {
+        run.previous = Some(audit::PreviousComparison::new(previous, &run.findings));
+    }
+    if let Some(waivers) = &triage.waivers {
+        run.waiver_use = Some(waivers.usage(&run.findings));
+    }
+    run.horizon = horizon_warnings(run, calendars, settings.audit.as_of.date_naive());
+    run.warnings.extend(run.horizon.iter().cloned());
+    run.untrusted = audit::untrusted_reasons(run, triage.previous.as_ref(), &settings.trust);
+    run.triage = triage;
 }
 
 /// Rows-read progress on standard error: shown only on a terminal, only once a run has taken
@@ -340,4 +395,39 @@ pub(super) fn sample(args: SampleArgs) -> Outcome {
         println!("{} ({} rows)", file.path.display(), file.rows);
     }
     Ok(ExitStatus::Ok)
+}
+
+/// The calendar-horizon warnings of a run: one for each calendar its policies used that ends
+/// soon after the as-of.
+fn horizon_warnings(
+    run: &AuditRun,
+    calendars: &CalendarSet,
+    as_of: chrono::NaiveDate,
+) -> Vec<String> {
+    let mut used: Vec<&str> = run
+        .policies_used
+        .values()
+        .map(|p| p.calendar.as_str())
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    used.into_iter()
+        .filter_map(|id| calendars.get(id))
+        .filter_map(|calendar| {
+            let last = chrono::NaiveDate::from_ymd_opt(calendar.last_year, 12, 31)?;
+            let days = (last - as_of).num_days();
+            let when = if days >= 0 {
+                format!("{days} days after the as-of {as_of}")
+            } else {
+                format!("{} days before the as-of {as_of}", -days)
+            };
+            (days <= 60).then(|| {
+                format!(
+                    "calendar {} covers working days up to {last}, {when}: add {} from the State Council's holiday notice (docs/CALENDARS.md)",
+                    calendar.id,
+                    calendar.last_year + 1
+                )
+            })
+        })
+        .collect()
 }

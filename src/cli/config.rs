@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZon
 use chrono_tz::Tz;
 
 use super::{AuditArgs, DateOrderArg, EncodingArg, FailOn, ReadArgs};
-use crate::audit::AuditConfig;
+use crate::audit::{AuditConfig, TrustSettings};
 use crate::finding::Severity;
 use crate::ingest::{self, DateOrder, TextEncoding};
 
@@ -18,13 +18,26 @@ pub struct AuditSettings {
     /// Where the four output files go.
     pub out: PathBuf,
     /// Findings at or above this severity make the exit status 1.
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<FailThreshold>,
+    /// The earlier run to compare with (`--previous`).
     pub previous: Option<PathBuf>,
+    /// The waivers file (`--waivers`).
+    pub waivers: Option<PathBuf>,
+    /// What makes the result untrusted (`--max-rejected`, `--allow-uncovered`).
+    pub trust: TrustSettings,
     pub sample: Option<usize>,
     pub quiet: bool,
     pub policies_dir: Option<PathBuf>,
     pub calendars_dir: Option<PathBuf>,
     pub mapping: Option<PathBuf>,
+}
+
+/// `--fail-on`: the least severity that makes the exit status 1, and whether only new
+/// findings count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailThreshold {
+    pub severity: Severity,
+    pub only_new: bool,
 }
 
 /// Parses `--as-of`: a date is the end of that day (23:59:59) in `tz`; a datetime without an
@@ -98,11 +111,20 @@ impl AuditSettings {
         let out = args.out.clone().unwrap_or_else(|| {
             PathBuf::from("reports").join(as_of.date_naive().format("%Y-%m-%d").to_string())
         });
+        let threshold = |severity, only_new| Some(FailThreshold { severity, only_new });
         let fail_on = match args.fail_on {
-            FailOn::Violation => Some(Severity::Violation),
-            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Violation => threshold(Severity::Violation, false),
+            FailOn::Warning => threshold(Severity::Warning, false),
+            FailOn::NewViolation => threshold(Severity::Violation, true),
+            FailOn::NewWarning => threshold(Severity::Warning, true),
             FailOn::Never => None,
         };
+        if !(0.0..=1.0).contains(&args.max_rejected) {
+            return Err(format!(
+                "--max-rejected {}: expected a share between 0 and 1 (0.10 = 10%)",
+                args.max_rejected
+            ));
+        }
         let keep_columns: Vec<String> = args
             .keep_columns
             .iter()
@@ -120,6 +142,11 @@ impl AuditSettings {
             out,
             fail_on,
             previous: args.previous,
+            waivers: args.waivers,
+            trust: TrustSettings {
+                max_rejected: args.max_rejected,
+                allow_uncovered: args.allow_uncovered,
+            },
             sample: args.sample,
             quiet: args.quiet,
             policies_dir: args.read.policies,

@@ -88,13 +88,27 @@ pub struct AuditArgs {
     /// Extra input columns carried into the findings, comma-separated, as named in the export.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub keep_columns: Vec<String>,
-    /// Exit with status 1 when a finding of this severity or worse exists.
+    /// Exit with status 1 when a finding of this severity or worse exists; `new-violation`
+    /// and `new-warning` count only findings the `--previous` run did not have. Waived
+    /// findings never count.
     #[arg(long, value_enum, default_value = "never", value_name = "LEVEL")]
     pub fail_on: FailOn,
     /// An earlier run's output directory: findings are marked new or persisting, and the ones
-    /// gone are counted as resolved.
+    /// gone are counted as resolved. A directory without findings.csv (the first night) is
+    /// not an error: every finding is new.
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
+    /// Waivers file (CSV: finding_id,ticket_id,rule,reason,approved_by,expires): findings
+    /// management has accepted stay listed as `waived` and never count for `--fail-on`.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// The largest share of rows read (0–1) that may be rejected before the result is
+    /// untrusted (exit status 4).
+    #[arg(long, value_name = "SHARE", default_value_t = 0.10)]
+    pub max_rejected: f64,
+    /// Working-day checks a calendar does not cover do not make the result untrusted.
+    #[arg(long)]
+    pub allow_uncovered: bool,
     /// Add a sheet with a reproducible random sample of N compliant tickets per policy.
     #[arg(long, value_name = "N")]
     pub sample: Option<usize>,
@@ -209,6 +223,8 @@ pub enum EncodingArg {
 pub enum FailOn {
     Violation,
     Warning,
+    NewViolation,
+    NewWarning,
     Never,
 }
 

@@ -6,11 +6,12 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use crate::audit::AuditRun;
+use crate::audit::{AuditRun, Triage};
 use crate::finding::{format_money, Finding};
 
-/// The header of `findings.csv`, exactly.
-pub const FINDINGS_HEADER: [&str; 16] = [
+/// The header of `findings.csv`, exactly. `status` (new, persisting, waived) is blank when
+/// neither `--previous` nor `--waivers` is given; the first 16 columns never change.
+pub const FINDINGS_HEADER: [&str; 17] = [
     "finding_id",
     "ticket_id",
     "policy",
@@ -27,6 +28,7 @@ pub const FINDINGS_HEADER: [&str; 16] = [
     "explanation",
     "source_file",
     "source_row",
+    "status",
 ];
 
 /// The header of `rejected.csv`, exactly.
@@ -70,14 +72,17 @@ impl FindingsWriter {
         Ok(FindingsWriter { inputs, out })
     }
 
-    /// Appends one row per finding.
-    pub fn write(&mut self, findings: &[Finding]) -> io::Result<()> {
+    /// Appends one row per finding, with its status as `triage` decides it.
+    pub fn write(&mut self, findings: &[Finding], triage: &Triage) -> io::Result<()> {
         for finding in findings {
             let file = self
                 .inputs
                 .get(finding.source.input)
                 .map_or("", String::as_str);
-            write_finding(&mut self.out, finding, file).map_err(to_io)?;
+            let status = triage
+                .status(finding)
+                .map_or("", |(status, _)| status.as_str());
+            write_finding(&mut self.out, finding, file, status).map_err(to_io)?;
         }
         Ok(())
     }
@@ -95,6 +100,7 @@ fn write_finding<W: Write>(
     out: &mut csv::Writer<W>,
     finding: &Finding,
     file: &str,
+    status: &str,
 ) -> csv::Result<()> {
     let (late_by, late_unit) = match &finding.late_by {
         Some(late) => (late.value_text(), late.unit.as_str()),
@@ -117,6 +123,7 @@ fn write_finding<W: Write>(
         neutralise(&finding.explanation),
         neutralise(file),
         Cow::Owned(finding.source.row.to_string()),
+        Cow::Borrowed(status),
     ];
     out.write_record(row.iter().map(|f| f.as_bytes()))
 }
@@ -124,7 +131,7 @@ fn write_finding<W: Write>(
 pub(super) fn write_findings(run: &AuditRun, path: &Path) -> io::Result<()> {
     let inputs = run.inputs.iter().map(|input| input.path.clone()).collect();
     let mut out = FindingsWriter::create(path, inputs)?;
-    out.write(&run.findings)?;
+    out.write(&run.findings, &run.triage)?;
     out.finish()
 }
 

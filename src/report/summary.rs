@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::RunMeta;
-use crate::audit::{money_totals, AuditRun};
+use crate::audit::{missing_columns, money_totals, AuditRun};
 use crate::finding::{format_money, Severity};
 use crate::rules::CATALOGUE;
 
@@ -27,7 +27,34 @@ pub struct Summary {
     pub calendars: Vec<CalendarRef>,
     pub coverage: Vec<SummaryCoverage>,
     pub previous: Option<Previous>,
+    /// The canonical columns any input provided.
+    pub columns_read: Vec<String>,
+    /// Every canonical column no input provided, with the rules it left not evaluable.
+    pub missing_columns: Vec<SummaryMissingColumn>,
+    /// How `--waivers` met the findings (absent without it).
+    pub waivers: Option<SummaryWaivers>,
     pub warnings: Vec<String>,
+    /// Why the result cannot be trusted (exit status 4); empty when it can.
+    pub untrusted: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryMissingColumn {
+    pub column: String,
+    pub rules: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryWaivers {
+    pub path: String,
+    /// Waivers in force that covered a finding.
+    pub applied: u64,
+    /// Waivers whose `expires` is before the as-of.
+    pub expired: u64,
+    /// Waivers in force that covered no finding.
+    pub unmatched: u64,
+    /// Findings with status `waived`.
+    pub findings_waived: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +72,8 @@ pub struct SummaryInput {
     pub rows_audited: u64,
     pub rows_rejected: u64,
     pub rows_duplicate: u64,
+    /// The canonical columns this input provided.
+    pub columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,6 +121,8 @@ pub struct SummaryCoverage {
 #[derive(Debug, Clone, Serialize)]
 pub struct Previous {
     pub path: String,
+    /// Whether the directory held an earlier `findings.csv` (false on the first night).
+    pub found: bool,
     pub new: u64,
     pub resolved: u64,
     pub persisting: u64,
@@ -141,6 +172,7 @@ impl Summary {
                     rows_audited: input.rows_audited,
                     rows_rejected: input.rows_rejected,
                     rows_duplicate: input.rows_duplicate,
+                    columns: input.columns.iter().map(|c| (*c).to_owned()).collect(),
                 })
                 .collect(),
             totals: Totals {
@@ -191,11 +223,33 @@ impl Summary {
                 .collect(),
             previous: run.previous.as_ref().map(|p| Previous {
                 path: p.path.clone(),
+                found: p.found,
                 new: p.new,
                 resolved: p.resolved,
                 persisting: p.persisting,
             }),
+            columns_read: run.columns_read().into_iter().map(str::to_owned).collect(),
+            missing_columns: missing_columns(run)
+                .into_iter()
+                .map(|m| SummaryMissingColumn {
+                    column: m.column.to_owned(),
+                    rules: m.rules.into_iter().map(str::to_owned).collect(),
+                })
+                .collect(),
+            waivers: run
+                .triage
+                .waivers
+                .as_ref()
+                .zip(run.waiver_use.as_ref())
+                .map(|(waivers, used)| SummaryWaivers {
+                    path: waivers.path.clone(),
+                    applied: used.applied,
+                    expired: used.expired.len() as u64,
+                    unmatched: used.unmatched.len() as u64,
+                    findings_waived: used.findings_waived,
+                }),
             warnings: run.warnings.clone(),
+            untrusted: run.untrusted.clone(),
         }
     }
 }

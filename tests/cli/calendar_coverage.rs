@@ -1,5 +1,6 @@
 //! Calendar honesty: a ticket in a year the calendar does not cover is not evaluable for the
-//! working-day rules, counted with its reason, and the run warns once naming the year.
+//! working-day rules, counted with its reason, the run warns once naming the year, and the
+//! result is untrusted (exit status 4) unless `--allow-uncovered` accepts the gap.
 
 use crate::corpus::{csv_of, ticket};
 use crate::harness::{read_json, Scratch};
@@ -29,15 +30,22 @@ fn tickets_outside_the_calendar_are_not_evaluable_and_warned_about_once() {
         ticket("C4", &[]),
     ];
     scratch.write("future.csv", csv_of(&rows));
-    let run = scratch.run(&[
-        "audit",
-        "future.csv",
-        "--as-of",
-        "2027-12-31",
-        "--out",
-        "out",
-        "--quiet",
-    ]);
+    let audit = |extra: &[&str]| {
+        let mut args = vec![
+            "audit",
+            "future.csv",
+            "--as-of",
+            "2027-12-31",
+            "--out",
+            "out",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        scratch.run(&args)
+    };
+    let untrusted = audit(&[]);
+    assert_eq!(untrusted.status, 4, "{}", untrusted.stderr);
+    let run = audit(&["--allow-uncovered"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     let summary = read_json(&scratch.path("out/summary.json"));
     assert_balanced(&summary);
@@ -68,11 +76,29 @@ fn tickets_outside_the_calendar_are_not_evaluable_and_warned_about_once() {
         "nothing is guessed: {findings}"
     );
 
+    let gap = format!(
+        "rma-audit: warning: calendar cn does not cover 2027: {total} working-day checks were not evaluated"
+    );
+    let horizon = "rma-audit: warning: calendar cn covers working days up to 2026-12-31, \
+                   365 days before the as-of 2027-12-31: add 2027 from the State Council's \
+                   holiday notice (docs/CALENDARS.md)";
     let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(warnings, [gap.as_str(), horizon]);
+    let reason = format!(
+        "calendar cn does not cover 2027: {total} working-day checks not evaluated (--allow-uncovered accepts this)"
+    );
+    let warnings: Vec<&str> = untrusted.stderr.lines().collect();
     assert_eq!(
         warnings,
-        [format!(
-            "rma-audit: warning: calendar cn does not cover 2027: {total} working-day checks were not evaluated"
-        )]
+        [
+            gap.as_str(),
+            horizon,
+            &format!("rma-audit: untrusted: {reason}")
+        ]
+    );
+    assert_eq!(
+        read_json(&scratch.path("out/summary.json"))["untrusted"],
+        serde_json::json!([]),
+        "the last run allowed the gap"
     );
 }

@@ -21,9 +21,13 @@ pub fn audit_with(scratch: &Scratch, inputs: &[&str], extra: &[&str], env: &[(&s
 }
 
 /// Audits one input that must be read, and returns `summary.json` after checking the exit
-/// status and the reconciliation.
+/// status and the reconciliation. These inputs are mostly rejected rows by design, so the
+/// rejected share does not make the result untrusted here (`--max-rejected 1`); an input
+/// with no audited ticket still does (exit 4, checked by the callers that expect it).
 pub fn audit_ok(scratch: &Scratch, input: &str, extra: &[&str]) -> serde_json::Value {
-    let run = audit_with(scratch, &[input], extra, &[]);
+    let mut extra = extra.to_vec();
+    extra.extend_from_slice(&["--max-rejected", "1"]);
+    let run = audit_with(scratch, &[input], &extra, &[]);
     assert_eq!(run.status, 0, "{input}: {}", run.stderr);
     let summary = read_json(&scratch.path("out/summary.json"));
     assert_balanced(&summary);
@@ -125,20 +129,30 @@ fn an_empty_file_of_any_type_stops_the_run() {
 }
 
 #[test]
-fn a_header_without_rows_audits_nothing_and_balances() {
+fn a_header_without_rows_audits_nothing_balances_and_is_not_trusted() {
     let scratch = Scratch::new();
     scratch.write("header.csv", format!("{HEADER}\r\n"));
-    let summary = audit_ok(&scratch, "header.csv", &[]);
-    assert_eq!(totals(&summary), (0, 0, 0, 0));
-    assert_eq!(
-        read_csv(&scratch.path("out/findings.csv")).len(),
-        1,
-        "header only"
-    );
-
     scratch.write("header.xlsx", xlsx_of(&sheet_xml(&[header_row()], &[], 0)));
-    let summary = audit_ok(&scratch, "header.xlsx", &[]);
-    assert_eq!(totals(&summary), (0, 0, 0, 0));
+    for input in ["header.csv", "header.xlsx"] {
+        let run = audit_with(&scratch, &[input], &["--quiet"], &[]);
+        assert_eq!(run.status, 4, "{input}: {}", run.stderr);
+        assert_eq!(
+            run.stderr,
+            format!("rma-audit: untrusted: {input}: no rows below the header\n")
+        );
+        let summary = read_json(&scratch.path("out/summary.json"));
+        assert_balanced(&summary);
+        assert_eq!(totals(&summary), (0, 0, 0, 0));
+        assert_eq!(
+            summary["untrusted"],
+            serde_json::json!([format!("{input}: no rows below the header")])
+        );
+        assert_eq!(
+            read_csv(&scratch.path("out/findings.csv")).len(),
+            1,
+            "header only"
+        );
+    }
 }
 
 #[test]

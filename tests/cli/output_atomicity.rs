@@ -145,7 +145,11 @@ fn a_read_only_output_directory_stops_the_run() {
     let before = snapshot(&out);
     let run = scratch.run(&["audit", "t.csv", "--as-of", "2026-11-15", "--out", "out"]);
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_eq!(
+        run.status, 3,
+        "outputs that cannot be written: {}",
+        run.stderr
+    );
     assert_eq!(
         run.stderr,
         format!(
@@ -205,7 +209,11 @@ fn a_full_disk_stops_the_run_and_keeps_the_previous_set() {
         "--out",
         "disk/out",
     ]);
-    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_eq!(
+        run.status, 3,
+        "outputs that cannot be written: {}",
+        run.stderr
+    );
     let line = run.stderr.trim_end();
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(line.starts_with("rma-audit: disk/out/"), "{line}");

@@ -74,6 +74,49 @@ pub(super) fn write_coverage(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(
          evaluable was not guessed: its reason says which input was missing.",
         &book.styles.note,
     )?;
+    missing_columns(sheet, book, end.next_row + 3)
+}
+
+/// Below the coverage table: the canonical columns no input provided, those that left rules
+/// not evaluable first, each with its rules.
+fn missing_columns(
+    sheet: &mut Worksheet,
+    book: &Book<'_>,
+    first_row: u32,
+) -> Result<(), XlsxError> {
+    let styles = &book.styles;
+    let missing = &book.summary.missing_columns;
+    let (needed, unneeded): (Vec<_>, Vec<_>) = missing.iter().partition(|m| !m.rules.is_empty());
+    let mut row = first_row;
+    sheet.write_string_with_format(row, 0, "Columns no input provides", &styles.label)?;
+    row += 1;
+    if needed.is_empty() {
+        sheet.write_string_with_format(
+            row,
+            0,
+            "No rule was left not evaluable by a missing column.",
+            &styles.note,
+        )?;
+        row += 1;
+    }
+    for column in needed {
+        sheet.write_string_with_format(row, 0, &column.column, &styles.warning_note)?;
+        sheet.write_string(
+            row,
+            1,
+            format!("leaves not evaluable: {}", column.rules.join(", ")),
+        )?;
+        row += 1;
+    }
+    if !unneeded.is_empty() {
+        let names: Vec<&str> = unneeded.iter().map(|m| m.column.as_str()).collect();
+        sheet.write_string_with_format(
+            row,
+            0,
+            format!("Also absent, needed by no rule here: {}", names.join(", ")),
+            &styles.note,
+        )?;
+    }
     Ok(())
 }
 

@@ -228,7 +228,10 @@ fn category_fields(category: Category) -> Vec<Field> {
 struct RowMaker<'b, 'a> {
     book: &'b Book<'a>,
     fields: Vec<Field>,
+    /// A Status column first (`--previous` or `--waivers`).
     with_status: bool,
+    /// A Waiver column after the fields (`--waivers`).
+    with_waiver: bool,
 }
 
 impl<'b, 'a> RowMaker<'b, 'a> {
@@ -236,7 +239,8 @@ impl<'b, 'a> RowMaker<'b, 'a> {
         RowMaker {
             book,
             fields,
-            with_status: book.run.previous.is_some(),
+            with_status: book.run.triage.is_active(),
+            with_waiver: book.run.triage.waivers.is_some(),
         }
     }
 
@@ -248,9 +252,11 @@ impl<'b, 'a> RowMaker<'b, 'a> {
             .kept_columns
             .iter()
             .map(|name| Head::new(name.clone(), 8.0, 40.0));
+        let waiver = self.with_waiver.then(|| Head::new("Waiver", 12.0, 60.0));
         status
             .into_iter()
             .chain(self.fields.iter().map(|f| f.head()))
+            .chain(waiver)
             .chain(kept)
             .collect()
     }
@@ -276,8 +282,13 @@ impl<'b, 'a> RowMaker<'b, 'a> {
             _ => None,
         };
         let mut cells = Vec::with_capacity(self.fields.len() + 8);
-        if let Some(previous) = book.run.previous.as_ref().filter(|_| self.with_status) {
-            cells.push(Cell::text(previous.status(&finding.finding_id()).as_str()));
+        let status = if self.with_status {
+            book.run.triage.status(finding)
+        } else {
+            None
+        };
+        if self.with_status {
+            cells.push(status.map_or(Cell::Blank, |(s, _)| Cell::text(s.as_str())));
         }
         let mark_label =
             |mark: Option<&Mark>| mark.map_or(Cell::Blank, |m| Cell::owned(m.label.clone()));
@@ -318,12 +329,29 @@ impl<'b, 'a> RowMaker<'b, 'a> {
                 Field::Row => Cell::Count(finding.source.row),
             });
         }
+        if self.with_waiver {
+            cells.push(match status.and_then(|(_, waiver)| waiver) {
+                Some(waiver) => Cell::owned(waiver_text(waiver)),
+                None => Cell::Blank,
+            });
+        }
         let kept_count = book.run.kept_columns.len();
         for index in 0..kept_count {
             let value = ticket.and_then(|t| t.kept.get(index)).map(String::as_str);
             cells.push(Cell::opt_text(value));
         }
         cells
+    }
+}
+
+/// A waiver as the listings show it: `reason (approved by NAME, until DATE)`.
+fn waiver_text(waiver: &crate::audit::Waiver) -> String {
+    match waiver.expires {
+        Some(last) => format!(
+            "{} (approved by {}, until {last})",
+            waiver.reason, waiver.approved_by
+        ),
+        None => format!("{} (approved by {})", waiver.reason, waiver.approved_by),
     }
 }
 

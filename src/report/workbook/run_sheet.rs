@@ -127,6 +127,7 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     }
     pen.row += 1;
 
+    waivers(&mut pen, book)?;
     let anchor = resolved(&mut pen, book)?;
     pen.finish()?;
     Ok((sheet, anchor))
@@ -178,6 +179,52 @@ fn policies_used(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
         }
     }
     pen.gap();
+    Ok(())
+}
+
+/// Lists the waivers that waived nothing: expired ones and ones that matched no finding.
+fn waivers(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
+    let (Some(waivers), Some(used)) = (&book.run.triage.waivers, &book.run.waiver_use) else {
+        return Ok(());
+    };
+    pen.section(&format!(
+        "Waivers that waived nothing ({}): expired, or matching no finding",
+        waivers.path
+    ))?;
+    pen.header(
+        &[
+            "Waiver",
+            "Row",
+            "Why not applied",
+            "Reason",
+            "Approved by",
+            "Expires",
+        ],
+        &[],
+    )?;
+    let listed = used
+        .expired
+        .iter()
+        .map(|w| (w, "expired"))
+        .chain(used.unmatched.iter().map(|w| (w, "no such finding")));
+    let mut any = false;
+    for (waiver, why) in listed {
+        pen.text(0, &waiver.target())?;
+        pen.count(1, waiver.row, false)?;
+        pen.text(2, why)?;
+        pen.text(3, &waiver.reason)?;
+        pen.text(4, &waiver.approved_by)?;
+        let expires = waiver.expires.map(|d| d.to_string()).unwrap_or_default();
+        pen.text(5, &expires)?;
+        pen.next();
+        any = true;
+    }
+    if !any {
+        let styles = pen.styles;
+        pen.note("None.", &styles.note)?;
+        pen.next();
+    }
+    pen.row += 1;
     Ok(())
 }
 

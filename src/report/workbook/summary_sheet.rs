@@ -33,6 +33,7 @@ pub(super) fn write(
     let tally = Tally::new(book);
 
     heading(&mut pen, book)?;
+    alerts(&mut pen, book)?;
     inputs(&mut pen, book)?;
     by_category(&mut pen, book, &tally)?;
     by_policy(&mut pen, book, &tally)?;
@@ -67,6 +68,59 @@ fn heading(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     pen.styled(0, "Command, policies, calendars", &styles.label)?;
     pen.link_text(1, "see Run", RUN)?;
     pen.gap();
+    Ok(())
+}
+
+/// What a reader must see before any count: a result not to be trusted (exit status 4) and
+/// why, a calendar that ends soon, and the waivers applied.
+fn alerts(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
+    let run = book.run;
+    let styles = pen.styles;
+    if run.untrusted.is_empty() && run.horizon.is_empty() && run.waiver_use.is_none() {
+        return Ok(());
+    }
+    if !run.untrusted.is_empty() {
+        pen.section("Result not to be trusted (exit status 4)")?;
+        for reason in &run.untrusted {
+            pen.note(reason, &styles.warning_note)?;
+            pen.next();
+        }
+        pen.gap();
+    }
+    if !run.horizon.is_empty() {
+        pen.section("Calendar horizon")?;
+        for warning in &run.horizon {
+            pen.note(warning, &styles.warning_note)?;
+            pen.next();
+        }
+        pen.gap();
+    }
+    if let Some(used) = &run.waiver_use {
+        pen.section("Waivers")?;
+        pen.header(&["Waivers", "Count"], &[1])?;
+        let rows = [
+            ("Findings waived", used.findings_waived),
+            ("Waivers applied", used.applied),
+            ("Waivers expired", used.expired.len() as u64),
+            (
+                "Waivers that matched no finding",
+                used.unmatched.len() as u64,
+            ),
+        ];
+        for (label, count) in rows {
+            pen.styled(0, label, &styles.label)?;
+            pen.count(1, count, false)?;
+            pen.next();
+        }
+        if !used.expired.is_empty() || !used.unmatched.is_empty() {
+            pen.link_note(
+                "Expired and unmatched waivers are listed on the Run sheet.",
+                RUN,
+            )?;
+            pen.next();
+        }
+        pen.gap();
+    }
     Ok(())
 }
 

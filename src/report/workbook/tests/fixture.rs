@@ -420,6 +420,7 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
         csv.push_str("0000000000000000,JD-0999,review-sla.late,violation\n");
         std::fs::write(dir.join("findings.csv"), csv).unwrap();
         run.previous = Some(compare_previous(dir, &run.findings).unwrap());
+        run.triage.previous = Some(crate::audit::PreviousRun::load(dir).unwrap());
     }
     run
 }
