@@ -195,7 +195,14 @@ impl Summary {
                 resolved: p.resolved,
                 persisting: p.persisting,
             }),
-            warnings: run.warnings.clone(),
+            // As standard error has them: each input's header warnings, then the run's.
+            warnings: run
+                .inputs
+                .iter()
+                .flat_map(|input| input.warnings.iter())
+                .chain(&run.warnings)
+                .cloned()
+                .collect(),
         }
     }
 }
