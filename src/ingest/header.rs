@@ -54,6 +54,44 @@ pub(super) fn fold(text: &str) -> String {
     key
 }
 
+/// How far the folded header `key` is from the folded known header `known`, when it is close
+/// enough to be a misspelling of it: the edit distance over characters, a swap of two
+/// neighbours counting as one edit (`recieved_at` → `received_at` is 1).
+///
+/// Close means, for ASCII names, at most 2 edits when both have 6 or more characters; when the
+/// shorter has 4 or 5, only a swap of two neighbours (`stroe`, `agnet`), since one letter
+/// added, dropped or changed turns short names into other common headers (`Case` → `cause`,
+/// `Score` → `store`); names of 3 characters or fewer (`sku`, `id`, `spu`) are never close to
+/// anything. For other scripts (Chinese headers), at most 1 edit from a known header of 4 or
+/// more characters (`申请时问` → `申请时间`), from a header of 3 or more: 2- and 3-character
+/// Chinese headers one character apart are usually different words (`客户`/`客服`,
+/// `运单号`/`订单号`). Scripts are never compared with each other.
+pub(super) fn closeness(key: &str, known: &str) -> Option<usize> {
+    if key.is_ascii() != known.is_ascii() {
+        return None;
+    }
+    let key_len = key.chars().count();
+    let known_len = known.chars().count();
+    let shortest = key_len.min(known_len);
+    let allowed = if !known.is_ascii() {
+        usize::from(known_len >= 4 && key_len >= 3)
+    } else if shortest >= 6 {
+        2
+    } else {
+        usize::from(shortest >= 4 && key_len == known_len)
+    };
+    if allowed == 0 || key_len.abs_diff(known_len) > allowed {
+        return None;
+    }
+    let distance = strsim::osa_distance(key, known);
+    if distance == 0 || distance > allowed {
+        return None;
+    }
+    let short_ascii = known.is_ascii() && shortest < 6;
+    // One edit that takes two without swaps is a swap of neighbours.
+    (!short_ascii || strsim::levenshtein(key, known) == 2).then_some(distance)
+}
+
 /// The spreadsheet letter of a zero-based column index: 0 → `A`, 26 → `AA`.
 pub(super) fn column_letter(index: usize) -> String {
     let mut letters = Vec::new();
@@ -98,6 +136,32 @@ mod tests {
     fn chinese_headers_fold_unchanged() {
         assert_eq!(fold(" 工单号 "), "工单号");
         assert_eq!(fold("退款 时间"), "退款_时间");
+    }
+
+    #[test]
+    fn misspellings_are_close_and_other_words_are_not() {
+        assert_eq!(closeness("recieved_at", "received_at"), Some(1));
+        assert_eq!(closeness("recieved_att", "received_at"), Some(2));
+        assert_eq!(closeness("stroe", "store"), Some(1));
+        assert_eq!(closeness("申请时问", "申请时间"), Some(1));
+        assert_eq!(closeness("申请时", "申请时间"), Some(1));
+        assert_eq!(closeness("rceived_at", "received_at"), Some(1));
+        assert_eq!(closeness("sotre", "store"), Some(1));
+        assert_eq!(closeness("agnet", "agent"), Some(1));
+        // The same, too far for the length, too short, or another script.
+        assert_eq!(closeness("上次维修寄还日期", "上次维修寄还日期"), None);
+        assert_eq!(closeness("recd_at", "received_at"), None);
+        assert_eq!(closeness("stre", "store"), None);
+        assert_eq!(closeness("stores", "store"), None);
+        assert_eq!(closeness("score", "store"), None);
+        assert_eq!(closeness("case", "cause"), None);
+        assert_eq!(closeness("stoer_x", "store"), None);
+        assert_eq!(closeness("spu", "sku"), None);
+        assert_eq!(closeness("ksu", "sku"), None);
+        assert_eq!(closeness("客户", "客服"), None);
+        assert_eq!(closeness("运单号", "订单号"), None);
+        assert_eq!(closeness("申请时间", "applied_at"), None);
+        assert_eq!(closeness("申请时问", "申请时间(北京)"), None);
     }
 
     #[test]

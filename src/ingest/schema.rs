@@ -10,7 +10,7 @@ use super::aliases::{is_enum, Aliases};
 use super::dates::{
     date_of, in_range, when_from_cell, when_from_number, when_from_text, NOT_A_DATE,
 };
-use super::header::{column_letter, fold};
+use super::header::{closeness, column_letter, fold};
 use super::values::{bool_of, display, money_of, text_of, value_of, Reason, Value};
 use super::{CellRef, DateOrder, IngestError, Options, RawRow, Rejection, Row, RowReader};
 use crate::ticket::{
@@ -137,6 +137,15 @@ impl Schema {
             kept.push(found);
         }
 
+        warnings.extend(misspelled_headers(
+            header,
+            &keys,
+            &fields,
+            mapping.map(|m| m.columns()).unwrap_or(&[]),
+            &options.keep_columns,
+            source_file,
+        ));
+
         Ok(Schema {
             input,
             source_file: source_file.to_string(),
@@ -178,8 +187,15 @@ impl Schema {
             .map(|field| self.header[field.index].as_str())
     }
 
+    /// The canonical columns this input provides, in header order (the order of the header
+    /// cells that stand for them), each once.
+    pub fn columns(&self) -> impl Iterator<Item = Column> + '_ {
+        self.fields.iter().map(|field| field.column)
+    }
+
     /// Problems worth telling the user that do not stop the run: mapped headers or
-    /// `--keep-columns` names the input does not have.
+    /// `--keep-columns` names the input does not have, and headers that match no known
+    /// column but are close to one (`recieved_at`: did you mean `received_at`?).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
@@ -315,6 +331,61 @@ impl Schema {
             Value::Bool(_) => Err(NOT_A_DATE.into()),
         }
     }
+}
+
+/// One warning per header that stands for no column, is not a `--keep-columns` name, and is
+/// close ([`closeness`]) to a known header: a canonical name, a Chinese header or a mapping
+/// file's source header. The closest known header is suggested (ties go to the column that
+/// comes first in [`Column::ALL`]), unless its column is one the input already provides: then
+/// the header is taken for other data (`recieved_at` next to `received_at`, `退货时间` next to
+/// `退款时间`) and nothing is said.
+fn misspelled_headers(
+    header: &[String],
+    keys: &[String],
+    fields: &[Field],
+    mapped: &[(String, Column)],
+    keep_columns: &[String],
+    source_file: &str,
+) -> Vec<String> {
+    let provided = |column: Column| fields.iter().any(|field| field.column == column);
+    // (folded key, column, the suggestion as shown), in canonical column order.
+    let mut known: Vec<(String, Column, String)> = Vec::new();
+    for column in Column::ALL.iter().copied() {
+        let name = column.name();
+        known.push((fold(name), column, format!("`{name}`")));
+        for chinese in column.chinese_headers() {
+            known.push((fold(chinese), column, format!("`{chinese}` ({name})")));
+        }
+        for (source, _) in mapped.iter().filter(|(_, to)| *to == column) {
+            let shown = format!("`{}` (mapped to {name})", source.trim());
+            known.push((fold(source), column, shown));
+        }
+    }
+    let kept: Vec<String> = keep_columns.iter().map(|name| fold(name)).collect();
+    let used = |index: usize| fields.iter().any(|field| field.index == index);
+
+    let mut warnings = Vec::new();
+    for (index, key) in keys.iter().enumerate() {
+        if key.is_empty() || used(index) || kept.contains(key) {
+            continue;
+        }
+        let mut best: Option<(usize, Column, &str)> = None;
+        for (known_key, column, shown) in &known {
+            if let Some(distance) = closeness(key, known_key) {
+                if best.is_none_or(|(least, _, _)| distance < least) {
+                    best = Some((distance, *column, shown));
+                }
+            }
+        }
+        if let Some((_, _, shown)) = best.filter(|(_, column, _)| !provided(*column)) {
+            warnings.push(format!(
+                "{source_file}: header `{}` (column {}) is not a known column; did you mean {shown}?",
+                header[index].trim(),
+                column_letter(index),
+            ));
+        }
+    }
+    warnings
 }
 
 /// A column whose kind has no ticket field: cannot happen while `Column` and `Ticket` agree,

@@ -540,3 +540,151 @@ fn decision_pending_aliases_leave_it_blank() {
         assert_eq!(parsed.decision, None, "{pending}");
     }
 }
+
+#[test]
+fn a_misspelled_header_is_a_warning_with_the_suggestion() {
+    let schema = schema(
+        &["ticket_id", "Recieved At", "refund_amount"],
+        &Options::default(),
+    );
+    assert_eq!(
+        schema.warnings(),
+        [
+            "t.csv: header `Recieved At` (column B) is not a known column; did you mean `received_at`?"
+        ]
+    );
+    assert_eq!(schema.header_of(Column::ReceivedAt), None);
+}
+
+#[test]
+fn a_misspelled_chinese_header_names_the_header_and_its_column() {
+    let schema = schema(
+        &["工单号", "申请时问", "退款时间", " 签收曰期 "],
+        &Options::default(),
+    );
+    assert_eq!(
+        schema.warnings(),
+        [
+            "t.csv: header `申请时问` (column B) is not a known column; did you mean `申请时间` (applied_at)?",
+            "t.csv: header `签收曰期` (column D) is not a known column; did you mean `签收日期` (delivered_at)?",
+        ]
+    );
+}
+
+#[test]
+fn the_closest_known_header_wins_and_ties_go_to_the_canonical_order() {
+    // One edit from `paid_at`, more than two from any other name.
+    let closest = schema(&["ticket_id", "paid_att"], &Options::default());
+    assert_eq!(
+        closest.warnings(),
+        ["t.csv: header `paid_att` (column B) is not a known column; did you mean `paid_at`?"]
+    );
+    // Two edits from both `refunded_at` and `repaired_at`: the earlier column is suggested.
+    assert_eq!(closeness("refaided_at", "refunded_at"), Some(2));
+    assert_eq!(closeness("refaided_at", "repaired_at"), Some(2));
+    let tied = schema(&["ticket_id", "refaided_at"], &Options::default());
+    assert_eq!(
+        tied.warnings(),
+        ["t.csv: header `refaided_at` (column B) is not a known column; did you mean `refunded_at`?"]
+    );
+}
+
+#[test]
+fn no_suggestion_points_at_a_column_the_input_already_has() {
+    let schema = schema(
+        &[
+            "ticket_id",
+            "received_at",
+            "recieved_at",
+            "退款时间",
+            "退货时间",
+        ],
+        &Options::default(),
+    );
+    assert!(schema.warnings().is_empty(), "{:?}", schema.warnings());
+}
+
+#[test]
+fn mapping_entries_are_suggested_like_known_headers() {
+    let mapping = Mapping::parse(
+        "[columns]\n\"Id\" = \"ticket_id\"\n\"Refund Date\" = \"refunded_at\"\n",
+        "map.toml",
+    )
+    .unwrap();
+    let options = Options {
+        mapping: Some(mapping),
+        ..Options::default()
+    };
+    let schema = schema(&["Id", "Refnud date"], &options);
+    assert_eq!(
+        schema.warnings(),
+        [
+            "mapping names header `Refund Date` but t.csv has no such column",
+            "t.csv: header `Refnud date` (column B) is not a known column; did you mean `Refund Date` (mapped to refunded_at)?",
+        ]
+    );
+}
+
+#[test]
+fn kept_columns_are_not_misspellings() {
+    let options = Options {
+        keep_columns: vec!["Stores".into()],
+        ..Options::default()
+    };
+    let schema = schema(&["ticket_id", "stores", "agnet"], &options);
+    assert_eq!(
+        schema.warnings(),
+        ["t.csv: header `agnet` (column C) is not a known column; did you mean `agent`?"]
+    );
+    assert_eq!(schema.header_of(Column::Store), None);
+}
+
+#[test]
+fn unrelated_headers_get_no_suggestion() {
+    let unrelated = [
+        "备注",
+        "客户姓名",
+        "手机号",
+        "Notes",
+        "Remark",
+        "Priority",
+        "Status",
+        "地址",
+        "id",
+        "SPU",
+        "运单号",
+        "客户",
+        "收货人",
+        "申请人",
+        "审核人",
+        "创建时间",
+        "发货时间",
+        "退款原因",
+        "Email",
+        "Phone",
+        "Country",
+        "Created at",
+        "Updated at",
+        "Subject",
+        "Tags",
+        "Case",
+        "Score",
+        "",
+    ];
+    let mut names = vec!["工单号"];
+    names.extend(unrelated);
+    let schema = schema(&names, &Options::default());
+    assert!(schema.warnings().is_empty(), "{:?}", schema.warnings());
+}
+
+#[test]
+fn columns_lists_the_provided_columns_in_header_order() {
+    let schema = schema(
+        &["退款时间", "notes", "Ticket ID", "policy", "recieved_at"],
+        &Options::default(),
+    );
+    assert_eq!(
+        schema.columns().collect::<Vec<_>>(),
+        [Column::RefundedAt, Column::TicketId, Column::Policy]
+    );
+}

@@ -248,7 +248,14 @@ impl Summary {
                     unmatched: used.unmatched.len() as u64,
                     findings_waived: used.findings_waived,
                 }),
-            warnings: run.warnings.clone(),
+            // As standard error has them: each input's header warnings, then the run's.
+            warnings: run
+                .inputs
+                .iter()
+                .flat_map(|input| input.warnings.iter())
+                .chain(&run.warnings)
+                .cloned()
+                .collect(),
             untrusted: run.untrusted.clone(),
         }
     }

@@ -6,6 +6,7 @@ mod calendar_coverage;
 mod commands;
 mod corpus;
 mod harness;
+mod header_spelling;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;

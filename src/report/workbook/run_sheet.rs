@@ -114,9 +114,10 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
         pen.next();
         any = true;
     }
+    // An input's warnings name its file themselves.
     for input in &run.inputs {
         for warning in &input.warnings {
-            pen.note(&format!("{}: {warning}", input.path), &styles.warning_note)?;
+            pen.note(warning, &styles.warning_note)?;
             pen.next();
             any = true;
         }

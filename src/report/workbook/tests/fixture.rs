@@ -323,7 +323,10 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
             rows_read: 12,
             rows_audited: 11,
             rows_rejected: 1,
-            warnings: vec!["mapped header `Refund date` not found".into()],
+            warnings: vec![
+                "mapping names header `Refund date` but exports/门店工单.xlsx has no such column"
+                    .into(),
+            ],
             ..InputSummary::default()
         },
     ];
