@@ -437,7 +437,8 @@ impl Compiler<'_> {
         }
     }
 
-    /// `starts`, `period` and the optional `by_category` table of a warranty term.
+    /// `starts`, the optional `earlier_if_known`, `period` and the optional `by_category`
+    /// table of a warranty term.
     fn warranty_term(&mut self, s: &mut Section<'_>) -> WarrantyTerm {
         let mut starts = Vec::new();
         if let Some(names) = s.strings(self.diags, "starts") {
@@ -449,6 +450,12 @@ impl Compiler<'_> {
                 if let Some(column) = self.column(&field, &name, Kind::Date) {
                     starts.push(column);
                 }
+            }
+        }
+        let mut earlier_if_known = Vec::new();
+        for (field, name) in s.opt_strings(self.diags, "earlier_if_known") {
+            if let Some(column) = self.column(&field, &name, Kind::Date) {
+                earlier_if_known.push(column);
             }
         }
         let period = self.period(s, "period");
@@ -467,6 +474,7 @@ impl Compiler<'_> {
         }
         WarrantyTerm {
             starts,
+            earlier_if_known,
             period,
             by_category,
         }
@@ -763,6 +771,13 @@ clause = "A1"
         assert!(found[0].starts_with(
             "return_window.causes[1]: unknown cause `buyer_remorse` (expected one of: no_reason, quality"
         ));
+        assert_eq!(
+            problems(
+                "starts = [\"delivered_at\"]",
+                "starts = [\"purchased_at\"]\nearlier_if_known = [\"applied_at\"]"
+            ),
+            ["warranty.earlier_if_known[0]: column `applied_at` is not a date column"]
+        );
         let found = problems("from = \"delivered_at\"", "from = \"signed_at\"");
         assert_eq!(found.len(), 1);
         assert!(found[0].starts_with("return_window.from: unknown column `signed_at`"));

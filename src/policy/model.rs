@@ -88,11 +88,16 @@ pub enum Period {
 }
 
 /// One way the warranty can start: from the earliest of the listed date columns that are
-/// present, for `period` (overridable per product category).
+/// present, or from an earlier date of `earlier_if_known`, for `period` (overridable per
+/// product category).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarrantyTerm {
     /// Candidate start columns; the earliest present one is the start. All blank → not evaluable.
     pub starts: Vec<Column>,
+    /// Columns that start the term instead when known and earlier than the start
+    /// (repair-service 2.4: the delivery date when it precedes the invoice date). They cannot
+    /// stand in for a blank start: that start could be earlier still.
+    pub earlier_if_known: Vec<Column>,
     pub period: Period,
     /// `product_category` (lower-case) → period, where the policy varies by category.
     pub by_category: BTreeMap<String, Period>,

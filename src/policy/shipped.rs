@@ -373,13 +373,12 @@ mod tests {
         let params = &p.params;
         assert_eq!(params.return_window, None);
         let warranty = params.warranty.as_ref().unwrap();
-        assert_eq!(
-            warranty.with_proof.starts,
-            [Column::PurchasedAt, Column::DeliveredAt]
-        );
+        assert_eq!(warranty.with_proof.starts, [Column::PurchasedAt]);
+        assert_eq!(warranty.with_proof.earlier_if_known, [Column::DeliveredAt]);
         assert_eq!(warranty.with_proof.period, Period::Months(12));
         let without = warranty.without_proof.as_ref().unwrap();
         assert_eq!(without.starts, [Column::FactoryShippedAt]);
+        assert!(without.earlier_if_known.is_empty());
         assert_eq!(without.period, Period::Months(12));
         assert_eq!(warranty.clause, "2.4");
         assert_eq!(p.assumptions.len(), 1);

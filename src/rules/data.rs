@@ -8,7 +8,9 @@ use crate::ticket::{Column, When};
 use super::reading::{note, Eval, Flag, Known, Trace, Unknown, Verdict};
 
 /// `data.timeline-inconsistent`: reviewed_at, received_at or refunded_at before applied_at;
-/// applied_at before delivered_at. Blank values are simply not compared.
+/// applied_at before delivered_at. An OR: one inconsistent pair decides it. A blank event
+/// (reviewed_at, received_at, refunded_at) has not happened and is no inconsistency; a blank
+/// delivered_at is unknown, so with no inconsistent pair the check is not evaluable.
 pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
     let applied = e
         .ticket
@@ -29,12 +31,18 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
             }
         }
     }
-    if let Some(delivered) = e.ticket.delivered_at {
-        if applied_moment.before(&e.moment(When::Date(delivered))) {
-            problems.push(format!(
-                "applied_at {applied_text} is before delivered_at {delivered}"
-            ));
+    match e.ticket.delivered_at {
+        Some(delivered) => {
+            if applied_moment.before(&e.moment(When::Date(delivered))) {
+                problems.push(format!(
+                    "applied_at {applied_text} is before delivered_at {delivered}"
+                ));
+            }
         }
+        None if problems.is_empty() => {
+            return Err(Unknown::Blank(Column::DeliveredAt.name()));
+        }
+        None => note(trace, "delivered_at", "blank (not compared)"),
     }
     if problems.is_empty() {
         return Ok(Verdict::Passed);

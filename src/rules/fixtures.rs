@@ -106,6 +106,7 @@ fn exclusions(clause: &str, when_true: &[Column], when_false: &[Column]) -> Excl
 fn term(starts: &[Column], period: Period) -> WarrantyTerm {
     WarrantyTerm {
         starts: starts.to_vec(),
+        earlier_if_known: Vec::new(),
         period,
         by_category: BTreeMap::new(),
     }
@@ -316,10 +317,8 @@ pub fn handset_oem() -> Policy {
 }
 
 pub fn repair_service() -> Policy {
-    let with_proof = term(
-        &[Column::PurchasedAt, Column::DeliveredAt],
-        Period::Months(12),
-    );
+    let mut with_proof = term(&[Column::PurchasedAt], Period::Months(12));
+    with_proof.earlier_if_known = vec![Column::DeliveredAt];
     let mut w = warranty(with_proof, "2.4");
     w.without_proof = Some(term(&[Column::FactoryShippedAt], Period::Months(12)));
     let mut p = params(w, exclusions("1.3", &[], &[]));

@@ -29,12 +29,15 @@ impl fmt::Display for Coverage {
         if let Some(term) = &self.base {
             write!(
                 f,
-                "the {} warranty from {} {} ends {}",
+                "the {} warranty from {} {}",
                 period_adjective(term.period),
                 term.start_column.name(),
                 term.start,
-                term.last
             )?;
+            match term.at_the_latest {
+                Some(unknown) => write!(f, " ({unknown}) ends {} at the latest", term.last)?,
+                None => write!(f, " ends {}", term.last)?,
+            }
         }
         if let Some(extension) = &self.extension {
             if self.base.is_some() {
@@ -68,6 +71,15 @@ struct Term {
     start: NaiveDate,
     period: Period,
     last: NaiveDate,
+    /// Why the real start is unknown, when this term only bounds it: the warranty started
+    /// on `start` at the latest and ends on `last` at the latest.
+    at_the_latest: Option<Unknown>,
+}
+
+/// Why the term is unknown, and the latest it can end when a known date bounds its start.
+struct UnknownTerm {
+    unknown: Unknown,
+    latest: Option<Term>,
 }
 
 fn chosen_term<'w>(e: &Eval<'_>, warranty: &'w Warranty) -> Known<&'w WarrantyTerm> {
@@ -81,19 +93,21 @@ fn chosen_term<'w>(e: &Eval<'_>, warranty: &'w Warranty) -> Known<&'w WarrantyTe
     }
 }
 
-fn base_term(e: &Eval<'_>, warranty: &Warranty) -> Known<Term> {
-    let term = chosen_term(e, warranty)?;
-    let start = term
-        .starts
-        .iter()
-        .filter_map(|column| e.date(*column).ok().map(|date| (*column, date)))
-        .min_by_key(|(_, date)| *date);
-    let Some((start_column, start)) = start else {
-        return Err(match term.starts.as_slice() {
-            [only] => Unknown::Blank(only.name()),
-            _ => Unknown::NoWarrantyStart,
-        });
+/// The term from the earliest present start column, or from an earlier date of
+/// `earlier_if_known`. With every start column blank the term is unknown; a known
+/// `earlier_if_known` date then bounds it (the start could only be earlier).
+fn base_term(e: &Eval<'_>, warranty: &Warranty) -> Result<Term, UnknownTerm> {
+    let term = chosen_term(e, warranty).map_err(|unknown| UnknownTerm {
+        unknown,
+        latest: None,
+    })?;
+    let earliest = |columns: &[Column]| {
+        columns
+            .iter()
+            .filter_map(|column| e.date(*column).ok().map(|date| (*column, date)))
+            .min_by_key(|(_, date)| *date)
     };
+    let earlier = earliest(&term.earlier_if_known);
     let period = e
         .ticket
         .product_category
@@ -102,16 +116,34 @@ fn base_term(e: &Eval<'_>, warranty: &Warranty) -> Known<Term> {
         .and_then(|category| term.by_category.get(&category.trim().to_lowercase()))
         .copied()
         .unwrap_or(term.period);
-    Ok(Term {
+    let term_from = |(start_column, start): (Column, NaiveDate), at_the_latest| Term {
         start_column,
         start,
         period,
         last: last_covered(start, period),
-    })
+        at_the_latest,
+    };
+    match earliest(&term.starts) {
+        Some(start) => Ok(term_from(
+            earlier.filter(|(_, date)| *date < start.1).unwrap_or(start),
+            None,
+        )),
+        None => {
+            let unknown = match term.starts.as_slice() {
+                [only] => Unknown::Blank(only.name()),
+                _ => Unknown::NoWarrantyStart,
+            };
+            Err(UnknownTerm {
+                unknown,
+                latest: earlier.map(|start| term_from(start, Some(unknown))),
+            })
+        }
+    }
 }
 
 /// Is date(`applied`) within the warranty or its extension? Covered by either decides even
-/// when the other is unknown; out of warranty needs both known.
+/// when the other is unknown; out of warranty needs both known, or an application after the
+/// latest the warranty can end.
 pub(crate) fn coverage(e: &Eval<'_>, warranty: &Warranty, applied: NaiveDate) -> Known<Coverage> {
     let extension = warranty
         .extension_after_repair
@@ -123,8 +155,12 @@ pub(crate) fn coverage(e: &Eval<'_>, warranty: &Warranty, applied: NaiveDate) ->
         });
     let extension_covers = extension.is_some_and(|extension| applied <= extension.last);
     let base = match base_term(e, warranty) {
-        Err(unknown) if !extension_covers => return Err(unknown),
-        other => other.ok(),
+        Ok(term) => Some(term),
+        Err(_) if extension_covers => None,
+        Err(UnknownTerm {
+            latest: Some(term), ..
+        }) if applied > term.last => Some(term),
+        Err(UnknownTerm { unknown, .. }) => return Err(unknown),
     };
     let base_covers = base.is_some_and(|term| applied <= term.last);
     let last = base
@@ -316,6 +352,33 @@ mod tests {
         assert_eq!(
             extension.to_string(),
             "the 60-day extension after the repair returned 2025-02-01 ends 2025-04-02"
+        );
+    }
+
+    #[test]
+    fn an_earlier_date_starts_the_term_but_never_stands_in_for_a_blank_start() {
+        let mut ticket = Ticket {
+            proof_of_purchase: Some(true),
+            purchased_at: Some(date("2024-06-10")),
+            delivered_at: Some(date("2024-06-05")),
+            ..Ticket::default()
+        };
+        let earlier = cover(&ticket, &repair_service(), "2025-06-05").unwrap();
+        assert_eq!(
+            (earlier.covered, earlier.last_covered),
+            (false, Some(date("2025-06-04")))
+        );
+        ticket.purchased_at = None;
+        assert_eq!(
+            cover(&ticket, &repair_service(), "2025-06-04"),
+            Err(Unknown::Blank("purchased_at"))
+        );
+        let after_the_latest_end = cover(&ticket, &repair_service(), "2025-06-05").unwrap();
+        assert!(!after_the_latest_end.covered);
+        assert_eq!(
+            after_the_latest_end.to_string(),
+            "the 12-month warranty from delivered_at 2024-06-05 (no purchased_at) ends \
+             2025-06-04 at the latest"
         );
     }
 

@@ -54,6 +54,12 @@ fn term(term: &WarrantyTerm) -> String {
         period(term.period),
         columns(&term.starts)
     );
+    if !term.earlier_if_known.is_empty() {
+        text.push_str(&format!(
+            ", or {} when known and earlier",
+            columns(&term.earlier_if_known)
+        ));
+    }
     if !term.by_category.is_empty() {
         let by: Vec<String> = term
             .by_category

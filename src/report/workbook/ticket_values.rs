@@ -155,7 +155,9 @@ pub(super) fn rule_dates(
 }
 
 /// The column the policy's warranty starts from for this ticket: the earliest present of the
-/// term's start columns (the term without proof when proof of purchase is known to be absent).
+/// term's start columns and those that start it when earlier (the term without proof when
+/// proof of purchase is known to be absent). With every start column blank, that is the
+/// latest the warranty can have started, which is what a finding then rests on.
 fn warranty_start(ticket: &Ticket, policy: Option<&Policy>) -> Option<Column> {
     let warranty = policy?.params.warranty.as_ref()?;
     let term = match (&warranty.without_proof, ticket.proof_of_purchase) {
@@ -164,6 +166,7 @@ fn warranty_start(ticket: &Ticket, policy: Option<&Policy>) -> Option<Column> {
     };
     term.starts
         .iter()
+        .chain(&term.earlier_if_known)
         .filter_map(|column| moment(ticket, *column).map(|w| (w, *column)))
         .min_by_key(|(w, _)| w.date_in(chrono_tz::UTC))
         .map(|(_, column)| column)
