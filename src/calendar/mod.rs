@@ -12,6 +12,7 @@ mod show;
 mod cn_tests;
 
 pub use load::CalendarDiagnostic;
+pub use set::check_dir;
 pub use show::{calendar_csv, list_text, show_csv, ShowError};
 
 use std::collections::BTreeMap;

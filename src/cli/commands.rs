@@ -289,6 +289,16 @@ pub(super) fn calendars(action: CalendarsAction) -> Outcome {
                 .map_err(|err| Failure::usage(err.to_string()))?;
             print!("{csv}");
         }
+        CalendarsAction::Check { dir } => {
+            let problems = calendar::check_dir(&dir);
+            if !problems.is_empty() {
+                let count = problems.len();
+                let mut lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                lines.push(format!("{count} problem(s) in {}", dir.display()));
+                return Err(Failure::many(lines));
+            }
+            println!("{}: every calendar file is valid", dir.display());
+        }
     }
     Ok(ExitStatus::Ok)
 }
