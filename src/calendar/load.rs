@@ -1,338 +1,698 @@
-//! Calendar files: the TOML format, the checks that turn one into a [`Calendar`] (collecting
-//! every problem, not just the first).
+//! Calendar files: the TOML format, and the one compile step that turns a file's text into a
+//! [`Calendar`] or into every problem the file has. Loading (`CalendarSet::load`) and
+//! `calendars check` both go through it, so a file that passes the check loads, and a file that
+//! loads passes the check. docs/CALENDARS.md explains the format to the person adding a year.
 //!
 //! ```toml
 //! id = "cn"
 //! name = "China (State Council holiday arrangements)"
 //! years = [2025, 2026]            # first and last covered year, inclusive
 //!
-//! [[source]]                      # optional, one per year: where the dates come from
+//! [[source]]                      # one per covered year: where its dates come from
 //! year = 2025
 //! title = "国务院办公厅关于2025年部分节假日安排的通知"
-//! document = "国办发明电〔2024〕12号"
-//! issued = "2024-11-12"
+//! document = "国办发明电〔2024〕12号"  # optional
+//! issued = "2024-11-12"               # optional
+//! url = "https://…"                   # optional
 //!
 //! [[holiday]]
 //! name = "National Day"
-//! name_zh = "国庆节、中秋节"
+//! name_zh = "国庆节、中秋节"          # optional
+//! note = "…"                          # optional, for people; see the weekend rule below
 //! dates = ["2025-10-01..2025-10-08"]   # single dates or inclusive ranges
 //! makeup = ["2025-09-28", "2025-10-11"] # make-up working days, each a Saturday or Sunday
 //! ```
+//!
+//! Besides the syntax and the types of the keys, the compile step rejects: an unknown key; a
+//! date that is not `YYYY-MM-DD`, or outside the covered years; a date declared twice (as two
+//! holidays, or as a holiday and a make-up working day); a make-up working day on a
+//! Monday–Friday; a covered year without a `[[source]]`; a covered year without a holiday when
+//! other years have some (a year added to `years` but not filled in, whose every weekday would
+//! count as a working day); and a holiday break made only of weekend days (it would change no
+//! working day, so it is a typo unless the entry's `note` says why the notice lists it).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 use super::{next_day, Calendar, DayKind, SpecialDay};
 
 /// Covered years must lie inside this range; it keeps every walk over a calendar short.
 const YEAR_LIMITS: (i32, i32) = (1900, 2199);
 
-/// One problem found in a calendar file: which file, which field, what is wrong.
+/// The keys of each table of a calendar file.
+const ROOT_KEYS: &[&str] = &["id", "name", "years", "source", "holiday"];
+const SOURCE_KEYS: &[&str] = &["year", "title", "document", "issued", "url"];
+const HOLIDAY_KEYS: &[&str] = &["name", "name_zh", "note", "dates", "makeup"];
+
+/// One problem found in a calendar file: which file, which line (when the problem is on one),
+/// which field, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarDiagnostic {
     pub file: String,
+    /// 1-based line of the file the problem is on.
+    pub line: Option<usize>,
+    /// The key, as a path (`holiday[3].makeup[0]`), or `-` for the file as a whole.
     pub field: String,
     pub message: String,
 }
 
+impl CalendarDiagnostic {
+    /// A problem with a file or directory as a whole.
+    pub(super) fn whole(file: impl Into<String>, message: impl Into<String>) -> Self {
+        CalendarDiagnostic {
+            file: file.into(),
+            line: None,
+            field: "-".into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// `FILE:LINE: FIELD: MESSAGE`, or `FILE: FIELD: MESSAGE` when there is no line.
 impl fmt::Display for CalendarDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file, self.field, self.message)
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}: {}", self.file, self.field, self.message),
+            None => write!(f, "{}: {}: {}", self.file, self.field, self.message),
+        }
     }
 }
 
 impl std::error::Error for CalendarDiagnostic {}
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCalendar {
-    id: String,
-    name: String,
-    years: Vec<i32>,
-    #[serde(default)]
-    source: Vec<RawSource>,
-    #[serde(default)]
-    holiday: Vec<RawHoliday>,
-}
+type Value<'i> = Spanned<DeValue<'i>>;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // title, document and url are read by people, not by the auditor
-struct RawSource {
-    year: i32,
-    title: String,
-    document: Option<String>,
-    issued: Option<String>,
-    url: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // name_zh and note are read by people, not by the auditor
-struct RawHoliday {
-    name: String,
-    name_zh: Option<String>,
-    note: Option<String>,
-    dates: Vec<String>,
-    #[serde(default)]
-    makeup: Vec<String>,
-}
+/// The keys of one table, by name.
+type Keys<'t, 'i> = BTreeMap<&'t str, &'t Value<'i>>;
 
 /// Collects the diagnostics of one file.
-struct Checker<'a> {
+struct Compiler<'a> {
+    text: &'a str,
     file: &'a str,
-    diagnostics: Vec<CalendarDiagnostic>,
+    /// Each diagnostic with the byte offset it is at (0 for the file as a whole), to list them
+    /// in the order of the file.
+    diagnostics: Vec<(usize, CalendarDiagnostic)>,
 }
 
-impl Checker<'_> {
-    fn report(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.diagnostics.push(CalendarDiagnostic {
-            file: self.file.to_string(),
-            field: field.into(),
-            message: message.into(),
-        });
+/// A special day as declared, for the checks that look at several of them.
+struct Declared {
+    field: String,
+    /// Where its date or range is written.
+    at: Range<usize>,
+    day: SpecialDay,
+    /// The `[[holiday]]` entry it belongs to has a `note`.
+    noted: bool,
+}
+
+impl Compiler<'_> {
+    fn line(&self, offset: usize) -> usize {
+        let mut end = offset.min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text[..end].matches('\n').count() + 1
+    }
+
+    fn report(
+        &mut self,
+        at: Option<&Range<usize>>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        let line = at.map(|span| self.line(span.start));
+        self.diagnostics.push((
+            at.map_or(0, |span| span.start),
+            CalendarDiagnostic {
+                file: self.file.to_string(),
+                line,
+                field: field.into(),
+                message: message.into(),
+            },
+        ));
+    }
+
+    /// The keys of `table`; every key not in `known` is reported.
+    fn keys<'t, 'i>(&mut self, table: &'t DeTable<'i>, path: &str, known: &[&str]) -> Keys<'t, 'i> {
+        let mut keys = BTreeMap::new();
+        for (key, value) in table {
+            let name: &'t str = key.get_ref().as_ref();
+            if known.contains(&name) {
+                keys.insert(name, value);
+            } else {
+                self.report(
+                    Some(&key.span()),
+                    join(path, name),
+                    format!("unknown key `{name}` (known: {})", known.join(", ")),
+                );
+            }
+        }
+        keys
+    }
+
+    /// The value of a required key; its absence is reported at `table` (the table's line).
+    fn required<'t, 'i>(
+        &mut self,
+        keys: &Keys<'t, 'i>,
+        path: &str,
+        key: &str,
+        table: Option<&Range<usize>>,
+    ) -> Option<&'t Value<'i>> {
+        let value = keys.get(key).copied();
+        if value.is_none() {
+            self.report(table, join(path, key), "missing required key");
+        }
+        value
+    }
+
+    fn mismatch(&mut self, value: &Value<'_>, field: &str, expected: &str) {
+        let found = match value.get_ref() {
+            DeValue::Datetime(datetime) => {
+                format!("a bare date or time: write it as a string, \"{datetime}\"")
+            }
+            other => article(other.type_str()),
+        };
+        self.report(
+            Some(&value.span()),
+            field,
+            format!("expected {expected}, found {found}"),
+        );
+    }
+
+    fn string(&mut self, value: &Value<'_>, field: &str) -> Option<String> {
+        match value.get_ref() {
+            DeValue::String(text) => Some(text.to_string()),
+            _ => {
+                self.mismatch(value, field, "a string");
+                None
+            }
+        }
+    }
+
+    /// An optional string key.
+    fn opt_string(&mut self, keys: &Keys<'_, '_>, path: &str, key: &str) -> Option<String> {
+        let value = keys.get(key)?;
+        self.string(value, &join(path, key))
+    }
+
+    /// A required string key that is not blank.
+    fn nonblank(
+        &mut self,
+        keys: &Keys<'_, '_>,
+        path: &str,
+        key: &str,
+        table: Option<&Range<usize>>,
+    ) -> Option<String> {
+        let value = self.required(keys, path, key, table)?;
+        let field = join(path, key);
+        let text = self.string(value, &field)?;
+        if text.trim().is_empty() {
+            self.report(Some(&value.span()), field, "is empty");
+            return None;
+        }
+        Some(text)
+    }
+
+    fn integer(&mut self, value: &Value<'_>, field: &str) -> Option<i64> {
+        match value.get_ref() {
+            DeValue::Integer(number) => {
+                let parsed = i64::from_str_radix(number.as_str(), number.radix()).ok();
+                if parsed.is_none() {
+                    self.report(Some(&value.span()), field, "is too large");
+                }
+                parsed
+            }
+            _ => {
+                self.mismatch(value, field, "an integer");
+                None
+            }
+        }
+    }
+
+    fn array<'t, 'i>(
+        &mut self,
+        value: &'t Value<'i>,
+        field: &str,
+        expected: &str,
+    ) -> Option<&'t [Value<'i>]> {
+        match value.get_ref() {
+            DeValue::Array(items) => Some(items),
+            _ => {
+                self.mismatch(value, field, expected);
+                None
+            }
+        }
+    }
+
+    /// The tables of an optional array of tables (`[[source]]`, `[[holiday]]`), each with its
+    /// field path and span; items that are not tables are reported and left out.
+    fn tables<'t, 'i>(
+        &mut self,
+        keys: &Keys<'t, 'i>,
+        key: &str,
+    ) -> Vec<(String, Range<usize>, &'t DeTable<'i>)> {
+        let Some(value) = keys.get(key).copied() else {
+            return Vec::new();
+        };
+        let Some(items) = self.array(value, key, &format!("[[{key}]] tables")) else {
+            return Vec::new();
+        };
+        let mut tables = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let field = format!("{key}[{index}]");
+            match item.get_ref() {
+                DeValue::Table(table) => tables.push((field, item.span(), table)),
+                _ => self.mismatch(item, &field, "a table"),
+            }
+        }
+        tables
+    }
+
+    /// The strings of an optional array-of-strings key, each with its field path and span.
+    fn strings(
+        &mut self,
+        keys: &Keys<'_, '_>,
+        path: &str,
+        key: &str,
+    ) -> Option<Vec<(String, Range<usize>, String)>> {
+        let field = join(path, key);
+        let value = keys.get(key)?;
+        let items = self.array(value, &field, "an array of strings")?;
+        let mut strings = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let field = format!("{field}[{index}]");
+            if let Some(text) = self.string(item, &field) {
+                strings.push((field, item.span(), text));
+            }
+        }
+        Some(strings)
     }
 
     /// `[first, last]` when `years` is well formed.
-    fn years(&mut self, years: &[i32]) -> Option<(i32, i32)> {
-        let &[first, last] = years else {
+    fn years(&mut self, value: &Value<'_>) -> Option<(i32, i32)> {
+        let span = value.span();
+        let items = self.array(value, "years", "[first, last] (two years)")?;
+        let [first, last] = items else {
             self.report(
+                Some(&span),
                 "years",
                 format!(
                     "expected [first, last] (two years), found {} values",
-                    years.len()
+                    items.len()
                 ),
             );
             return None;
         };
+        let first = self.integer(first, "years[0]");
+        let last = self.integer(last, "years[1]");
+        let (first, last) = (first?, last?);
         let (low, high) = YEAR_LIMITS;
         if first > last {
             self.report(
+                Some(&span),
                 "years",
                 format!("first year {first} is after last year {last}"),
             );
             return None;
         }
-        if first < low || last > high {
+        if first < i64::from(low) || last > i64::from(high) {
             self.report(
+                Some(&span),
                 "years",
                 format!("years must lie within {low}–{high}, found {first}–{last}"),
+            );
+            return None;
+        }
+        // Inside YEAR_LIMITS, so both fit.
+        Some((first as i32, last as i32))
+    }
+
+    /// Parses `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD` into its inclusive bounds.
+    fn date_range(
+        &mut self,
+        field: &str,
+        at: &Range<usize>,
+        text: &str,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        let Some((first_text, last_text)) = text.split_once("..") else {
+            let date = self.date(field, at, text.trim())?;
+            return Some((date, date));
+        };
+        let first = self.date(field, at, first_text.trim());
+        let last = self.date(field, at, last_text.trim());
+        let (first, last) = (first?, last?);
+        if first > last {
+            self.report(
+                Some(at),
+                field,
+                format!("range {text:?} ends before it starts"),
+            );
+            return None;
+        }
+        if (last - first).num_days() > 366 {
+            self.report(
+                Some(at),
+                field,
+                format!("range {text:?} is longer than a year"),
             );
             return None;
         }
         Some((first, last))
     }
 
-    /// Parses `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD` into its inclusive bounds.
-    fn span(&mut self, field: &str, text: &str) -> Option<(NaiveDate, NaiveDate)> {
-        let Some((first_text, last_text)) = text.split_once("..") else {
-            let date = self.date(field, text.trim())?;
-            return Some((date, date));
-        };
-        let first = self.date(field, first_text.trim());
-        let last = self.date(field, last_text.trim());
-        let (first, last) = (first?, last?);
-        if first > last {
-            self.report(field, format!("range {text:?} ends before it starts"));
-            return None;
-        }
-        if (last - first).num_days() > 366 {
-            self.report(field, format!("range {text:?} is longer than a year"));
-            return None;
-        }
-        Some((first, last))
-    }
-
-    fn date(&mut self, field: &str, text: &str) -> Option<NaiveDate> {
+    fn date(&mut self, field: &str, at: &Range<usize>, text: &str) -> Option<NaiveDate> {
         let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .ok()
             .filter(|_| text.len() == 10);
         if parsed.is_none() {
             self.report(
+                Some(at),
                 field,
                 format!("{text:?} is not a date (expected YYYY-MM-DD)"),
             );
         }
         parsed
     }
-}
 
-/// Where a special day was declared, for "declared twice" messages.
-struct Declared {
-    field: String,
-    day: SpecialDay,
+    /// Records one special day, reporting a date outside the years, a make-up day on a
+    /// weekday and a date declared twice.
+    fn declare(
+        &mut self,
+        declared: &mut BTreeMap<NaiveDate, Declared>,
+        years: Option<(i32, i32)>,
+        date: NaiveDate,
+        here: Declared,
+        at: &Range<usize>,
+    ) {
+        let field = here.field.as_str();
+        if let Some((first, last)) = years {
+            if !(first..=last).contains(&date.year()) {
+                self.report(
+                    Some(at),
+                    field,
+                    format!("{date} is outside the covered years {first}–{last}"),
+                );
+                return;
+            }
+        }
+        if here.day.kind == DayKind::MakeupWorkday && !is_weekend(date) {
+            self.report(
+                Some(at),
+                field,
+                format!(
+                    "{date} is a {}; a make-up working day must be a Saturday or Sunday",
+                    weekday_name(date.weekday())
+                ),
+            );
+            return;
+        }
+        if let Some(earlier) = declared.get(&date) {
+            let message = if earlier.day.kind == here.day.kind {
+                format!(
+                    "{date} is already declared by {} (line {})",
+                    earlier.field,
+                    self.line(earlier.at.start)
+                )
+            } else {
+                let what = |kind| match kind {
+                    DayKind::MakeupWorkday => "a make-up working day",
+                    _ => "a holiday",
+                };
+                format!(
+                    "{date} is declared {} here and {} by {} (line {}); it can only be one",
+                    what(here.day.kind),
+                    what(earlier.day.kind),
+                    earlier.field,
+                    self.line(earlier.at.start)
+                )
+            };
+            self.report(Some(at), field, message);
+            return;
+        }
+        declared.insert(date, here);
+    }
 }
 
 impl Calendar {
     /// Reads and checks a calendar file. `origin` names the file in diagnostics and in
-    /// `calendars list`; `sha256` is the hex SHA-256 of `text`'s bytes. Every problem is
-    /// reported, each with the field it concerns.
+    /// `calendars list`; the calendar's `sha256` is the hex SHA-256 of `text`'s bytes. Every
+    /// problem is reported, each with the field it concerns and, where it has one, its line.
     pub fn from_toml(text: &str, origin: &str) -> Result<Calendar, Vec<CalendarDiagnostic>> {
-        let mut checker = Checker {
-            file: origin,
-            diagnostics: Vec::new(),
-        };
-        let raw: RawCalendar = match toml::from_str(text) {
-            Ok(raw) => raw,
-            Err(err) => {
-                let field = match err.span() {
-                    Some(span) => line_and_column(text, span.start),
-                    None => "-".to_string(),
-                };
-                checker.report(field, err.message().trim().to_string());
-                return Err(checker.diagnostics);
-            }
-        };
+        compile(text, origin)
+    }
+}
 
-        let id_ok = !raw.id.is_empty()
-            && raw
-                .id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !id_ok {
-            checker.report(
-                "id",
-                format!(
-                    "{:?} is not an id (letters, digits, '-' and '_', not empty)",
-                    raw.id
-                ),
-            );
-        }
-        if raw.name.trim().is_empty() {
-            checker.report("name", "is empty");
-        }
-        let years = checker.years(&raw.years);
-
-        let mut source_years: BTreeMap<i32, usize> = BTreeMap::new();
-        for (index, source) in raw.source.iter().enumerate() {
-            let field = format!("source[{index}]");
-            if let Some((first, last)) = years {
-                if !(first..=last).contains(&source.year) {
-                    checker.report(
-                        format!("{field}.year"),
-                        format!(
-                            "{} is outside the covered years {first}–{last}",
-                            source.year
-                        ),
-                    );
-                }
-            }
-            if let Some(earlier) = source_years.insert(source.year, index) {
-                checker.report(
-                    format!("{field}.year"),
-                    format!("{} already has source[{earlier}]", source.year),
-                );
-            }
-            if let Some(issued) = &source.issued {
-                checker.date(&format!("{field}.issued"), issued);
-            }
-        }
-
-        let mut declared: BTreeMap<NaiveDate, Declared> = BTreeMap::new();
-        for (index, holiday) in raw.holiday.iter().enumerate() {
-            let entry = format!("holiday[{index}]");
-            if holiday.name.trim().is_empty() {
-                checker.report(format!("{entry}.name"), "is empty");
-            }
-            if holiday.dates.is_empty() {
-                checker.report(format!("{entry}.dates"), "lists no dates");
-            }
-            let lists = [
-                ("dates", &holiday.dates, DayKind::Holiday),
-                ("makeup", &holiday.makeup, DayKind::MakeupWorkday),
-            ];
-            for (list, texts, kind) in lists {
-                for (position, text) in texts.iter().enumerate() {
-                    let field = format!("{entry}.{list}[{position}]");
-                    let Some((first, last)) = checker.span(&field, text) else {
-                        continue;
-                    };
-                    let mut date = first;
-                    loop {
-                        declare(
-                            &mut checker,
-                            &mut declared,
-                            years,
-                            &field,
-                            date,
-                            SpecialDay {
-                                kind,
-                                name: holiday.name.trim().to_string(),
-                            },
-                        );
-                        if date == last {
-                            break;
-                        }
-                        date = next_day(date);
-                    }
-                }
-            }
-        }
-
-        match years {
-            Some((first, last)) if checker.diagnostics.is_empty() => {
-                let special = declared
-                    .into_iter()
-                    .map(|(date, declared)| (date, declared.day))
-                    .collect();
-                let sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
-                let mut calendar = Calendar::new(raw.id, raw.name, first, last, special, sha256);
-                calendar.origin = origin.to_string();
-                Ok(calendar)
-            }
-            _ => Err(checker.diagnostics),
+/// The compile step of every calendar file: the calendar, or every problem of the file in the
+/// order of its lines.
+pub(super) fn compile(text: &str, origin: &str) -> Result<Calendar, Vec<CalendarDiagnostic>> {
+    let mut c = Compiler {
+        text,
+        file: origin,
+        diagnostics: Vec::new(),
+    };
+    let calendar = compile_document(&mut c);
+    match calendar {
+        Some(calendar) if c.diagnostics.is_empty() => Ok(calendar),
+        _ => {
+            let mut diagnostics = c.diagnostics;
+            diagnostics.sort_by_key(|(offset, _)| *offset);
+            Err(diagnostics.into_iter().map(|(_, d)| d).collect())
         }
     }
 }
 
-/// Records one special day, reporting a date outside the years, a make-up day on a weekday
-/// and a date declared twice.
-fn declare(
-    checker: &mut Checker<'_>,
-    declared: &mut BTreeMap<NaiveDate, Declared>,
-    years: Option<(i32, i32)>,
-    field: &str,
-    date: NaiveDate,
-    day: SpecialDay,
-) {
-    if let Some((first, last)) = years {
-        if !(first..=last).contains(&date.year()) {
-            checker.report(
-                field,
-                format!("{date} is outside the covered years {first}–{last}"),
+fn compile_document(c: &mut Compiler<'_>) -> Option<Calendar> {
+    let (document, errors) = DeTable::parse_recoverable(c.text);
+    if !errors.is_empty() {
+        for error in errors {
+            let message = error.message().trim().to_string();
+            match error.span() {
+                Some(span) => {
+                    let column = column(c.text, span.start);
+                    c.report(
+                        Some(&span),
+                        "-",
+                        format!("TOML syntax error at column {column}: {message}"),
+                    );
+                }
+                None => c.report(None, "-", format!("TOML syntax error: {message}")),
+            }
+        }
+        return None;
+    }
+    let root = c.keys(document.get_ref(), "", ROOT_KEYS);
+
+    let id = c.nonblank(&root, "", "id", None);
+    if let Some(id) = &id {
+        let id_ok = id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+        if !id_ok {
+            let at = root["id"].span();
+            c.report(
+                Some(&at),
+                "id",
+                format!("{id:?} is not an id (letters, digits, '-' and '_', not empty)"),
             );
-            return;
         }
     }
-    if day.kind == DayKind::MakeupWorkday && !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-    {
-        checker.report(
-            field,
-            format!(
-                "{date} is a {}; a make-up working day must be a Saturday or Sunday",
-                weekday_name(date.weekday())
-            ),
-        );
-        return;
+    let name = c.nonblank(&root, "", "name", None);
+    let years_value = c.required(&root, "", "years", None);
+    let years = years_value.and_then(|value| c.years(value));
+
+    let mut source_years: BTreeMap<i64, String> = BTreeMap::new();
+    for (entry, table_span, table) in c.tables(&root, "source") {
+        let keys = c.keys(table, &entry, SOURCE_KEYS);
+        let at = Some(&table_span);
+        if let Some(value) = c.required(&keys, &entry, "year", at) {
+            let field = join(&entry, "year");
+            if let Some(year) = c.integer(value, &field) {
+                if let Some((first, last)) = years {
+                    if !(i64::from(first)..=i64::from(last)).contains(&year) {
+                        c.report(
+                            Some(&value.span()),
+                            &field,
+                            format!("{year} is outside the covered years {first}–{last}"),
+                        );
+                    }
+                }
+                if let Some(earlier) = source_years.get(&year) {
+                    let message = format!("{year} already has {earlier}");
+                    c.report(Some(&value.span()), &field, message);
+                } else {
+                    source_years.insert(year, entry.clone());
+                }
+            }
+        }
+        c.nonblank(&keys, &entry, "title", at);
+        c.opt_string(&keys, &entry, "document");
+        c.opt_string(&keys, &entry, "url");
+        if let Some(value) = keys.get("issued") {
+            let field = join(&entry, "issued");
+            if let Some(issued) = c.string(value, &field) {
+                c.date(&field, &value.span(), &issued);
+            }
+        }
     }
-    if let Some(earlier) = declared.get(&date) {
-        checker.report(
-            field,
-            format!("{date} is already declared by {}", earlier.field),
-        );
-        return;
+
+    let mut declared: BTreeMap<NaiveDate, Declared> = BTreeMap::new();
+    for (entry, table_span, table) in c.tables(&root, "holiday") {
+        let keys = c.keys(table, &entry, HOLIDAY_KEYS);
+        let at = Some(&table_span);
+        let name = c.nonblank(&keys, &entry, "name", at).unwrap_or_default();
+        c.opt_string(&keys, &entry, "name_zh");
+        let noted = c
+            .opt_string(&keys, &entry, "note")
+            .is_some_and(|note| !note.trim().is_empty());
+        let dates = match keys.get("dates") {
+            Some(value) => {
+                let dates = c.strings(&keys, &entry, "dates");
+                if dates.as_ref().is_some_and(Vec::is_empty) {
+                    c.report(Some(&value.span()), join(&entry, "dates"), "lists no dates");
+                }
+                dates.unwrap_or_default()
+            }
+            None => {
+                c.required(&keys, &entry, "dates", at);
+                Vec::new()
+            }
+        };
+        let makeup = c.strings(&keys, &entry, "makeup").unwrap_or_default();
+        let lists = [(dates, DayKind::Holiday), (makeup, DayKind::MakeupWorkday)];
+        for (texts, kind) in lists {
+            for (field, span, text) in texts {
+                let Some((first, last)) = c.date_range(&field, &span, &text) else {
+                    continue;
+                };
+                let mut date = first;
+                loop {
+                    let here = Declared {
+                        field: field.clone(),
+                        at: span.clone(),
+                        day: SpecialDay {
+                            kind,
+                            name: name.trim().to_string(),
+                        },
+                        noted,
+                    };
+                    c.declare(&mut declared, years, date, here, &span);
+                    if date == last {
+                        break;
+                    }
+                    date = next_day(date);
+                }
+            }
+        }
     }
-    declared.insert(
-        date,
-        Declared {
-            field: field.to_string(),
-            day,
-        },
-    );
+
+    weekend_only_breaks(c, &declared);
+    if let (Some((first, last)), Some(value)) = (years, years_value) {
+        covered_years(c, (first, last), &value.span(), &source_years, &declared);
+    }
+
+    let (id, name, (first, last)) = (id?, name?, years?);
+    let special = declared
+        .into_iter()
+        .map(|(date, declared)| (date, declared.day))
+        .collect();
+    let sha256 = format!("{:x}", Sha256::digest(c.text.as_bytes()));
+    let mut calendar = Calendar::new(id, name, first, last, special, sha256);
+    calendar.origin = c.file.to_string();
+    Some(calendar)
+}
+
+/// Reports each run of consecutive holiday dates made only of Saturdays and Sundays, unless an
+/// entry it comes from has a `note`. Such a run changes no working day (a weekend is off
+/// anyway), so it is almost always a wrong date; a State Council break always includes a
+/// weekday (a festival falling on a weekend is made up on the Monday or Friday beside it).
+fn weekend_only_breaks(c: &mut Compiler<'_>, declared: &BTreeMap<NaiveDate, Declared>) {
+    let holidays: Vec<(&NaiveDate, &Declared)> = declared
+        .iter()
+        .filter(|(_, d)| d.day.kind == DayKind::Holiday)
+        .collect();
+    let mut start = 0;
+    while start < holidays.len() {
+        let mut end = start + 1;
+        while end < holidays.len() && next_day(*holidays[end - 1].0) == *holidays[end].0 {
+            end += 1;
+        }
+        let run = &holidays[start..end];
+        let weekend_only = run.iter().all(|(date, _)| is_weekend(**date));
+        let noted = run.iter().any(|(_, d)| d.noted);
+        if weekend_only && !noted {
+            let (first, declared) = run[0];
+            let days = match run {
+                [_] => format!("{first} is a {}", weekday_name(first.weekday())),
+                _ => format!("{first}…{} are a weekend", run[run.len() - 1].0),
+            };
+            let message = format!(
+                "{days} with no weekday off beside it: a weekend is off anyway, so this \
+                 changes no working day; check the date against the notice, or say in `note` \
+                 why the notice lists it"
+            );
+            c.report(Some(&declared.at), declared.field.clone(), message);
+        }
+        start = end;
+    }
+}
+
+/// Reports a covered year without a `[[source]]`, and a covered year without any holiday when
+/// other covered years have some: its every Monday–Friday would count as a working day.
+fn covered_years(
+    c: &mut Compiler<'_>,
+    (first, last): (i32, i32),
+    years_span: &Range<usize>,
+    source_years: &BTreeMap<i64, String>,
+    declared: &BTreeMap<NaiveDate, Declared>,
+) {
+    let with_holidays: BTreeSet<i32> = declared
+        .iter()
+        .filter(|(_, d)| d.day.kind == DayKind::Holiday)
+        .map(|(date, _)| date.year())
+        .collect();
+    for year in first..=last {
+        if !source_years.contains_key(&i64::from(year)) {
+            c.report(
+                Some(years_span),
+                "source",
+                format!("{year} is covered but no [[source]] cites the notice its dates come from"),
+            );
+        }
+        if !with_holidays.is_empty() && !with_holidays.contains(&year) {
+            c.report(
+                Some(years_span),
+                "years",
+                format!(
+                    "{year} is covered but declares no holiday: every Monday–Friday of it \
+                     would count as a working day (add its dates from the notice)"
+                ),
+            );
+        }
+    }
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "integer" | "array" => format!("an {type_name}"),
+        _ => format!("a {type_name}"),
+    }
 }
 
 fn weekday_name(weekday: Weekday) -> &'static str {
@@ -347,11 +707,17 @@ fn weekday_name(weekday: Weekday) -> &'static str {
     }
 }
 
-fn line_and_column(text: &str, offset: usize) -> String {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {column}")
+/// 1-based column, in characters, of a byte offset.
+fn column(text: &str, offset: usize) -> usize {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |line| line.chars().count())
+        + 1
 }
 
 #[cfg(test)]

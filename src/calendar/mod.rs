@@ -4,6 +4,7 @@
 //! Monday–Friday and not a statutory holiday, or when it is a make-up working day (调休).
 //! Outside it nothing is guessed: every query returns [`NotCovered`].
 
+mod horizon;
 mod load;
 mod set;
 mod show;
@@ -11,7 +12,9 @@ mod show;
 #[cfg(test)]
 mod cn_tests;
 
+pub use horizon::{horizon_warning, horizon_warnings, HorizonWarning, HORIZON_DAYS};
 pub use load::CalendarDiagnostic;
+pub use set::check_dir;
 pub use show::{calendar_csv, list_text, show_csv, ShowError};
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::load::compile;
 use super::{Calendar, CalendarDiagnostic, CalendarSet};
 
 /// The calendars compiled into the binary: file name and text.
@@ -11,46 +12,11 @@ const BUILT_IN: &[(&str, &str)] = &[("cn.toml", include_str!("../../data/calenda
 
 impl CalendarSet {
     /// The built-in calendars, plus every `*.toml` file in `dir`, which adds a calendar or
-    /// replaces the built-in one with the same id. Every problem in every file is reported.
+    /// replaces the built-in one with the same id. Fails with every problem of every file (and
+    /// of the files together) when there is any; a missing `dir`, or one without `*.toml`
+    /// files, is one too.
     pub fn load(dir: Option<&Path>) -> Result<CalendarSet, Vec<CalendarDiagnostic>> {
-        let mut diagnostics = Vec::new();
-        let mut calendars = Vec::new();
-        for (file, text) in BUILT_IN {
-            match Calendar::from_toml(text, &format!("built-in {file}")) {
-                Ok(calendar) => calendars.push(calendar),
-                Err(found) => diagnostics.extend(found),
-            }
-        }
-        if let Some(dir) = dir {
-            let files = match calendar_files(dir) {
-                Ok(files) => files,
-                Err(err) => {
-                    diagnostics.push(CalendarDiagnostic {
-                        file: dir.display().to_string(),
-                        field: "-".into(),
-                        message: format!("cannot read the calendar directory: {err}"),
-                    });
-                    Vec::new()
-                }
-            };
-            let mut ids: BTreeMap<String, String> = BTreeMap::new();
-            for path in files {
-                let origin = path.display().to_string();
-                match load_file(&path, &origin) {
-                    Ok(calendar) => {
-                        if let Some(other) = ids.insert(calendar.id.clone(), origin.clone()) {
-                            diagnostics.push(CalendarDiagnostic {
-                                file: origin,
-                                field: "id".into(),
-                                message: format!("{:?} is also the id of {other}", calendar.id),
-                            });
-                        }
-                        calendars.push(calendar);
-                    }
-                    Err(found) => diagnostics.extend(found),
-                }
-            }
-        }
+        let (calendars, diagnostics) = load_all(dir);
         if diagnostics.is_empty() {
             Ok(CalendarSet::from_calendars(calendars))
         } else {
@@ -59,18 +25,105 @@ impl CalendarSet {
     }
 }
 
-/// Reads and checks one calendar file.
-fn load_file(path: &Path, origin: &str) -> Result<Calendar, Vec<CalendarDiagnostic>> {
-    let problem = |message: String| {
-        vec![CalendarDiagnostic {
-            file: origin.to_string(),
-            field: "-".into(),
-            message,
-        }]
+/// `calendars check DIR`: every problem of every calendar file in `dir`, and of the files
+/// together (two files with one id). Exactly what [`CalendarSet::load`] would reject with
+/// `--calendars DIR`. Empty = the directory loads.
+pub fn check_dir(dir: &Path) -> Vec<CalendarDiagnostic> {
+    load_all(Some(dir)).1
+}
+
+/// Compiles the built-in files and those of `dir`, collecting every diagnostic.
+fn load_all(dir: Option<&Path>) -> (Vec<Calendar>, Vec<CalendarDiagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut calendars = Vec::new();
+    for (file, text) in BUILT_IN {
+        match compile(text, &format!("built-in {file}")) {
+            Ok(calendar) => calendars.push(calendar),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    if let Some(dir) = dir {
+        let (loaded, found) = compile_dir(dir);
+        diagnostics.extend(found);
+        for calendar in &loaded {
+            if let Some(built_in) = calendars.iter().find(|c| c.id == calendar.id) {
+                diagnostics.extend(narrower_replacement(built_in, calendar));
+            }
+        }
+        calendars.extend(loaded);
+    }
+    (calendars, diagnostics)
+}
+
+/// A file that replaces a built-in calendar must cover every year the built-in one does: a file
+/// holding only the new year would leave the earlier years uncovered.
+fn narrower_replacement(built_in: &Calendar, file: &Calendar) -> Option<CalendarDiagnostic> {
+    if file.first_year <= built_in.first_year && file.last_year >= built_in.last_year {
+        return None;
+    }
+    Some(CalendarDiagnostic {
+        file: file.origin.clone(),
+        line: None,
+        field: "years".into(),
+        message: format!(
+            "covers {}–{}, but the built-in calendar {} it replaces covers {}–{}: start from a \
+             copy of data/calendars/{}.toml and add the new year to it",
+            file.first_year,
+            file.last_year,
+            built_in.id,
+            built_in.first_year,
+            built_in.last_year,
+            built_in.id
+        ),
+    })
+}
+
+/// Compiles every `*.toml` file of `dir` and checks that no two share an id.
+fn compile_dir(dir: &Path) -> (Vec<Calendar>, Vec<CalendarDiagnostic>) {
+    let label = dir.display().to_string();
+    let whole = |message: String| (Vec::new(), vec![CalendarDiagnostic::whole(&label, message)]);
+    if !dir.exists() {
+        return whole("directory does not exist".into());
+    }
+    if !dir.is_dir() {
+        return whole("not a directory".into());
+    }
+    let files = match calendar_files(dir) {
+        Ok(files) => files,
+        Err(err) => return whole(format!("cannot read directory: {err}")),
     };
-    let bytes = std::fs::read(path).map_err(|err| problem(err.to_string()))?;
+    if files.is_empty() {
+        return whole("no calendar files (*.toml) in directory".into());
+    }
+    let mut calendars = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    for path in files {
+        let origin = path.display().to_string();
+        match load_file(&path, &origin) {
+            Ok(calendar) => {
+                if let Some(other) = ids.insert(calendar.id.clone(), origin.clone()) {
+                    diagnostics.push(CalendarDiagnostic {
+                        file: origin,
+                        line: None,
+                        field: "id".into(),
+                        message: format!("{:?} is also the id of {other}", calendar.id),
+                    });
+                }
+                calendars.push(calendar);
+            }
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    (calendars, diagnostics)
+}
+
+/// Reads and compiles one calendar file.
+fn load_file(path: &Path, origin: &str) -> Result<Calendar, Vec<CalendarDiagnostic>> {
+    let problem = |message: String| vec![CalendarDiagnostic::whole(origin, message)];
+    let bytes = std::fs::read(path).map_err(|err| problem(format!("cannot read: {err}")))?;
     let text = String::from_utf8(bytes).map_err(|_| problem("is not UTF-8 text".into()))?;
-    Calendar::from_toml(&text, origin)
+    compile(&text, origin)
 }
 
 /// The `*.toml` files directly in `dir`, sorted by name.
@@ -90,8 +143,14 @@ fn calendar_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 mod tests {
     use super::*;
 
-    const SHOP: &str = "id = \"shop\"\nname = \"Shop\"\nyears = [2025, 2025]\n\
-                        [[holiday]]\nname = \"Stocktaking\"\ndates = [\"2025-03-03\"]\n";
+    /// A valid file with the given id and name, covering 2025.
+    fn valid(id: &str, name: &str) -> String {
+        format!(
+            "id = \"{id}\"\nname = \"{name}\"\nyears = [2025, 2025]\n\
+             [[source]]\nyear = 2025\ntitle = \"Shop notice\"\n\
+             [[holiday]]\nname = \"Stocktaking\"\ndates = [\"2025-03-03\"]\n"
+        )
+    }
 
     fn messages(diagnostics: &[CalendarDiagnostic]) -> Vec<String> {
         diagnostics.iter().map(ToString::to_string).collect()
@@ -100,12 +159,10 @@ mod tests {
     #[test]
     fn a_directory_adds_and_replaces_calendars_by_id() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("shop.toml"), SHOP).unwrap();
-        std::fs::write(
-            dir.path().join("cn.toml"),
-            "id = \"cn\"\nname = \"Replaced\"\nyears = [2030, 2030]\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("shop.toml"), valid("shop", "Shop")).unwrap();
+        let cn = include_str!("../../data/calendars/cn.toml")
+            .replace("China (State Council holiday arrangements)", "Replaced");
+        std::fs::write(dir.path().join("cn.toml"), cn).unwrap();
         std::fs::write(dir.path().join("notes.txt"), "not a calendar").unwrap();
         let set = CalendarSet::load(Some(dir.path())).unwrap();
         let ids: Vec<&str> = set.iter().map(|c| c.id.as_str()).collect();
@@ -113,53 +170,115 @@ mod tests {
         let cn = set.get("cn").unwrap();
         assert_eq!(cn.name, "Replaced");
         assert_eq!(cn.origin, dir.path().join("cn.toml").display().to_string());
+        assert_eq!(check_dir(dir.path()), []);
     }
 
     #[test]
-    fn a_directory_reports_every_broken_file() {
+    fn the_shipped_directory_passes_the_check() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/calendars");
+        assert_eq!(check_dir(&dir), []);
+    }
+
+    /// `calendars check`: every problem of every file, the same list loading fails with.
+    #[test]
+    fn a_directory_reports_every_problem_of_every_file() {
         let dir = tempfile::tempdir().unwrap();
-        let years = "years = [2025, 2025]\n";
-        std::fs::write(
-            dir.path().join("a.toml"),
-            format!("id = \"a\"\nname = \"\"\n{years}"),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("b.toml"),
-            format!("id = \"b\"\nname = \"B\"\n{years}"),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("c.toml"),
-            format!("id = \"b\"\nname = \"C\"\n{years}"),
-        )
-        .unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "a.toml",
+            &valid("a", "").replace("\"2025-03-03\"", "\"2025-03-32\""),
+        );
+        write("b.toml", &valid("b", "B"));
+        write("c.toml", &valid("b", "C"));
         std::fs::write(dir.path().join("d.toml"), [0xff, 0xfe]).unwrap();
-        let diagnostics = CalendarSet::load(Some(dir.path())).unwrap_err();
+        write(
+            "e.toml",
+            &(valid("e", "E").replace("years = [2025, 2025]", "years = [2025, 2026]")
+                + "makeup = [\"2025-03-05\"]\ncolour = \"red\"\n"),
+        );
+        write("f.toml", "id = \"f\"\nname = \"F\nyears = [2025, 2025]\n");
+        let diagnostics = check_dir(dir.path());
         let file = |name: &str| dir.path().join(name).display().to_string();
         assert_eq!(
             messages(&diagnostics),
             vec![
-                format!("{}: name: is empty", file("a.toml")),
+                format!("{}:2: name: is empty", file("a.toml")),
+                format!(
+                    "{}:9: holiday[0].dates[0]: \"2025-03-32\" is not a date (expected YYYY-MM-DD)",
+                    file("a.toml")
+                ),
                 format!(
                     "{}: id: \"b\" is also the id of {}",
                     file("c.toml"),
                     file("b.toml")
                 ),
                 format!("{}: -: is not UTF-8 text", file("d.toml")),
+                format!(
+                    "{}:3: source: 2026 is covered but no [[source]] cites the notice its dates come from",
+                    file("e.toml")
+                ),
+                format!(
+                    "{}:3: years: 2026 is covered but declares no holiday: every Monday–Friday of it would count as a working day (add its dates from the notice)",
+                    file("e.toml")
+                ),
+                format!(
+                    "{}:10: holiday[0].makeup[0]: 2025-03-05 is a Wednesday; a make-up working day must be a Saturday or Sunday",
+                    file("e.toml")
+                ),
+                format!(
+                    "{}:11: holiday[0].colour: unknown key `colour` (known: name, name_zh, note, dates, makeup)",
+                    file("e.toml")
+                ),
+                format!(
+                    "{}:2: -: TOML syntax error at column 10: invalid basic string, expected `\"`",
+                    file("f.toml")
+                ),
             ]
+        );
+        assert_eq!(
+            CalendarSet::load(Some(dir.path())).unwrap_err(),
+            diagnostics,
+            "loading fails with the same problems"
         );
     }
 
     #[test]
-    fn a_missing_directory_is_reported() {
+    fn a_replacement_must_cover_the_years_of_the_built_in_calendar() {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("cn.toml"), valid("cn", "Only 2025")).unwrap();
+        assert_eq!(
+            messages(&check_dir(dir.path())),
+            vec![format!(
+                "{}: years: covers 2025–2025, but the built-in calendar cn it replaces covers \
+                 2023–2026: start from a copy of data/calendars/cn.toml and add the new year to it",
+                dir.path().join("cn.toml").display()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_missing_or_empty_directory_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let label = dir.path().display().to_string();
+        assert_eq!(
+            messages(&check_dir(dir.path())),
+            vec![format!(
+                "{label}: -: no calendar files (*.toml) in directory"
+            )]
+        );
         let missing = dir.path().join("nowhere");
-        let diagnostics = CalendarSet::load(Some(&missing)).unwrap_err();
-        assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].file, missing.display().to_string());
-        assert!(diagnostics[0]
-            .message
-            .starts_with("cannot read the calendar directory"));
+        assert_eq!(
+            messages(&CalendarSet::load(Some(&missing)).unwrap_err()),
+            vec![format!(
+                "{}: -: directory does not exist",
+                missing.display()
+            )]
+        );
+        let file = dir.path().join("cn.toml");
+        std::fs::write(&file, valid("cn", "CN")).unwrap();
+        assert_eq!(
+            messages(&check_dir(&file)),
+            vec![format!("{}: -: not a directory", file.display())]
+        );
     }
 }

@@ -242,6 +242,7 @@ date,working_day,kind,name
     #[test]
     fn names_with_commas_are_quoted() {
         let text = "id = \"x\"\nname = \"X\"\nyears = [2025, 2025]\n\
+                    [[source]]\nyear = 2025\ntitle = \"T\"\n\
                     [[holiday]]\nname = \"Founders, Day\"\ndates = [\"2025-03-03\"]\n";
         let cal = Calendar::from_toml(text, "x.toml").unwrap();
         let day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();

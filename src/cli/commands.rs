@@ -344,6 +344,16 @@ pub(super) fn calendars(action: CalendarsAction) -> Outcome {
                 .map_err(|err| Failure::usage(err.to_string()))?;
             print!("{csv}");
         }
+        CalendarsAction::Check { dir } => {
+            let problems = calendar::check_dir(&dir);
+            if !problems.is_empty() {
+                let count = problems.len();
+                let mut lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                lines.push(format!("{count} problem(s) in {}", dir.display()));
+                return Err(Failure::many(lines));
+            }
+            println!("{}: every calendar file is valid", dir.display());
+        }
     }
     Ok(ExitStatus::Ok)
 }
@@ -398,7 +408,7 @@ pub(super) fn sample(args: SampleArgs) -> Outcome {
 }
 
 /// The calendar-horizon warnings of a run: one for each calendar its policies used that ends
-/// soon after the as-of.
+/// within [`calendar::HORIZON_DAYS`] of the as-of (or before it).
 fn horizon_warnings(
     run: &AuditRun,
     calendars: &CalendarSet,
@@ -411,23 +421,8 @@ fn horizon_warnings(
         .collect();
     used.sort_unstable();
     used.dedup();
-    used.into_iter()
-        .filter_map(|id| calendars.get(id))
-        .filter_map(|calendar| {
-            let last = chrono::NaiveDate::from_ymd_opt(calendar.last_year, 12, 31)?;
-            let days = (last - as_of).num_days();
-            let when = if days >= 0 {
-                format!("{days} days after the as-of {as_of}")
-            } else {
-                format!("{} days before the as-of {as_of}", -days)
-            };
-            (days <= 60).then(|| {
-                format!(
-                    "calendar {} covers working days up to {last}, {when}: add {} from the State Council's holiday notice (docs/CALENDARS.md)",
-                    calendar.id,
-                    calendar.last_year + 1
-                )
-            })
-        })
+    calendar::horizon_warnings(used.into_iter().filter_map(|id| calendars.get(id)), as_of)
+        .iter()
+        .map(ToString::to_string)
         .collect()
 }

@@ -30,7 +30,7 @@ pub enum Command {
         #[command(subcommand)]
         action: PoliciesAction,
     },
-    /// List or show working-day calendars.
+    /// List, show or check working-day calendars.
     Calendars {
         #[command(subcommand)]
         action: CalendarsAction,
@@ -202,6 +202,11 @@ pub enum CalendarsAction {
         /// Directory of calendar files to load besides the built-in ones.
         #[arg(long, value_name = "DIR")]
         calendars: Option<PathBuf>,
+    },
+    /// Check every calendar file in a directory and print every problem found.
+    Check {
+        /// The directory to check.
+        dir: PathBuf,
     },
 }
 

@@ -156,6 +156,100 @@ fn calendars_show_prints_the_working_days_as_csv() {
 }
 
 #[test]
+fn calendars_check_passes_the_shipped_directory() {
+    let scratch = Scratch::new();
+    let dir = format!("{}/data/calendars", env!("CARGO_MANIFEST_DIR"));
+    let run = scratch.run(&["calendars", "check", &dir]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, format!("{dir}: every calendar file is valid\n"));
+    assert_eq!(run.stderr, "");
+}
+
+/// A year added with the usual mistakes. The 2027 dates are made up for the test: they are
+/// not the State Council's.
+const NEXT_YEAR: &str = r#"id = "cn"
+name = "China (State Council holiday arrangements)"
+years = [2026, 2027]
+
+[[source]]
+year = 2026
+title = "国务院办公厅关于2026年部分节假日安排的通知"
+issued = "2025-11-04"
+
+[[holiday]]
+name = "New Year's Day"
+dates = ["2026-01-01..2026-01-03"]
+makeup = ["2026-01-04"]
+
+[[holiday]]
+name = "Spring Festival"
+dates = ["2027-02-06..2027-02-13", "2027-02-13"]
+makeup = ["2027-02-15", "2027-02-06"]
+date = ["2027-02-20"]
+
+[[holiday]]
+name = "Labour Day"
+dates = ["2027-05-01..2027-05-02"]
+
+[[holiday]]
+name = "New Year's Day"
+dates = ["2027-12-31..2028-01-01"]
+"#;
+
+#[test]
+fn calendars_check_lists_every_problem_of_every_file() {
+    let scratch = Scratch::new();
+    scratch.write("bad/cn.toml", NEXT_YEAR);
+    scratch.write(
+        "bad/shop.toml",
+        "id = \"shop\"\nname = \"Shop\nyears = [2026, 2026]\n",
+    );
+    scratch.write("bad/notes.txt", "not a calendar file: not checked");
+    let run = scratch.run(&["calendars", "check", "bad"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let expected = [
+        "rma-audit: bad/cn.toml:3: source: 2027 is covered but no [[source]] cites the notice its dates come from",
+        "rma-audit: bad/cn.toml:17: holiday[1].dates[1]: 2027-02-13 is already declared by holiday[1].dates[0] (line 17)",
+        "rma-audit: bad/cn.toml:18: holiday[1].makeup[0]: 2027-02-15 is a Monday; a make-up working day must be a Saturday or Sunday",
+        "rma-audit: bad/cn.toml:18: holiday[1].makeup[1]: 2027-02-06 is declared a make-up working day here and a holiday by holiday[1].dates[0] (line 17); it can only be one",
+        "rma-audit: bad/cn.toml:19: holiday[1].date: unknown key `date` (known: name, name_zh, note, dates, makeup)",
+        "rma-audit: bad/cn.toml:23: holiday[2].dates[0]: 2027-05-01…2027-05-02 are a weekend with no weekday off beside it: a weekend is off anyway, so this changes no working day; check the date against the notice, or say in `note` why the notice lists it",
+        "rma-audit: bad/cn.toml:27: holiday[3].dates[0]: 2028-01-01 is outside the covered years 2026–2027",
+        "rma-audit: bad/shop.toml:2: -: TOML syntax error at column 13: invalid basic string, expected `\"`",
+        "rma-audit: 8 problem(s) in bad",
+    ];
+    assert_eq!(run.stderr.lines().collect::<Vec<_>>(), expected);
+
+    // The same file fails to load, with the same problems, wherever `--calendars` is given.
+    let run = scratch.run(&["calendars", "list", "--calendars", "bad"]);
+    assert_eq!(run.status, 2);
+    assert_eq!(
+        run.stderr.lines().collect::<Vec<_>>(),
+        expected[..expected.len() - 1]
+    );
+}
+
+#[test]
+fn calendars_check_names_an_empty_or_missing_directory() {
+    let scratch = Scratch::new();
+    std::fs::create_dir(scratch.path("empty")).unwrap();
+    let run = scratch.run(&["calendars", "check", "empty"]);
+    assert_eq!(run.status, 2);
+    assert_eq!(
+        run.stderr,
+        "rma-audit: empty: -: no calendar files (*.toml) in directory\n\
+         rma-audit: 1 problem(s) in empty\n"
+    );
+    let run = scratch.run(&["calendars", "check", "nowhere"]);
+    assert_eq!(run.status, 2);
+    assert_eq!(
+        run.stderr,
+        "rma-audit: nowhere: -: directory does not exist\nrma-audit: 1 problem(s) in nowhere\n"
+    );
+}
+
+#[test]
 fn sample_writes_reproducible_exports() {
     let scratch = Scratch::new();
     let run = scratch.run(&["sample", "--tickets", "300", "--seed", "7", "--out", "a"]);
@@ -200,6 +294,7 @@ fn every_flag_is_explained_in_help() {
         &["sample", "--help"],
         &["policies", "--help"],
         &["calendars", "show", "--help"],
+        &["calendars", "check", "--help"],
     ] {
         let run = scratch.run(command);
         assert_eq!(run.status, 0, "{command:?}");
