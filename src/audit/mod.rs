@@ -33,7 +33,7 @@ pub use ledger::{money_side, money_totals, FreightLedger, LedgerRow, MoneySide, 
 pub use pipeline::FindingSink;
 pub use review::{
     compare_previous, FindingStatus, PreviousComparison, PreviousRun, ResolvedFinding,
-    ReviewSample, Triage,
+    ReviewSample, Triage, BASELINE_FILE,
 };
 pub use trust::{missing_columns, untrusted_reasons, MissingColumn, TrustSettings};
 pub use waivers::{Waiver, WaiverUse, Waivers, WAIVERS_HEADER};
@@ -127,6 +127,20 @@ pub struct AuditRun {
     pub horizon: Vec<String>,
     /// Why the result cannot be trusted (exit status 4); empty when it can.
     pub untrusted: Vec<String>,
+    /// The last trusted run's findings, kept beside an untrusted result so the next run
+    /// compares with them ([`BASELINE_FILE`]).
+    pub baseline: Option<Baseline>,
+}
+
+/// Where an untrusted run's baseline comes from: the earlier run it compared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    /// The earlier run's directory.
+    pub from: String,
+    /// The file its findings were read from.
+    pub source: PathBuf,
+    /// The canonical columns that run read.
+    pub columns_read: Option<Vec<String>>,
 }
 
 /// Working-day checks a calendar could not decide: it does not cover `year`.

@@ -134,20 +134,41 @@ pub struct PreviousRun {
     /// The canonical columns the earlier run read (its `summary.json` `columns_read`), when
     /// it recorded them.
     pub columns_read: Option<Vec<String>>,
+    /// The file the earlier findings were read from: `findings.csv`, or the baseline an
+    /// untrusted run kept (`baseline-findings.csv`).
+    pub findings_file: std::path::PathBuf,
 }
 
+/// The file an untrusted run keeps the last trusted run's findings in, so that the night
+/// after a broken export compares with the last result worth trusting.
+pub const BASELINE_FILE: &str = "baseline-findings.csv";
+
 impl PreviousRun {
-    /// Reads `dir/findings.csv` and the `columns_read` of `dir/summary.json`.
+    /// Reads `dir/findings.csv` and the `columns_read` of `dir/summary.json`; when that run
+    /// was untrusted and kept a baseline, the baseline's findings and columns instead.
     pub fn load(dir: &Path) -> Result<PreviousRun, String> {
+        let summary = read_summary(&dir.join("summary.json"));
+        let baseline = summary
+            .as_ref()
+            .and_then(|s| s.get("baseline"))
+            .filter(|b| b.is_object());
+        let (path, columns_read) = match baseline {
+            Some(baseline) => (dir.join(BASELINE_FILE), columns_of(baseline)),
+            None => (
+                dir.join("findings.csv"),
+                summary.as_ref().and_then(columns_of),
+            ),
+        };
         let mut previous = PreviousRun {
             path: dir.display().to_string(),
+            findings_file: path.clone(),
             ..PreviousRun::default()
         };
-        let path = dir.join("findings.csv");
         if !path.is_file() {
             return Ok(previous);
         }
         previous.found = true;
+        previous.columns_read = columns_read;
         let shown = path.display().to_string();
         let mut reader =
             csv::Reader::from_path(&path).map_err(|e| format!("--previous {shown}: {e}"))?;
@@ -180,7 +201,6 @@ impl PreviousRun {
                 severity: text_of(&record, "severity"),
             });
         }
-        previous.columns_read = read_columns(&dir.join("summary.json"));
         Ok(previous)
     }
 
@@ -190,11 +210,15 @@ impl PreviousRun {
     }
 }
 
-/// The `columns_read` list of an earlier `summary.json`; none when the file or the key is
-/// absent (a run of an older version) or unreadable.
-fn read_columns(path: &Path) -> Option<Vec<String>> {
+/// An earlier `summary.json`, when it is there and readable.
+fn read_summary(path: &Path) -> Option<serde_json::Value> {
     let bytes = std::fs::read(path).ok()?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The `columns_read` list of a summary (or of its baseline); none when the key is absent (a
+/// run of an older version).
+fn columns_of(json: &serde_json::Value) -> Option<Vec<String>> {
     let columns = json.get("columns_read")?.as_array()?;
     Some(
         columns

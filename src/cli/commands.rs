@@ -165,6 +165,16 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     for warning in &run.warnings {
         eprintln!("rma-audit: warning: {warning}");
     }
+    if let Some(baseline) = &run.baseline {
+        // The earlier result stays the one to compare with until a run can be trusted again.
+        let kept = set.path(audit::BASELINE_FILE);
+        std::fs::copy(&baseline.source, &kept).map_err(|err| {
+            Failure::output(format!(
+                "{}: cannot keep the earlier findings: {err}",
+                settings.out.join(audit::BASELINE_FILE).display()
+            ))
+        })?;
+    }
     let meta = run_meta(command, &policies, &calendars);
     report::write_staged(&run, &meta, set, &settings.out)
         .map_err(|err| Failure::output(err.to_string()))?;
@@ -211,6 +221,17 @@ fn judge(
     run.horizon = horizon_warnings(run, calendars, settings.audit.as_of.date_naive());
     run.warnings.extend(run.horizon.iter().cloned());
     run.untrusted = audit::untrusted_reasons(run, triage.previous.as_ref(), &settings.trust);
+    if !run.untrusted.is_empty() {
+        run.baseline = triage
+            .previous
+            .as_ref()
+            .filter(|p| p.found)
+            .map(|p| audit::Baseline {
+                from: p.path.clone(),
+                source: p.findings_file.clone(),
+                columns_read: p.columns_read.clone(),
+            });
+    }
     run.triage = triage;
 }
 

@@ -47,12 +47,14 @@ impl ReportError {
     }
 }
 
-/// The file names a run writes, in the order they are committed.
-pub const OUTPUT_FILES: [&str; 4] = [
+/// The file names a run writes, in the order they are committed. The last is written only
+/// by an untrusted run that had an earlier one to compare with; a later run drops it.
+pub const OUTPUT_FILES: [&str; 5] = [
     "findings.csv",
     "rejected.csv",
     "summary.json",
     "report.xlsx",
+    crate::audit::BASELINE_FILE,
 ];
 
 /// Writes every output file and makes them the contents of `out_dir` in one atomic step;

@@ -36,6 +36,19 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Why the result cannot be trusted (exit status 4); empty when it can.
     pub untrusted: Vec<String>,
+    /// An untrusted run keeps the findings of the run it compared with, and the next run
+    /// compares with those (absent when the result can be trusted).
+    pub baseline: Option<SummaryBaseline>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryBaseline {
+    /// The file beside `summary.json` that holds them.
+    pub file: String,
+    /// The earlier run's directory they came from.
+    pub from: String,
+    /// The canonical columns that run read.
+    pub columns_read: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -257,6 +270,11 @@ impl Summary {
                 .cloned()
                 .collect(),
             untrusted: run.untrusted.clone(),
+            baseline: run.baseline.as_ref().map(|b| SummaryBaseline {
+                file: crate::audit::BASELINE_FILE.to_owned(),
+                from: b.from.clone(),
+                columns_read: b.columns_read.clone(),
+            }),
         }
     }
 }

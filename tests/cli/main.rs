@@ -10,6 +10,8 @@ mod header_spelling;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
+mod nightly;
 mod output_atomicity;
 mod output_safety;
 mod sample_data;
+mod waivers;
