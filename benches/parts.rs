@@ -76,6 +76,7 @@ fn config(input: PathBuf) -> AuditConfig {
         forced_policy: None,
         read: ingest::Options::default(),
         sample_per_policy: 0,
+        spill_budget: rma_audit::audit::spill::DEFAULT_BUDGET,
     }
 }
 

@@ -687,6 +687,7 @@ mod phases {
             forced_policy: None,
             read: Default::default(),
             sample_per_policy: 0,
+            spill_budget: rma_audit::audit::spill::DEFAULT_BUDGET,
         };
         let started = Instant::now();
         let run = match audit::run(&config, &policies, &calendars, |_| {}) {

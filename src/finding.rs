@@ -4,13 +4,13 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::ticket::Source;
 
 /// How serious a finding is. Ordered: `Info < Warning < Violation`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -37,7 +37,7 @@ impl fmt::Display for Severity {
 }
 
 /// The rule families of RULES.md; the part of a rule id before the dot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Category {
     #[serde(rename = "freight")]
     Freight,
@@ -101,7 +101,7 @@ impl fmt::Display for Category {
 }
 
 /// The unit of a late-by figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LateUnit {
     Hours,
@@ -120,7 +120,7 @@ impl LateUnit {
 }
 
 /// How late an action was: hours with one decimal, or whole (working) days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LateBy {
     pub value: Decimal,
     pub unit: LateUnit,

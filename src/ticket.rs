@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 /// A point in time as the export wrote it. Exports mix dates, local datetimes and
 /// datetimes with an offset; a value without an offset is local to the policy's timezone,
 /// which is only known once the ticket's policy is resolved, so the offset is applied late.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum When {
     /// A date only: rules that need hours call it not evaluable.
     Date(NaiveDate),
@@ -143,7 +143,19 @@ value_enum!(
 
 /// Where a ticket row came from: index into the run's inputs, and the spreadsheet row
 /// number (header = row 1, first ticket = row 2).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Source {
     pub input: usize,
     pub row: u64,
@@ -152,7 +164,7 @@ pub struct Source {
 /// One after-sales ticket with every canonical column typed. `None` means blank (unknown),
 /// except for event timestamps, where blank means the event has not happened, and
 /// `decision`, where blank means pending.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
     pub ticket_id: String,
     /// The policy text as found in the row (id or alias); resolved by the audit.

@@ -48,14 +48,21 @@ pub fn money_side(finding: &Finding) -> Option<MoneySide> {
 pub fn money_totals(findings: &[Finding]) -> MoneyTotals {
     let mut totals = MoneyTotals::default();
     for finding in findings {
+        totals.add(finding);
+    }
+    totals
+}
+
+impl MoneyTotals {
+    /// Adds one finding's amount to its side.
+    pub fn add(&mut self, finding: &Finding) {
         let amount = finding.amount.unwrap_or_default();
         match money_side(finding) {
-            Some(MoneySide::CustomerOvercharged) => totals.customer_overcharged += amount,
-            Some(MoneySide::CompanyUnderrecovered) => totals.company_underrecovered += amount,
+            Some(MoneySide::CustomerOvercharged) => self.customer_overcharged += amount,
+            Some(MoneySide::CompanyUnderrecovered) => self.company_underrecovered += amount,
             None => {}
         }
     }
-    totals
 }
 
 /// One line of the freight reconciliation.

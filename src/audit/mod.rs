@@ -22,6 +22,7 @@ mod explain;
 mod ledger;
 mod pipeline;
 mod review;
+pub mod spill;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -36,7 +37,7 @@ pub use review::{
     ReviewSample, Triage, BASELINE_FILE,
 };
 pub use trust::{missing_columns, untrusted_reasons, MissingColumn, TrustSettings};
-pub use waivers::{Waiver, WaiverUse, Waivers, WAIVERS_HEADER};
+pub use waivers::{Waiver, WaiverTally, WaiverUse, Waivers, WAIVERS_HEADER};
 
 use pipeline::{Merger, Resolved, Resolver, Stage};
 use tally::Tallies;
@@ -56,6 +57,9 @@ pub struct AuditConfig {
     pub read: ingest::Options,
     /// Compliant tickets to sample per policy for manual review (`--sample N`); 0 = none.
     pub sample_per_policy: usize,
+    /// Bytes of findings held in memory before they are spilled to disk
+    /// ([`spill::budget_from_env`]).
+    pub spill_budget: usize,
 }
 
 /// One input file's row accounting: read = audited + rejected + duplicate.
@@ -130,6 +134,11 @@ pub struct AuditRun {
     /// The last trusted run's findings, kept beside an untrusted result so the next run
     /// compares with them ([`BASELINE_FILE`]).
     pub baseline: Option<Baseline>,
+    /// The findings past the memory budget, on disk. When it is not empty, every finding is
+    /// there and [`AuditRun::findings`] is empty.
+    pub spilled: spill::Spilled,
+    /// The estimated heap of `findings` and `flagged_tickets`, against the spill budget.
+    pub held_bytes: usize,
 }
 
 /// Where an untrusted run's baseline comes from: the earlier run it compared with.
@@ -168,19 +177,78 @@ impl AuditRun {
         self.inputs.iter().map(|i| i.rows_duplicate).sum()
     }
 
+    /// How many findings the run has, held or spilled.
+    pub fn finding_count(&self) -> u64 {
+        self.findings.len() as u64 + self.spilled.len()
+    }
+
+    /// Visits every finding with the ticket it is about (when kept), in no particular order:
+    /// from memory, or read back from the spill files.
+    pub fn each_finding(
+        &self,
+        mut visit: impl FnMut(&Finding, Option<&Ticket>),
+    ) -> std::io::Result<()> {
+        for finding in &self.findings {
+            let ticket = self.flagged_tickets.get(&finding.source).map(|t| &**t);
+            visit(finding, ticket);
+        }
+        self.spilled
+            .each(|item| visit(&item.finding, item.ticket.as_ref()))
+    }
+
     /// The worst severity among the findings.
-    pub fn worst_severity(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+    pub fn worst_severity(&self) -> std::io::Result<Option<Severity>> {
+        let mut worst = None;
+        self.each_finding(|f, _| worst = worst.max(Some(f.severity)))?;
+        Ok(worst)
     }
 
     /// The worst severity among the findings that count for `--fail-on`: none waived, and
     /// with `only_new` none the previous run had.
-    pub fn worst_failing(&self, only_new: bool) -> Option<Severity> {
-        self.findings
-            .iter()
-            .filter(|f| self.triage.counts_for_failure(f, only_new))
-            .map(|f| f.severity)
-            .max()
+    pub fn worst_failing(&self, only_new: bool) -> std::io::Result<Option<Severity>> {
+        let mut worst = None;
+        self.each_finding(|f, _| {
+            if self.triage.counts_for_failure(f, only_new) {
+                worst = worst.max(Some(f.severity));
+            }
+        })?;
+        Ok(worst)
+    }
+
+    /// Counts a finding (and its ticket, when it is the first of its ticket) against the
+    /// spill budget.
+    fn hold(&mut self, finding: Finding, ticket: Option<Box<Ticket>>) {
+        self.held_bytes += spill::held_bytes(&finding);
+        if let Some(ticket) = ticket {
+            self.held_bytes += spill::ticket_bytes(&ticket);
+            self.flagged_tickets.insert(ticket.source, ticket);
+        }
+        self.findings.push(finding);
+    }
+
+    /// Sorts the held findings and writes them to the spill files, with their tickets.
+    fn spill_held(
+        &mut self,
+        zones: &foldhash::HashMap<(String, String), chrono_tz::Tz>,
+    ) -> std::io::Result<()> {
+        let tickets = std::mem::take(&mut self.flagged_tickets);
+        let items = std::mem::take(&mut self.findings)
+            .into_iter()
+            .map(|finding| {
+                let ticket = tickets.get(&finding.source).map(|t| (**t).clone());
+                let zone = zones
+                    .get(&(finding.policy.clone(), finding.policy_version.clone()))
+                    .copied()
+                    .unwrap_or(chrono_tz::UTC);
+                spill::Listed {
+                    applied: spill::applied_key(ticket.as_ref(), zone),
+                    finding,
+                    ticket,
+                }
+            })
+            .collect();
+        self.held_bytes = 0;
+        self.spilled.spill(items)
     }
 
     /// The canonical columns any input provides, in catalogue order.
@@ -206,6 +274,9 @@ pub enum AuditError {
     /// The findings sink failed (its error names the file).
     #[error("{0}")]
     Output(std::io::Error),
+    /// Findings could not be spilled to temporary files.
+    #[error("cannot spill findings to a temporary file: {0}")]
+    Spill(std::io::Error),
 }
 
 /// Runs the audit over every input. Nothing is written here.
@@ -240,7 +311,15 @@ pub fn run_streaming(
         ..AuditRun::default()
     };
     let resolver = Resolver::new(policies, config);
-    let mut seen: foldhash::HashSet<String> = Default::default();
+    let spilling = Spilling {
+        budget: config.spill_budget,
+        zones: policies
+            .versions()
+            .iter()
+            .map(|p| ((p.id.clone(), p.version.clone()), p.timezone))
+            .collect(),
+    };
+    let mut seen = SeenIds::default();
     let mut tallies = Tallies::default();
     let mut rows_done = 0u64;
 
@@ -273,6 +352,7 @@ pub fn run_streaming(
         let merger = Merger {
             run: &mut run,
             seen: &mut seen,
+            spilling: &spilling,
             tallies: &mut tallies,
             sink: &mut *sink,
             summary,
@@ -285,7 +365,42 @@ pub fn run_streaming(
         run.inputs.push(summary);
     }
     tallies.fold_into(&mut run);
+    if !run.spilled.is_empty() {
+        run.spill_held(&spilling.zones).map_err(AuditError::Spill)?;
+    }
     Ok(run)
+}
+
+/// When and how the merged findings are spilled to disk.
+pub(crate) struct Spilling {
+    /// Bytes of findings and tickets held before they are spilled.
+    pub budget: usize,
+    /// (policy id, version) → timezone, for the listing order's time key.
+    pub zones: foldhash::HashMap<(String, String), chrono_tz::Tz>,
+}
+
+/// The ticket ids seen so far, as 128-bit hashes: 16 bytes an id however long it is, instead
+/// of a copy of it. Two distinct ids share a hash with a chance of about n²/2¹²⁹ (below
+/// 10⁻²³ for a billion tickets).
+#[derive(Debug, Default)]
+pub(crate) struct SeenIds {
+    hashes: foldhash::HashSet<u128>,
+}
+
+impl SeenIds {
+    /// Records `id`; false when it was already seen.
+    pub fn insert(&mut self, id: &str) -> bool {
+        self.hashes.insert(id_hash(id))
+    }
+}
+
+/// A 128-bit hash of a ticket id from two independently seeded 64-bit hashes; the seeds are
+/// fixed, so the same id always hashes the same.
+fn id_hash(id: &str) -> u128 {
+    use std::hash::BuildHasher;
+    const SEEDS: [u64; 2] = [0x9e37_79b9_7f4a_7c15, 0xc2b2_ae3d_27d4_eb4f];
+    let [low, high] = SEEDS.map(|seed| foldhash::quality::FixedState::with_seed(seed).hash_one(id));
+    (u128::from(high) << 64) | u128::from(low)
 }
 
 /// The file and sheet rows of one input come from, for rejections.

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::tally::Tallies;
 use super::{
     duplicate_finding, sha256_file, AuditConfig, AuditError, AuditRun, InputSummary, RowOrigin,
-    CHUNK_ROWS,
+    SeenIds, Spilling, CHUNK_ROWS,
 };
 use crate::finding::Finding;
 use crate::ingest::{IngestError, RawRow, Rejection, Row, RowReader, Schema};
@@ -188,7 +188,8 @@ const _: () = assert!(CHUNK_ROWS % PIECE_ROWS == 0);
 /// The sequential side: everything merged so far.
 pub(super) struct Merger<'r, 'p, 's> {
     pub run: &'r mut AuditRun,
-    pub seen: &'r mut foldhash::HashSet<String>,
+    pub seen: &'r mut SeenIds,
+    pub spilling: &'r Spilling,
     pub tallies: &'r mut Tallies<'p>,
     pub sink: &'r mut FindingSink<'s>,
     pub summary: InputSummary,
@@ -215,11 +216,10 @@ impl<'p> Merger<'_, 'p, '_> {
                     run.rejections.extend(problems);
                 }
                 Item::Audit(ticket, policy, verdicts) => {
-                    if !self.seen.insert(ticket.ticket_id.clone()) {
+                    if !self.seen.insert(&ticket.ticket_id) {
                         summary.rows_duplicate += 1;
                         let finding = duplicate_finding(&ticket, policy, &summary.path);
-                        run.flagged_tickets.insert(ticket.source, ticket);
-                        run.findings.push(finding);
+                        run.hold(finding, Some(ticket));
                         continue;
                     }
                     summary.rows_audited += 1;
@@ -229,6 +229,7 @@ impl<'p> Merger<'_, 'p, '_> {
                     if verdicts.findings.is_empty() {
                         run.review_sample.offer(&policy.id, &ticket);
                     } else {
+                        run.held_bytes += super::spill::ticket_bytes(&ticket);
                         run.flagged_tickets.insert(ticket.source, ticket);
                         self.deferred.extend(verdicts.findings);
                     }
@@ -237,11 +238,19 @@ impl<'p> Merger<'_, 'p, '_> {
         }
         self.rows_done += chunk.rows_read;
         self.block_rows += chunk.rows_read as usize;
-        if last || self.block_rows >= CHUNK_ROWS {
-            run.findings.append(&mut self.deferred);
+        let block_ends = last || self.block_rows >= CHUNK_ROWS;
+        if block_ends {
+            for finding in self.deferred.drain(..) {
+                run.hold(finding, None);
+            }
             self.block_rows = 0;
         }
-        (self.sink)(&run.findings[first..])
+        (self.sink)(&run.findings[first..])?;
+        // Only between blocks: a deferred finding's ticket is already among the held ones.
+        if block_ends && run.held_bytes > self.spilling.budget {
+            run.spill_held(&self.spilling.zones)?;
+        }
+        Ok(())
     }
 }
 

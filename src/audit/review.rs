@@ -242,9 +242,8 @@ pub struct PreviousComparison {
 }
 
 impl PreviousComparison {
-    /// Compares `findings` with the earlier run.
-    pub fn new(previous: &PreviousRun, findings: &[Finding]) -> PreviousComparison {
-        let current: HashSet<String> = findings.iter().map(Finding::finding_id).collect();
+    /// Compares the run whose finding ids are `current` with the earlier run.
+    pub fn new(previous: &PreviousRun, current: &HashSet<String>) -> PreviousComparison {
         let resolved_findings: Vec<ResolvedFinding> = previous
             .findings
             .iter()
@@ -265,7 +264,8 @@ impl PreviousComparison {
 
 /// Reads `dir/findings.csv` of an earlier run and compares it with `findings`.
 pub fn compare_previous(dir: &Path, findings: &[Finding]) -> Result<PreviousComparison, String> {
-    Ok(PreviousComparison::new(&PreviousRun::load(dir)?, findings))
+    let current: HashSet<String> = findings.iter().map(Finding::finding_id).collect();
+    Ok(PreviousComparison::new(&PreviousRun::load(dir)?, &current))
 }
 
 /// What decides each finding's status: the earlier run (`--previous`) and the waivers

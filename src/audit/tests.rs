@@ -102,6 +102,7 @@ fn resolve_rows_keeps_and_rejects_the_rows_the_audit_does() {
         forced_policy: None,
         read: Options::default(),
         sample_per_policy: 0,
+        spill_budget: crate::audit::spill::DEFAULT_BUDGET,
     };
     let run = run(&config, &policies, &calendars, |_| {}).expect("the audit runs");
     let reader = ingest::open(&config.inputs[0], &config.read).expect("the input opens");
@@ -137,6 +138,7 @@ fn the_pipeline_finds_what_a_plain_loop_finds() {
         forced_policy: None,
         read: Options::default(),
         sample_per_policy: 0,
+        spill_budget: crate::audit::spill::DEFAULT_BUDGET,
     };
     let mut streamed = Vec::new();
     let run = run_streaming(&config, &policies, &calendars, |_| {}, &mut |batch| {

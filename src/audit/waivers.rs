@@ -231,25 +231,51 @@ impl Waivers {
 
     /// How these waivers met `findings`.
     pub fn usage<'f>(&self, findings: impl IntoIterator<Item = &'f Finding>) -> WaiverUse {
-        let mut used = vec![false; self.active.len()];
-        let mut findings_waived = 0;
+        let mut tally = self.tally();
         for finding in findings {
-            let id = finding.finding_id();
-            if let Some(waiver) = self.covering(finding, &id) {
-                findings_waived += 1;
-                if let Some(slot) = self.active.iter().position(|w| w.row == waiver.row) {
-                    used[slot] = true;
-                }
+            tally.add(finding, &finding.finding_id());
+        }
+        tally.finish()
+    }
+
+    /// Counts, finding by finding, which waivers cover some finding.
+    pub fn tally(&self) -> WaiverTally<'_> {
+        WaiverTally {
+            waivers: self,
+            used: vec![false; self.active.len()],
+            findings_waived: 0,
+        }
+    }
+}
+
+/// [`Waivers::usage`] a finding at a time, for findings that are read back from disk.
+pub struct WaiverTally<'w> {
+    waivers: &'w Waivers,
+    used: Vec<bool>,
+    findings_waived: u64,
+}
+
+impl WaiverTally<'_> {
+    /// Counts `finding`, whose id is `finding_id`.
+    pub fn add(&mut self, finding: &Finding, finding_id: &str) {
+        if let Some(waiver) = self.waivers.covering(finding, finding_id) {
+            self.findings_waived += 1;
+            if let Some(slot) = self.waivers.active.iter().position(|w| w.row == waiver.row) {
+                self.used[slot] = true;
             }
         }
+    }
+
+    pub fn finish(self) -> WaiverUse {
+        let waivers = self.waivers;
         WaiverUse {
-            applied: used.iter().filter(|u| **u).count() as u64,
-            findings_waived,
-            expired: self.expired.clone(),
-            unmatched: self
+            applied: self.used.iter().filter(|u| **u).count() as u64,
+            findings_waived: self.findings_waived,
+            expired: waivers.expired.clone(),
+            unmatched: waivers
                 .active
                 .iter()
-                .zip(&used)
+                .zip(&self.used)
                 .filter(|(_, used)| !**used)
                 .map(|(w, _)| w.clone())
                 .collect(),

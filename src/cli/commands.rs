@@ -158,7 +158,8 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     findings
         .finish()
         .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
-    judge(&mut run, triage, &settings, &calendars);
+    judge(&mut run, triage, &settings, &calendars)
+        .map_err(|err| Failure::output(format!("cannot read back the spilled findings: {err}")))?;
     for warning in run.inputs.iter().flat_map(|i| i.warnings.iter()) {
         eprintln!("rma-audit: warning: {warning}");
     }
@@ -176,19 +177,22 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
         })?;
     }
     let meta = run_meta(command, &policies, &calendars);
-    report::write_staged(&run, &meta, set, &settings.out)
+    let summary = report::write_staged(&run, &meta, set, &settings.out)
         .map_err(|err| Failure::output(err.to_string()))?;
     if !settings.quiet {
-        eprintln!("{}", result_line(&run, &settings.out));
+        eprintln!("{}", result_line(&run, &summary, &settings.out));
     }
     // Printed even with --quiet: an unattended job must hear why its result is not to be
     // trusted.
     for reason in &run.untrusted {
         eprintln!("rma-audit: untrusted: {reason}");
     }
+    let worst = run
+        .worst_failing(settings.fail_on.is_some_and(|t| t.only_new))
+        .map_err(|err| Failure::output(format!("cannot read back the spilled findings: {err}")))?;
     let failing = settings
         .fail_on
-        .zip(run.worst_failing(settings.fail_on.is_some_and(|t| t.only_new)))
+        .zip(worst)
         .is_some_and(|(threshold, worst)| worst >= threshold.severity);
     let status = if !run.untrusted.is_empty() {
         ExitStatus::Untrusted
@@ -197,6 +201,8 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     } else {
         ExitStatus::Ok
     };
+    // The spill files are removed now; the rest is left to the process's exit.
+    drop(std::mem::take(&mut run.spilled));
     // The process ends with this command. What the run holds (every finding and every flagged
     // ticket: a few hundred megabytes on a million tickets) is left to the exit to reclaim;
     // freeing it piece by piece took a quarter of a second there.
@@ -211,12 +217,21 @@ fn judge(
     triage: audit::Triage,
     settings: &AuditSettings,
     calendars: &CalendarSet,
-) {
+) -> std::io::Result<()> {
+    let mut ids = std::collections::HashSet::new();
+    let mut waived = triage.waivers.as_ref().map(audit::Waivers::tally);
+    run.each_finding(|finding, _| {
+        let id = finding.finding_id();
+        if let Some(tally) = waived.as_mut() {
+            tally.add(finding, &id);
+        }
+        if triage.previous.is_some() {
+            ids.insert(id);
+        }
+    })?;
+    run.waiver_use = waived.map(audit::WaiverTally::finish);
     if let Some(previous) = &triage.previous {
-        run.previous = Some(audit::PreviousComparison::new(previous, &run.findings));
-    }
-    if let Some(waivers) = &triage.waivers {
-        run.waiver_use = Some(waivers.usage(&run.findings));
+        run.previous = Some(audit::PreviousComparison::new(previous, &ids));
     }
     run.horizon = horizon_warnings(run, calendars, settings.audit.as_of.date_naive());
     run.warnings.extend(run.horizon.iter().cloned());
@@ -233,6 +248,7 @@ fn judge(
             });
     }
     run.triage = triage;
+    Ok(())
 }
 
 /// Rows-read progress on standard error: shown only on a terminal, only once a run has taken
@@ -278,12 +294,13 @@ impl Progress {
 }
 
 /// The one line a run ends with.
-fn result_line(run: &AuditRun, out: &Path) -> String {
-    let count = |severity| {
-        run.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
+fn result_line(run: &AuditRun, summary: &report::Summary, out: &Path) -> String {
+    let count = |severity: crate::finding::Severity| {
+        summary
+            .findings_by_severity
+            .get(severity.as_str())
+            .copied()
+            .unwrap_or(0)
     };
     let counted =
         |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -294,7 +311,7 @@ fn result_line(run: &AuditRun, out: &Path) -> String {
         run.rows_audited(),
         run.rows_rejected(),
         run.rows_duplicate(),
-        counted(run.findings.len() as u64, "finding", "findings"),
+        counted(summary.totals.findings, "finding", "findings"),
         count(Severity::Violation),
         count(Severity::Warning),
         count(Severity::Info),
@@ -392,6 +409,7 @@ pub(super) fn explain(args: ExplainArgs) -> Outcome {
         forced_policy: args.read.policy.clone(),
         read: config::read_options(&args.read, Vec::new()).map_err(Failure::usage)?,
         sample_per_policy: 0,
+        spill_budget: audit::spill::budget_from_env(),
     };
     let found = audit::explain(&audit_config, &policies, &calendars, &args.ticket)
         .map_err(|err| Failure::usage(err.to_string()))?;

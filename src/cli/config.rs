@@ -138,6 +138,7 @@ impl AuditSettings {
                 forced_policy: args.read.policy.clone(),
                 read: read_options(&args.read, keep_columns)?,
                 sample_per_policy: args.sample.unwrap_or(0),
+                spill_budget: crate::audit::spill::budget_from_env(),
             },
             out,
             fail_on,

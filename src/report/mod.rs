@@ -76,7 +76,8 @@ pub fn write_staged(
     set: OutputSet,
     out_dir: &Path,
 ) -> Result<Summary, ReportError> {
-    let summary = Summary::build(run, meta);
+    let summary =
+        Summary::build(run, meta).map_err(|e| ReportError::io(&out_dir.join("summary.json"), e))?;
     // Errors name the file as it would be in `out_dir`, not its staging path.
     let shown = |name: &str| out_dir.join(name);
     let path = set.path("rejected.csv");

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::RunMeta;
-use crate::audit::{missing_columns, money_totals, AuditRun};
+use crate::audit::{missing_columns, AuditRun, MoneyTotals};
 use crate::finding::{format_money, Severity};
 use crate::rules::CATALOGUE;
 
@@ -142,7 +142,8 @@ pub struct Previous {
 }
 
 impl Summary {
-    pub fn build(run: &AuditRun, meta: &RunMeta) -> Summary {
+    /// Builds the summary; spilled findings are read back to count them.
+    pub fn build(run: &AuditRun, meta: &RunMeta) -> io::Result<Summary> {
         let mut findings_by_rule: BTreeMap<String, u64> = CATALOGUE
             .iter()
             .map(|(rule, _)| ((*rule).to_owned(), 0))
@@ -151,20 +152,21 @@ impl Summary {
             .iter()
             .map(|s| (s.as_str().to_owned(), 0))
             .collect();
-        for finding in &run.findings {
+        let mut money = MoneyTotals::default();
+        run.each_finding(|finding, _| {
             *findings_by_rule.entry(finding.rule.to_owned()).or_default() += 1;
             *findings_by_severity
                 .entry(finding.severity.as_str().to_owned())
                 .or_default() += 1;
-        }
-        let money = money_totals(&run.findings);
+            money.add(finding);
+        })?;
         let currency = run
             .policies_used
             .values()
             .map(|p| p.currency.clone())
             .next()
             .unwrap_or_else(|| "CNY".to_owned());
-        Summary {
+        Ok(Summary {
             tool: Tool {
                 name: "rma-audit".into(),
                 version: meta.tool_version.clone(),
@@ -193,7 +195,7 @@ impl Summary {
                 rows_audited: run.rows_audited(),
                 rows_rejected: run.rows_rejected(),
                 rows_duplicate: run.rows_duplicate(),
-                findings: run.findings.len() as u64,
+                findings: run.finding_count(),
             },
             findings_by_rule,
             findings_by_severity,
@@ -275,7 +277,7 @@ impl Summary {
                 from: b.from.clone(),
                 columns_read: b.columns_read.clone(),
             }),
-        }
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod audit_outputs;
 mod bad_input;
+mod bounds;
 mod calendar_coverage;
 mod commands;
 mod corpus;

@@ -196,6 +196,20 @@ impl<'a> Cell<'a> {
         Cell::Text(Cow::Owned(text))
     }
 
+    /// The same cell owning its text, for rows built from findings read back from disk.
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Blank => Cell::Blank,
+            Cell::Text(text) => Cell::Text(Cow::Owned(text.into_owned())),
+            Cell::Count(n) => Cell::Count(n),
+            Cell::Number(n) => Cell::Number(n),
+            Cell::Money(n) => Cell::Money(n),
+            Cell::Time(t) => Cell::Time(t),
+            Cell::Bool(b) => Cell::Bool(b),
+            Cell::Severity(s) => Cell::Severity(s),
+        }
+    }
+
     /// Optional text: blank when absent.
     pub fn opt_text(text: Option<&'a str>) -> Cell<'a> {
         text.map_or(Cell::Blank, Cell::text)

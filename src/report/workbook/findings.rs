@@ -11,7 +11,7 @@ use super::ticket_values::{rule_dates, ticket_cell, Mark};
 use super::{Book, LocalTime};
 use crate::audit::{money_side, MoneySide};
 use crate::finding::{Category, Finding};
-use crate::ticket::Column;
+use crate::ticket::{Column, Ticket};
 
 /// One column of a findings listing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -261,9 +261,8 @@ impl<'b, 'a> RowMaker<'b, 'a> {
             .collect()
     }
 
-    fn row(&self, finding: &'a Finding) -> Vec<Cell<'a>> {
+    fn row<'x>(&'x self, finding: &'x Finding, ticket: Option<&'x Ticket>) -> Vec<Cell<'x>> {
         let book = self.book;
-        let ticket = book.ticket(finding);
         let zone = book.zone(finding);
         let needs_dates = self
             .fields
@@ -357,14 +356,11 @@ fn waiver_text(waiver: &crate::audit::Waiver) -> String {
 
 pub(super) fn write_findings(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let maker = RowMaker::new(book, findings_fields());
-    let rows = book.sorted.iter().map(|finding| maker.row(finding));
-    write_listing(
+    write_sorted(
         sheets,
         &book.layout.findings,
-        &maker.heads(),
-        rows,
-        book.limits.data_rows(),
-        &book.styles,
+        &maker,
+        None,
         TabKind::Findings,
     )
 }
@@ -375,18 +371,48 @@ pub(super) fn write_category(
     category: Category,
 ) -> Result<(), XlsxError> {
     let maker = RowMaker::new(book, category_fields(category));
+    let names = book.layout.category_sheets(category);
+    write_sorted(sheets, names, &maker, Some(category), TabKind::Category)
+}
+
+/// Writes the findings of `category` (all, with none) in listing order: sorted in memory, or
+/// merged from the spill files, whose rows then own their text. An error reading the spill
+/// back stops the listing and is returned.
+fn write_sorted(
+    sheets: &mut [Worksheet],
+    names: &[String],
+    maker: &RowMaker<'_, '_>,
+    category: Option<Category>,
+    kind: TabKind,
+) -> Result<(), XlsxError> {
+    let book = maker.book;
+    let heads = maker.heads();
+    let per_sheet = book.limits.data_rows();
+    if book.run.spilled.is_empty() {
+        let rows = book
+            .sorted
+            .iter()
+            .filter(|f| category.is_none_or(|c| f.category == c))
+            .map(|finding| maker.row(finding, book.ticket(finding)));
+        return write_listing(sheets, names, &heads, rows, per_sheet, &book.styles, kind);
+    }
+    let mut failed = None;
     let rows = book
-        .sorted
-        .iter()
-        .filter(|f| f.category == category)
-        .map(|finding| maker.row(finding));
-    write_listing(
-        sheets,
-        book.layout.category_sheets(category),
-        &maker.heads(),
-        rows,
-        book.limits.data_rows(),
-        &book.styles,
-        TabKind::Category,
-    )
+        .run
+        .spilled
+        .sorted(category)
+        .map_err(XlsxError::IoError)?
+        .map_while(|item| item.map_err(|err| failed = Some(err)).ok())
+        .map(|item| {
+            maker
+                .row(&item.finding, item.ticket.as_ref())
+                .into_iter()
+                .map(Cell::into_owned)
+                .collect::<Vec<_>>()
+        });
+    write_listing(sheets, names, &heads, rows, per_sheet, &book.styles, kind)?;
+    match failed {
+        Some(err) => Err(XlsxError::IoError(err)),
+        None => Ok(()),
+    }
 }

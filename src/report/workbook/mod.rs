@@ -147,12 +147,16 @@ impl<'a> Book<'a> {
         let categories = Category::ALL
             .into_iter()
             .map(|category| {
-                let rows = sorted.iter().filter(|f| f.category == category).count();
-                (category, sheet_names(category.title(), rows, limits))
+                let rows = sorted.iter().filter(|f| f.category == category).count() as u64
+                    + run.spilled.count_in(category);
+                (
+                    category,
+                    sheet_names(category.title(), rows as usize, limits),
+                )
             })
             .collect();
         let layout = Layout {
-            findings: sheet_names("Findings", sorted.len(), limits),
+            findings: sheet_names("Findings", run.finding_count() as usize, limits),
             categories,
             rejected: sheet_names("Rejected rows", run.rejections.len(), limits),
             review_sample: !run.review_sample.is_empty(),
@@ -169,7 +173,7 @@ impl<'a> Book<'a> {
         }
     }
 
-    /// The ticket a finding is about, when the run kept it.
+    /// The ticket a finding held in memory is about, when the run kept it.
     fn ticket(&self, finding: &Finding) -> Option<&'a Ticket> {
         self.run.flagged_tickets.get(&finding.source).map(|t| &**t)
     }

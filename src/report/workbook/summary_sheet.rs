@@ -30,7 +30,7 @@ pub(super) fn write(
     bounds[0] = (30.0, 60.0);
     bounds[HASH_COL as usize] = (20.0, 68.0);
     let mut pen = Pen::new(sheet, &book.styles, Widths::new(&bounds));
-    let tally = Tally::new(book);
+    let tally = Tally::new(book).map_err(XlsxError::IoError)?;
 
     heading(&mut pen, book)?;
     alerts(&mut pen, book)?;
@@ -58,12 +58,7 @@ fn heading(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     pen.text(1, &format!("rma-audit {}", book.meta.tool_version))?;
     pen.next();
     pen.styled(0, "Findings", &styles.label)?;
-    pen.link(
-        1,
-        book.run.findings.len() as u64,
-        &book.layout.findings[0],
-        false,
-    )?;
+    pen.link(1, book.run.finding_count(), &book.layout.findings[0], false)?;
     pen.next();
     pen.styled(0, "Command, policies, calendars", &styles.label)?;
     pen.link_text(1, "see Run", RUN)?;
@@ -257,7 +252,7 @@ fn by_category(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), 
             true,
         )?;
     }
-    pen.link(4, book.run.findings.len() as u64, findings, true)?;
+    pen.link(4, book.run.finding_count(), findings, true)?;
     pen.gap();
     Ok(())
 }
@@ -309,7 +304,7 @@ fn by_policy(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), Xl
             true,
         )?;
     }
-    pen.link(5, book.run.findings.len() as u64, findings, true)?;
+    pen.link(5, book.run.finding_count(), findings, true)?;
     pen.gap();
     Ok(())
 }

@@ -70,16 +70,23 @@ fn category_index(category: Category) -> usize {
 }
 
 impl Tally {
-    pub fn new(book: &Book<'_>) -> Tally {
+    /// Counts every finding of the run (spilled ones read back from disk).
+    pub fn new(book: &Book<'_>) -> std::io::Result<Tally> {
         let mut tally = Tally::default();
-        let mut stores: HashMap<&str, BySeverity> = HashMap::new();
-        let mut agents: HashMap<&str, BySeverity> = HashMap::new();
-        let mut couriers: HashMap<&str, BySeverity> = HashMap::new();
-        for finding in &book.run.findings {
+        let mut stores: HashMap<String, BySeverity> = HashMap::new();
+        let mut agents: HashMap<String, BySeverity> = HashMap::new();
+        let mut couriers: HashMap<String, BySeverity> = HashMap::new();
+        let count =
+            |names: &mut HashMap<String, BySeverity>, name: &str, severity: usize| match names
+                .get_mut(name)
+            {
+                Some(counts) => counts[severity] += 1,
+                None => names.entry(name.to_owned()).or_default()[severity] += 1,
+            };
+        book.run.each_finding(|finding, ticket| {
             let severity = severity_index(finding.severity);
             tally.by_category.entry(finding.category).or_default()[severity] += 1;
             tally.by_policy.entry(finding.policy.clone()).or_default()[severity] += 1;
-            let ticket = book.ticket(finding);
             let month = ticket
                 .and_then(|t| t.applied_at)
                 .map(|when| LocalTime::of(when, book.zone(finding)).date())
@@ -91,14 +98,14 @@ impl Tally {
             let store = ticket.and_then(|t| t.store.as_deref()).unwrap_or(BLANK);
             let agent = ticket.and_then(|t| t.agent.as_deref()).unwrap_or(BLANK);
             let courier = ticket.and_then(|t| t.courier.as_deref()).unwrap_or(BLANK);
-            stores.entry(store).or_default()[severity] += 1;
-            agents.entry(agent).or_default()[severity] += 1;
-            couriers.entry(courier).or_default()[severity] += 1;
-        }
+            count(&mut stores, store, severity);
+            count(&mut agents, agent, severity);
+            count(&mut couriers, courier, severity);
+        })?;
         tally.stores = top(stores);
         tally.agents = top(agents);
         tally.couriers = top(couriers);
-        tally
+        Ok(tally)
     }
 
     fn add_money(&mut self, finding: &Finding) {
@@ -129,11 +136,8 @@ impl Tally {
 }
 
 /// The ten names with the most findings: most findings first, then most violations, then name.
-fn top(counts: HashMap<&str, BySeverity>) -> Ranked {
-    let mut ranked: Ranked = counts
-        .into_iter()
-        .map(|(name, counts)| (name.to_owned(), counts))
-        .collect();
+fn top(counts: HashMap<String, BySeverity>) -> Ranked {
+    let mut ranked: Ranked = counts.into_iter().collect();
     ranked.sort_by(|(a_name, a), (b_name, b)| {
         let total = |c: &BySeverity| c.iter().sum::<u64>();
         total(b)

@@ -160,7 +160,7 @@ fn summary_totals_equal_the_findings_listed() {
     assert_eq!(read, vec![52.0, 46.0, 4.0, 2.0, 52.0]);
     assert_eq!(text(&inputs[7]), "yes");
 
-    let summary_json = crate::report::Summary::build(&run, &meta());
+    let summary_json = crate::report::Summary::build(&run, &meta()).unwrap();
     let over = summary_row(&summary, "Money at stake (CNY)", "Customer over-charged");
     let under = summary_row(&summary, "Money at stake (CNY)", "Company under-recovered");
     assert_eq!(

@@ -19,7 +19,7 @@ pub struct Written {
 pub fn write(run: &AuditRun, meta: &RunMeta, limits: Limits) -> Written {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.xlsx");
-    let summary = Summary::build(run, meta);
+    let summary = Summary::build(run, meta).unwrap();
     write_with_limits(run, meta, &summary, &path, limits).unwrap();
     Written { _dir: dir, path }
 }
