@@ -224,38 +224,20 @@ fn sort_findings<'a>(
     run: &'a AuditRun,
     zones: &foldhash::HashMap<(&str, &str), Tz>,
 ) -> Vec<&'a Finding> {
-    let applied = |finding: &Finding| -> Option<i64> {
-        let ticket = run.flagged_tickets.get(&finding.source)?;
-        let when = ticket.applied_at?;
+    let applied = |finding: &Finding| {
         let zone = zones
             .get(&(finding.policy.as_str(), finding.policy_version.as_str()))
-            .copied();
-        let zone = zone.unwrap_or(chrono_tz::UTC);
-        Some(match when.instant_in(zone) {
-            Some(instant) => instant.timestamp(),
-            // A date sorts as the start of its day.
-            None => when
-                .date_in(zone)
-                .and_time(chrono::NaiveTime::MIN)
-                .and_utc()
-                .timestamp(),
-        })
+            .copied()
+            .unwrap_or(chrono_tz::UTC);
+        let ticket = run.flagged_tickets.get(&finding.source).map(|t| &**t);
+        crate::audit::spill::applied_key(ticket, zone)
     };
     let mut keyed: Vec<(Option<i64>, &Finding)> =
         run.findings.par_iter().map(|f| (applied(f), f)).collect();
-    // A stable sort on every core: findings the key leaves equal keep their merged order.
+    // The same order the spill files are merged in (a total order, so the sort's stability
+    // does not matter), sorted on every core.
     keyed.par_sort_by(|(a_time, a), (b_time, b)| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| match (a_time, b_time) {
-                (Some(x), Some(y)) => y.cmp(x),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
-            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
-            .then_with(|| a.rule.cmp(b.rule))
-            .then_with(|| a.source.cmp(&b.source))
+        crate::audit::spill::listing_order(*a_time, a, *b_time, b)
     });
     keyed.into_iter().map(|(_, f)| f).collect()
 }
