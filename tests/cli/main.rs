@@ -11,5 +11,6 @@ mod hostile;
 mod hostile_policies;
 mod hostile_values;
 mod output_atomicity;
+mod output_dir;
 mod output_safety;
 mod sample_data;
