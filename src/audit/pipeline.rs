@@ -183,7 +183,7 @@ impl<'p> Stage<'_, 'p> {
 /// waiting, one evaluated, one merged) stay a few megabytes, large enough to keep both cores
 /// busy.
 const PIECE_ROWS: usize = CHUNK_ROWS / 4;
-const _: () = assert!(CHUNK_ROWS % PIECE_ROWS == 0);
+const _: () = assert!(CHUNK_ROWS.is_multiple_of(PIECE_ROWS));
 
 /// The sequential side: everything merged so far.
 pub(super) struct Merger<'r, 'p, 's> {

@@ -110,6 +110,7 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
             )));
         }
     }
+    let out_dir = settings.claim_out()?;
     // The earlier run and the waivers are read before anything is written: `--previous` may
     // name `--out` itself, and a finding's status goes into findings.csv as it is streamed.
     let triage = audit::Triage {
@@ -127,7 +128,7 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     };
     // The output set is staged first, so findings.csv is written while the audit runs.
     let set =
-        report::OutputSet::create(&settings.out).map_err(|err| Failure::output(err.to_string()))?;
+        report::OutputSet::create(&out_dir).map_err(|err| Failure::output(err.to_string()))?;
     let inputs = settings
         .audit
         .inputs

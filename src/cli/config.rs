@@ -1,15 +1,18 @@
 //! Turning raw flags into checked settings. The as-of instant is resolved here, once: the
 //! only place the clock is read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::commands::Failure;
 use super::{AuditArgs, DateOrderArg, EncodingArg, FailOn, ReadArgs};
 use crate::audit::{AuditConfig, TrustSettings};
+use crate::exit::ExitStatus;
 use crate::finding::Severity;
 use crate::ingest::{self, DateOrder, TextEncoding};
+use crate::report::OutDir;
 
 /// Everything `audit` needs, validated.
 #[derive(Debug, Clone)]
@@ -17,6 +20,8 @@ pub struct AuditSettings {
     pub audit: AuditConfig,
     /// Where the four output files go.
     pub out: PathBuf,
+    /// Wait for another run writing `out` instead of failing (`--wait`).
+    pub wait: bool,
     /// Findings at or above this severity make the exit status 1.
     pub fail_on: Option<FailThreshold>,
     /// The earlier run to compare with (`--previous`).
@@ -141,6 +146,7 @@ impl AuditSettings {
                 spill_budget: crate::audit::spill::budget_from_env(),
             },
             out,
+            wait: args.wait,
             fail_on,
             previous: args.previous,
             waivers: args.waivers,
@@ -153,6 +159,36 @@ impl AuditSettings {
             policies_dir: args.read.policies,
             calendars_dir: args.read.calendars,
             mapping: args.read.mapping,
+        })
+    }
+}
+
+impl AuditSettings {
+    /// Checks `--out` against the files the run reads and takes its lock (waiting for
+    /// another run with `--wait`): done before any input is read, and held until the outputs
+    /// are committed.
+    pub(super) fn claim_out(&self) -> Result<OutDir, Failure> {
+        let reads: Vec<&Path> = (self.audit.inputs.iter())
+            .chain(&self.mapping)
+            .chain(&self.waivers)
+            .map(PathBuf::as_path)
+            .collect();
+        let (out, quiet) = (&self.out, self.quiet);
+        OutDir::claim(out, &reads, self.wait, |holder| {
+            if !quiet {
+                eprintln!(
+                    "rma-audit: {}: waiting for the run writing it to finish ({holder})",
+                    out.display()
+                );
+            }
+        })
+        .map_err(|err| Failure {
+            lines: vec![err.to_string()],
+            status: if err.is_usage() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Internal
+            },
         })
     }
 }

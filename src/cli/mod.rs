@@ -83,6 +83,10 @@ pub struct AuditArgs {
     /// Output directory (default: reports/<as-of date>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// When another run is writing the same output directory, wait for it to finish instead
+    /// of stopping at once with exit status 2.
+    #[arg(long)]
+    pub wait: bool,
     #[command(flatten)]
     pub read: ReadArgs,
     /// Extra input columns carried into the findings, comma-separated, as named in the export.

@@ -5,44 +5,32 @@
 //! the staging directory and `--out` are exchanged in one atomic step (`renameat2` with
 //! `RENAME_EXCHANGE` on Linux), and the old set is removed. Until that step, `--out` holds the
 //! previous complete set; after it, the new complete set. Other plain files in `--out` are
-//! carried over (hard links, or copies); `--out` holding a directory is refused before any
-//! work, because moving a directory tree cannot be made atomic with the rest.
+//! carried over (hard links, or copies). A set is made in an [`OutDir`]: `--out` checked and
+//! locked before any work (`--out` holding a directory is refused there, because moving a
+//! directory tree cannot be made atomic with the rest), so one run at a time stages and commits.
 
 use std::path::{Path, PathBuf};
 
-use super::{ReportError, OUTPUT_FILES};
+use super::{OutDir, ReportError, OUTPUT_FILES};
 
-/// A set of output files being written, to replace the contents of `out` on commit.
+/// A set of output files being written, to replace the contents of `out` on commit. It
+/// borrows the checked and locked output directory, so it is committed under the lock.
 #[derive(Debug)]
-pub struct OutputSet {
-    out: PathBuf,
+pub struct OutputSet<'a> {
+    out: &'a Path,
     staging: PathBuf,
     committed: bool,
 }
 
-impl OutputSet {
-    /// Prepares the staging directory for `out` (which need not exist yet).
-    pub fn create(out: &Path) -> Result<OutputSet, ReportError> {
-        let out = resolve(out)?;
-        let parent = out
-            .parent()
-            .ok_or_else(|| usage(&out, "cannot write into the filesystem root"))?;
-        std::fs::create_dir_all(parent).map_err(|e| ReportError::io(parent, e))?;
-        if out.exists() {
-            check_replaceable(&out)?;
+impl<'a> OutputSet<'a> {
+    /// Starts a set in the staging directory of `dir`.
+    pub fn create(dir: &'a OutDir) -> Result<OutputSet<'a>, ReportError> {
+        let staging = dir.staging();
+        if !staging.exists() {
+            std::fs::create_dir(&staging).map_err(|e| ReportError::io(&staging, e))?;
         }
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        remove_stale_staging(parent, &name);
-        let staging = parent.join(format!("{}{}", staging_prefix(&name), std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|e| ReportError::io(&staging, e))?;
-        }
-        std::fs::create_dir(&staging).map_err(|e| ReportError::io(&staging, e))?;
         Ok(OutputSet {
-            out,
+            out: dir.path(),
             staging,
             committed: false,
         })
@@ -64,14 +52,14 @@ impl OutputSet {
         }
         if self.out.exists() {
             self.carry_over()?;
-            if let Ok(metadata) = std::fs::metadata(&self.out) {
+            if let Ok(metadata) = std::fs::metadata(self.out) {
                 let _ = std::fs::set_permissions(&self.staging, metadata.permissions());
             }
-            exchange(&self.staging, &self.out)?;
+            exchange(&self.staging, self.out)?;
             // The staging path now holds the previous set.
             let _ = std::fs::remove_dir_all(&self.staging);
         } else {
-            std::fs::rename(&self.staging, &self.out).map_err(|e| ReportError::io(&self.out, e))?;
+            std::fs::rename(&self.staging, self.out).map_err(|e| ReportError::io(self.out, e))?;
         }
         self.committed = true;
         if let Some(parent) = self.out.parent() {
@@ -85,9 +73,9 @@ impl OutputSet {
     /// Links (or copies) the plain files of `out` that are not outputs into the staging
     /// directory, so the exchange keeps them.
     fn carry_over(&self) -> Result<(), ReportError> {
-        let entries = std::fs::read_dir(&self.out).map_err(|e| ReportError::io(&self.out, e))?;
+        let entries = std::fs::read_dir(self.out).map_err(|e| ReportError::io(self.out, e))?;
         for entry in entries {
-            let entry = entry.map_err(|e| ReportError::io(&self.out, e))?;
+            let entry = entry.map_err(|e| ReportError::io(self.out, e))?;
             let name = entry.file_name();
             if OUTPUT_FILES.iter().any(|o| name == *o) {
                 continue;
@@ -102,7 +90,7 @@ impl OutputSet {
     }
 }
 
-impl Drop for OutputSet {
+impl Drop for OutputSet<'_> {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.staging);
@@ -110,94 +98,15 @@ impl Drop for OutputSet {
     }
 }
 
-/// The name of a staging directory for `out` named `name`, before the process id.
-fn staging_prefix(name: &str) -> String {
-    format!(".{name}.rma-audit-")
-}
-
-/// Removes the staging directories beside `out` that runs killed before their commit left
-/// behind: those whose process is gone. A directory of a running process is left alone.
-fn remove_stale_staging(parent: &Path, name: &str) {
-    let prefix = staging_prefix(name);
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(&prefix))
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if pid != std::process::id() && !process_alive(pid) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-/// Whether a process with this id runs; where that cannot be told, it is assumed to.
-fn process_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        true
-    }
-}
-
-fn usage(path: &Path, message: &str) -> ReportError {
-    ReportError::Io {
-        path: path.to_owned(),
-        source: std::io::Error::other(message.to_owned()),
-    }
-}
-
-/// The absolute path of `out`, with symbolic links resolved when it exists.
-fn resolve(out: &Path) -> Result<PathBuf, ReportError> {
-    if out.exists() {
-        std::fs::canonicalize(out).map_err(|e| ReportError::io(out, e))
-    } else {
-        std::path::absolute(out).map_err(|e| ReportError::io(out, e))
-    }
-}
-
-/// `out` must be a directory of plain files (an earlier run's, or anything the user keeps
-/// beside them), and writable.
-fn check_replaceable(out: &Path) -> Result<(), ReportError> {
-    if !out.is_dir() {
-        return Err(usage(out, "exists and is not a directory"));
-    }
-    let entries = std::fs::read_dir(out).map_err(|e| ReportError::io(out, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| ReportError::io(out, e))?;
-        let kind = entry.file_type().map_err(|e| ReportError::io(out, e))?;
-        if kind.is_dir() {
-            return Err(usage(
-                out,
-                &format!(
-                    "holds the directory `{}`; the output directory is replaced as a whole, so \
-                     choose an empty directory or an earlier run's",
-                    entry.file_name().to_string_lossy()
-                ),
-            ));
-        }
-    }
-    if std::fs::metadata(out)
-        .map(|m| m.permissions().readonly())
-        .unwrap_or(false)
-    {
-        return Err(usage(out, "is read-only"));
-    }
-    Ok(())
-}
-
 /// Exchanges two directories atomically.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> Result<(), ReportError> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|e| usage(p, &e.to_string()));
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| ReportError::io(p, std::io::Error::other(e.to_string())))
+    };
     let (ca, cb) = (c(a)?, c(b)?);
     // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
     let result = unsafe {
@@ -261,11 +170,13 @@ mod tests {
         std::fs::write(out.join("summary.json"), "old").unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
 
-        let set = OutputSet::create(&out).unwrap();
+        let dir = OutDir::claim(&out, &[], false, |_| {}).unwrap();
+        let set = OutputSet::create(&dir).unwrap();
         std::fs::write(set.path("findings.csv"), "new").unwrap();
         std::fs::write(set.path("report.xlsx"), "new").unwrap();
         assert_eq!(files(&out).len(), 3, "nothing changes before the commit");
         set.commit().unwrap();
+        drop(dir);
 
         assert_eq!(
             files(&out),
@@ -276,7 +187,11 @@ mod tests {
             ]
         );
         let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging directory left behind");
+        assert_eq!(
+            leftovers.len(),
+            1,
+            "no staging directory or lock left behind"
+        );
     }
 
     #[test]
@@ -286,7 +201,8 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("findings.csv"), "old").unwrap();
         {
-            let set = OutputSet::create(&out).unwrap();
+            let dir = OutDir::claim(&out, &[], false, |_| {}).unwrap();
+            let set = OutputSet::create(&dir).unwrap();
             std::fs::write(set.path("findings.csv"), "half").unwrap();
         }
         assert_eq!(files(&out), [("findings.csv".into(), "old".into())]);
@@ -297,43 +213,37 @@ mod tests {
     fn a_new_directory_is_created_whole() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("reports/2026-11-15");
-        let set = OutputSet::create(&out).unwrap();
+        let dir = OutDir::claim(&out, &[], false, |_| {}).unwrap();
+        let set = OutputSet::create(&dir).unwrap();
         std::fs::write(set.path("summary.json"), "{}").unwrap();
         set.commit().unwrap();
         assert_eq!(files(&out), [("summary.json".into(), "{}".into())]);
     }
 
     #[test]
-    fn staging_left_by_a_dead_run_is_removed() {
+    fn staging_left_beside_out_is_removed_by_the_lock_holder() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("out");
-        // Process ids above the kernel's maximum (4194304) never run.
-        let dead = root.path().join(".out.rma-audit-4999999");
-        let alive = root
-            .path()
-            .join(format!(".out.rma-audit-{}", std::process::id()));
-        let other = root.path().join(".other.rma-audit-4999999");
-        for dir in [&dead, &other] {
+        // Any staging directory of this `out` is a dead run's once the lock is held, whatever
+        // process id it is named with: one that runs (pid 1, init) or none.
+        let leftovers = [".out.rma-audit-4999999", ".out.rma-audit-1"].map(|n| root.path().join(n));
+        // Another output's staging, and an output named like a staging prefix, are left alone.
+        let others = [".other.rma-audit-4999999", ".out.rma-audit-x.rma-audit-5"]
+            .map(|n| root.path().join(n));
+        for dir in leftovers.iter().chain(&others) {
             std::fs::create_dir_all(dir).unwrap();
             std::fs::write(dir.join("findings.csv"), "half").unwrap();
         }
-        std::fs::create_dir_all(&alive).unwrap();
-        let set = OutputSet::create(&out).unwrap();
-        assert!(!dead.exists(), "a dead run's staging is removed");
-        assert!(other.exists(), "another output's staging is not touched");
+        let dir = OutDir::claim(&out, &[], false, |_| {}).unwrap();
+        for leftover in &leftovers {
+            assert!(!leftover.exists(), "{} removed", leftover.display());
+        }
+        for other in &others {
+            assert!(other.exists(), "{} kept", other.display());
+        }
+        let set = OutputSet::create(&dir).unwrap();
         std::fs::write(set.path("summary.json"), "{}").unwrap();
         set.commit().unwrap();
         assert!(out.join("summary.json").is_file());
-    }
-
-    #[test]
-    fn an_output_directory_holding_a_directory_is_refused() {
-        let root = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(root.path().join("out/keep")).unwrap();
-        let err = OutputSet::create(&root.path().join("out")).unwrap_err();
-        assert!(
-            err.to_string().contains("holds the directory `keep`"),
-            "{err}"
-        );
     }
 }

@@ -3,6 +3,7 @@
 
 mod atomic;
 mod csv_out;
+mod outdir;
 mod summary;
 mod workbook;
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use atomic::OutputSet;
 pub use csv_out::{neutralise, FindingsWriter, FINDINGS_HEADER, REJECTED_HEADER};
+pub use outdir::{OutDir, OutDirError};
 pub use summary::{Summary, SummaryCoverage, SummaryInput};
 pub use workbook::ZIP_COMPRESSION_LEVEL;
 
@@ -36,6 +38,8 @@ pub enum ReportError {
     },
     #[error("{path}: cannot write the workbook: {message}")]
     Workbook { path: PathBuf, message: String },
+    #[error(transparent)]
+    OutDir(#[from] OutDirError),
 }
 
 impl ReportError {
@@ -58,9 +62,11 @@ pub const OUTPUT_FILES: [&str; 5] = [
 ];
 
 /// Writes every output file and makes them the contents of `out_dir` in one atomic step;
-/// on any failure `out_dir` keeps what it had.
+/// on any failure `out_dir` keeps what it had. Another run writing `out_dir` makes this fail
+/// at once.
 pub fn write_all(run: &AuditRun, meta: &RunMeta, out_dir: &Path) -> Result<Summary, ReportError> {
-    let set = OutputSet::create(out_dir)?;
+    let dir = OutDir::claim(out_dir, &[], false, |_| {})?;
+    let set = OutputSet::create(&dir)?;
     let path = set.path("findings.csv");
     csv_out::write_findings(run, &path)
         .map_err(|e| ReportError::io(&out_dir.join("findings.csv"), e))?;
@@ -73,7 +79,7 @@ pub fn write_all(run: &AuditRun, meta: &RunMeta, out_dir: &Path) -> Result<Summa
 pub fn write_staged(
     run: &AuditRun,
     meta: &RunMeta,
-    set: OutputSet,
+    set: OutputSet<'_>,
     out_dir: &Path,
 ) -> Result<Summary, ReportError> {
     let summary =

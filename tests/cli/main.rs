@@ -13,6 +13,7 @@ mod hostile_policies;
 mod hostile_values;
 mod nightly;
 mod output_atomicity;
+mod output_dir;
 mod output_safety;
 mod sample_data;
 mod waivers;

@@ -207,10 +207,6 @@ fn each_exit_status_from_a_real_input_and_untrusted_wins_over_findings() {
         ticket("T7", &[]),
     ]);
     scratch.write("half-broken.csv", half_broken);
-    scratch.write(
-        "not-a-directory",
-        "a plain file where --out's parent should be",
-    );
     let audit = |input: &str, out: &str, extra: &[&str]| {
         let mut args = vec!["audit", input, "--as-of", "2025-11-15", "--out", out];
         args.extend_from_slice(extra);
@@ -234,13 +230,28 @@ fn each_exit_status_from_a_real_input_and_untrusted_wins_over_findings() {
     );
     assert!(!scratch.path("out2").exists(), "nothing written");
 
-    let unwritable = audit("good.csv", "not-a-directory/out", &fail_on);
-    assert_eq!(unwritable.status, 3, "{}", unwritable.stderr);
-    assert!(
-        unwritable.stderr.contains("not-a-directory"),
-        "{}",
-        unwritable.stderr
-    );
+    // Under a file-size limit that the workbook passes, the outputs cannot be written.
+    let unwritable = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 8; trap '' XFSZ; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_rma-audit"))
+        .args([
+            "audit",
+            "good.csv",
+            "--as-of",
+            "2025-11-15",
+            "--out",
+            "out3",
+        ])
+        .args(fail_on)
+        .arg("--quiet")
+        .current_dir(scratch.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&unwritable.stderr);
+    assert_eq!(unwritable.status.code(), Some(3), "{stderr}");
+    assert!(stderr.starts_with("rma-audit: out3/"), "{stderr}");
+    assert!(!scratch.path("out3").exists(), "nothing half-written");
 
     let untrusted = audit("half-broken.csv", "out4", &fail_on);
     assert_eq!(untrusted.status, 4, "4 wins over 1: {}", untrusted.stderr);

@@ -245,7 +245,7 @@ fn ticket(index: usize, applied_at: Option<When>) -> Ticket {
         store: (index % 5 != 4).then(|| STORES[index % 4].to_owned()),
         agent: Some(AGENTS[index % 3].to_owned()),
         courier: Some(COURIERS[index % 3].to_owned()),
-        cause: Some(if index % 2 == 0 {
+        cause: Some(if index.is_multiple_of(2) {
             Cause::Quality
         } else {
             Cause::NoReason
@@ -255,11 +255,11 @@ fn ticket(index: usize, applied_at: Option<When>) -> Ticket {
         applied_at,
         reviewed_at: applied_at.map(|_| local("2025-10-09 12:30")),
         received_at: Some(local("2025-10-12 10:00")),
-        refunded_at: (index % 3 != 0).then(|| local("2025-10-20 10:00")),
+        refunded_at: (!index.is_multiple_of(3)).then(|| local("2025-10-20 10:00")),
         refund_amount: Some(money("299.00")),
         freight_amount: Some(money("12.00")),
         freight_payer: Some(FreightPayer::Customer),
-        freight_payment: Some(if index % 2 == 0 {
+        freight_payment: Some(if index.is_multiple_of(2) {
             FreightPayment::Collect
         } else {
             FreightPayment::Prepaid
