@@ -13,7 +13,7 @@ use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use super::{
-    io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, TextEncoding,
+    grouped, io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, TextEncoding,
     EMPTY_FILE, NO_HEADER,
 };
 
@@ -30,6 +30,10 @@ pub(super) struct CsvReader {
     record: ByteRecord,
     row: u64,
 }
+
+/// Excel's limit on columns (A…XFD): a CSV whose header has more is refused before any row
+/// is read.
+const MAX_COLUMNS: usize = 16_384;
 
 /// Bytes read per block when scanning or sniffing a file.
 const BLOCK: usize = 1 << 16;
@@ -231,6 +235,16 @@ impl CsvReader {
                 return Err(unreadable(&source_file, NO_HEADER));
             }
             row += 1;
+            if record.len() > MAX_COLUMNS {
+                return Err(unreadable(
+                    &source_file,
+                    format!(
+                        "{} columns; at most {} are read (Excel's limit)",
+                        grouped(record.len() as u64),
+                        grouped(MAX_COLUMNS as u64)
+                    ),
+                ));
+            }
             if !is_blank_record(&record) {
                 break record
                     .iter()

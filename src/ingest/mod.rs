@@ -39,7 +39,10 @@ use std::path::Path;
 use chrono::NaiveDateTime;
 use rayon::prelude::*;
 
-pub use archive::{max_part_bytes, MAX_PART_BYTES, MAX_PART_ENV};
+pub use archive::{
+    max_inflate_ratio, max_part_bytes, MAX_INFLATE_RATIO, MAX_PART_BYTES, MAX_PART_ENV,
+    MAX_RATIO_ENV, RATIO_GRACE_BYTES,
+};
 pub use mapping::Mapping;
 pub use schema::Schema;
 
@@ -239,6 +242,29 @@ pub(crate) const EMPTY_FILE: &str = "empty file";
 pub(crate) const NO_HEADER: &str = "no header row";
 const SUPPORTED: &str = "expected .csv, .txt, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods or .parquet";
 
+/// A zipped workbook that failed to read: when one of its parts inflates past the size it
+/// declares (the zip crate stops reading it there), the run is refused naming that part;
+/// otherwise `err` stands.
+fn zip_failure(path: &Path, shown: &str, err: IngestError) -> IngestError {
+    match archive::find_lying_part(path) {
+        Some(reason) => unreadable(shown, reason),
+        None => err,
+    }
+}
+
+/// A count with thousands separators: `16,384`.
+pub(crate) fn grouped(count: u64) -> String {
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 pub(crate) fn unreadable(path: &str, reason: impl Into<String>) -> IngestError {
     IngestError::Unreadable {
         path: path.to_string(),
@@ -288,12 +314,14 @@ pub fn open(path: &Path, options: &Options) -> Result<Box<dyn RowReader>, Ingest
     match extension.as_deref() {
         Some("csv" | "txt" | "tsv") => Ok(Box::new(csv::CsvReader::open(path, shown, options)?)),
         Some("xlsx" | "xlsm") => {
-            archive::check_part_sizes(path, &shown, max_part_bytes())?;
-            workbook::open_xlsx(path, shown, options)
+            archive::check_parts(path, &shown, archive::PartLimits::from_env())?;
+            workbook::open_xlsx(path, shown.clone(), options)
+                .map_err(|err| zip_failure(path, &shown, err))
         }
         Some(ext @ ("xls" | "xlsb" | "ods")) => {
-            archive::check_part_sizes(path, &shown, max_part_bytes())?;
-            workbook::open_range(path, shown, ext, options)
+            archive::check_parts(path, &shown, archive::PartLimits::from_env())?;
+            workbook::open_range(path, shown.clone(), ext, options)
+                .map_err(|err| zip_failure(path, &shown, err))
         }
         Some("parquet") => open_parquet(path, shown, options),
         Some(ext) => Err(unreadable(

@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::BufReader;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use calamine::{
@@ -26,6 +26,15 @@ const BATCH: usize = 512;
 /// Columns a sheet can have (A…XFD). A cell past the last one is a damaged or hostile file;
 /// reading it would allocate a row that wide.
 const MAX_COLUMNS: u32 = 16_384;
+
+/// A header row past the last column: the sheet is refused before its rows are read.
+fn header_beyond_last_column(row: u32) -> String {
+    format!(
+        "the header (row {}) has cells past column XFD; at most 16,384 columns are read \
+         (Excel's limit)",
+        u64::from(row) + 1
+    )
+}
 
 fn beyond_last_column(row: u32) -> String {
     format!(
@@ -273,9 +282,12 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
             Ok(Some(cell)) => {
                 let (row, column) = cell.get_position();
                 if column >= MAX_COLUMNS {
-                    let _ = builder
-                        .sender
-                        .send(Message::Failed(beyond_last_column(row)));
+                    let reason = if builder.header_sent {
+                        beyond_last_column(row)
+                    } else {
+                        header_beyond_last_column(row)
+                    };
+                    let _ = builder.sender.send(Message::Failed(reason));
                     return;
                 }
                 let pushed = match cell.get_value() {
@@ -299,6 +311,8 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
 
 /// Streams an XLSX sheet read on its own thread.
 struct XlsxReader {
+    /// The file, to name the part that lied about its size when reading fails.
+    path: PathBuf,
     source_file: String,
     sheet: String,
     header: Vec<String>,
@@ -364,6 +378,7 @@ pub(super) fn open_xlsx(
         }
     };
     Ok(Box::new(XlsxReader {
+        path: path.to_path_buf(),
         source_file,
         sheet,
         header,
@@ -408,10 +423,11 @@ impl RowReader for XlsxReader {
                 Err(_) => "reading stopped".to_string(),
             };
             self.finished = true;
-            return Err(unreadable(
+            let err = unreadable(
                 &self.source_file,
                 format!("cannot read sheet `{}`: {failure}", self.sheet),
-            ));
+            );
+            return Err(super::zip_failure(&self.path, &self.source_file, err));
         }
     }
 }
@@ -479,6 +495,19 @@ impl RangeReader {
             range,
             next: 0,
         };
+        if let Some((_, last_column)) = reader.range.end() {
+            if last_column >= MAX_COLUMNS {
+                return Err(unreadable(
+                    &reader.source_file,
+                    format!(
+                        "sheet `{}` has cells past column XFD ({} columns); at most 16,384 are \
+                         read (Excel's limit)",
+                        reader.sheet,
+                        super::grouped(u64::from(last_column) + 1)
+                    ),
+                ));
+            }
+        }
         match reader.take_row() {
             Some(row) => reader.header = header_of_row(&row),
             None => return Err(unreadable(&reader.source_file, no_header(&reader.sheet))),

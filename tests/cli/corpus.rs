@@ -53,6 +53,31 @@ pub fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
     writer.finish().unwrap().into_inner()
 }
 
+/// Rewrites the uncompressed size that `bytes` (a zip from [`zip_of`]) declares for `part`,
+/// in its local header and in the central directory alike, as a forger would; the deflated
+/// stream and everything else stay as they were.
+pub fn claim_size(bytes: &mut [u8], part: &str, uncompressed: u32) {
+    let name = part.as_bytes();
+    let find = |signature: &[u8], name_at: usize| -> usize {
+        (0..bytes.len().saturating_sub(name_at + name.len()))
+            .find(|&at| {
+                bytes[at..].starts_with(signature) && bytes[at + name_at..].starts_with(name)
+            })
+            .unwrap_or_else(|| panic!("no {part} header"))
+    };
+    let local = find(b"PK\x03\x04", 30);
+    let central = find(b"PK\x01\x02", 46);
+    bytes[local + 22..local + 26].copy_from_slice(&uncompressed.to_le_bytes());
+    bytes[central + 24..central + 28].copy_from_slice(&uncompressed.to_le_bytes());
+}
+
+/// The compressed size the central directory of `bytes` gives `part`.
+pub fn compressed_size(bytes: &[u8], part: &str) -> u32 {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let index = archive.index_for_name(part).expect("the part");
+    archive.by_index_data(index).unwrap().compressed_size() as u32
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

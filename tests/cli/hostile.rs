@@ -7,7 +7,8 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Data, Reader};
 
 use crate::corpus::{
-    columns, csv_of, encrypted_ooxml, header_row, sheet_xml, ticket, xlsx_of, zip_of, Xrow,
+    claim_size, columns, compressed_size, csv_of, encrypted_ooxml, header_row, sheet_xml, ticket,
+    xlsx_of, zip_of, Xrow,
 };
 use crate::harness::{read_csv, read_json, snapshot, Run, Scratch, HEADER};
 
@@ -244,9 +245,170 @@ fn a_sheet_part_past_the_size_limit_stops_the_run() {
             sheet.len()
         ),
     );
-    // Under the default limit (2 GiB) the same workbook is read.
-    let summary = audit_ok(&scratch, "bomb.xlsx", &[]);
+    // Under the default size limit (2 GiB) the same workbook inflates too many times its
+    // compressed size.
+    let ratio = sheet.len() as u64 / u64::from(compressed_size(&book, SHEET_PART));
+    assert!(ratio > 100, "{ratio}");
+    assert_stops(
+        &scratch,
+        "bomb.xlsx",
+        &[],
+        &format!(
+            "bomb.xlsx: part xl/worksheets/sheet1.xml inflates {} times its compressed size \
+             (limit 100:1): refused as a zip bomb",
+            grouped(ratio)
+        ),
+    );
+    // A higher ratio limit lets it be read.
+    let run = audit_with(
+        &scratch,
+        &["bomb.xlsx"],
+        &[],
+        &[("RMA_AUDIT_MAX_INFLATE_RATIO", "100000")],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let summary = read_json(&scratch.path("out/summary.json"));
     assert_eq!(totals(&summary), (1, 1, 0, 0));
+}
+
+const SHEET_PART: &str = "xl/worksheets/sheet1.xml";
+
+fn grouped(count: u64) -> String {
+    let digits = count.to_string();
+    let mut out = String::new();
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Three tickets and 4 MB of padding, deflated to a few kilobytes, whose sheet part then
+/// declares `declared(compressed size)` bytes.
+fn lying_book(declared: impl Fn(u32) -> u32) -> (Vec<u8>, u32) {
+    let rows = [
+        header_row(),
+        Xrow::text(&ticket("T1", &[])),
+        Xrow::text(&ticket("T2", &[])),
+        Xrow::text(&ticket("T3", &[])),
+    ];
+    let mut book = xlsx_of(&sheet_xml(&rows, &[], 4 << 20));
+    let claimed = declared(compressed_size(&book, SHEET_PART));
+    claim_size(&mut book, SHEET_PART, claimed);
+    (book, claimed)
+}
+
+#[test]
+fn a_part_lying_about_its_ratio_stops_while_inflating() {
+    let scratch = Scratch::new();
+    // The central directory declares 99 times the compressed size (over the 100 KiB below
+    // which the ratio is not checked, under the 100:1 limit); the stream inflates ~1,000 times.
+    let (book, claimed) = lying_book(|compressed| compressed * 99);
+    assert!(u64::from(claimed) > 100 << 10, "{claimed}");
+    scratch.write("liar.xlsx", &book);
+    let started = std::time::Instant::now();
+    assert_stops(
+        &scratch,
+        "liar.xlsx",
+        &[],
+        &format!(
+            "liar.xlsx: part xl/worksheets/sheet1.xml inflates past the {} bytes it declares: \
+             refused as a zip bomb",
+            grouped(claimed.into())
+        ),
+    );
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_part_lying_about_its_size_stops_while_inflating() {
+    let scratch = Scratch::new();
+    // 4 MB declared as 1,000 bytes: under every limit, the ratio included.
+    let (book, claimed) = lying_book(|_| 1000);
+    scratch.write("liar.xlsx", &book);
+    assert_stops(
+        &scratch,
+        "liar.xlsx",
+        &[],
+        &format!(
+            "liar.xlsx: part xl/worksheets/sheet1.xml inflates past the {} bytes it declares: \
+             refused as a zip bomb",
+            grouped(claimed.into())
+        ),
+    );
+    // The same lie under a size limit: the stream stops at the declared size, not the limit.
+    assert_stops(
+        &scratch,
+        "liar.xlsx",
+        &[("RMA_AUDIT_MAX_PART_BYTES", "2000")],
+        "liar.xlsx: part xl/worksheets/sheet1.xml inflates past the 1,000 bytes it declares: \
+         refused as a zip bomb",
+    );
+}
+
+#[test]
+fn a_generated_sample_workbook_is_still_read() {
+    let scratch = Scratch::new();
+    let run = scratch.run(&[
+        "sample",
+        "--layout",
+        "full",
+        "--tickets",
+        "300",
+        "--out",
+        "sample",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let run = audit_with(&scratch, &["sample/tickets-full.xlsx"], &[], &[]);
+    assert!(matches!(run.status, 0 | 1), "{}", run.stderr);
+    let summary = read_json(&scratch.path("out/summary.json"));
+    assert_balanced(&summary);
+    // Every ticket once, and the sample's planted duplicate.
+    assert!(totals(&summary).0 >= 300, "{summary}");
+}
+
+#[test]
+fn a_csv_past_the_last_column_is_refused_before_its_rows() {
+    let scratch = Scratch::new();
+    let mut header = columns().join(",");
+    let mut row = crate::corpus::TEMPLATE.to_string();
+    let extra = 16_385 - columns().len();
+    for n in 0..extra {
+        header.push_str(&format!(",x{n}"));
+        row.push(',');
+    }
+    scratch.write("tickets.csv", format!("{header}\n{row}\n"));
+    assert_stops(
+        &scratch,
+        "tickets.csv",
+        &[],
+        "tickets.csv: 16,385 columns; at most 16,384 are read (Excel's limit)",
+    );
+    // 16,384 columns are read.
+    let header = header.rsplit_once(',').unwrap().0;
+    let row = row.strip_suffix(',').unwrap();
+    scratch.write("tickets.csv", format!("{header}\n{row}\n"));
+    let summary = audit_ok(&scratch, "tickets.csv", &[]);
+    assert_eq!(totals(&summary), (1, 1, 0, 0));
+}
+
+#[test]
+fn an_xlsx_header_past_the_last_column_is_refused() {
+    let scratch = Scratch::new();
+    let rows = [header_row(), Xrow::text(&ticket("T1", &[]))];
+    let sheet = String::from_utf8(sheet_xml(&rows, &[], 0))
+        .unwrap()
+        .replace(r#"r="B1""#, r#"r="XFE1""#);
+    scratch.write("wide.xlsx", xlsx_of(sheet.as_bytes()));
+    assert_stops(
+        &scratch,
+        "wide.xlsx",
+        &[],
+        "wide.xlsx: cannot read sheet `Tickets`: the header (row 1) has cells past column XFD; \
+         at most 16,384 columns are read (Excel's limit)",
+    );
 }
 
 #[test]

@@ -1,13 +1,15 @@
 //! The Freight reconciliation sheet, for finance: freight deductions taken against those the
-//! policy prescribes, and the money of the freight findings, by courier and by store.
+//! policy prescribes, and the money of the freight findings, by courier and by store. With a
+//! million distinct stores the table passes Excel's row limit: it continues on numbered sheets
+//! ("Freight reconciliation (2)") as the listings do, the total below it on the last one.
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::cells::{Cell, TabKind};
-use super::listing::{write_table, Head};
+use super::listing::{write_split_table, Head};
 use super::pen::Pen;
-use super::{Book, FREIGHT_RECONCILIATION};
+use super::Book;
 use crate::audit::LedgerRow;
 
 pub(super) fn headers(currency: &str) -> Vec<String> {
@@ -38,7 +40,12 @@ fn line<'a>(by: &'static str, name: &'a str, row: &LedgerRow) -> Vec<Cell<'a>> {
     ]
 }
 
-pub(super) fn write(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(), XlsxError> {
+/// Rows below the table on its last sheet: a gap, the total, a gap, the note. The layout keeps
+/// room for them.
+pub(super) const ROWS_BELOW: usize = 4;
+
+/// Writes the sheets the layout planned ([`super::Layout::freight`]).
+pub(super) fn write(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let ledger = &book.run.freight_ledger;
     let heads: Vec<Head> = headers(&book.summary.money.currency)
         .into_iter()
@@ -60,14 +67,18 @@ pub(super) fn write(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(), XlsxEr
                 .into_iter()
                 .map(|(name, row)| line("store", name, row)),
         );
-    let end = write_table(
-        sheet,
-        FREIGHT_RECONCILIATION,
+    let end = write_split_table(
+        sheets,
+        &book.layout.freight,
         &heads,
         rows,
+        book.limits.data_rows(),
         &book.styles,
         TabKind::Finance,
     )?;
+    let (Some(end), Some(sheet)) = (end, sheets.last_mut()) else {
+        return Ok(());
+    };
 
     // Every ticket has one courier and one store, so the couriers alone add up to the total.
     let mut total = LedgerRow::default();

@@ -69,7 +69,22 @@ pub(super) fn write_listing<'a>(
     styles: &Styles,
     tab: TabKind,
 ) -> Result<(), XlsxError> {
+    write_split_table(sheets, names, heads, rows, per_sheet, styles, tab).map(|_| ())
+}
+
+/// [`write_listing`], returning where the table ended on the last sheet, for writing totals
+/// or notes below it. `None` when there are no sheets.
+pub(super) fn write_split_table<'a>(
+    sheets: &mut [Worksheet],
+    names: &[String],
+    heads: &[Head],
+    rows: impl Iterator<Item = Vec<Cell<'a>>>,
+    per_sheet: usize,
+    styles: &Styles,
+    tab: TabKind,
+) -> Result<Option<TableEnd>, XlsxError> {
     let mut rows = rows;
+    let mut end = None;
     for (sheet, name) in sheets.iter_mut().zip(names) {
         let mut listing = SheetListing::start(sheet, name, heads, styles, tab)?;
         while listing.written < per_sheet {
@@ -77,8 +92,12 @@ pub(super) fn write_listing<'a>(
             listing.push(sheet, &cells, styles)?;
         }
         listing.finish(sheet, heads.len(), styles)?;
+        end = Some(TableEnd {
+            next_row: listing.written as u32 + 1,
+            widths: listing.widths,
+        });
     }
-    Ok(())
+    Ok(end)
 }
 
 /// One sheet of a listing being written.

@@ -4,7 +4,8 @@
 //!
 //! Input text is always written as a string cell, never as a formula. Listings are written in
 //! constant-memory mode, sorted before writing, and split over numbered sheets ("Findings (2)")
-//! when they exceed Excel's row limit. The same run gives the same bytes: the document's
+//! when they exceed Excel's row limit; so is the Freight reconciliation, whose tables by courier
+//! and by store can be that long. The same run gives the same bytes: the document's
 //! creation time is derived from the as-of and nothing else depends on the clock.
 
 mod cells;
@@ -92,6 +93,8 @@ struct Layout {
     findings: Vec<String>,
     /// In `Category::ALL` order.
     categories: Vec<(Category, Vec<String>)>,
+    /// The Freight reconciliation: couriers, then stores, the total and its note on the last.
+    freight: Vec<String>,
     rejected: Vec<String>,
     review_sample: bool,
 }
@@ -116,6 +119,7 @@ impl Layout {
         for (category, names) in &self.categories {
             splits.push((category.title(), names.as_slice()));
         }
+        splits.push((FREIGHT_RECONCILIATION, self.freight.as_slice()));
         splits.push(("Rejected rows", self.rejected.as_slice()));
         splits.retain(|(_, names)| names.len() > 1);
         splits
@@ -155,9 +159,17 @@ impl<'a> Book<'a> {
                 )
             })
             .collect();
+        let ledger = &run.freight_ledger;
+        let freight_rows = ledger.by_courier.len() + ledger.by_store.len();
         let layout = Layout {
             findings: sheet_names("Findings", run.finding_count() as usize, limits),
             categories,
+            // Room is kept on the last sheet for the rows below the table.
+            freight: sheet_names(
+                FREIGHT_RECONCILIATION,
+                freight_rows + freight::ROWS_BELOW,
+                limits,
+            ),
             rejected: sheet_names("Rejected rows", run.rejections.len(), limits),
             review_sample: !run.review_sample.is_empty(),
         };
@@ -290,6 +302,7 @@ pub(super) fn write_with_limits(
     for (_, names) in &book.layout.categories {
         category_sheets.push(listing::new_sheets(&mut workbook, names)?);
     }
+    let mut freight_sheets = listing::new_sheets(&mut workbook, &book.layout.freight)?;
     let mut rejected_sheets = listing::new_sheets(&mut workbook, &book.layout.rejected)?;
 
     // The Findings listing on one core; the category listings and the small sheets on the
@@ -297,7 +310,7 @@ pub(super) fn write_with_limits(
     let (findings, rest) = rayon::join(
         || findings::write_findings(&mut findings_sheets, &book),
         || -> Result<SmallSheets, XlsxError> {
-            let small = SmallSheets::write(&book, &mut rejected_sheets)?;
+            let small = SmallSheets::write(&book, &mut freight_sheets, &mut rejected_sheets)?;
             for ((category, _), sheets) in book.layout.categories.iter().zip(&mut category_sheets) {
                 findings::write_category(sheets, &book, *category)?;
             }
@@ -314,7 +327,9 @@ pub(super) fn write_with_limits(
     {
         workbook.push_worksheet(sheet);
     }
-    workbook.push_worksheet(small.freight);
+    for sheet in freight_sheets {
+        workbook.push_worksheet(sheet);
+    }
     workbook.push_worksheet(small.coverage);
     for sheet in rejected_sheets {
         workbook.push_worksheet(sheet);
@@ -327,24 +342,26 @@ pub(super) fn write_with_limits(
 }
 
 /// Every sheet but the two listings of findings, written while those are: the Summary, the
-/// Freight reconciliation, the Coverage, the Rejected rows (into the sheets the layout
-/// planned), the Review sample and the Run.
+/// Freight reconciliation and the Rejected rows (into the sheets the layout planned), the
+/// Coverage, the Review sample and the Run.
 struct SmallSheets {
     summary: Worksheet,
-    freight: Worksheet,
     coverage: Worksheet,
     review_sample: Option<Worksheet>,
     run: Worksheet,
 }
 
 impl SmallSheets {
-    fn write(book: &Book<'_>, rejected: &mut [Worksheet]) -> Result<SmallSheets, XlsxError> {
+    fn write(
+        book: &Book<'_>,
+        freight: &mut [Worksheet],
+        rejected: &mut [Worksheet],
+    ) -> Result<SmallSheets, XlsxError> {
         // The Run sheet comes last but is built first: the Summary links to a cell on it.
         let (run, resolved_anchor) = run_sheet::build(book)?;
         let mut summary = Worksheet::new();
         summary_sheet::write(&mut summary, book, resolved_anchor.as_deref())?;
-        let mut freight = Worksheet::new();
-        freight::write(&mut freight, book)?;
+        freight::write(freight, book)?;
         let mut coverage = Worksheet::new();
         coverage::write_coverage(&mut coverage, book)?;
         coverage::write_rejected(rejected, book)?;
@@ -357,7 +374,6 @@ impl SmallSheets {
         };
         Ok(SmallSheets {
             summary,
-            freight,
             coverage,
             review_sample,
             run,

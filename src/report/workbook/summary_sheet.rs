@@ -344,6 +344,12 @@ fn money(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxEr
          \"Money side\") to see the findings behind each line.",
         &styles.note,
     )?;
+    pen.next();
+    pen.link_note(
+        "Freight deductions taken and expected, by courier and by store: see the Freight \
+         reconciliation sheet.",
+        &book.layout.freight[0],
+    )?;
     pen.gap();
     Ok(())
 }

@@ -548,3 +548,99 @@ fn severity_is_coloured_by_one_conditional_format_per_listing_column() {
         "the fixture has findings in several categories"
     );
 }
+
+#[test]
+fn freight_reconciliation_continues_on_numbered_sheets() {
+    let (mut run, _previous) = full_run();
+    // Thirty more stores: more rows than one sheet of the lowered limit holds.
+    for n in 0..30 {
+        run.freight_ledger.by_store.insert(
+            format!("Store {n:03}"),
+            crate::audit::LedgerRow {
+                tickets: 1,
+                deductions_taken: money("10"),
+                deductions_expected: money("10"),
+                ..Default::default()
+            },
+        );
+    }
+    let couriers = run.freight_ledger.by_courier.len();
+    let stores = run.freight_ledger.by_store.len();
+    let limits = Limits { rows_per_sheet: 10 };
+    let written = write(&run, &meta(), limits);
+    // Nine rows a sheet, and room for the four rows below the table on the last.
+    let expected_sheets = (couriers + stores + 4).div_ceil(9);
+    assert!(expected_sheets >= 4, "{expected_sheets}");
+    let freight: Vec<String> = (1..=expected_sheets)
+        .map(|n| match n {
+            1 => "Freight reconciliation".to_owned(),
+            n => format!("Freight reconciliation ({n})"),
+        })
+        .collect();
+    let names = sheet_names(&written.path);
+    let at = names
+        .iter()
+        .position(|name| name == "Freight reconciliation")
+        .unwrap();
+    assert_eq!(names[at..at + expected_sheets], freight[..]);
+    assert_eq!(names[at + expected_sheets], "Coverage");
+
+    // Every sheet has the header and at most the limit's rows; the rows, in order, are those of
+    // the one-sheet table; the total is on the last sheet only.
+    let one_sheet = write(&run, &meta(), Limits::default());
+    let lines = |path: &std::path::Path, sheet: &str| -> Vec<(String, String)> {
+        records(path, sheet)
+            .iter()
+            .map(|r| (text(field(r, "By")), text(field(r, "Name"))))
+            .collect()
+    };
+    let all = lines(&one_sheet.path, "Freight reconciliation");
+    assert_eq!(all.len(), couriers + stores);
+    let mut split = Vec::new();
+    for (n, sheet) in freight.iter().enumerate() {
+        assert_eq!(header(&written.path, sheet)[0], "By", "{sheet}");
+        let rows = grid(&written.path, sheet);
+        assert!(rows.len() <= 10, "{sheet}: {} rows", rows.len());
+        let part = lines(&written.path, sheet);
+        if n + 1 < freight.len() {
+            assert!(
+                !rows.iter().flatten().any(|c| text(c) == "Total"),
+                "{sheet}"
+            );
+        }
+        if n == 0 {
+            assert_eq!(part.len(), 9, "{sheet} is full");
+        }
+        split.extend(part);
+    }
+    assert_eq!(split, all, "the split keeps the order");
+    let last = grid(&written.path, freight.last().unwrap());
+    let (row, _) = find(&last, "Total");
+    assert_eq!(
+        number(&last[row][2]) as usize,
+        run.freight_ledger
+            .by_courier
+            .values()
+            .map(|r| r.tickets as usize)
+            .sum::<usize>()
+    );
+
+    // The Summary notes the split and links to the first sheet.
+    let summary = grid(&written.path, "Summary");
+    find(
+        &summary,
+        &format!(
+            "Freight reconciliation: listed over {expected_sheets} sheets ({}); a sheet holds at \
+             most 10 rows.",
+            freight.join(", ")
+        ),
+    );
+    let xml = sheet_xml(&written.path);
+    let (_, summary_xml) = xml.iter().find(|(name, _)| name == "Summary").unwrap();
+    assert!(
+        hyperlinks(summary_xml)
+            .iter()
+            .any(|(_, location)| split_location(location).0 == "Freight reconciliation"),
+        "the Summary links to the Freight reconciliation"
+    );
+}
