@@ -134,6 +134,8 @@ pub struct AuditRun {
     /// The last trusted run's findings, kept beside an untrusted result so the next run
     /// compares with them ([`BASELINE_FILE`]).
     pub baseline: Option<Baseline>,
+    /// The rejections past the memory budget, on disk; they come before [`AuditRun::rejections`].
+    pub rejections_spilled: spill::Appended<Rejection>,
     /// The findings past the memory budget, on disk. When it is not empty, every finding is
     /// there and [`AuditRun::findings`] is empty.
     pub spilled: spill::Spilled,
@@ -226,7 +228,22 @@ impl AuditRun {
         self.findings.push(finding);
     }
 
-    /// Sorts the held findings and writes them to the spill files, with their tickets.
+    /// How many rejections the run has, held or spilled.
+    pub fn rejection_count(&self) -> u64 {
+        self.rejections.len() as u64 + self.rejections_spilled.len()
+    }
+
+    /// Visits every rejection in input order: those on disk, then those held.
+    pub fn each_rejection(&self, mut visit: impl FnMut(&Rejection)) -> std::io::Result<()> {
+        for rejection in self.rejections_spilled.iter()? {
+            visit(&rejection?);
+        }
+        self.rejections.iter().for_each(visit);
+        Ok(())
+    }
+
+    /// Sorts the held findings and writes them to the spill files, with their tickets; appends
+    /// the held rejections to theirs.
     fn spill_held(
         &mut self,
         zones: &foldhash::HashMap<(String, String), chrono_tz::Tz>,
@@ -248,6 +265,8 @@ impl AuditRun {
             })
             .collect();
         self.held_bytes = 0;
+        self.rejections_spilled.append(&self.rejections)?;
+        self.rejections.clear();
         self.spilled.spill(items)
     }
 

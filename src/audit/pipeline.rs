@@ -213,6 +213,7 @@ impl<'p> Merger<'_, 'p, '_> {
             match item {
                 Item::Reject(problems) => {
                     summary.rows_rejected += 1;
+                    run.held_bytes += problems.iter().map(rejection_bytes).sum::<usize>();
                     run.rejections.extend(problems);
                 }
                 Item::Audit(ticket, policy, verdicts) => {
@@ -334,4 +335,15 @@ pub(super) fn run_input<'p>(
         summary.sha256 = sha256;
         Ok((summary, merger.rows_done))
     })
+}
+
+/// A rough measure of the heap a rejection takes, for the spill budget.
+fn rejection_bytes(rejection: &Rejection) -> usize {
+    std::mem::size_of::<Rejection>()
+        + rejection.source_file.len()
+        + rejection.sheet.as_ref().map_or(0, String::len)
+        + rejection.ticket_id.as_ref().map_or(0, String::len)
+        + rejection.column.len()
+        + rejection.value.len()
+        + rejection.reason.len()
 }

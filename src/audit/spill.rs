@@ -464,3 +464,113 @@ mod tests {
         assert_eq!(spilled.sorted(None).unwrap().count(), 0);
     }
 }
+
+/// Items past the budget appended to one temporary file, in the order they came: the
+/// rejections of a run. They are read back in that order, the file's before the held ones.
+#[derive(Debug, Clone)]
+pub struct Appended<T> {
+    file: Option<Arc<tempfile::NamedTempFile>>,
+    count: u64,
+    _items: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Default for Appended<T> {
+    fn default() -> Appended<T> {
+        Appended {
+            file: None,
+            count: 0,
+            _items: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: Serialize + serde::de::DeserializeOwned> Appended<T> {
+    /// How many items are on disk.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Appends `items` to the file.
+    pub fn append(&mut self, items: &[T]) -> io::Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        if self.file.is_none() {
+            let file = tempfile::Builder::new()
+                .prefix(".rma-audit-spill-")
+                .tempfile()?;
+            self.file = Some(Arc::new(file));
+        }
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let handle = std::fs::OpenOptions::new().append(true).open(file.path())?;
+        let mut out = BufWriter::with_capacity(64 << 10, handle);
+        for item in items {
+            let bytes = postcard::to_stdvec(item).map_err(io::Error::other)?;
+            out.write_all(&(bytes.len() as u32).to_le_bytes())?;
+            out.write_all(&bytes)?;
+        }
+        out.flush()?;
+        self.count += items.len() as u64;
+        Ok(())
+    }
+
+    /// The items on disk, in the order they were appended.
+    pub fn iter(&self) -> io::Result<impl Iterator<Item = io::Result<T>>> {
+        let mut reader = match &self.file {
+            Some(file) => Some(BufReader::with_capacity(64 << 10, File::open(file.path())?)),
+            None => None,
+        };
+        let mut left = self.count;
+        Ok(std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            let reader = reader.as_mut()?;
+            Some((|| {
+                let mut length = [0u8; 4];
+                reader.read_exact(&mut length)?;
+                let mut bytes = vec![0u8; u32::from_le_bytes(length) as usize];
+                reader.read_exact(&mut bytes)?;
+                postcard::from_bytes(&bytes).map_err(io::Error::other)
+            })())
+        }))
+    }
+}
+
+#[cfg(test)]
+mod appended_tests {
+    use super::*;
+    use crate::ingest::Rejection;
+
+    fn rejection(row: u64) -> Rejection {
+        Rejection {
+            source_file: "导出.csv".into(),
+            sheet: row.is_multiple_of(2).then(|| "工单".into()),
+            source_row: row,
+            ticket_id: Some(format!("T{row}")),
+            column: "applied_at".into(),
+            value: "yesterday".into(),
+            reason: "not a date".into(),
+        }
+    }
+
+    #[test]
+    fn appended_items_come_back_in_order() {
+        let mut appended = Appended::<Rejection>::default();
+        assert_eq!(appended.iter().unwrap().count(), 0);
+        let first: Vec<Rejection> = (2..40).map(rejection).collect();
+        let second: Vec<Rejection> = (40..45).map(rejection).collect();
+        appended.append(&first).unwrap();
+        appended.append(&second).unwrap();
+        let back: Vec<Rejection> = appended.iter().unwrap().map(Result::unwrap).collect();
+        assert_eq!(back, first.into_iter().chain(second).collect::<Vec<_>>());
+        assert_eq!(appended.len(), 43);
+    }
+}

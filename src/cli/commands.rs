@@ -204,6 +204,7 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     };
     // The spill files are removed now; the rest is left to the process's exit.
     drop(std::mem::take(&mut run.spilled));
+    drop(std::mem::take(&mut run.rejections_spilled));
     // The process ends with this command. What the run holds (every finding and every flagged
     // ticket: a few hundred megabytes on a million tickets) is left to the exit to reclaim;
     // freeing it piece by piece took a quarter of a second there.

@@ -204,7 +204,7 @@ impl RawRow {
 }
 
 /// One problem with one value of one row, as written to `rejected.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rejection {
     pub source_file: String,
     pub sheet: Option<String>,

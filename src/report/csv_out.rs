@@ -138,7 +138,11 @@ pub(super) fn write_findings(run: &AuditRun, path: &Path) -> io::Result<()> {
 pub(super) fn write_rejected(run: &AuditRun, path: &Path) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
     out.write_record(REJECTED_HEADER).map_err(to_io)?;
-    for rejection in &run.rejections {
+    let mut failed = Ok(());
+    run.each_rejection(|rejection| {
+        if failed.is_err() {
+            return;
+        }
         let row = [
             neutralise(&rejection.source_file),
             neutralise(rejection.sheet.as_deref().unwrap_or("")),
@@ -148,9 +152,11 @@ pub(super) fn write_rejected(run: &AuditRun, path: &Path) -> io::Result<()> {
             neutralise(&rejection.value),
             neutralise(&rejection.reason),
         ];
-        out.write_record(row.iter().map(|f| f.as_bytes()))
-            .map_err(to_io)?;
-    }
+        failed = out
+            .write_record(row.iter().map(|f| f.as_bytes()))
+            .map_err(to_io);
+    })?;
+    failed?;
     out.into_inner()
         .map_err(|e| io::Error::other(e.to_string()))?
         .flush()

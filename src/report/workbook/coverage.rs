@@ -8,6 +8,7 @@ use super::listing::{write_listing, write_table, Head};
 use super::ticket_values::ticket_cell;
 use super::{Book, COVERAGE, REVIEW_SAMPLE};
 use crate::finding::Category;
+use crate::ingest::Rejection;
 use crate::ticket::Column;
 
 pub(super) const COVERAGE_HEADERS: [&str; 9] = [
@@ -132,17 +133,28 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
             _ => Head::new(*title, 8.0, 24.0),
         })
         .collect();
-    let rows = book.run.rejections.iter().map(|rejection| {
+    let row = |rejection: &Rejection| -> Vec<Cell<'static>> {
         vec![
-            Cell::text(&rejection.source_file),
-            Cell::opt_text(rejection.sheet.as_deref()),
+            Cell::owned(rejection.source_file.clone()),
+            rejection.sheet.clone().map_or(Cell::Blank, Cell::owned),
             Cell::Count(rejection.source_row),
-            Cell::opt_text(rejection.ticket_id.as_deref()),
-            Cell::text(&rejection.column),
-            Cell::text(&rejection.value),
-            Cell::text(&rejection.reason),
+            rejection.ticket_id.clone().map_or(Cell::Blank, Cell::owned),
+            Cell::owned(rejection.column.clone()),
+            Cell::owned(rejection.value.clone()),
+            Cell::owned(rejection.reason.clone()),
         ]
-    });
+    };
+    // Spilled rejections first (they came first), then the held ones; an error reading the
+    // spill back stops the listing and is returned.
+    let mut failed = None;
+    let spilled = book
+        .run
+        .rejections_spilled
+        .iter()
+        .map_err(XlsxError::IoError)?
+        .map_while(|item| item.map_err(|err| failed = Some(err)).ok())
+        .map(|rejection| row(&rejection));
+    let rows = spilled.chain(book.run.rejections.iter().map(row));
     write_listing(
         sheets,
         &book.layout.rejected,
@@ -151,7 +163,11 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
         book.limits.data_rows(),
         &book.styles,
         TabKind::Audit,
-    )
+    )?;
+    match failed {
+        Some(err) => Err(XlsxError::IoError(err)),
+        None => Ok(()),
+    }
 }
 
 /// The ticket columns a reviewer checks a sampled ticket by.

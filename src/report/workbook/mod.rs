@@ -170,7 +170,7 @@ impl<'a> Book<'a> {
                 freight_rows + freight::ROWS_BELOW,
                 limits,
             ),
-            rejected: sheet_names("Rejected rows", run.rejections.len(), limits),
+            rejected: sheet_names("Rejected rows", run.rejection_count() as usize, limits),
             review_sample: !run.review_sample.is_empty(),
         };
         Book {
