@@ -22,7 +22,7 @@ pub(super) const COVERAGE_HEADERS: [&str; 9] = [
     "Not evaluable: reasons",
 ];
 
-pub(super) const REJECTED_HEADERS: [&str; 7] = [
+pub(super) const REJECTED_HEADERS: [&str; 9] = [
     "Source file",
     "Sheet",
     "Row",
@@ -30,6 +30,8 @@ pub(super) const REJECTED_HEADERS: [&str; 7] = [
     "Column",
     "Value",
     "Reason",
+    "Header in the export",
+    "Letter",
 ];
 
 /// Reasons as one line: `no received_at (3); calendar does not cover 2027 (1)`.
@@ -129,6 +131,7 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
             2 => Head::new(*title, 6.0, 10.0).numeric().look(Look::Count),
             5 => Head::new(*title, 10.0, 40.0),
             6 => Head::new(*title, 30.0, 90.0),
+            8 => Head::new(*title, 4.0, 8.0),
             _ => Head::new(*title, 8.0, 24.0),
         })
         .collect();
@@ -141,6 +144,8 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
             Cell::text(&rejection.column),
             Cell::text(&rejection.value),
             Cell::text(&rejection.reason),
+            Cell::text(&rejection.source_column),
+            Cell::text(&rejection.column_letter),
         ]
     });
     write_listing(
