@@ -27,7 +27,8 @@ struct Field {
     column: Column,
     aliases: Option<Aliases>,
     formats: Vec<String>,
-    /// The mapping's `[names.…]` for this column: folded spelling → the one name.
+    /// The mapping's `[names.…]` for this column: folded spelling (or the one name, folded) →
+    /// the one name.
     names: Option<foldhash::HashMap<String, String>>,
 }
 
@@ -40,10 +41,14 @@ impl Field {
             .map(|m| m.names(column))
             .filter(|names| !names.is_empty())
             .map(|names| {
-                names
-                    .iter()
-                    .map(|(spelling, one)| (fold(spelling), one.clone()))
-                    .collect()
+                // The one name itself, in any case or spacing, is that name too.
+                let ones = names.iter().map(|(_, one)| (fold(one), one.clone()));
+                ones.chain(
+                    names
+                        .iter()
+                        .map(|(spelling, one)| (fold(spelling), one.clone())),
+                )
+                .collect()
             });
         Field {
             index,

@@ -5,6 +5,7 @@ mod bad_input;
 mod calendar_coverage;
 mod commands;
 mod corpus;
+mod exports;
 mod harness;
 mod header_spelling;
 mod hostile;
