@@ -51,6 +51,7 @@ pub fn explain(
     let origin = RowOrigin {
         file: display.clone(),
         sheet: reader.sheet().map(str::to_owned),
+        policy_column: schema.source_of(crate::ticket::Column::Policy),
     };
     let ctx = Context {
         as_of: config.as_of.with_timezone(&Utc),

@@ -352,7 +352,7 @@ pub fn run_streaming(
             sheet: reader.sheet().map(str::to_owned),
             columns: crate::ticket::Column::ALL
                 .iter()
-                .filter(|c| schema.header_of(**c).is_some())
+                .filter(|c| schema.provides(**c))
                 .map(|c| c.name())
                 .collect(),
             warnings: schema.warnings().to_vec(),
@@ -361,6 +361,7 @@ pub fn run_streaming(
         let origin = RowOrigin {
             file: display,
             sheet: summary.sheet.clone(),
+            policy_column: schema.source_of(crate::ticket::Column::Policy),
         };
         let stage = Stage {
             schema: &schema,
@@ -426,6 +427,8 @@ fn id_hash(id: &str) -> u128 {
 struct RowOrigin {
     file: String,
     sheet: Option<String>,
+    /// The input's policy header as written and its column letter, when it has one.
+    policy_column: Option<(String, String)>,
 }
 
 /// Resolves the policy and version of a parsed row, or says why it cannot be audited.
@@ -455,6 +458,7 @@ pub fn resolve_rows<'p>(
     let origin = RowOrigin {
         file: schema.source_file().to_owned(),
         sheet: schema.sheet().map(str::to_owned),
+        policy_column: schema.source_of(crate::ticket::Column::Policy),
     };
     rows.into_iter()
         .map(|row| match resolver.resolve(row, &origin) {

@@ -79,7 +79,13 @@ impl<'p> Resolver<'p> {
             Row::Rejected(problems) => return Resolved::Reject(problems),
             Row::Ticket(ticket) => ticket,
         };
+        let from_row = self.forced.is_none();
         let reject = |ticket: &Ticket, value: &str, reason: String| {
+            let (source_column, column_letter) = origin
+                .policy_column
+                .clone()
+                .filter(|_| from_row)
+                .unwrap_or_default();
             Resolved::Reject(vec![Rejection {
                 source_file: origin.file.clone(),
                 sheet: origin.sheet.clone(),
@@ -88,6 +94,8 @@ impl<'p> Resolver<'p> {
                 column: "policy".into(),
                 value: value.to_owned(),
                 reason,
+                source_column,
+                column_letter,
             }])
         };
         let named = self.forced.or(ticket.policy.as_deref());
@@ -346,4 +354,6 @@ fn rejection_bytes(rejection: &Rejection) -> usize {
         + rejection.column.len()
         + rejection.value.len()
         + rejection.reason.len()
+        + rejection.source_column.len()
+        + rejection.column_letter.len()
 }

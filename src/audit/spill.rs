@@ -558,6 +558,8 @@ mod appended_tests {
             column: "applied_at".into(),
             value: "yesterday".into(),
             reason: "not a date".into(),
+            source_column: "申请时间".into(),
+            column_letter: "I".into(),
         }
     }
 

@@ -56,6 +56,7 @@ fn plain_loop(config: &AuditConfig, policies: &PolicySet, calendars: &CalendarSe
         let origin = RowOrigin {
             file: info.source_file,
             sheet: info.sheet,
+            policy_column: info.policy_column,
         };
         for row in rows {
             match resolve(row, &origin, config, policies) {

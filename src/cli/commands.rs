@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use chrono_tz::Tz;
 
 use super::config::{self, AuditSettings};
-use super::{AuditArgs, CalendarsAction, ExplainArgs, PoliciesAction, SampleArgs};
+use super::{AuditArgs, CalendarsAction, ExplainArgs, MappingAction, PoliciesAction, SampleArgs};
 use crate::audit::{self, AuditRun};
 use crate::calendar::{self, CalendarSet};
 use crate::exit::ExitStatus;
@@ -393,6 +393,37 @@ pub(super) fn calendars(action: CalendarsAction) -> Outcome {
                 return Err(Failure::many(lines));
             }
             println!("{}: every calendar file is valid", dir.display());
+        }
+    }
+    Ok(ExitStatus::Ok)
+}
+
+pub(super) fn mapping(action: MappingAction) -> Outcome {
+    match action {
+        MappingAction::Check { file } => match crate::ingest::Mapping::load_all(&file) {
+            Ok(_) => println!("{}: valid", file.display()),
+            Err(problems) => {
+                let count = problems.len();
+                let mut lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                lines.push(format!("{count} problem(s) in {}", file.display()));
+                return Err(Failure::many(lines));
+            }
+        },
+        MappingAction::Template {
+            export,
+            sheet,
+            header_row,
+            encoding,
+        } => {
+            let options = crate::ingest::Options {
+                sheet,
+                header_row,
+                encoding: config::encoding(encoding),
+                ..crate::ingest::Options::default()
+            };
+            let text = crate::ingest::mapping_template(&export, &options)
+                .map_err(|err| Failure::usage(err.to_string()))?;
+            print!("{text}");
         }
     }
     Ok(ExitStatus::Ok)

@@ -85,6 +85,14 @@ pub fn resolve_as_of(text: Option<&str>, tz: Tz) -> Result<DateTime<FixedOffset>
     }
 }
 
+/// The `--encoding` flag as the reading option.
+pub(super) fn encoding(arg: Option<EncodingArg>) -> Option<TextEncoding> {
+    arg.map(|encoding| match encoding {
+        EncodingArg::Utf8 => TextEncoding::Utf8,
+        EncodingArg::Gb18030 => TextEncoding::Gb18030,
+    })
+}
+
 /// The reading options of `audit` and `explain`; loads and checks `--mapping`.
 pub(super) fn read_options(
     read: &ReadArgs,
@@ -100,12 +108,11 @@ pub(super) fn read_options(
             DateOrderArg::Dmy => DateOrder::Dmy,
             DateOrderArg::Mdy => DateOrder::Mdy,
         }),
-        encoding: read.encoding.map(|encoding| match encoding {
-            EncodingArg::Utf8 => TextEncoding::Utf8,
-            EncodingArg::Gb18030 => TextEncoding::Gb18030,
-        }),
+        encoding: encoding(read.encoding),
         keep_columns,
         mapping,
+        header_row: read.header_row,
+        any_header: false,
     })
 }
 

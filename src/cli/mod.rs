@@ -35,6 +35,11 @@ pub enum Command {
         #[command(subcommand)]
         action: CalendarsAction,
     },
+    /// Check a mapping file, or print a starting mapping for an export's headers.
+    Mapping {
+        #[command(subcommand)]
+        action: MappingAction,
+    },
     /// Show every rule's reasoning for one ticket.
     Explain(ExplainArgs),
     /// Generate sample ticket exports for the shipped policies.
@@ -57,13 +62,18 @@ pub struct ReadArgs {
     /// Directory of calendar files (TOML) that add to or replace the built-in ones by id.
     #[arg(long, value_name = "DIR")]
     pub calendars: Option<PathBuf>,
-    /// Mapping file (TOML): source headers → canonical columns, per-column date formats and
-    /// extra value aliases.
-    #[arg(long, value_name = "FILE")]
+    /// Mapping file (TOML): source headers → canonical columns, per-column date formats,
+    /// extra value aliases, blank tokens, constants and names; or a shipped mapping by name:
+    /// servicenow, zendesk, freshdesk, jira.
+    #[arg(long, value_name = "FILE|NAME")]
     pub mapping: Option<PathBuf>,
-    /// Sheet to read from workbook inputs (default: the first sheet).
+    /// Sheet to read from workbook inputs (default: the first sheet with a ticket header).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// The header's row number, 1 = the first row (default: the first row among the first 30
+    /// with a ticket_id header and two other known headers).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub header_row: Option<u64>,
     /// How to read ambiguous dates such as 01/10/2026; without it they are rejected.
     #[arg(long, value_enum, value_name = "ORDER")]
     pub date_order: Option<DateOrderArg>,
@@ -214,6 +224,31 @@ pub enum CalendarsAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum MappingAction {
+    /// Check a mapping file (or a shipped mapping by name) and print every problem found.
+    Check {
+        /// The mapping file, or a shipped mapping's name.
+        file: PathBuf,
+    },
+    /// Print a commented mapping (TOML) for the headers of an export: each header mapped to
+    /// its canonical column when recognised, else commented out with the closest column.
+    Template {
+        /// The ticket export whose headers to map.
+        export: PathBuf,
+        /// Sheet to read from a workbook (default: the first sheet with a ticket header, else
+        /// the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The header's row number, 1 = the first row.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+        header_row: Option<u64>,
+        /// CSV text encoding (default: detected).
+        #[arg(long, value_enum, value_name = "ENCODING")]
+        encoding: Option<EncodingArg>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DateOrderArg {
     Dmy,
@@ -281,6 +316,7 @@ fn dispatch(command: Command, command_line: Vec<String>) -> ExitStatus {
         Command::Audit(args) => commands::audit(args, command_line),
         Command::Policies { action } => commands::policies(action),
         Command::Calendars { action } => commands::calendars(action),
+        Command::Mapping { action } => commands::mapping(action),
         Command::Explain(args) => commands::explain(args),
         Command::Sample(args) => commands::sample(args),
     };

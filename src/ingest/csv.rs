@@ -8,10 +8,13 @@ use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use std::collections::VecDeque;
+
 use csv::{ByteRecord, ReaderBuilder};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
+use super::header::{no_header_message, scan_for_header, Scan, HEADER_SCAN_ROWS};
 use super::{
     grouped, io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, TextEncoding,
     EMPTY_FILE, NO_HEADER,
@@ -29,6 +32,9 @@ pub(super) struct CsvReader {
     records: csv::Reader<Box<dyn Read + Send>>,
     record: ByteRecord,
     row: u64,
+    header_row: u64,
+    /// Rows below the header read while looking for it.
+    pending: VecDeque<RawRow>,
 }
 
 /// Excel's limit on columns (A…XFD): a CSV whose header has more is refused before any row
@@ -83,11 +89,12 @@ fn scan_utf8(file: &mut impl Read) -> std::io::Result<(bool, bool)> {
     }
 }
 
-/// The start of the file up to the end of its first line (a line break outside quotes), or
-/// all of it: everything [`sniff_delimiter`] looks at.
-fn first_line(file: &mut impl Read) -> std::io::Result<Vec<u8>> {
+/// The start of the file up to the end of its first [`HEADER_SCAN_ROWS`] lines (line breaks
+/// outside quotes), or all of it: everything [`sniff_delimiter`] looks at.
+fn head_lines(file: &mut impl Read) -> std::io::Result<Vec<u8>> {
     let mut head = Vec::new();
     let mut quoted = false;
+    let mut lines = 0;
     let mut block = vec![0u8; BLOCK];
     loop {
         let n = read_full(file, &mut block)?;
@@ -95,7 +102,12 @@ fn first_line(file: &mut impl Read) -> std::io::Result<Vec<u8>> {
             head.push(byte);
             match byte {
                 b'"' => quoted = !quoted,
-                b'\n' | b'\r' if !quoted => return Ok(head),
+                b'\n' if !quoted => {
+                    lines += 1;
+                    if lines as u64 >= HEADER_SCAN_ROWS {
+                        return Ok(head);
+                    }
+                }
                 _ => {}
             }
         }
@@ -130,7 +142,7 @@ fn utf8_stream(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<Opt
     if !valid {
         return Ok(None);
     }
-    let delimiter = sniff_delimiter(&first_line(&mut File::open(path)?)?);
+    let delimiter = sniff_delimiter(&head_lines(&mut File::open(path)?)?);
     Ok(Some(Text {
         stream: without_bom(File::open(path)?)?,
         delimiter,
@@ -173,7 +185,7 @@ fn decoded_stream(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<
     };
     Ok(Text {
         blank: is_blank(open()?)?,
-        delimiter: sniff_delimiter(&first_line(&mut open()?)?),
+        delimiter: sniff_delimiter(&head_lines(&mut open()?)?),
         stream: open()?,
     })
 }
@@ -227,37 +239,53 @@ impl CsvReader {
             .from_reader(stream);
         let mut record = ByteRecord::new();
         let mut row = 0;
-        let header = loop {
-            let more = records
-                .read_byte_record(&mut record)
-                .map_err(|err| unreadable(&source_file, format!("cannot read: {err}")))?;
-            if !more {
-                return Err(unreadable(&source_file, NO_HEADER));
+        let scan = {
+            let mut next = || -> Result<Option<RawRow>, IngestError> {
+                loop {
+                    let more = records
+                        .read_byte_record(&mut record)
+                        .map_err(|err| unreadable(&source_file, format!("cannot read: {err}")))?;
+                    if !more {
+                        return Ok(None);
+                    }
+                    row += 1;
+                    if record.len() > MAX_COLUMNS {
+                        return Err(unreadable(
+                            &source_file,
+                            format!(
+                                "{} columns; at most {} are read (Excel's limit)",
+                                grouped(record.len() as u64),
+                                grouped(MAX_COLUMNS as u64)
+                            ),
+                        ));
+                    }
+                    if !is_blank_record(&record) {
+                        return Ok(Some(row_of(row, &record)));
+                    }
+                }
+            };
+            scan_for_header(&mut next, options)?
+        };
+        let found = match scan {
+            Scan::Found(found) => found,
+            Scan::Missing(seen) if seen.is_empty() && options.header_row().is_none() => {
+                return Err(unreadable(&source_file, NO_HEADER))
             }
-            row += 1;
-            if record.len() > MAX_COLUMNS {
+            Scan::Missing(seen) => {
                 return Err(unreadable(
                     &source_file,
-                    format!(
-                        "{} columns; at most {} are read (Excel's limit)",
-                        grouped(record.len() as u64),
-                        grouped(MAX_COLUMNS as u64)
-                    ),
-                ));
-            }
-            if !is_blank_record(&record) {
-                break record
-                    .iter()
-                    .map(|field| String::from_utf8_lossy(field).trim().to_string())
-                    .collect::<Vec<_>>();
+                    no_header_message(&seen, None, false, options),
+                ))
             }
         };
         Ok(CsvReader {
             source_file,
-            header,
+            header: found.header,
             records,
             record,
             row,
+            header_row: found.row,
+            pending: found.rest,
         })
     }
 }
@@ -279,7 +307,14 @@ impl RowReader for CsvReader {
         Some(self.header.len())
     }
 
+    fn header_row(&self) -> u64 {
+        self.header_row
+    }
+
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
+        if let Some(row) = self.pending.pop_front() {
+            return Ok(Some(row));
+        }
         loop {
             let more = self
                 .records
@@ -351,15 +386,17 @@ fn is_blank_record(record: &ByteRecord) -> bool {
     record.iter().all(is_blank_field)
 }
 
-/// The delimiter of the first line: the most frequent of comma, tab and semicolon outside
-/// quotes; comma on a tie or when none occurs.
+/// The delimiter of the first line that has one (title rows above the header usually have
+/// none): the most frequent of comma, tab and semicolon outside quotes; comma on a tie or when
+/// no line has one.
 fn sniff_delimiter(text: &[u8]) -> u8 {
     let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0)];
     let mut quoted = false;
     for &byte in text {
         match byte {
             b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
+            b'\n' | b'\r' if !quoted && counts.iter().any(|(_, count)| *count > 0) => break,
+            b'\n' | b'\r' if !quoted => {}
             _ if !quoted => {
                 for (delimiter, count) in counts.iter_mut() {
                     if byte == *delimiter {
@@ -449,6 +486,7 @@ mod tests {
 
         let as_utf8 = Options {
             encoding: Some(TextEncoding::Utf8),
+            header_row: Some(1),
             ..Options::default()
         };
         let reader = open(&path, &as_utf8).unwrap();
@@ -596,9 +634,14 @@ mod tests {
     }
 
     #[test]
-    fn the_first_line_ends_outside_quotes() {
+    fn lines_end_outside_quotes() {
         let mut text: &[u8] = b"a,\"b\nc\";d\ne;f;g\n";
-        assert_eq!(first_line(&mut text).unwrap(), b"a,\"b\nc\";d\n");
+        assert_eq!(head_lines(&mut text).unwrap(), b"a,\"b\nc\";d\ne;f;g\n");
+        let long = "x\n".repeat(40);
+        assert_eq!(
+            head_lines(&mut long.as_bytes()).unwrap().len(),
+            2 * HEADER_SCAN_ROWS as usize
+        );
     }
 
     #[test]
@@ -608,6 +651,13 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a;b;c\n"), b';');
         assert_eq!(sniff_delimiter(b"\"a,b\";c;d\n"), b';');
         assert_eq!(sniff_delimiter(b"ticket_id\n"), b',');
+        assert_eq!(
+            sniff_delimiter(
+                "售后工单导出\n导出时间：2026-07-01\n工单号;店铺;政策\nT1;a,b;c\n".as_bytes()
+            ),
+            b';',
+            "title rows without a delimiter are passed over"
+        );
     }
 
     #[test]

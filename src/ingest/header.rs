@@ -1,7 +1,190 @@
 //! Header and value folding: the one spelling-insensitive key used to match headers, enum
-//! values and `--keep-columns` names, and the full-width → ASCII folding of GBK exports.
+//! values and `--keep-columns` names, and the full-width → ASCII folding of GBK exports; and
+//! finding the header row below an export's title rows.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::values::display;
+use super::{IngestError, Options, RawRow};
+use crate::ticket::Column;
+
+/// The rows of a sheet (by row number) the header is looked for in.
+pub(super) const HEADER_SCAN_ROWS: u64 = 30;
+
+/// The header of an input and the rows already read below it.
+#[derive(Debug)]
+pub(super) struct Found {
+    pub header: Vec<String>,
+    /// The header's row number (1-based).
+    pub row: u64,
+    /// Rows below the header read while looking for it, in order.
+    pub rest: VecDeque<RawRow>,
+}
+
+/// What looking for the header found.
+#[derive(Debug)]
+pub(super) enum Scan {
+    Found(Found),
+    /// No header: the first rows seen (at most three), none when the sheet is blank.
+    Missing(Vec<RawRow>),
+}
+
+/// The cells of a row as header text, trimmed.
+pub(super) fn header_cells(row: &RawRow) -> Vec<String> {
+    (0..row.cells.len())
+        .map(|index| display(row.cell(index)).trim().to_string())
+        .collect()
+}
+
+/// Every known header spelling, folded: canonical names, Chinese headers, the mapping's
+/// source headers.
+fn known_headers(options: &Options) -> HashMap<String, Column> {
+    let mut known = HashMap::new();
+    for column in Column::ALL {
+        known.insert(fold(column.name()), *column);
+        for chinese in column.chinese_headers() {
+            known.insert(fold(chinese), *column);
+        }
+    }
+    if let Some(mapping) = &options.mapping {
+        for (source, column) in mapping.columns() {
+            known.insert(fold(source), *column);
+        }
+    }
+    known
+}
+
+/// Reads rows from `next` until the header is found: with `options.header_row()` that row;
+/// else the first row among the first [`HEADER_SCAN_ROWS`] that holds a ticket_id header and
+/// at least two other known headers, or failing one, the first that holds a ticket_id header
+/// (or, with `options.any_header`, the first row). Rows above the header are dropped.
+pub(super) fn scan_for_header(
+    next: &mut dyn FnMut() -> Result<Option<RawRow>, IngestError>,
+    options: &Options,
+) -> Result<Scan, IngestError> {
+    let fixed = options.header_row();
+    let limit = fixed.unwrap_or(HEADER_SCAN_ROWS);
+    let known = known_headers(options);
+    let mut buffer: Vec<RawRow> = Vec::new();
+    let mut chosen: Option<usize> = None;
+    let mut weak: Option<usize> = None;
+    while let Some(row) = next()? {
+        let number = row.row;
+        buffer.push(row);
+        if number > limit {
+            break;
+        }
+        let index = buffer.len() - 1;
+        if let Some(fixed) = fixed {
+            if number == fixed {
+                chosen = Some(index);
+                break;
+            }
+            continue;
+        }
+        let mut columns = HashSet::new();
+        for cell in header_cells(&buffer[index]) {
+            if let Some(column) = known.get(&fold(&cell)) {
+                columns.insert(*column);
+            }
+        }
+        if columns.contains(&Column::TicketId) {
+            if columns.len() >= 3 {
+                chosen = Some(index);
+                break;
+            }
+            weak.get_or_insert(index);
+        }
+    }
+    if fixed.is_none() {
+        chosen = chosen.or(weak);
+        if options.any_header {
+            chosen = chosen.or((!buffer.is_empty()).then_some(0));
+        }
+    }
+    match chosen {
+        Some(index) => {
+            let mut rest: VecDeque<RawRow> = buffer.drain(index..).collect();
+            let header_row = rest.pop_front().expect("the chosen row");
+            Ok(Scan::Found(Found {
+                header: header_cells(&header_row),
+                row: header_row.row,
+                rest,
+            }))
+        }
+        None => {
+            buffer.retain(|row| row.row <= limit);
+            buffer.truncate(3);
+            Ok(Scan::Missing(buffer))
+        }
+    }
+}
+
+/// A few cells of `rows`, for a message: `row 1: `售后工单导出`; row 2: `导出时间：…``.
+pub(super) fn first_cells(rows: &[RawRow]) -> String {
+    const CELLS: usize = 4;
+    const CHARS: usize = 24;
+    let shown: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = header_cells(row)
+                .into_iter()
+                .filter(|cell| !cell.is_empty())
+                .collect();
+            let mut parts: Vec<String> = cells
+                .iter()
+                .take(CELLS)
+                .map(|cell| {
+                    let cell = cell.replace(['\n', '\r'], " ");
+                    if cell.chars().count() > CHARS {
+                        let cut: String = cell.chars().take(CHARS - 1).collect();
+                        format!("`{cut}…`")
+                    } else {
+                        format!("`{cell}`")
+                    }
+                })
+                .collect();
+            if cells.len() > CELLS {
+                parts.push("…".to_string());
+            }
+            format!("row {}: {}", row.row, parts.join(", "))
+        })
+        .collect();
+    shown.join("; ")
+}
+
+/// The message for an input without a header: which sheet, what was seen, and the flags that
+/// help. `sheet` names the sheet(s) tried; `workbook` adds `--sheet` to the suggestions.
+pub(super) fn no_header_message(
+    seen: &[RawRow],
+    sheet: Option<&str>,
+    workbook: bool,
+    options: &Options,
+) -> String {
+    let place = match sheet {
+        Some(sheet) => format!(" of {sheet}"),
+        None => String::new(),
+    };
+    let seen = if seen.is_empty() {
+        "it is blank".to_string()
+    } else {
+        format!("first cells seen: {}", first_cells(seen))
+    };
+    let flags = if workbook {
+        "try --sheet NAME, --header-row N or --mapping FILE (to name the export's ticket id header)"
+    } else {
+        "try --header-row N or --mapping FILE (to name the export's ticket id header)"
+    };
+    match options.header_row() {
+        Some(row) => format!(
+            "no ticket_id column: header row {row}{place} is blank or past the end ({seen}); {flags}"
+        ),
+        None => format!(
+            "no ticket_id column: no row among the first {HEADER_SCAN_ROWS}{place} has a ticket_id header ({seen}); {flags}"
+        ),
+    }
+}
 
 /// Folds a full-width ASCII character (`Ｔ`, `２`, `／`, ideographic space) to its ASCII form.
 pub(super) fn half_width_char(ch: char) -> char {

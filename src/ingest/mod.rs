@@ -43,7 +43,7 @@ pub use archive::{
     max_inflate_ratio, max_part_bytes, MAX_INFLATE_RATIO, MAX_PART_BYTES, MAX_PART_ENV,
     MAX_RATIO_ENV, RATIO_GRACE_BYTES,
 };
-pub use mapping::Mapping;
+pub use mapping::{template as mapping_template, Latest, Mapping, BUILTIN as BUILTIN_MAPPINGS};
 pub use schema::Schema;
 
 use crate::ticket::Ticket;
@@ -74,6 +74,20 @@ pub struct Options {
     pub keep_columns: Vec<String>,
     /// The checked `--mapping` file: extra header names, date formats and value aliases.
     pub mapping: Option<Mapping>,
+    /// The header's row number (`--header-row`, 1-based); the mapping's `header_row` when
+    /// `None`, else found among the first 30 rows.
+    pub header_row: Option<u64>,
+    /// Take the first non-blank row as the header when no row has a ticket_id header
+    /// (`mapping template`, which reads exports the audit cannot yet read).
+    pub any_header: bool,
+}
+
+impl Options {
+    /// The fixed header row: `--header-row`, else the mapping's `header_row`.
+    pub fn header_row(&self) -> Option<u64> {
+        self.header_row
+            .or_else(|| self.mapping.as_ref().and_then(Mapping::header_row))
+    }
 }
 
 /// One cell as the file holds it, before any interpretation.
@@ -216,6 +230,11 @@ pub struct Rejection {
     pub column: String,
     pub value: String,
     pub reason: String,
+    /// The header as the export wrote it (trimmed); empty when the problem is the whole row or
+    /// the value did not come from a column of the export (`--policy`, a mapping constant).
+    pub source_column: String,
+    /// The spreadsheet letter of that column (`A`, `AB`); empty when `source_column` is.
+    pub column_letter: String,
 }
 
 /// A parsed row: a ticket, or every problem that kept it from being one.
@@ -294,6 +313,15 @@ pub trait RowReader: Send {
     }
     /// The next data row; `Ok(None)` at the end. Blank rows are skipped.
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError>;
+    /// The sheet row number (1-based) of the header.
+    fn header_row(&self) -> u64 {
+        1
+    }
+    /// Notices about how the input was read, for the input's warnings (a workbook's sheets
+    /// passed over for want of a ticket header).
+    fn notes(&self) -> &[String] {
+        &[]
+    }
 }
 
 /// Opens one input for reading by its extension (any case); fails when the file cannot be
@@ -367,6 +395,8 @@ pub struct InputInfo {
     pub header: Vec<String>,
     /// Non-fatal header problems, e.g. mapped headers the input does not have.
     pub warnings: Vec<String>,
+    /// The policy header as written and its column letter, when the input has one.
+    pub policy_column: Option<(String, String)>,
 }
 
 /// Reads a whole input: opens it, resolves its header and parses every row (in parallel,
@@ -390,6 +420,7 @@ pub fn read_all(
         sheet: schema.sheet().map(str::to_string),
         header: schema.header().to_vec(),
         warnings: schema.warnings().to_vec(),
+        policy_column: schema.source_of(crate::ticket::Column::Policy),
     };
     Ok((info, rows))
 }

@@ -11,7 +11,10 @@ use super::dates::{
     date_of, in_range, when_from_cell, when_from_number, when_from_text, NOT_A_DATE,
 };
 use super::header::{closeness, column_letter, fold};
-use super::values::{bool_of, display, money_of, text_of, value_of, Reason, Value};
+use super::mapping::Mapping;
+use super::values::{
+    bool_of, display, is_totals_label, money_of, text_of, value_of, BlankTokens, Reason, Value,
+};
 use super::{CellRef, DateOrder, IngestError, Options, RawRow, Rejection, Row, RowReader};
 use crate::ticket::{
     Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Source, Ticket, When,
@@ -24,6 +27,55 @@ struct Field {
     column: Column,
     aliases: Option<Aliases>,
     formats: Vec<String>,
+    /// The mapping's `[names.…]` for this column: folded spelling (or the one name, folded) →
+    /// the one name.
+    names: Option<foldhash::HashMap<String, String>>,
+}
+
+impl Field {
+    /// How to read `column` with `mapping`'s aliases, formats and names.
+    fn new(index: usize, column: Column, mapping: Option<&Mapping>) -> Field {
+        let kind = column.kind();
+        let extra = mapping.map(|m| m.aliases(column)).unwrap_or(&[]);
+        let names = mapping
+            .map(|m| m.names(column))
+            .filter(|names| !names.is_empty())
+            .map(|names| {
+                // The one name itself, in any case or spacing, is that name too.
+                let ones = names.iter().map(|(_, one)| (fold(one), one.clone()));
+                ones.chain(
+                    names
+                        .iter()
+                        .map(|(spelling, one)| (fold(spelling), one.clone())),
+                )
+                .collect()
+            });
+        Field {
+            index,
+            column,
+            aliases: is_enum(kind).then(|| Aliases::new(column, extra)),
+            formats: mapping
+                .map(|m| m.formats(column).to_vec())
+                .unwrap_or_default(),
+            names,
+        }
+    }
+}
+
+/// Checks a `[constants]` value as a cell of `column` would be read with `mapping`'s
+/// aliases, formats and names, writing it into `ticket`.
+pub(super) fn read_constant(
+    column: Column,
+    value: &str,
+    mapping: &Mapping,
+    ticket: &mut Ticket,
+) -> Result<(), Reason> {
+    read_field(
+        &Field::new(usize::MAX, column, Some(mapping)),
+        CellRef::Text(value),
+        None,
+        ticket,
+    )
 }
 
 /// The header of an input resolved to canonical columns, with the value parsers to apply.
@@ -39,6 +91,10 @@ pub struct Schema {
     field_count: Option<usize>,
     date_order: Option<DateOrder>,
     warnings: Vec<String>,
+    /// Cell text read as blank in every column.
+    blanks: BlankTokens,
+    /// The mapping's constants for the columns this input lacks, with their values.
+    constants: Vec<(Field, String)>,
 }
 
 impl Schema {
@@ -56,6 +112,9 @@ impl Schema {
             options,
         )?;
         schema.field_count = reader.field_count();
+        let mut warnings = reader.notes().to_vec();
+        warnings.append(&mut schema.warnings);
+        schema.warnings = warnings;
         Ok(schema)
     }
 
@@ -101,16 +160,7 @@ impl Schema {
                     column.name()
                 )));
             }
-            let kind = column.kind();
-            let extra = mapping.map(|m| m.aliases(column)).unwrap_or(&[]);
-            fields.push(Field {
-                index,
-                column,
-                aliases: is_enum(kind).then(|| Aliases::new(column, extra)),
-                formats: mapping
-                    .map(|m| m.formats(column).to_vec())
-                    .unwrap_or_default(),
-            });
+            fields.push(Field::new(index, column, mapping));
         }
         if !fields.iter().any(|field| field.column == Column::TicketId) {
             return Err(unreadable("no ticket_id column".to_string()));
@@ -137,6 +187,19 @@ impl Schema {
             kept.push(found);
         }
 
+        let mut constants = Vec::new();
+        for (column, value) in mapping.map(|m| m.constants()).unwrap_or(&[]) {
+            match fields.iter().find(|field| field.column == *column) {
+                Some(field) => warnings.push(format!(
+                    "{source_file}: the mapping's constant {} = `{value}` is not used: the export has the column (`{}`, column {})",
+                    column.name(),
+                    header[field.index].trim(),
+                    column_letter(field.index)
+                )),
+                None => constants.push((Field::new(usize::MAX, *column, mapping), value.clone())),
+            }
+        }
+
         warnings.extend(misspelled_headers(
             header,
             &keys,
@@ -156,6 +219,8 @@ impl Schema {
             field_count: None,
             date_order: options.date_order,
             warnings,
+            blanks: BlankTokens::new(mapping.and_then(|m| m.null_values())),
+            constants,
         })
     }
 
@@ -187,10 +252,34 @@ impl Schema {
             .map(|field| self.header[field.index].as_str())
     }
 
+    /// The header that stands for `column` as the export wrote it (trimmed), with its
+    /// spreadsheet letter, when the input has it.
+    pub fn source_of(&self, column: Column) -> Option<(String, String)> {
+        self.fields
+            .iter()
+            .find(|field| field.column == column)
+            .map(|field| {
+                (
+                    self.header[field.index].trim().to_string(),
+                    column_letter(field.index),
+                )
+            })
+    }
+
     /// The canonical columns this input provides, in header order (the order of the header
-    /// cells that stand for them), each once.
+    /// cells that stand for them), each once; then the mapping's constants for the columns
+    /// it lacks.
     pub fn columns(&self) -> impl Iterator<Item = Column> + '_ {
-        self.fields.iter().map(|field| field.column)
+        self.fields
+            .iter()
+            .chain(self.constants.iter().map(|(field, _)| field))
+            .map(|field| field.column)
+    }
+
+    /// Whether the input provides `column`: a header stands for it, or the mapping gives it a
+    /// constant.
+    pub fn provides(&self, column: Column) -> bool {
+        self.columns().any(|provided| provided == column)
     }
 
     /// Problems worth telling the user that do not stop the run: mapped headers or
@@ -226,11 +315,25 @@ impl Schema {
             )]);
         }
 
-        let mut problems: Vec<(Column, CellRef<'_>, Reason)> = Vec::new();
+        if let Some(rejection) = self.totals_row(raw) {
+            return Row::Rejected(vec![rejection]);
+        }
+        let mut problems: Vec<(&Field, CellRef<'_>, Reason)> = Vec::new();
         for field in &self.fields {
             let cell = raw.cell(field.index);
-            if let Err(reason) = self.read(field, cell, &mut ticket) {
-                problems.push((field.column, cell, reason));
+            let read = if self.blanks.matches(cell) {
+                CellRef::Empty
+            } else {
+                cell
+            };
+            if let Err(reason) = read_field(field, read, self.date_order, &mut ticket) {
+                problems.push((field, cell, reason));
+            }
+        }
+        for (field, value) in &self.constants {
+            let cell = CellRef::Text(value);
+            if let Err(reason) = read_field(field, cell, self.date_order, &mut ticket) {
+                problems.push((field, cell, reason));
             }
         }
         if problems.is_empty() {
@@ -249,14 +352,16 @@ impl Schema {
         Row::Rejected(
             problems
                 .into_iter()
-                .map(|(column, cell, reason)| {
-                    self.rejection(
+                .map(|(field, cell, reason)| {
+                    let mut rejection = self.rejection(
                         raw.row,
                         ticket_id.clone(),
-                        column.name().to_string(),
+                        field.column.name().to_string(),
                         display(cell),
                         reason.into_owned(),
-                    )
+                    );
+                    self.locate(&mut rejection, field);
+                    rejection
                 })
                 .collect(),
         )
@@ -278,58 +383,108 @@ impl Schema {
             column,
             value,
             reason,
+            source_column: String::new(),
+            column_letter: String::new(),
         }
     }
 
-    fn read(&self, field: &Field, cell: CellRef<'_>, ticket: &mut Ticket) -> Result<(), Reason> {
-        let column = field.column;
-        let Some(value) = value_of(cell)? else {
-            if column == Column::TicketId {
-                return Err("ticket_id is blank".into());
-            }
-            return Ok(());
+    /// Names the export's header and column letter of `field` in `rejection` (nothing for a
+    /// mapping constant, which has no column in the export).
+    fn locate(&self, rejection: &mut Rejection, field: &Field) {
+        if let Some(header) = self.header.get(field.index) {
+            rejection.source_column = header.trim().to_string();
+            rejection.column_letter = column_letter(field.index);
+        }
+    }
+
+    /// The rejection of a totals row (`合计`, `Total` in the ticket_id column), which is never a
+    /// ticket.
+    fn totals_row(&self, raw: &RawRow) -> Option<Rejection> {
+        let field = self
+            .fields
+            .iter()
+            .find(|field| field.column == Column::TicketId)?;
+        let cell = raw.cell(field.index);
+        let CellRef::Text(text) = cell else {
+            return None;
         };
-        match column.kind() {
-            Kind::Text => {
-                let text = text_of(value);
-                match column {
-                    Column::TicketId => ticket.ticket_id = text,
-                    _ => *text_slot(ticket, column).ok_or(UNSLOTTED)? = Some(text),
+        if !is_totals_label(text) {
+            return None;
+        }
+        let mut rejection = self.rejection(
+            raw.row,
+            None,
+            Column::TicketId.name().to_string(),
+            display(cell),
+            TOTALS_ROW.to_string(),
+        );
+        self.locate(&mut rejection, field);
+        Some(rejection)
+    }
+}
+
+/// The rejection reason of a totals row.
+pub(crate) const TOTALS_ROW: &str = "totals row";
+
+/// Reads one cell of `field` into `ticket`, or says why it cannot be read.
+fn read_field(
+    field: &Field,
+    cell: CellRef<'_>,
+    date_order: Option<DateOrder>,
+    ticket: &mut Ticket,
+) -> Result<(), Reason> {
+    let column = field.column;
+    let Some(value) = value_of(cell)? else {
+        if column == Column::TicketId {
+            return Err("ticket_id is blank".into());
+        }
+        return Ok(());
+    };
+    match column.kind() {
+        Kind::Text => {
+            let mut text = text_of(value);
+            if let Some(names) = &field.names {
+                if let Some(one) = names.get(&text).or_else(|| names.get(&fold(&text))) {
+                    text.clone_from(one);
                 }
             }
-            Kind::Bool => *bool_slot(ticket, column).ok_or(UNSLOTTED)? = Some(bool_of(value)?),
-            Kind::Money => *money_slot(ticket, column).ok_or(UNSLOTTED)? = Some(money_of(value)?),
-            Kind::Date => {
-                let when = self.when_of(field, value)?;
-                *date_slot(ticket, column).ok_or(UNSLOTTED)? = Some(date_of(when));
-            }
-            Kind::DateTime => {
-                let when = self.when_of(field, value)?;
-                *when_slot(ticket, column).ok_or(UNSLOTTED)? = Some(when);
-            }
-            Kind::ServiceType
-            | Kind::Cause
-            | Kind::Decision
-            | Kind::FreightPayer
-            | Kind::FreightPayment => {
-                let canonical = field
-                    .aliases
-                    .as_ref()
-                    .and_then(|aliases| aliases.lookup(value))
-                    .ok_or_else(|| Reason::from(format!("unknown {} value", column.name())))?;
-                set_enum(ticket, column, canonical);
+            match column {
+                Column::TicketId => ticket.ticket_id = text,
+                _ => *text_slot(ticket, column).ok_or(UNSLOTTED)? = Some(text),
             }
         }
-        Ok(())
+        Kind::Bool => *bool_slot(ticket, column).ok_or(UNSLOTTED)? = Some(bool_of(value)?),
+        Kind::Money => *money_slot(ticket, column).ok_or(UNSLOTTED)? = Some(money_of(value)?),
+        Kind::Date => {
+            let when = when_of(field, value, date_order)?;
+            *date_slot(ticket, column).ok_or(UNSLOTTED)? = Some(date_of(when));
+        }
+        Kind::DateTime => {
+            let when = when_of(field, value, date_order)?;
+            *when_slot(ticket, column).ok_or(UNSLOTTED)? = Some(when);
+        }
+        Kind::ServiceType
+        | Kind::Cause
+        | Kind::Decision
+        | Kind::FreightPayer
+        | Kind::FreightPayment => {
+            let canonical = field
+                .aliases
+                .as_ref()
+                .and_then(|aliases| aliases.lookup(value))
+                .ok_or_else(|| Reason::from(format!("unknown {} value", column.name())))?;
+            set_enum(ticket, column, canonical);
+        }
     }
+    Ok(())
+}
 
-    fn when_of(&self, field: &Field, value: Value<'_>) -> Result<When, Reason> {
-        match value {
-            Value::Text(text) => when_from_text(text, &field.formats, self.date_order),
-            Value::Number(number) => when_from_number(number),
-            Value::DateTime(at) => in_range(when_from_cell(at)),
-            Value::Bool(_) => Err(NOT_A_DATE.into()),
-        }
+fn when_of(field: &Field, value: Value<'_>, date_order: Option<DateOrder>) -> Result<When, Reason> {
+    match value {
+        Value::Text(text) => when_from_text(text, &field.formats, date_order),
+        Value::Number(number) => when_from_number(number),
+        Value::DateTime(at) => in_range(when_from_cell(at)),
+        Value::Bool(_) => Err(NOT_A_DATE.into()),
     }
 }
 

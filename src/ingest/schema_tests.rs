@@ -261,12 +261,12 @@ fn a_row_with_three_bad_values_lists_three_rejections() {
         &["T9", "boredom", "-5.00", "Shop", "tomorrow"],
     )));
     let expected: Vec<Rejection> = [
-        ("cause", "boredom", "unknown cause value"),
-        ("refund_amount", "-5.00", "negative amount"),
-        ("received_at", "tomorrow", "not a date"),
+        ("cause", "boredom", "unknown cause value", "B"),
+        ("refund_amount", "-5.00", "negative amount", "C"),
+        ("received_at", "tomorrow", "not a date", "E"),
     ]
     .into_iter()
-    .map(|(column, value, reason)| Rejection {
+    .map(|(column, value, reason, letter)| Rejection {
         source_file: "t.csv".to_string(),
         sheet: None,
         source_row: 7,
@@ -274,6 +274,8 @@ fn a_row_with_three_bad_values_lists_three_rejections() {
         column: column.to_string(),
         value: value.to_string(),
         reason: reason.to_string(),
+        source_column: column.to_string(),
+        column_letter: letter.to_string(),
     })
     .collect();
     assert_eq!(problems, expected);

@@ -101,7 +101,12 @@ fn each_unreadable_kind_has_its_message() {
     let no_id = write(&dir, "no_id.csv", b"order_id,store\nO1,S\n");
     assert_eq!(
         read_error(&no_id, &options),
-        format!("{}: no ticket_id column", shown(&no_id))
+        format!(
+            "{}: no ticket_id column: no row among the first 30 has a ticket_id header (first \
+             cells seen: row 1: `order_id`, `store`; row 2: `O1`, `S`); try --header-row N or \
+             --mapping FILE (to name the export's ticket id header)",
+            shown(&no_id)
+        )
     );
 
     let twice = write(&dir, "twice.csv", "工单号,Ticket ID\nT1,T1\n".as_bytes());

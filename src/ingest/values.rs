@@ -7,7 +7,7 @@ use std::str::FromStr;
 use chrono::{NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
-use super::header::half_width;
+use super::header::{fold, half_width};
 use super::CellRef;
 
 /// Why a value was rejected: a short English phrase.
@@ -41,6 +41,71 @@ pub(super) fn value_of(cell: CellRef<'_>) -> Result<Option<Value<'_>>, Reason> {
         CellRef::DateTime(at) => Ok(Some(Value::DateTime(at))),
         CellRef::Error(error) => Err(format!("cell error {error}").into()),
     }
+}
+
+/// The cell texts read as blank in every column when the mapping gives no `null_values`.
+pub const BLANK_TOKENS: &[&str] = &[
+    "?", "-", "—", "/", "N/A", "NA", "null", "NULL", "无", "#N/A",
+];
+
+/// The texts read as blank in every column: the built-in [`BLANK_TOKENS`] or a mapping's
+/// `null_values`. A cell is blank when its whole trimmed text is one of them, ignoring ASCII
+/// case and full-width forms (`n/a`, `Ｎ／Ａ`); a sign or a dash inside a value (`-20`,
+/// `2026-10-01`) is never one. An error cell whose text is one (`#N/A`) is blank too.
+#[derive(Debug, Clone)]
+pub(super) struct BlankTokens {
+    tokens: Vec<String>,
+    /// The longest token in bytes, full-width: longer cells are never compared.
+    longest: usize,
+}
+
+impl BlankTokens {
+    /// The mapping's list when it gives one, else the built-in one.
+    pub(super) fn new(mapping: Option<&[String]>) -> BlankTokens {
+        let tokens: Vec<String> = match mapping {
+            Some(list) => list
+                .iter()
+                .map(|t| half_width(t.trim()).into_owned())
+                .collect(),
+            None => BLANK_TOKENS.iter().map(|t| (*t).to_string()).collect(),
+        };
+        let longest = tokens.iter().map(|t| t.len() * 3).max().unwrap_or(0);
+        BlankTokens { tokens, longest }
+    }
+
+    /// Whether `cell` is one of the tokens.
+    pub(super) fn matches(&self, cell: CellRef<'_>) -> bool {
+        let text = match cell {
+            CellRef::Text(text) | CellRef::Error(text) => text,
+            _ => return false,
+        };
+        if text.len() > self.longest + 8 {
+            return false;
+        }
+        let text = half_width(trim(text));
+        self.tokens
+            .iter()
+            .any(|token| token.eq_ignore_ascii_case(&text))
+    }
+}
+
+impl Default for BlankTokens {
+    fn default() -> BlankTokens {
+        BlankTokens::new(None)
+    }
+}
+
+/// Whether a ticket_id is a totals label (`合计`, `总计`, `小计`, `Total`, `Grand total`), any
+/// case, trimmed: the row sums the ones above and is no ticket.
+pub(super) fn is_totals_label(text: &str) -> bool {
+    let text = trim(text);
+    if text.len() > 16 {
+        return false;
+    }
+    matches!(
+        fold(text).as_str(),
+        "合计" | "总计" | "小计" | "total" | "grand_total"
+    )
 }
 
 /// `text.trim()`, without looking at characters when both ends are visible ASCII (nearly
@@ -302,6 +367,75 @@ mod tests {
             value_of(CellRef::Error("#N/A")),
             Err("cell error #N/A".into())
         );
+    }
+
+    #[test]
+    fn blank_tokens_are_whole_cells_only() {
+        let blanks = BlankTokens::default();
+        for token in [
+            "?",
+            "-",
+            "—",
+            "/",
+            "N/A",
+            "NA",
+            "null",
+            "NULL",
+            "无",
+            "#N/A",
+            " - ",
+            "n/a",
+            "Null",
+            "Ｎ／Ａ",
+            "？",
+        ] {
+            assert!(blanks.matches(CellRef::Text(token)), "{token:?}");
+        }
+        assert!(blanks.matches(CellRef::Error("#N/A")));
+        for value in [
+            "-20",
+            "--",
+            "2026-10-01",
+            "N/A/B",
+            "none",
+            "无理由",
+            "1/2",
+            "?!",
+            "",
+            "—5",
+        ] {
+            assert!(!blanks.matches(CellRef::Text(value)), "{value:?}");
+        }
+        assert!(!blanks.matches(CellRef::Number(0.0)));
+        assert!(!blanks.matches(CellRef::Error("#DIV/0!")));
+
+        let replaced = BlankTokens::new(Some(&["?".to_string(), "(none)".to_string()]));
+        assert!(replaced.matches(CellRef::Text("(NONE)")));
+        assert!(replaced.matches(CellRef::Text("?")));
+        assert!(
+            !replaced.matches(CellRef::Text("N/A")),
+            "the mapping's list replaces the built-in one"
+        );
+    }
+
+    #[test]
+    fn totals_labels() {
+        for label in [
+            "合计",
+            "总计",
+            "小计",
+            "Total",
+            "TOTAL",
+            " total ",
+            "Grand total",
+            "grand  TOTAL",
+            "ＴＯＴＡＬ",
+        ] {
+            assert!(is_totals_label(label), "{label:?}");
+        }
+        for id in ["T1", "Totals", "合计1", "Subtotal x", "", "RMA-Total"] {
+            assert!(!is_totals_label(id), "{id:?}");
+        }
     }
 
     #[test]

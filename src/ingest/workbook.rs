@@ -3,6 +3,7 @@
 //! one range. Date cells are kept as their serial ([`RawCell::ExcelDate`], read as a date
 //! where the row is parsed); formulas give their cached value.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use calamine::{
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-use super::values::display;
+use super::header::{no_header_message, scan_for_header, Found, Scan};
 use super::{
     io_reason, unreadable, CellRef, IngestError, Options, RawCell, RawRow, RowReader, ENCRYPTED,
     NO_HEADER,
@@ -125,12 +126,6 @@ fn from_iso(text: &str) -> RawCell {
         .map_or_else(|_| RawCell::text(text), RawCell::DateTime)
 }
 
-fn header_of_row(row: &RawRow) -> Vec<String> {
-    (0..row.cells.len())
-        .map(|index| display(row.cell(index)).trim().to_string())
-        .collect()
-}
-
 /// Whether every cell of a row is empty or white space.
 fn row_is_blank(row: &RawRow) -> bool {
     (0..row.cells.len()).all(|index| match row.cell(index) {
@@ -142,7 +137,6 @@ fn row_is_blank(row: &RawRow) -> bool {
 
 /// What the reading thread sends.
 enum Message {
-    Header(Vec<String>),
     Rows(Vec<RawRow>),
     Done,
     Failed(String),
@@ -159,7 +153,6 @@ struct RowBuilder {
     width: usize,
     /// The longest row text so far, likewise.
     text_len: usize,
-    header_sent: bool,
     batch: Vec<RawRow>,
 }
 
@@ -233,13 +226,6 @@ impl RowBuilder {
         if row_is_blank(&raw) {
             return true;
         }
-        if !self.header_sent {
-            self.header_sent = true;
-            return self
-                .sender
-                .send(Message::Header(header_of_row(&raw)))
-                .is_ok();
-        }
         self.batch.push(raw);
         if self.batch.len() >= BATCH {
             let batch = std::mem::take(&mut self.batch);
@@ -274,7 +260,6 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
         text: String::new(),
         width: 0,
         text_len: 0,
-        header_sent: false,
         batch: Vec::with_capacity(BATCH),
     };
     loop {
@@ -282,7 +267,8 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
             Ok(Some(cell)) => {
                 let (row, column) = cell.get_position();
                 if column >= MAX_COLUMNS {
-                    let reason = if builder.header_sent {
+                    // No row sent yet: the first row, the header of a plain sheet.
+                    let reason = if builder.width > 0 {
                         beyond_last_column(row)
                     } else {
                         header_beyond_last_column(row)
@@ -316,9 +302,91 @@ struct XlsxReader {
     source_file: String,
     sheet: String,
     header: Vec<String>,
+    header_row: u64,
+    notes: Vec<String>,
     receiver: Receiver<Message>,
-    pending: std::vec::IntoIter<RawRow>,
+    pending: VecDeque<RawRow>,
     finished: bool,
+}
+
+/// The sheets to try, in order: the one `--sheet` names, else every worksheet.
+fn candidates(worksheets: &[String], wanted: Option<&str>) -> Result<Vec<String>, String> {
+    match wanted {
+        Some(_) => choose_sheet(worksheets, wanted).map(|sheet| vec![sheet]),
+        None if worksheets.is_empty() => Err("workbook has no worksheets".to_string()),
+        None => Ok(worksheets.to_vec()),
+    }
+}
+
+/// Sheets passed over for want of a header, with the first rows each showed.
+type PassedOver = Vec<(String, Vec<RawRow>)>;
+
+/// The notice that sheets were passed over: `read sheet `工单` (sheet 2); sheet `说明` has no
+/// ticket header`.
+fn passed_over_note(
+    source_file: &str,
+    sheet: &str,
+    position: usize,
+    passed: &PassedOver,
+) -> Vec<String> {
+    if passed.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<String> = passed.iter().map(|(name, _)| format!("`{name}`")).collect();
+    let (noun, verb) = if names.len() == 1 {
+        ("sheet", "has")
+    } else {
+        ("sheets", "have")
+    };
+    vec![format!(
+        "{source_file}: read sheet `{sheet}` (sheet {position}); {noun} {} {verb} no ticket header",
+        names.join(", ")
+    )]
+}
+
+/// Why no sheet could be read: a blank sheet named by `--sheet` (or the only one) keeps the
+/// short message; otherwise what each sheet showed.
+fn no_header_in(passed: &PassedOver, options: &Options) -> String {
+    match passed.as_slice() {
+        [(sheet, seen)] if seen.is_empty() && options.header_row().is_none() => no_header(sheet),
+        [(sheet, seen)] => {
+            no_header_message(seen, Some(&format!("sheet `{sheet}`")), true, options)
+        }
+        _ => {
+            let names: Vec<String> = passed.iter().map(|(name, _)| format!("`{name}`")).collect();
+            let seen = passed
+                .iter()
+                .find(|(_, seen)| !seen.is_empty())
+                .map_or(&[][..], |(_, seen)| seen.as_slice());
+            no_header_message(
+                seen,
+                Some(&format!("sheets {}", names.join(", "))),
+                true,
+                options,
+            )
+        }
+    }
+}
+
+fn open_xlsx_workbook(
+    path: &Path,
+    source_file: &str,
+) -> Result<Xlsx<BufReader<File>>, IngestError> {
+    let ext = path
+        .extension()
+        .and_then(|ext| ext.to_str())
+        .unwrap_or("xlsx")
+        .to_ascii_lowercase();
+    open_workbook(path).map_err(|err| {
+        unreadable(
+            source_file,
+            match err {
+                XlsxError::Password => ENCRYPTED.to_string(),
+                XlsxError::Io(io) => io_reason(&io),
+                _ => not_a_spreadsheet(&ext),
+            },
+        )
+    })
 }
 
 pub(super) fn open_xlsx(
@@ -326,25 +394,86 @@ pub(super) fn open_xlsx(
     source_file: String,
     options: &Options,
 ) -> Result<Box<dyn RowReader>, IngestError> {
-    let ext = path
-        .extension()
-        .and_then(|ext| ext.to_str())
-        .unwrap_or("xlsx")
-        .to_ascii_lowercase();
-    let workbook: Xlsx<BufReader<File>> = open_workbook(path).map_err(|err| {
-        unreadable(
-            &source_file,
-            match err {
-                XlsxError::Password => ENCRYPTED.to_string(),
-                XlsxError::Io(io) => io_reason(&io),
-                _ => not_a_spreadsheet(&ext),
-            },
-        )
-    })?;
-    let sheet = choose_sheet(&worksheet_names(&workbook), options.sheet.as_deref())
+    let mut workbook = Some(open_xlsx_workbook(path, &source_file)?);
+    let worksheets = worksheet_names(workbook.as_ref().expect("just opened"));
+    let sheets = candidates(&worksheets, options.sheet.as_deref())
         .map_err(|reason| unreadable(&source_file, reason))?;
+    let mut passed: PassedOver = Vec::new();
+    for sheet in sheets {
+        // Each sheet is streamed by a thread that owns the workbook: a sheet passed over
+        // takes it along, and the next is read from the file opened again.
+        let book = match workbook.take() {
+            Some(book) => book,
+            None => open_xlsx_workbook(path, &source_file)?,
+        };
+        let receiver = spawn_sheet(book, &sheet, &source_file)?;
+        let mut pending: VecDeque<RawRow> = VecDeque::new();
+        let mut finished = false;
+        let scan = {
+            let mut next = || -> Result<Option<RawRow>, IngestError> {
+                loop {
+                    if let Some(row) = pending.pop_front() {
+                        return Ok(Some(row));
+                    }
+                    if finished {
+                        return Ok(None);
+                    }
+                    match receiver.recv() {
+                        Ok(Message::Rows(rows)) => pending.extend(rows),
+                        Ok(Message::Done) => finished = true,
+                        Ok(Message::Failed(err)) => {
+                            return Err(unreadable(
+                                &source_file,
+                                format!("cannot read sheet `{sheet}`: {err}"),
+                            ))
+                        }
+                        Err(_) => {
+                            return Err(unreadable(
+                                &source_file,
+                                format!("cannot read sheet `{sheet}`: reading stopped"),
+                            ))
+                        }
+                    }
+                }
+            };
+            scan_for_header(&mut next, options)?
+        };
+        match scan {
+            Scan::Found(Found { header, row, rest }) => {
+                let position = worksheets
+                    .iter()
+                    .position(|name| *name == sheet)
+                    .unwrap_or(0)
+                    + 1;
+                let notes = passed_over_note(&source_file, &sheet, position, &passed);
+                let mut queued = rest;
+                queued.extend(pending);
+                return Ok(Box::new(XlsxReader {
+                    path: path.to_path_buf(),
+                    source_file,
+                    sheet,
+                    header,
+                    header_row: row,
+                    notes,
+                    receiver,
+                    pending: queued,
+                    finished,
+                }));
+            }
+            Scan::Missing(seen) => passed.push((sheet, seen)),
+        }
+    }
+    Err(unreadable(&source_file, no_header_in(&passed, options)))
+}
+
+/// Starts the thread that streams `sheet` of `workbook`.
+fn spawn_sheet(
+    workbook: Xlsx<BufReader<File>>,
+    sheet: &str,
+    source_file: &str,
+) -> Result<Receiver<Message>, IngestError> {
     let (sender, receiver) = sync_channel(4);
-    let thread_sheet = sheet.clone();
+    let thread_sheet = sheet.to_string();
     std::thread::Builder::new()
         .name("xlsx-reader".to_string())
         .spawn(move || {
@@ -358,34 +487,8 @@ pub(super) fn open_xlsx(
                 ));
             }
         })
-        .map_err(|err| unreadable(&source_file, format!("cannot start reading: {err}")))?;
-    let header = match receiver.recv() {
-        Ok(Message::Header(header)) => header,
-        Ok(Message::Done) | Ok(Message::Rows(_)) => {
-            return Err(unreadable(&source_file, no_header(&sheet)))
-        }
-        Ok(Message::Failed(err)) => {
-            return Err(unreadable(
-                &source_file,
-                format!("cannot read sheet `{sheet}`: {err}"),
-            ))
-        }
-        Err(_) => {
-            return Err(unreadable(
-                &source_file,
-                format!("cannot read sheet `{sheet}`: reading stopped"),
-            ))
-        }
-    };
-    Ok(Box::new(XlsxReader {
-        path: path.to_path_buf(),
-        source_file,
-        sheet,
-        header,
-        receiver,
-        pending: Vec::new().into_iter(),
-        finished: false,
-    }))
+        .map_err(|err| unreadable(source_file, format!("cannot start reading: {err}")))?;
+    Ok(receiver)
 }
 
 impl RowReader for XlsxReader {
@@ -401,9 +504,17 @@ impl RowReader for XlsxReader {
         &self.source_file
     }
 
+    fn header_row(&self) -> u64 {
+        self.header_row
+    }
+
+    fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
         loop {
-            if let Some(row) = self.pending.next() {
+            if let Some(row) = self.pending.pop_front() {
                 return Ok(Some(row));
             }
             if self.finished {
@@ -411,14 +522,13 @@ impl RowReader for XlsxReader {
             }
             let failure = match self.receiver.recv() {
                 Ok(Message::Rows(rows)) => {
-                    self.pending = rows.into_iter();
+                    self.pending.extend(rows);
                     continue;
                 }
                 Ok(Message::Done) => {
                     self.finished = true;
                     continue;
                 }
-                Ok(Message::Header(_)) => continue,
                 Ok(Message::Failed(err)) => err,
                 Err(_) => "reading stopped".to_string(),
             };
@@ -437,8 +547,12 @@ struct RangeReader {
     source_file: String,
     sheet: String,
     header: Vec<String>,
+    header_row: u64,
+    notes: Vec<String>,
     range: Range<Data>,
     next: usize,
+    /// Rows below the header read while looking for it.
+    pending: VecDeque<RawRow>,
 }
 
 pub(super) fn open_range(
@@ -447,53 +561,81 @@ pub(super) fn open_range(
     ext: &str,
     options: &Options,
 ) -> Result<Box<dyn RowReader>, IngestError> {
-    let sheet = options.sheet.as_deref();
     let read = match ext {
-        "xls" => read_range::<Xls<_>>(path, sheet, |err| {
+        "xls" => read_ranges::<Xls<_>>(path, &source_file, options, |err| {
             matches!(err, XlsError::Password).then_some(ENCRYPTED.to_string())
         }),
-        "xlsb" => read_range::<Xlsb<_>>(path, sheet, |err| {
+        "xlsb" => read_ranges::<Xlsb<_>>(path, &source_file, options, |err| {
             matches!(err, XlsbError::Password).then_some(ENCRYPTED.to_string())
         }),
-        _ => read_range::<Ods<_>>(path, sheet, |err| {
+        _ => read_ranges::<Ods<_>>(path, &source_file, options, |err| {
             matches!(err, OdsError::Password).then_some(ENCRYPTED.to_string())
         }),
     };
-    let (sheet, range) = read.map_err(|reason| {
-        unreadable(
+    match read {
+        Ok(Ok(reader)) => Ok(Box::new(reader)),
+        Ok(Err(err)) => Err(err),
+        Err(reason) => Err(unreadable(
             &source_file,
             reason.unwrap_or_else(|| not_a_spreadsheet(ext)),
-        )
-    })?;
-    RangeReader::new(source_file, sheet, range).map(|reader| Box::new(reader) as Box<dyn RowReader>)
+        )),
+    }
 }
 
-/// The chosen sheet's name and range. `Err(None)`: the file is no such workbook;
-/// `Err(Some(reason))`: it is, but cannot be read.
-fn read_range<R: Reader<BufReader<File>>>(
+/// The first sheet with a header (or the one `--sheet` names), read as one range.
+/// `Err(None)`: the file is no such workbook; `Err(Some(reason))`: it is, but cannot be read;
+/// `Ok(Err(_))`: no sheet has a header.
+fn read_ranges<R: Reader<BufReader<File>>>(
     path: &Path,
-    wanted: Option<&str>,
+    source_file: &str,
+    options: &Options,
     known: fn(&R::Error) -> Option<String>,
-) -> Result<(String, Range<Data>), Option<String>>
+) -> Result<Result<RangeReader, IngestError>, Option<String>>
 where
     R::Error: std::fmt::Display,
 {
     let mut workbook: R = open_workbook(path).map_err(|err| known(&err))?;
-    let sheet = choose_sheet(&worksheet_names(&workbook), wanted).map_err(Some)?;
-    let range = workbook.worksheet_range(&sheet).map_err(|err| {
-        Some(known(&err).unwrap_or_else(|| format!("cannot read sheet `{sheet}`: {err}")))
-    })?;
-    Ok((sheet, range))
+    let worksheets = worksheet_names(&workbook);
+    let sheets = candidates(&worksheets, options.sheet.as_deref()).map_err(Some)?;
+    let mut passed: PassedOver = Vec::new();
+    for sheet in sheets {
+        let range = workbook.worksheet_range(&sheet).map_err(|err| {
+            Some(known(&err).unwrap_or_else(|| format!("cannot read sheet `{sheet}`: {err}")))
+        })?;
+        match RangeReader::scanned(source_file, &sheet, range, options) {
+            Ok(Ok(mut reader)) => {
+                let position = worksheets
+                    .iter()
+                    .position(|name| *name == sheet)
+                    .unwrap_or(0)
+                    + 1;
+                reader.notes = passed_over_note(source_file, &sheet, position, &passed);
+                return Ok(Ok(reader));
+            }
+            Ok(Err(seen)) => passed.push((sheet, seen)),
+            Err(err) => return Ok(Err(err)),
+        }
+    }
+    Ok(Err(unreadable(source_file, no_header_in(&passed, options))))
 }
 
 impl RangeReader {
-    fn new(source_file: String, sheet: String, range: Range<Data>) -> Result<Self, IngestError> {
+    /// The sheet's range with its header found, or the first rows seen when it has none.
+    fn scanned(
+        source_file: &str,
+        sheet: &str,
+        range: Range<Data>,
+        options: &Options,
+    ) -> Result<Result<RangeReader, Vec<RawRow>>, IngestError> {
         let mut reader = RangeReader {
-            source_file,
-            sheet,
+            source_file: source_file.to_string(),
+            sheet: sheet.to_string(),
             header: Vec::new(),
+            header_row: 1,
+            notes: Vec::new(),
             range,
             next: 0,
+            pending: VecDeque::new(),
         };
         if let Some((_, last_column)) = reader.range.end() {
             if last_column >= MAX_COLUMNS {
@@ -508,11 +650,27 @@ impl RangeReader {
                 ));
             }
         }
-        match reader.take_row() {
-            Some(row) => reader.header = header_of_row(&row),
-            None => return Err(unreadable(&reader.source_file, no_header(&reader.sheet))),
-        }
-        Ok(reader)
+        let scan = {
+            let mut next = || Ok(reader.take_row());
+            scan_for_header(&mut next, options)?
+        };
+        Ok(match scan {
+            Scan::Found(found) => {
+                reader.header = found.header;
+                reader.header_row = found.row;
+                reader.pending = found.rest;
+                Ok(reader)
+            }
+            Scan::Missing(seen) => Err(seen),
+        })
+    }
+
+    /// One sheet's range read with the default options.
+    #[cfg(test)]
+    fn new(source_file: String, sheet: String, range: Range<Data>) -> Result<Self, IngestError> {
+        let options = Options::default();
+        RangeReader::scanned(&source_file, &sheet, range, &options)?
+            .map_err(|seen| unreadable(&source_file, no_header_in(&vec![(sheet, seen)], &options)))
     }
 
     /// The next non-blank row: its spreadsheet number and cells at their absolute columns.
@@ -549,8 +707,16 @@ impl RowReader for RangeReader {
         &self.source_file
     }
 
+    fn header_row(&self) -> u64 {
+        self.header_row
+    }
+
+    fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
-        Ok(self.take_row())
+        Ok(self.pending.pop_front().or_else(|| self.take_row()))
     }
 }
 

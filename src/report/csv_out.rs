@@ -31,8 +31,9 @@ pub const FINDINGS_HEADER: [&str; 17] = [
     "status",
 ];
 
-/// The header of `rejected.csv`, exactly.
-pub const REJECTED_HEADER: [&str; 7] = [
+/// The header of `rejected.csv`, exactly. The first seven columns never change; the header as
+/// the export wrote it and its spreadsheet letter follow.
+pub const REJECTED_HEADER: [&str; 9] = [
     "source_file",
     "sheet",
     "source_row",
@@ -40,6 +41,8 @@ pub const REJECTED_HEADER: [&str; 7] = [
     "column",
     "value",
     "reason",
+    "source_column",
+    "column_letter",
 ];
 
 /// Prefixes a field that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab,
@@ -151,6 +154,8 @@ pub(super) fn write_rejected(run: &AuditRun, path: &Path) -> io::Result<()> {
             neutralise(&rejection.column),
             neutralise(&rejection.value),
             neutralise(&rejection.reason),
+            neutralise(&rejection.source_column),
+            neutralise(&rejection.column_letter),
         ];
         failed = out
             .write_record(row.iter().map(|f| f.as_bytes()))

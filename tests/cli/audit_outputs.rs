@@ -86,7 +86,9 @@ fn audit_writes_the_four_files_and_accounts_for_every_row() {
             "ticket_id",
             "column",
             "value",
-            "reason"
+            "reason",
+            "source_column",
+            "column_letter"
         ]
     );
 

@@ -35,7 +35,13 @@ fn an_empty_file_stops_the_run() {
 fn a_file_without_ticket_id_stops_the_run() {
     let scratch = Scratch::new();
     scratch.write("noid.csv", "order_id,store\nO1,Tmall\n");
-    assert_unreadable(&scratch, "noid.csv", "noid.csv: no ticket_id column");
+    assert_unreadable(
+        &scratch,
+        "noid.csv",
+        "noid.csv: no ticket_id column: no row among the first 30 has a ticket_id header (first \
+         cells seen: row 1: `order_id`, `store`; row 2: `O1`, `Tmall`); try --header-row N or \
+         --mapping FILE (to name the export's ticket id header)",
+    );
 }
 
 #[test]

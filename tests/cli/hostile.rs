@@ -160,13 +160,28 @@ fn a_header_without_rows_audits_nothing_balances_and_is_not_trusted() {
 fn no_ticket_id_column_stops_the_run() {
     let scratch = Scratch::new();
     scratch.write("noid.csv", "order_id,store,policy\nO1,Tmall,joining\n");
-    assert_stops(&scratch, "noid.csv", &[], "noid.csv: no ticket_id column");
+    assert_stops(
+        &scratch,
+        "noid.csv",
+        &[],
+        "noid.csv: no ticket_id column: no row among the first 30 has a ticket_id header (first \
+         cells seen: row 1: `order_id`, `store`, `policy`; row 2: `O1`, `Tmall`, `joining`); try \
+         --header-row N or --mapping FILE (to name the export's ticket id header)",
+    );
     let rows = [
         Xrow::text(&["order_id".into(), "store".into()]),
         Xrow::text(&["O1".into(), "Tmall".into()]),
     ];
     scratch.write("noid.xlsx", xlsx_of(&sheet_xml(&rows, &[], 0)));
-    assert_stops(&scratch, "noid.xlsx", &[], "noid.xlsx: no ticket_id column");
+    assert_stops(
+        &scratch,
+        "noid.xlsx",
+        &[],
+        "noid.xlsx: no ticket_id column: no row among the first 30 of sheet `Tickets` has a \
+         ticket_id header (first cells seen: row 1: `order_id`, `store`; row 2: `O1`, `Tmall`); \
+         try --sheet NAME, --header-row N or --mapping FILE (to name the export's ticket id \
+         header)",
+    );
 }
 
 #[test]
@@ -464,7 +479,7 @@ fn quoted_newlines_do_not_shift_the_rows_after_them() {
     let scratch = Scratch::new();
     let rows = [
         ticket("T1", &[("store", "Tmall\nFlagship\r\nStore\rNorth")]),
-        ticket("T2", &[("refund_amount", "n/a")]),
+        ticket("T2", &[("refund_amount", "lots")]),
         ticket("T3", &[("courier", "\"SF\"\n\n")]),
         ticket("T4", &[("applied_at", "someday")]),
     ];

@@ -35,7 +35,7 @@ fn every_unreadable_value_is_rejected_with_its_reason() {
             &[
                 ("applied_at", "soon"),
                 ("refund_amount", "-1"),
-                ("cause", "?"),
+                ("cause", "??"),
             ],
         ),
         ticket("V20", &[]),
@@ -132,8 +132,9 @@ fn spaces_and_full_width_characters_are_read() {
 fn workbook_cells_errors_formulas_merges_and_hidden_rows() {
     let scratch = Scratch::new();
     let text = |fields: Vec<String>| -> Vec<Xc> { fields.into_iter().map(Xc::Text).collect() };
+    // `#N/A` reads as blank (a blank token); other error cells are rejected.
     let mut error_na = text(ticket("X2", &[]));
-    error_na[12] = Xc::Error("#N/A");
+    error_na[12] = Xc::Error("#DIV/0!");
     let mut error_value = text(ticket("X3", &[]));
     error_value[8] = Xc::Error("#VALUE!");
     let mut formulas = text(ticket("", &[]));
@@ -191,7 +192,7 @@ fn workbook_cells_errors_formulas_merges_and_hidden_rows() {
     assert_eq!(
         lines,
         [
-            ["Tickets", "2", "X2", "refund_amount", "cell error #N/A"],
+            ["Tickets", "2", "X2", "refund_amount", "cell error #DIV/0!"],
             ["Tickets", "3", "X3", "applied_at", "cell error #VALUE!"],
             [
                 "Tickets",

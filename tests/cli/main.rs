@@ -6,6 +6,7 @@ mod bounds;
 mod calendar_coverage;
 mod commands;
 mod corpus;
+mod exports;
 mod harness;
 mod header_spelling;
 mod hostile;

@@ -23,7 +23,7 @@ pub(super) const COVERAGE_HEADERS: [&str; 9] = [
     "Not evaluable: reasons",
 ];
 
-pub(super) const REJECTED_HEADERS: [&str; 7] = [
+pub(super) const REJECTED_HEADERS: [&str; 9] = [
     "Source file",
     "Sheet",
     "Row",
@@ -31,6 +31,8 @@ pub(super) const REJECTED_HEADERS: [&str; 7] = [
     "Column",
     "Value",
     "Reason",
+    "Header in the export",
+    "Letter",
 ];
 
 /// Reasons as one line: `no received_at (3); calendar does not cover 2027 (1)`.
@@ -130,6 +132,7 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
             2 => Head::new(*title, 6.0, 10.0).numeric().look(Look::Count),
             5 => Head::new(*title, 10.0, 40.0),
             6 => Head::new(*title, 30.0, 90.0),
+            8 => Head::new(*title, 4.0, 8.0),
             _ => Head::new(*title, 8.0, 24.0),
         })
         .collect();
@@ -142,6 +145,8 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
             Cell::owned(rejection.column.clone()),
             Cell::owned(rejection.value.clone()),
             Cell::owned(rejection.reason.clone()),
+            Cell::owned(rejection.source_column.clone()),
+            Cell::owned(rejection.column_letter.clone()),
         ]
     };
     // Spilled rejections first (they came first), then the held ones; an error reading the

@@ -351,6 +351,8 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
             column: "refunded_at".into(),
             value: value.into(),
             reason: "not a date".into(),
+            source_column: "退款时间".into(),
+            column_letter: "K".into(),
         });
     }
     let mut reasons = BTreeMap::new();

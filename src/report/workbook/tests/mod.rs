@@ -87,7 +87,7 @@ Customer over-charged,Company under-recovered,Net (over-charged − under-recove
     );
     assert_eq!(
         header(path, "Rejected rows").join(","),
-        "Source file,Sheet,Row,Ticket,Column,Value,Reason"
+        "Source file,Sheet,Row,Ticket,Column,Value,Reason,Header in the export,Letter"
     );
     assert_eq!(
         header(path, "Review sample").join(","),
