@@ -77,6 +77,7 @@ fn config(input: PathBuf) -> AuditConfig {
         read: ingest::Options::default(),
         sample_per_policy: 0,
         spill_budget: rma_audit::audit::spill::DEFAULT_BUDGET,
+        period: rma_audit::audit::Period::default(),
     }
 }
 

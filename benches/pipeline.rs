@@ -688,6 +688,7 @@ mod phases {
             read: Default::default(),
             sample_per_policy: 0,
             spill_budget: rma_audit::audit::spill::DEFAULT_BUDGET,
+            period: rma_audit::audit::Period::default(),
         };
         let started = Instant::now();
         let run = match audit::run(&config, &policies, &calendars, |_| {}) {

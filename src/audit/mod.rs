@@ -60,6 +60,27 @@ pub struct AuditConfig {
     /// Bytes of findings held in memory before they are spilled to disk
     /// ([`spill::budget_from_env`]).
     pub spill_budget: usize,
+    /// `--from` / `--to`: the tickets applied for in this period (inclusive, on the date of
+    /// `applied_at` in the policy's timezone) are audited, the others counted out of period.
+    pub period: Period,
+}
+
+/// An inclusive period of application dates; an open end is unbounded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Period {
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl Period {
+    /// Whether a period is set at all.
+    pub fn is_set(&self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
+
+    pub fn contains(&self, date: chrono::NaiveDate) -> bool {
+        self.from.is_none_or(|from| date >= from) && self.to.is_none_or(|to| date <= to)
+    }
 }
 
 /// One input file's row accounting: read = audited + rejected + duplicate.
@@ -73,6 +94,10 @@ pub struct InputSummary {
     pub rows_audited: u64,
     pub rows_rejected: u64,
     pub rows_duplicate: u64,
+    /// Rows of a ticket that a later row of it replaces (the mapping's `[latest]`).
+    pub rows_superseded: u64,
+    /// Rows applied for outside `--from`/`--to`.
+    pub rows_out_of_period: u64,
     /// The canonical columns the input provides, in catalogue order.
     pub columns: Vec<&'static str>,
     /// Header warnings (mapped headers not found…).
@@ -177,6 +202,14 @@ impl AuditRun {
 
     pub fn rows_duplicate(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_duplicate).sum()
+    }
+
+    pub fn rows_superseded(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rows_superseded).sum()
+    }
+
+    pub fn rows_out_of_period(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rows_out_of_period).sum()
     }
 
     /// How many findings the run has, held or spilled.
@@ -363,11 +396,25 @@ pub fn run_streaming(
             sheet: summary.sheet.clone(),
             policy_column: schema.source_of(crate::ticket::Column::Policy),
         };
+        let winners = if schema.has_latest() {
+            let reader = ingest::open(path, &config.read)?;
+            Some(pipeline::latest_rows(
+                reader,
+                &schema,
+                &origin,
+                &resolver,
+                config.period,
+            )?)
+        } else {
+            None
+        };
         let stage = Stage {
             schema: &schema,
             origin: &origin,
             resolver: &resolver,
             ctx: &ctx,
+            period: config.period,
+            winners: winners.as_ref(),
         };
         let merger = Merger {
             run: &mut run,
@@ -416,7 +463,7 @@ impl SeenIds {
 
 /// A 128-bit hash of a ticket id from two independently seeded 64-bit hashes; the seeds are
 /// fixed, so the same id always hashes the same.
-fn id_hash(id: &str) -> u128 {
+pub(crate) fn id_hash(id: &str) -> u128 {
     use std::hash::BuildHasher;
     const SEEDS: [u64; 2] = [0x9e37_79b9_7f4a_7c15, 0xc2b2_ae3d_27d4_eb4f];
     let [low, high] = SEEDS.map(|seed| foldhash::quality::FixedState::with_seed(seed).hash_one(id));

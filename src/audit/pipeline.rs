@@ -11,8 +11,8 @@ use rayon::prelude::*;
 
 use super::tally::Tallies;
 use super::{
-    duplicate_finding, sha256_file, AuditConfig, AuditError, AuditRun, InputSummary, RowOrigin,
-    SeenIds, Spilling, CHUNK_ROWS,
+    duplicate_finding, id_hash, sha256_file, AuditConfig, AuditError, AuditRun, InputSummary,
+    Period, RowOrigin, SeenIds, Spilling, CHUNK_ROWS,
 };
 use crate::finding::Finding;
 use crate::ingest::{IngestError, RawRow, Rejection, Row, RowReader, Schema};
@@ -148,6 +148,10 @@ impl<'p> Resolver<'p> {
 enum Item<'p> {
     Reject(Vec<Rejection>),
     Audit(Box<Ticket>, &'p Policy, Verdicts),
+    /// A row of a ticket whose later row is audited (the mapping's `[latest]`).
+    Superseded,
+    /// A row applied for outside `--from`/`--to`.
+    OutOfPeriod,
 }
 
 /// One chunk of rows, parsed, resolved and evaluated, in file order.
@@ -162,9 +166,114 @@ pub(super) struct Stage<'a, 'p> {
     pub origin: &'a RowOrigin,
     pub resolver: &'a Resolver<'p>,
     pub ctx: &'a Context<'a>,
+    pub period: Period,
+    /// With the mapping's `[latest]`: the row audited for each ticket id.
+    pub winners: Option<&'a Winners>,
+}
+
+/// Ticket id (hashed) → the row number of its latest row.
+pub(super) type Winners = foldhash::HashMap<u128, u64>;
+
+/// A parsed row that is not audited, and why.
+enum NotAudited {
+    Reject(Vec<Rejection>),
+    OutOfPeriod,
+}
+
+impl NotAudited {
+    fn item<'p>(self) -> Item<'p> {
+        match self {
+            NotAudited::Reject(problems) => Item::Reject(problems),
+            NotAudited::OutOfPeriod => Item::OutOfPeriod,
+        }
+    }
+}
+
+/// What becomes of a parsed row before its rules are evaluated: rejected, out of period, or
+/// a ticket with the policy version it is judged by.
+fn admit<'p>(
+    row: Row,
+    origin: &RowOrigin,
+    resolver: &Resolver<'p>,
+    period: Period,
+) -> Result<(Box<Ticket>, &'p Policy), NotAudited> {
+    let row = match row {
+        Row::Ticket(ticket) if period.is_set() && ticket.applied_at.is_none() => {
+            Row::Rejected(vec![Rejection {
+                source_file: origin.file.clone(),
+                sheet: origin.sheet.clone(),
+                source_row: ticket.source.row,
+                ticket_id: Some(ticket.ticket_id.clone()),
+                column: "applied_at".into(),
+                value: String::new(),
+                reason: "no applied_at for --from/--to".into(),
+                source_column: String::new(),
+                column_letter: String::new(),
+            }])
+        }
+        row => row,
+    };
+    match resolver.resolve(row, origin) {
+        Resolved::Reject(problems) => Err(NotAudited::Reject(problems)),
+        Resolved::Audit(ticket, policy) => {
+            let applied = ticket.applied_at.map(|when| when.date_in(policy.timezone));
+            if period.is_set() && !applied.is_some_and(|date| period.contains(date)) {
+                return Err(NotAudited::OutOfPeriod);
+            }
+            Ok((ticket, policy))
+        }
+    }
+}
+
+/// The row to audit for each ticket id of an input read with the mapping's `[latest]`: among
+/// the rows that would be audited (read, resolved, in the period), the one with the latest
+/// `by` value; of equal values, the later row. A first pass over the input.
+pub(super) fn latest_rows(
+    mut reader: Box<dyn RowReader>,
+    schema: &Schema,
+    origin: &RowOrigin,
+    resolver: &Resolver<'_>,
+    period: Period,
+) -> Result<Winners, AuditError> {
+    let mut best: foldhash::HashMap<u128, (Option<chrono::NaiveDateTime>, u64)> =
+        Default::default();
+    loop {
+        let mut chunk = Vec::with_capacity(PIECE_ROWS);
+        while chunk.len() < PIECE_ROWS {
+            match reader.next_row()? {
+                Some(raw) => chunk.push(raw),
+                None => break,
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let keyed: Vec<(u128, Option<chrono::NaiveDateTime>, u64)> = chunk
+            .par_iter()
+            .filter_map(|raw| {
+                let key = schema.latest_key(raw);
+                let (ticket, _) = admit(schema.parse(raw), origin, resolver, period).ok()?;
+                Some((id_hash(&ticket.ticket_id), key, ticket.source.row))
+            })
+            .collect();
+        for (id, key, row) in keyed {
+            let entry = best.entry(id).or_insert((key, row));
+            if (key, row) >= *entry {
+                *entry = (key, row);
+            }
+        }
+    }
+    Ok(best.into_iter().map(|(id, (_, row))| (id, row)).collect())
 }
 
 impl<'p> Stage<'_, 'p> {
+    /// With `[latest]`: whether another row of this ticket is the one audited.
+    fn is_superseded(&self, ticket: &Ticket) -> bool {
+        self.winners.is_some_and(|winners| {
+            winners.get(&id_hash(&ticket.ticket_id)) != Some(&ticket.source.row)
+        })
+    }
+
     /// Parses, resolves and evaluates a chunk on every core, keeping file order. Each raw
     /// row is dropped where it is parsed.
     fn evaluate(&self, rows: Vec<RawRow>) -> Evaluated<'p> {
@@ -174,9 +283,10 @@ impl<'p> Stage<'_, 'p> {
             .map(|raw| {
                 let row = self.schema.parse(&raw);
                 drop(raw);
-                match self.resolver.resolve(row, self.origin) {
-                    Resolved::Reject(problems) => Item::Reject(problems),
-                    Resolved::Audit(ticket, policy) => {
+                match admit(row, self.origin, self.resolver, self.period) {
+                    Err(not_audited) => not_audited.item(),
+                    Ok((ticket, _)) if self.is_superseded(&ticket) => Item::Superseded,
+                    Ok((ticket, policy)) => {
                         let verdicts = rules::evaluate_quiet(&ticket, policy, self.ctx);
                         Item::Audit(ticket, policy, verdicts)
                     }
@@ -219,6 +329,8 @@ impl<'p> Merger<'_, 'p, '_> {
         let first = run.findings.len();
         for item in chunk.items {
             match item {
+                Item::Superseded => summary.rows_superseded += 1,
+                Item::OutOfPeriod => summary.rows_out_of_period += 1,
                 Item::Reject(problems) => {
                     summary.rows_rejected += 1;
                     run.held_bytes += problems.iter().map(rejection_bytes).sum::<usize>();
@@ -263,17 +375,26 @@ impl<'p> Merger<'_, 'p, '_> {
     }
 }
 
-/// Reads `reader` to the end in chunks of [`CHUNK_ROWS`] rows and sends them; stops early
-/// when the receiver is gone.
+/// The most cells (and text bytes, counted in cells) a chunk holds: a sheet thousands of
+/// columns wide is read in chunks of fewer rows, so the few chunks in flight stay tens of
+/// megabytes however wide the rows are.
+const CHUNK_CELLS: usize = 1 << 21;
+
+/// Reads `reader` to the end in chunks of [`CHUNK_ROWS`] rows (fewer for very wide rows, see
+/// [`CHUNK_CELLS`]) and sends them; stops early when the receiver is gone.
 fn read_chunks(
     mut reader: Box<dyn RowReader>,
     sender: SyncSender<Result<Vec<RawRow>, IngestError>>,
 ) {
     loop {
         let mut chunk = Vec::with_capacity(CHUNK_ROWS);
-        while chunk.len() < CHUNK_ROWS {
+        let mut cells = 0usize;
+        while chunk.len() < CHUNK_ROWS && cells < CHUNK_CELLS {
             match reader.next_row() {
-                Ok(Some(raw)) => chunk.push(raw),
+                Ok(Some(raw)) => {
+                    cells += raw.cells.len() + raw.text.len() / 16;
+                    chunk.push(raw);
+                }
                 Ok(None) => break,
                 Err(err) => {
                     let _ = sender.send(Err(err));
@@ -281,7 +402,7 @@ fn read_chunks(
                 }
             }
         }
-        let at_end = chunk.len() < PIECE_ROWS;
+        let at_end = chunk.len() < PIECE_ROWS && cells < CHUNK_CELLS;
         if !chunk.is_empty() && sender.send(Ok(chunk)).is_err() {
             return;
         }

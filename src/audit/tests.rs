@@ -104,6 +104,7 @@ fn resolve_rows_keeps_and_rejects_the_rows_the_audit_does() {
         read: Options::default(),
         sample_per_policy: 0,
         spill_budget: crate::audit::spill::DEFAULT_BUDGET,
+        period: crate::audit::Period::default(),
     };
     let run = run(&config, &policies, &calendars, |_| {}).expect("the audit runs");
     let reader = ingest::open(&config.inputs[0], &config.read).expect("the input opens");
@@ -140,6 +141,7 @@ fn the_pipeline_finds_what_a_plain_loop_finds() {
         read: Options::default(),
         sample_per_policy: 0,
         spill_budget: crate::audit::spill::DEFAULT_BUDGET,
+        period: crate::audit::Period::default(),
     };
     let mut streamed = Vec::new();
     let run = run_streaming(&config, &policies, &calendars, |_| {}, &mut |batch| {

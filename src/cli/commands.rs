@@ -307,8 +307,16 @@ fn result_line(run: &AuditRun, summary: &report::Summary, out: &Path) -> String 
     let counted =
         |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     use crate::finding::Severity;
+    // Rows set aside by design are named only when a run has them.
+    let mut aside = String::new();
+    if run.rows_superseded() > 0 {
+        aside.push_str(&format!(", {} superseded", run.rows_superseded()));
+    }
+    if run.rows_out_of_period() > 0 {
+        aside.push_str(&format!(", {} out of period", run.rows_out_of_period()));
+    }
     format!(
-        "rma-audit: {} read: {} audited, {} rejected, {} duplicate; {} ({} violation, {} warning, {} info) → {}",
+        "rma-audit: {} read: {} audited, {} rejected, {} duplicate{aside}; {} ({} violation, {} warning, {} info) → {}",
         counted(run.rows_read(), "row", "rows"),
         run.rows_audited(),
         run.rows_rejected(),
@@ -443,6 +451,7 @@ pub(super) fn explain(args: ExplainArgs) -> Outcome {
         read: config::read_options(&args.read, Vec::new()).map_err(Failure::usage)?,
         sample_per_policy: 0,
         spill_budget: audit::spill::budget_from_env(),
+        period: audit::Period::default(),
     };
     let found = audit::explain(&audit_config, &policies, &calendars, &args.ticket)
         .map_err(|err| Failure::usage(err.to_string()))?;

@@ -45,6 +45,27 @@ pub struct FailThreshold {
     pub only_new: bool,
 }
 
+/// `--from` and `--to`, checked: dates, the first not after the second.
+fn period(from: Option<&str>, to: Option<&str>) -> Result<crate::audit::Period, String> {
+    let date = |flag: &str, text: Option<&str>| {
+        text.map(|text| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{flag} {text}: expected a date (2026-06-01)"))
+        })
+        .transpose()
+    };
+    let period = crate::audit::Period {
+        from: date("--from", from)?,
+        to: date("--to", to)?,
+    };
+    if let (Some(from), Some(to)) = (period.from, period.to) {
+        if from > to {
+            return Err(format!("--from {from} is after --to {to}"));
+        }
+    }
+    Ok(period)
+}
+
 /// Parses `--as-of`: a date is the end of that day (23:59:59) in `tz`; a datetime without an
 /// offset is local to `tz`; RFC 3339 keeps its offset, shown in `tz`.
 pub fn parse_as_of(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
@@ -151,6 +172,7 @@ impl AuditSettings {
                 read: read_options(&args.read, keep_columns)?,
                 sample_per_policy: args.sample.unwrap_or(0),
                 spill_budget: crate::audit::spill::budget_from_env(),
+                period: period(args.from.as_deref(), args.to.as_deref())?,
             },
             out,
             wait: args.wait,

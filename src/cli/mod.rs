@@ -123,6 +123,13 @@ pub struct AuditArgs {
     /// Working-day checks a calendar does not cover do not make the result untrusted.
     #[arg(long)]
     pub allow_uncovered: bool,
+    /// Audit only tickets applied for on or after this date (YYYY-MM-DD, the date of
+    /// applied_at); the others are counted out of period.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Audit only tickets applied for on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
     /// Add a sheet with a reproducible random sample of N compliant tickets per policy.
     #[arg(long, value_name = "N")]
     pub sample: Option<usize>,

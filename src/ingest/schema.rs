@@ -95,6 +95,8 @@ pub struct Schema {
     blanks: BlankTokens,
     /// The mapping's constants for the columns this input lacks, with their values.
     constants: Vec<(Field, String)>,
+    /// The column the mapping's `[latest]` orders a ticket's rows by, with its formats.
+    latest: Option<(usize, Vec<String>)>,
 }
 
 impl Schema {
@@ -209,6 +211,26 @@ impl Schema {
             source_file,
         ));
 
+        let latest = match mapping.and_then(|m| m.latest()) {
+            None => None,
+            Some(latest) => {
+                let by_header = keys.iter().position(|k| *k == fold(&latest.by));
+                let by_column = latest
+                    .column
+                    .and_then(|column| fields.iter().find(|f| f.column == column).map(|f| f.index));
+                let Some(index) = by_header.or(by_column) else {
+                    return Err(unreadable(format!(
+                        "the mapping's [latest] orders rows by `{}`, which this export has no column for",
+                        latest.by
+                    )));
+                };
+                let mut formats: Vec<String> = latest.format.iter().cloned().collect();
+                if let Some(field) = fields.iter().find(|f| f.index == index) {
+                    formats.extend(field.formats.iter().cloned());
+                }
+                Some((index, formats))
+            }
+        };
         Ok(Schema {
             input,
             source_file: source_file.to_string(),
@@ -221,6 +243,35 @@ impl Schema {
             warnings,
             blanks: BlankTokens::new(mapping.and_then(|m| m.null_values())),
             constants,
+            latest,
+        })
+    }
+
+    /// Whether the mapping's `[latest]` applies: only each ticket's latest row is audited.
+    pub fn has_latest(&self) -> bool {
+        self.latest.is_some()
+    }
+
+    /// The value a row is ordered by under the mapping's `[latest]`, as a local date and
+    /// time (a date is its start, an offset is dropped for UTC); none when blank or not a
+    /// date, so such a row loses to any dated row of its ticket.
+    pub fn latest_key(&self, raw: &RawRow) -> Option<chrono::NaiveDateTime> {
+        let (index, formats) = self.latest.as_ref()?;
+        let cell = raw.cell(*index);
+        if self.blanks.matches(cell) {
+            return None;
+        }
+        let value = value_of(cell).ok()??;
+        let when = match value {
+            Value::Text(text) => when_from_text(text, formats, self.date_order).ok()?,
+            Value::Number(number) => when_from_number(number).ok()?,
+            Value::DateTime(at) => when_from_cell(at),
+            Value::Bool(_) => return None,
+        };
+        Some(match when {
+            When::Date(date) => date.and_time(chrono::NaiveTime::MIN),
+            When::Local(local) => local,
+            When::Fixed(fixed) => fixed.naive_utc(),
         })
     }
 

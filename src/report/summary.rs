@@ -85,6 +85,8 @@ pub struct SummaryInput {
     pub rows_audited: u64,
     pub rows_rejected: u64,
     pub rows_duplicate: u64,
+    pub rows_superseded: u64,
+    pub rows_out_of_period: u64,
     /// The canonical columns this input provided.
     pub columns: Vec<String>,
 }
@@ -95,6 +97,8 @@ pub struct Totals {
     pub rows_audited: u64,
     pub rows_rejected: u64,
     pub rows_duplicate: u64,
+    pub rows_superseded: u64,
+    pub rows_out_of_period: u64,
     pub findings: u64,
 }
 
@@ -187,6 +191,8 @@ impl Summary {
                     rows_audited: input.rows_audited,
                     rows_rejected: input.rows_rejected,
                     rows_duplicate: input.rows_duplicate,
+                    rows_superseded: input.rows_superseded,
+                    rows_out_of_period: input.rows_out_of_period,
                     columns: input.columns.iter().map(|c| (*c).to_owned()).collect(),
                 })
                 .collect(),
@@ -195,6 +201,8 @@ impl Summary {
                 rows_audited: run.rows_audited(),
                 rows_rejected: run.rows_rejected(),
                 rows_duplicate: run.rows_duplicate(),
+                rows_superseded: run.rows_superseded(),
+                rows_out_of_period: run.rows_out_of_period(),
                 findings: run.finding_count(),
             },
             findings_by_rule,

@@ -35,7 +35,8 @@ pub fn audit_ok(scratch: &Scratch, input: &str, extra: &[&str]) -> serde_json::V
     summary
 }
 
-/// rows_read = audited + rejected + duplicate, in total and for every input.
+/// rows_read = audited + rejected + duplicate + superseded + out of period, in total and for
+/// every input.
 pub fn assert_balanced(summary: &serde_json::Value) {
     let count = |v: &serde_json::Value, key: &str| v[key].as_u64().expect(key);
     let mut parts = vec![&summary["totals"]];
@@ -45,7 +46,9 @@ pub fn assert_balanced(summary: &serde_json::Value) {
             count(part, "rows_read"),
             count(part, "rows_audited")
                 + count(part, "rows_rejected")
-                + count(part, "rows_duplicate"),
+                + count(part, "rows_duplicate")
+                + count(part, "rows_superseded")
+                + count(part, "rows_out_of_period"),
             "reconciliation: {part}"
         );
     }

@@ -12,6 +12,7 @@ mod header_spelling;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
+mod latest_and_period;
 mod nightly;
 mod output_atomicity;
 mod output_dir;

@@ -123,7 +123,13 @@ fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     let run = book.run;
     let rejected = &book.layout.rejected[0];
     let duplicates = &book.layout.category_sheets(Category::Data)[0];
-    pen.section("Inputs and row reconciliation (read = audited + rejected + duplicates)")?;
+    // Superseded and out-of-period rows are shown only when a run has them.
+    let set_aside = run.rows_superseded() + run.rows_out_of_period() > 0;
+    pen.section(if set_aside {
+        "Inputs and row reconciliation (read = audited + rejected + duplicates + superseded + out of period)"
+    } else {
+        "Inputs and row reconciliation (read = audited + rejected + duplicates)"
+    })?;
     pen.header(
         &[
             "Input",
@@ -138,9 +144,9 @@ fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
         ],
         &[2, 3, 4, 5, 6],
     )?;
-    let write_line = |pen: &mut Pen<'_>, counts: [u64; 4], total: bool| {
-        let [read, audited, rejected_rows, duplicate] = counts;
-        let accounted = audited + rejected_rows + duplicate;
+    let write_line = |pen: &mut Pen<'_>, counts: [u64; 5], total: bool| {
+        let [read, audited, rejected_rows, duplicate, aside] = counts;
+        let accounted = audited + rejected_rows + duplicate + aside;
         pen.count(2, read, total)?;
         pen.count(3, audited, total)?;
         pen.link(4, rejected_rows, rejected, total)?;
@@ -168,6 +174,7 @@ fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
                 input.rows_audited,
                 input.rows_rejected,
                 input.rows_duplicate,
+                input.rows_superseded + input.rows_out_of_period,
             ],
             false,
         )?;
@@ -184,10 +191,31 @@ fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
             run.rows_audited(),
             run.rows_rejected(),
             run.rows_duplicate(),
+            run.rows_superseded() + run.rows_out_of_period(),
         ],
         true,
     )?;
     pen.next();
+    if set_aside {
+        pen.row += 1;
+        pen.header(
+            &["Rows set aside", "Sheet", "Superseded", "Out of period"],
+            &[2, 3],
+        )?;
+        for input in &run.inputs {
+            pen.text(0, &input.path)?;
+            pen.cell(1, &Cell::opt_text(input.sheet.as_deref()))?;
+            pen.count(2, input.rows_superseded, false)?;
+            pen.count(3, input.rows_out_of_period, false)?;
+            pen.next();
+        }
+        pen.note(
+            "Superseded: an earlier row of a ticket whose latest row was audited (the mapping's \
+             [latest]). Out of period: applied for outside --from/--to. Neither is audited.",
+            &pen.styles.note,
+        )?;
+        pen.next();
+    }
     pen.note(
         "Rejected rows lists one line per problem; a rejected row may have several problems.",
         &styles.note,
