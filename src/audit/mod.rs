@@ -440,7 +440,8 @@ pub fn run_streaming(
 
 /// When and how the merged findings are spilled to disk.
 pub(crate) struct Spilling {
-    /// Bytes of findings and tickets held before they are spilled.
+    /// Bytes of findings, tickets and rejections held, with the ticket ids seen, before the
+    /// findings are spilled.
     pub budget: usize,
     /// (policy id, version) → timezone, for the listing order's time key.
     pub zones: foldhash::HashMap<(String, String), chrono_tz::Tz>,
@@ -458,6 +459,11 @@ impl SeenIds {
     /// Records `id`; false when it was already seen.
     pub fn insert(&mut self, id: &str) -> bool {
         self.hashes.insert(id_hash(id))
+    }
+
+    /// The heap the set takes: a 16-byte hash and a control byte per slot.
+    pub fn heap_bytes(&self) -> usize {
+        self.hashes.capacity() * 17
     }
 }
 

@@ -368,7 +368,14 @@ impl<'p> Merger<'_, 'p, '_> {
         }
         (self.sink)(&run.findings[first..])?;
         // Only between blocks: a deferred finding's ticket is already among the held ones.
-        if block_ends && run.held_bytes > self.spilling.budget {
+        // The ticket ids seen take their share of the budget: the more tickets, the sooner
+        // findings go to disk (but never in pieces under a sixteenth of it).
+        let room = self
+            .spilling
+            .budget
+            .saturating_sub(self.seen.heap_bytes())
+            .max(self.spilling.budget / 16);
+        if block_ends && run.held_bytes > room {
             run.spill_held(&self.spilling.zones)?;
         }
         Ok(())

@@ -23,6 +23,10 @@ use crate::ticket::Ticket;
 /// size). `RMA_AUDIT_SPILL_BYTES` sets another budget (tests use a tiny one).
 pub const DEFAULT_BUDGET: usize = 256 << 20;
 
+/// The most runs kept before they are merged per category (see [`Spilled::spill`]): each
+/// listing opens at most this many files at once.
+pub const MAX_RUNS: usize = 96;
+
 /// The spill budget in bytes: `RMA_AUDIT_SPILL_BYTES`, else [`DEFAULT_BUDGET`].
 pub fn budget_from_env() -> usize {
     std::env::var("RMA_AUDIT_SPILL_BYTES")
@@ -147,10 +151,14 @@ impl Spilled {
             .sum()
     }
 
-    /// Sorts `items` and writes them as one run per category.
+    /// Sorts `items` and writes them as one run per category. Past [`MAX_RUNS`] runs, the
+    /// runs of each category are merged into one, so a listing never opens more files than that.
     pub fn spill(&mut self, mut items: Vec<Listed>) -> io::Result<()> {
         if items.is_empty() {
             return Ok(());
+        }
+        if self.runs.len() >= MAX_RUNS {
+            self.compact()?;
         }
         items.sort_by(order);
         for category in Category::ALL {
@@ -181,6 +189,36 @@ impl Spilled {
             ));
             self.count += written;
         }
+        Ok(())
+    }
+
+    /// Merges the runs of each category into one run.
+    fn compact(&mut self) -> io::Result<()> {
+        let mut runs = Vec::new();
+        for category in Category::ALL {
+            if self.count_in(category) == 0 {
+                continue;
+            }
+            let file = tempfile::Builder::new()
+                .prefix(".rma-audit-spill-")
+                .tempfile()?;
+            let mut out = BufWriter::with_capacity(64 << 10, file.as_file());
+            let mut written = 0u64;
+            for item in self.sorted(Some(category))? {
+                write_record(&mut out, &item?)?;
+                written += 1;
+            }
+            out.flush()?;
+            drop(out);
+            runs.push((
+                category,
+                Arc::new(RunFile {
+                    file,
+                    items: written,
+                }),
+            ));
+        }
+        self.runs = runs;
         Ok(())
     }
 
@@ -454,6 +492,21 @@ mod tests {
         let mut seen = 0;
         spilled.each(|_| seen += 1).unwrap();
         assert_eq!(seen, 498);
+    }
+
+    #[test]
+    fn many_runs_are_merged_and_keep_their_order() {
+        let all = items(2..900);
+        let mut expected = all.clone();
+        expected.sort_by(order);
+        let mut spilled = Spilled::default();
+        for chunk in all.chunks(2) {
+            spilled.spill(chunk.to_vec()).unwrap();
+        }
+        assert!(spilled.runs.len() <= MAX_RUNS + Category::ALL.len());
+        assert_eq!(spilled.len(), 898);
+        let merged: Vec<Listed> = spilled.sorted(None).unwrap().map(Result::unwrap).collect();
+        assert_eq!(merged, expected);
     }
 
     #[test]
