@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use chrono_tz::Tz;
-
-use super::config::{self, AuditSettings};
+use super::config::{self, AuditSettings, ExplainSettings};
 use super::{AuditArgs, CalendarsAction, ExplainArgs, MappingAction, PoliciesAction, SampleArgs};
 use crate::audit::{self, AuditRun};
 use crate::calendar::{self, CalendarSet};
@@ -24,7 +22,7 @@ pub(super) struct Failure {
 }
 
 impl Failure {
-    fn usage(line: impl Into<String>) -> Failure {
+    pub(super) fn usage(line: impl Into<String>) -> Failure {
         Failure {
             lines: vec![line.into()],
             status: ExitStatus::Usage,
@@ -39,7 +37,7 @@ impl Failure {
         }
     }
 
-    fn many(lines: Vec<String>) -> Failure {
+    pub(super) fn many(lines: Vec<String>) -> Failure {
         Failure {
             lines,
             status: ExitStatus::Usage,
@@ -48,37 +46,6 @@ impl Failure {
 }
 
 type Outcome = Result<ExitStatus, Failure>;
-
-/// The timezone `--as-of` is read in: the policies' own, when they agree, else Shanghai.
-fn run_timezone(policies: &PolicySet) -> Tz {
-    let mut zones = policies.versions().iter().map(|p| p.timezone);
-    match zones.next() {
-        Some(first) if zones.all(|tz| tz == first) => first,
-        _ => chrono_tz::Asia::Shanghai,
-    }
-}
-
-pub(super) fn load_rule_data(
-    policies_dir: Option<&Path>,
-    calendars_dir: Option<&Path>,
-) -> Result<(PolicySet, CalendarSet), Failure> {
-    let calendars = load_calendars(calendars_dir)?;
-    let policies = load_policies(policies_dir)?;
-    let mut missing = Vec::new();
-    for policy in policies.versions() {
-        if calendars.get(&policy.calendar).is_none() {
-            missing.push(format!(
-                "policy {} (version {}) names calendar `{}`, which is not loaded",
-                policy.id, policy.version, policy.calendar
-            ));
-        }
-    }
-    if missing.is_empty() {
-        Ok((policies, calendars))
-    } else {
-        Err(Failure::many(missing))
-    }
-}
 
 fn run_meta(command: Vec<String>, policies: &PolicySet, calendars: &CalendarSet) -> RunMeta {
     RunMeta {
@@ -97,19 +64,8 @@ fn run_meta(command: Vec<String>, policies: &PolicySet, calendars: &CalendarSet)
 }
 
 pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
-    let (policies, calendars) = load_rule_data(
-        args.read.policies.as_deref(),
-        args.read.calendars.as_deref(),
-    )?;
-    let settings =
-        AuditSettings::from_args(args, run_timezone(&policies)).map_err(Failure::usage)?;
-    if let Some(forced) = &settings.audit.forced_policy {
-        if policies.lookup(forced).is_none() {
-            return Err(Failure::usage(format!(
-                "--policy {forced}: no such policy (see `rma-audit policies list`)"
-            )));
-        }
-    }
+    let settings = AuditSettings::from_args(args)?;
+    let (policies, calendars) = (&settings.rules.policies, &settings.rules.calendars);
     let out_dir = settings.claim_out()?;
     // The earlier run and the waivers are read before anything is written: `--previous` may
     // name `--out` itself, and a finding's status goes into findings.csv as it is streamed.
@@ -146,8 +102,8 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     let mut progress = Progress::new(settings.quiet);
     let mut run = audit::run_streaming(
         &settings.audit,
-        &policies,
-        &calendars,
+        policies,
+        calendars,
         |rows| progress.rows(rows),
         &mut |batch| findings.write(batch, &triage).map_err(cannot_write),
     )
@@ -159,7 +115,7 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     findings
         .finish()
         .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
-    judge(&mut run, triage, &settings, &calendars)
+    judge(&mut run, triage, &settings, calendars)
         .map_err(|err| Failure::output(format!("cannot read back the spilled findings: {err}")))?;
     for warning in run.inputs.iter().flat_map(|i| i.warnings.iter()) {
         eprintln!("rma-audit: warning: {warning}");
@@ -177,7 +133,7 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
             ))
         })?;
     }
-    let meta = run_meta(command, &policies, &calendars);
+    let meta = run_meta(command, policies, calendars);
     let summary = report::write_staged(&run, &meta, set, &settings.out)
         .map_err(|err| Failure::output(err.to_string()))?;
     if !settings.quiet {
@@ -329,7 +285,7 @@ fn result_line(run: &AuditRun, summary: &report::Summary, out: &Path) -> String 
     )
 }
 
-fn load_policies(dir: Option<&Path>) -> Result<PolicySet, Failure> {
+pub(super) fn load_policies(dir: Option<&Path>) -> Result<PolicySet, Failure> {
     PolicySet::load(dir)
         .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))
 }
@@ -368,7 +324,7 @@ pub(super) fn policies(action: PoliciesAction) -> Outcome {
     Ok(ExitStatus::Ok)
 }
 
-fn load_calendars(dir: Option<&Path>) -> Result<CalendarSet, Failure> {
+pub(super) fn load_calendars(dir: Option<&Path>) -> Result<CalendarSet, Failure> {
     CalendarSet::load(dir)
         .map_err(|problems| Failure::many(problems.iter().map(|p| p.to_string()).collect()))
 }
@@ -438,33 +394,22 @@ pub(super) fn mapping(action: MappingAction) -> Outcome {
 }
 
 pub(super) fn explain(args: ExplainArgs) -> Outcome {
-    let (policies, calendars) = load_rule_data(
-        args.read.policies.as_deref(),
-        args.read.calendars.as_deref(),
-    )?;
-    let as_of = config::resolve_as_of(args.read.as_of.as_deref(), run_timezone(&policies))
-        .map_err(Failure::usage)?;
-    let audit_config = audit::AuditConfig {
-        inputs: vec![args.input.clone()],
-        as_of,
-        forced_policy: args.read.policy.clone(),
-        read: config::read_options(&args.read, Vec::new()).map_err(Failure::usage)?,
-        sample_per_policy: 0,
-        spill_budget: audit::spill::budget_from_env(),
-        period: audit::Period::default(),
-    };
-    let found = audit::explain(&audit_config, &policies, &calendars, &args.ticket)
+    let settings = ExplainSettings::from_args(args)?;
+    let (audit_config, ticket) = (&settings.audit, &settings.ticket);
+    let (policies, calendars) = (&settings.rules.policies, &settings.rules.calendars);
+    let found = audit::explain(audit_config, policies, calendars, ticket)
         .map_err(|err| Failure::usage(err.to_string()))?;
     match found {
         Some(explanation) => {
-            let as_of = as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            let as_of = audit_config
+                .as_of
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
             print!("{}", explanation.render(&as_of));
             Ok(ExitStatus::Ok)
         }
         None => Err(Failure::usage(format!(
-            "{}: no ticket with id `{}`",
-            args.input.display(),
-            args.ticket
+            "{}: no ticket with id `{ticket}`",
+            audit_config.inputs[0].display(),
         ))),
     }
 }

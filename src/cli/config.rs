@@ -6,19 +6,115 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::commands::Failure;
-use super::{AuditArgs, DateOrderArg, EncodingArg, FailOn, ReadArgs};
+use super::commands::{load_calendars, load_policies, Failure};
+use super::{AuditArgs, DateOrderArg, EncodingArg, ExplainArgs, FailOn, ReadArgs};
 use crate::audit::{AuditConfig, TrustSettings};
+use crate::calendar::CalendarSet;
 use crate::exit::ExitStatus;
 use crate::finding::Severity;
 use crate::ingest::{self, DateOrder, TextEncoding};
+use crate::policy::PolicySet;
 use crate::report::OutDir;
 
-/// Everything `audit` needs, validated.
-#[derive(Debug, Clone)]
-pub struct AuditSettings {
+/// The policies and calendars a run judges by: the built-in ones with `--policies` and
+/// `--calendars` added, every policy's calendar loaded.
+#[derive(Debug)]
+pub struct RuleData {
+    pub policies: PolicySet,
+    pub calendars: CalendarSet,
+}
+
+impl RuleData {
+    /// Loads the rule data; every problem of every file is reported at once.
+    fn load(read: &ReadArgs) -> Result<RuleData, Failure> {
+        let calendars = load_calendars(read.calendars.as_deref())?;
+        let policies = load_policies(read.policies.as_deref())?;
+        let missing: Vec<String> = policies
+            .versions()
+            .iter()
+            .filter(|policy| calendars.get(&policy.calendar).is_none())
+            .map(|policy| {
+                format!(
+                    "policy {} (version {}) names calendar `{}`, which is not loaded",
+                    policy.id, policy.version, policy.calendar
+                )
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(Failure::many(missing));
+        }
+        if let Some(forced) = &read.policy {
+            if policies.lookup(forced).is_none() {
+                return Err(Failure::usage(format!(
+                    "--policy {forced}: no such policy (see `rma-audit policies list`)"
+                )));
+            }
+        }
+        Ok(RuleData {
+            policies,
+            calendars,
+        })
+    }
+
+    /// The timezone `--as-of` is read in: the policies' own, when they agree, else Shanghai.
+    fn timezone(&self) -> Tz {
+        let mut zones = self.policies.versions().iter().map(|p| p.timezone);
+        match zones.next() {
+            Some(first) if zones.all(|tz| tz == first) => first,
+            _ => chrono_tz::Asia::Shanghai,
+        }
+    }
+}
+
+/// What `audit` and `explain` share, checked: the rule data, and the audit's configuration
+/// (inputs, as-of, `--policy`, reading options) built from the reading flags.
+fn shared(
+    read: &ReadArgs,
+    inputs: Vec<PathBuf>,
+    keep_columns: Vec<String>,
+) -> Result<(RuleData, AuditConfig), Failure> {
+    let rules = RuleData::load(read)?;
+    let as_of = resolve_as_of(read.as_of.as_deref(), rules.timezone()).map_err(Failure::usage)?;
+    let config = AuditConfig {
+        inputs,
+        as_of,
+        forced_policy: read.policy.clone(),
+        read: read_options(read, keep_columns).map_err(Failure::usage)?,
+        sample_per_policy: 0,
+        spill_budget: crate::audit::spill::budget_from_env(),
+        period: crate::audit::Period::default(),
+    };
+    Ok((rules, config))
+}
+
+/// Everything `explain` needs, validated.
+#[derive(Debug)]
+pub struct ExplainSettings {
+    pub rules: RuleData,
+    /// The one input, read as `audit` reads it.
     pub audit: AuditConfig,
-    /// Where the four output files go.
+    /// The ticket id to explain.
+    pub ticket: String,
+}
+
+impl ExplainSettings {
+    pub(super) fn from_args(args: ExplainArgs) -> Result<ExplainSettings, Failure> {
+        let (rules, audit) = shared(&args.read, vec![args.input], Vec::new())?;
+        Ok(ExplainSettings {
+            rules,
+            audit,
+            ticket: args.ticket,
+        })
+    }
+}
+
+/// Everything `audit` needs, validated.
+#[derive(Debug)]
+pub struct AuditSettings {
+    pub rules: RuleData,
+    /// Inputs, as-of, `--policy`, reading options, `--sample`, `--from`/`--to`.
+    pub audit: AuditConfig,
+    /// Where the output files go.
     pub out: PathBuf,
     /// Wait for another run writing `out` instead of failing (`--wait`).
     pub wait: bool,
@@ -30,10 +126,9 @@ pub struct AuditSettings {
     pub waivers: Option<PathBuf>,
     /// What makes the result untrusted (`--max-rejected`, `--allow-uncovered`).
     pub trust: TrustSettings,
-    pub sample: Option<usize>,
+    /// Nothing on standard error but what an unattended job must hear (`--quiet`).
     pub quiet: bool,
-    pub policies_dir: Option<PathBuf>,
-    pub calendars_dir: Option<PathBuf>,
+    /// The mapping file (`--mapping`), which `--out` must not hold.
     pub mapping: Option<PathBuf>,
 }
 
@@ -139,10 +234,18 @@ pub(super) fn read_options(
 
 impl AuditSettings {
     /// Checks the flags; `tz` is the timezone the as-of is read in.
-    pub(super) fn from_args(args: AuditArgs, tz: Tz) -> Result<AuditSettings, String> {
-        let as_of = resolve_as_of(args.read.as_of.as_deref(), tz)?;
+    pub(super) fn from_args(args: AuditArgs) -> Result<AuditSettings, Failure> {
+        let keep_columns: Vec<String> = args
+            .keep_columns
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let (rules, mut audit) = shared(&args.read, args.inputs.clone(), keep_columns)?;
+        audit.sample_per_policy = args.sample.unwrap_or(0);
+        audit.period = period(args.from.as_deref(), args.to.as_deref()).map_err(Failure::usage)?;
         let out = args.out.clone().unwrap_or_else(|| {
-            PathBuf::from("reports").join(as_of.date_naive().format("%Y-%m-%d").to_string())
+            PathBuf::from("reports").join(audit.as_of.date_naive().format("%Y-%m-%d").to_string())
         });
         let threshold = |severity, only_new| Some(FailThreshold { severity, only_new });
         let fail_on = match args.fail_on {
@@ -153,27 +256,14 @@ impl AuditSettings {
             FailOn::Never => None,
         };
         if !(0.0..=1.0).contains(&args.max_rejected) {
-            return Err(format!(
+            return Err(Failure::usage(format!(
                 "--max-rejected {}: expected a share between 0 and 1 (0.10 = 10%)",
                 args.max_rejected
-            ));
+            )));
         }
-        let keep_columns: Vec<String> = args
-            .keep_columns
-            .iter()
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty())
-            .collect();
         Ok(AuditSettings {
-            audit: AuditConfig {
-                inputs: args.inputs.clone(),
-                as_of,
-                forced_policy: args.read.policy.clone(),
-                read: read_options(&args.read, keep_columns)?,
-                sample_per_policy: args.sample.unwrap_or(0),
-                spill_budget: crate::audit::spill::budget_from_env(),
-                period: period(args.from.as_deref(), args.to.as_deref())?,
-            },
+            rules,
+            audit,
             out,
             wait: args.wait,
             fail_on,
@@ -183,10 +273,7 @@ impl AuditSettings {
                 max_rejected: args.max_rejected,
                 allow_uncovered: args.allow_uncovered,
             },
-            sample: args.sample,
             quiet: args.quiet,
-            policies_dir: args.read.policies,
-            calendars_dir: args.read.calendars,
             mapping: args.read.mapping,
         })
     }
