@@ -46,6 +46,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../data/mappings/freshdesk.toml"),
     ),
     ("jira", include_str!("../../data/mappings/jira.toml")),
+    ("taobao", include_str!("../../data/mappings/taobao.toml")),
 ];
 
 /// The largest `header_row` (and `--header-row`) accepted: a header further down is no

@@ -431,7 +431,7 @@ fn mapping_check_lists_every_problem_and_accepts_a_good_file() {
     );
     let run = scratch.run(&["mapping", "check", "good.toml"]);
     assert_eq!((run.status, run.stdout.as_str()), (0, "good.toml: valid\n"));
-    for name in ["servicenow", "zendesk", "freshdesk", "jira"] {
+    for name in ["servicenow", "zendesk", "freshdesk", "jira", "taobao"] {
         let run = scratch.run(&["mapping", "check", name]);
         assert_eq!(run.stdout, format!("{name}: valid\n"), "{}", run.stderr);
     }
@@ -532,6 +532,31 @@ fn the_servicenow_mapping_reads_an_incident_event_log() {
         findings[1..]
             .iter()
             .all(|f| f[1].starts_with("INC") && f[2] == "repair-service"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn the_taobao_mapping_reads_refund_records_on_their_latest_state() {
+    let (run, summary, rejected, scratch) =
+        audit_fixture("taobao-refunds.csv", "taobao", "joining");
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    // Refund 83477001 was exported twice as it changed: its SUCCESS state is audited.
+    assert_eq!(totals(&summary), (3, 2, 0, 0), "{}", run.stderr);
+    assert_eq!(summary["totals"]["rows_superseded"], 1);
+    let columns = summary["inputs"][0]["columns"].as_array().unwrap();
+    for column in [
+        "ticket_id",
+        "order_id",
+        "applied_at",
+        "refund_amount",
+        "courier",
+    ] {
+        assert!(columns.iter().any(|c| c == column), "{column}: {columns:?}");
+    }
+    let findings = read_csv(&scratch.path("out/findings.csv"));
+    assert!(
+        findings[1..].iter().all(|f| f[1].starts_with("8347700")),
         "{findings:?}"
     );
 }
