@@ -1034,7 +1034,7 @@ refund_amount = "-5"
         assert_eq!(
             err,
             format!(
-                "{}: no such file (the shipped mappings are servicenow, zendesk, freshdesk, jira)",
+                "{}: no such file (the shipped mappings are servicenow, zendesk, freshdesk, jira, taobao)",
                 missing.display()
             )
         );
