@@ -158,8 +158,8 @@ fn write(run: &AuditRun, dir: &Path) {
 
 criterion_group! {
     name = benches;
-    // A part takes from about 10 ms to a quarter of a second here: ten samples over fifteen
-    // seconds each are enough for the slowest, and keep the set to about two minutes.
+    // Ten samples over fifteen seconds each are enough for the slowest part and keep the
+    // whole set short (the parts' times: benches/README.md).
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(15));
     targets = parts
 }

@@ -8,7 +8,7 @@ fn main() -> ExitCode {
 }
 
 /// The audit allocates rows and tickets on one thread and frees them on another, millions of
-/// times; with mimalloc a million-ticket audit takes about 40% less time and less peak memory
-/// than with glibc's allocator (benches/README.md).
+/// times; with mimalloc a large audit takes much less time and less peak memory than with
+/// glibc's allocator (figures: benches/README.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -231,7 +231,7 @@ fn excel_can_show(date: NaiveDate) -> bool {
 
 /// The number format most cells of a listing's column have. It is set once on the column,
 /// and those cells are written without a format of their own: rust_xlsxwriter finds a cell's
-/// format by hashing it, which was a quarter of the time spent writing a listing.
+/// format by hashing it, a large share of the time spent writing a listing (benches/README.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Look {
     General,

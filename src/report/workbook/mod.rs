@@ -43,9 +43,8 @@ use cells::Styles;
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
 
 /// The deflate level of the workbook's parts (1 fastest … 9 smallest; rust_xlsxwriter's default
-/// is 6). On a million-ticket audit level 2 saves the workbook about 3 s sooner than level 6
-/// and makes it about a quarter larger (34.7 MB instead of 27.9 MB); level 1 would save about
-/// 0.5 s more and make it 37 % larger again (47.3 MB).
+/// is 6). Level 2 saves a large workbook much sooner than level 6 for a somewhat larger file;
+/// level 1 would be a little faster again but much larger (figures: benches/README.md).
 pub const ZIP_COMPRESSION_LEVEL: u8 = 2;
 
 /// Limits the workbook is written under. Tests lower them to exercise the splitting.
