@@ -326,7 +326,8 @@ fn a_part_lying_about_its_ratio_stops_while_inflating() {
     let (book, claimed) = lying_book(|compressed| compressed * 99);
     assert!(u64::from(claimed) > 100 << 10, "{claimed}");
     scratch.write("liar.xlsx", &book);
-    let started = std::time::Instant::now();
+    // The message is the proof that reading stopped at the declared size: it names the bytes
+    // the part declared, which only the check while inflating reports.
     assert_stops(
         &scratch,
         "liar.xlsx",
@@ -337,7 +338,6 @@ fn a_part_lying_about_its_ratio_stops_while_inflating() {
             grouped(claimed.into())
         ),
     );
-    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
 }
 
 #[test]
