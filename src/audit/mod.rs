@@ -104,6 +104,27 @@ pub struct InputSummary {
     pub warnings: Vec<String>,
 }
 
+impl InputSummary {
+    /// The summary of an input about to be read: its name, sheet, columns and header warnings.
+    fn start(
+        path: &std::path::Path,
+        reader: &dyn ingest::RowReader,
+        schema: &ingest::Schema,
+    ) -> InputSummary {
+        InputSummary {
+            path: path.display().to_string(),
+            sheet: reader.sheet().map(str::to_owned),
+            columns: crate::ticket::Column::ALL
+                .iter()
+                .filter(|c| schema.provides(**c))
+                .map(|c| c.name())
+                .collect(),
+            warnings: schema.warnings().to_vec(),
+            ..InputSummary::default()
+        }
+    }
+}
+
 /// Coverage of one rule for one policy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
@@ -376,34 +397,20 @@ pub fn run_streaming(
     let mut rows_done = 0u64;
 
     for (index, path) in config.inputs.iter().enumerate() {
-        let display = path.display().to_string();
         let reader = ingest::open(path, &config.read)?;
         // From the reader, so CSV rows with the wrong number of fields are rejected.
         let schema = ingest::Schema::for_reader(reader.as_ref(), index, &config.read)?;
-        let summary = InputSummary {
-            path: display.clone(),
-            sheet: reader.sheet().map(str::to_owned),
-            columns: crate::ticket::Column::ALL
-                .iter()
-                .filter(|c| schema.provides(**c))
-                .map(|c| c.name())
-                .collect(),
-            warnings: schema.warnings().to_vec(),
-            ..InputSummary::default()
-        };
+        let summary = InputSummary::start(path, reader.as_ref(), &schema);
         let origin = RowOrigin {
-            file: display,
+            file: summary.path.clone(),
             sheet: summary.sheet.clone(),
             policy_column: schema.source_of(crate::ticket::Column::Policy),
         };
         let winners = if schema.has_latest() {
             let reader = ingest::open(path, &config.read)?;
+            let period = config.period;
             Some(pipeline::latest_rows(
-                reader,
-                &schema,
-                &origin,
-                &resolver,
-                config.period,
+                reader, &schema, &origin, &resolver, period,
             )?)
         } else {
             None

@@ -89,27 +89,7 @@ impl Waivers {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|err| vec![format!("--waivers {shown}: {err}")])?
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
-        let missing: Vec<&str> = WAIVERS_HEADER
-            .iter()
-            .filter(|name| !header.iter().any(|h| h == *name))
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            return Err(vec![format!(
-                "--waivers {shown}: the header lacks {}; a waivers file's header is {}",
-                missing.join(", "),
-                WAIVERS_HEADER.join(",")
-            )]);
-        }
-        let column = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
-        let index: [usize; 6] = WAIVERS_HEADER.map(column);
-
+        let index = header_columns(shown, &mut reader)?;
         let mut waivers = Waivers {
             path: shown.to_owned(),
             ..Waivers::default()
@@ -125,69 +105,9 @@ impl Waivers {
                     continue;
                 }
             };
-            let field = |i: usize| record.get(index[i]).unwrap_or("").trim().to_owned();
-            if (0..6).all(|i| field(i).is_empty()) {
+            let Some(waiver) = read_row(shown, row, &record, &index, &mut problems) else {
                 continue;
-            }
-            let problem = |column: &str, text: String| {
-                format!("--waivers {shown} row {row}, column {column}: {text}")
             };
-            let mut waiver = Waiver {
-                row,
-                finding_id: field(0).to_ascii_lowercase(),
-                ticket_id: field(1),
-                rule: field(2),
-                reason: field(3),
-                approved_by: field(4),
-                expires: None,
-            };
-            let before = problems.len();
-            if waiver.finding_id.is_empty() {
-                if waiver.ticket_id.is_empty() || waiver.rule.is_empty() {
-                    problems.push(problem(
-                        "finding_id",
-                        "blank, so ticket_id and rule are both needed".into(),
-                    ));
-                }
-            } else if waiver.finding_id.len() != 16
-                || !waiver.finding_id.bytes().all(|b| b.is_ascii_hexdigit())
-            {
-                problems.push(problem(
-                    "finding_id",
-                    format!(
-                        "`{}` is not a finding_id (16 hex digits, as in findings.csv)",
-                        waiver.finding_id
-                    ),
-                ));
-            }
-            if !waiver.rule.is_empty() && !CATALOGUE.iter().any(|(id, _)| *id == waiver.rule) {
-                problems.push(problem(
-                    "rule",
-                    format!("`{}` is not a rule id (see docs/RULES.md)", waiver.rule),
-                ));
-            }
-            if waiver.reason.is_empty() {
-                problems.push(problem(
-                    "reason",
-                    "blank; say why the finding is accepted".into(),
-                ));
-            }
-            if waiver.approved_by.is_empty() {
-                problems.push(problem("approved_by", "blank; name who approved it".into()));
-            }
-            let expires = field(5);
-            if !expires.is_empty() {
-                match NaiveDate::parse_from_str(&expires, "%Y-%m-%d") {
-                    Ok(date) => waiver.expires = Some(date),
-                    Err(_) => problems.push(problem(
-                        "expires",
-                        format!("`{expires}` is not a date (YYYY-MM-DD)"),
-                    )),
-                }
-            }
-            if problems.len() > before {
-                continue;
-            }
             let key = if waiver.finding_id.is_empty() {
                 format!("{}\u{1f}{}", waiver.ticket_id, waiver.rule)
             } else {
@@ -199,25 +119,29 @@ impl Waivers {
                 ));
                 continue;
             }
-            if waiver.expires.is_some_and(|last| last < as_of) {
-                waivers.expired.push(waiver);
-                continue;
-            }
-            let at = waivers.active.len();
-            if waiver.finding_id.is_empty() {
-                waivers
-                    .by_ticket_rule
-                    .insert((waiver.ticket_id.clone(), waiver.rule.clone()), at);
-            } else {
-                waivers.by_finding_id.insert(waiver.finding_id.clone(), at);
-            }
-            waivers.active.push(waiver);
+            waivers.add(waiver, as_of);
         }
         if problems.is_empty() {
             Ok(waivers)
         } else {
             Err(problems)
         }
+    }
+
+    /// Keeps a checked waiver: in force on `as_of`, or expired.
+    fn add(&mut self, waiver: Waiver, as_of: NaiveDate) {
+        if waiver.expires.is_some_and(|last| last < as_of) {
+            self.expired.push(waiver);
+            return;
+        }
+        let at = self.active.len();
+        if waiver.finding_id.is_empty() {
+            self.by_ticket_rule
+                .insert((waiver.ticket_id.clone(), waiver.rule.clone()), at);
+        } else {
+            self.by_finding_id.insert(waiver.finding_id.clone(), at);
+        }
+        self.active.push(waiver);
     }
 
     /// The waiver in force that covers `finding`: by its id first, then by (ticket, rule).
@@ -281,6 +205,99 @@ impl WaiverTally<'_> {
                 .collect(),
         }
     }
+}
+
+/// The position of each of [`WAIVERS_HEADER`]'s columns, or the one problem of a header
+/// that lacks some.
+fn header_columns(shown: &str, reader: &mut csv::Reader<&[u8]>) -> Result<[usize; 6], Vec<String>> {
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|err| vec![format!("--waivers {shown}: {err}")])?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let missing: Vec<&str> = WAIVERS_HEADER
+        .iter()
+        .filter(|name| !header.iter().any(|h| h == *name))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(vec![format!(
+            "--waivers {shown}: the header lacks {}; a waivers file's header is {}",
+            missing.join(", "),
+            WAIVERS_HEADER.join(",")
+        )]);
+    }
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
+    Ok(WAIVERS_HEADER.map(column))
+}
+
+/// One row of the file as a waiver; none for a blank row or one with problems, which are
+/// added to `problems`, each naming the row and column.
+fn read_row(
+    shown: &str,
+    row: u64,
+    record: &csv::StringRecord,
+    index: &[usize; 6],
+    problems: &mut Vec<String>,
+) -> Option<Waiver> {
+    let field = |i: usize| record.get(index[i]).unwrap_or("").trim().to_owned();
+    if (0..6).all(|i| field(i).is_empty()) {
+        return None;
+    }
+    let before = problems.len();
+    let mut problem = |column: &str, text: String| {
+        problems.push(format!(
+            "--waivers {shown} row {row}, column {column}: {text}"
+        ));
+    };
+    let mut waiver = Waiver {
+        row,
+        finding_id: field(0).to_ascii_lowercase(),
+        ticket_id: field(1),
+        rule: field(2),
+        reason: field(3),
+        approved_by: field(4),
+        expires: None,
+    };
+    if waiver.finding_id.is_empty() {
+        if waiver.ticket_id.is_empty() || waiver.rule.is_empty() {
+            problem(
+                "finding_id",
+                "blank, so ticket_id and rule are both needed".into(),
+            );
+        }
+    } else if waiver.finding_id.len() != 16
+        || !waiver.finding_id.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        problem(
+            "finding_id",
+            format!(
+                "`{}` is not a finding_id (16 hex digits, as in findings.csv)",
+                waiver.finding_id
+            ),
+        );
+    }
+    if !waiver.rule.is_empty() && !CATALOGUE.iter().any(|(id, _)| *id == waiver.rule) {
+        problem(
+            "rule",
+            format!("`{}` is not a rule id (see docs/RULES.md)", waiver.rule),
+        );
+    }
+    if waiver.reason.is_empty() {
+        problem("reason", "blank; say why the finding is accepted".into());
+    }
+    if waiver.approved_by.is_empty() {
+        problem("approved_by", "blank; name who approved it".into());
+    }
+    let expires = field(5);
+    if !expires.is_empty() {
+        match NaiveDate::parse_from_str(&expires, "%Y-%m-%d") {
+            Ok(date) => waiver.expires = Some(date),
+            Err(_) => problem("expires", format!("`{expires}` is not a date (YYYY-MM-DD)")),
+        }
+    }
+    (problems.len() == before).then_some(waiver)
 }
 
 /// The text of a waivers file: UTF-8 (a BOM dropped) when it is valid UTF-8, else GB18030.

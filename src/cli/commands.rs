@@ -67,56 +67,12 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     let settings = AuditSettings::from_args(args)?;
     let (policies, calendars) = (&settings.rules.policies, &settings.rules.calendars);
     let out_dir = settings.claim_out()?;
-    // The earlier run and the waivers are read before anything is written: `--previous` may
-    // name `--out` itself, and a finding's status goes into findings.csv as it is streamed.
-    let triage = audit::Triage {
-        previous: match &settings.previous {
-            Some(dir) => Some(audit::PreviousRun::load(dir).map_err(Failure::usage)?),
-            None => None,
-        },
-        waivers: match &settings.waivers {
-            Some(path) => Some(
-                audit::Waivers::load(path, settings.audit.as_of.date_naive())
-                    .map_err(Failure::many)?,
-            ),
-            None => None,
-        },
-    };
+    let triage = load_triage(&settings)?;
     // The output set is staged first, so findings.csv is written while the audit runs.
     let set =
         report::OutputSet::create(&out_dir).map_err(|err| Failure::output(err.to_string()))?;
-    let inputs = settings
-        .audit
-        .inputs
-        .iter()
-        .map(|path| path.display().to_string())
-        .collect();
-    let findings_path = set.path("findings.csv");
-    // Errors name the file as it will be in --out, not its staging path.
-    let shown = settings.out.join("findings.csv");
-    let cannot_write = |err: std::io::Error| {
-        std::io::Error::other(format!("{}: cannot write: {err}", shown.display()))
-    };
-    let mut findings = report::FindingsWriter::create(&findings_path, inputs)
-        .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
-    let mut progress = Progress::new(settings.quiet);
-    let mut run = audit::run_streaming(
-        &settings.audit,
-        policies,
-        calendars,
-        |rows| progress.rows(rows),
-        &mut |batch| findings.write(batch, &triage).map_err(cannot_write),
-    )
-    .map_err(|err| match err {
-        audit::AuditError::Output(_) => Failure::output(err.to_string()),
-        _ => Failure::usage(err.to_string()),
-    })?;
-    progress.finish();
-    findings
-        .finish()
-        .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
-    judge(&mut run, triage, &settings, calendars)
-        .map_err(|err| Failure::output(format!("cannot read back the spilled findings: {err}")))?;
+    let mut run = audit_into(&settings, &set, &triage)?;
+    judge(&mut run, triage, &settings, calendars).map_err(cannot_read_back)?;
     for warning in run.inputs.iter().flat_map(|i| i.warnings.iter()) {
         eprintln!("rma-audit: warning: {warning}");
     }
@@ -144,20 +100,7 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     for reason in &run.untrusted {
         eprintln!("rma-audit: untrusted: {reason}");
     }
-    let worst = run
-        .worst_failing(settings.fail_on.is_some_and(|t| t.only_new))
-        .map_err(|err| Failure::output(format!("cannot read back the spilled findings: {err}")))?;
-    let failing = settings
-        .fail_on
-        .zip(worst)
-        .is_some_and(|(threshold, worst)| worst >= threshold.severity);
-    let status = if !run.untrusted.is_empty() {
-        ExitStatus::Untrusted
-    } else if failing {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Ok
-    };
+    let status = exit_status(&run, &settings)?;
     // The spill files are removed now; the rest is left to the process's exit.
     drop(std::mem::take(&mut run.spilled));
     drop(std::mem::take(&mut run.rejections_spilled));
@@ -166,6 +109,84 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     // on one core at the end of a large run (benches/README.md).
     std::mem::forget(run);
     Ok(status)
+}
+
+/// The earlier run and the waivers, read before anything is written: `--previous` may name
+/// `--out` itself, and a finding's status goes into findings.csv as it is streamed.
+fn load_triage(settings: &AuditSettings) -> Result<audit::Triage, Failure> {
+    Ok(audit::Triage {
+        previous: match &settings.previous {
+            Some(dir) => Some(audit::PreviousRun::load(dir).map_err(Failure::usage)?),
+            None => None,
+        },
+        waivers: match &settings.waivers {
+            Some(path) => Some(
+                audit::Waivers::load(path, settings.audit.as_of.date_naive())
+                    .map_err(Failure::many)?,
+            ),
+            None => None,
+        },
+    })
+}
+
+/// Runs the audit, streaming findings.csv into `set` as findings are merged.
+fn audit_into(
+    settings: &AuditSettings,
+    set: &report::OutputSet,
+    triage: &audit::Triage,
+) -> Result<AuditRun, Failure> {
+    let inputs = settings
+        .audit
+        .inputs
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    // Errors name the file as it will be in --out, not its staging path.
+    let shown = settings.out.join("findings.csv");
+    let cannot_write = |err: std::io::Error| {
+        std::io::Error::other(format!("{}: cannot write: {err}", shown.display()))
+    };
+    let mut findings = report::FindingsWriter::create(&set.path("findings.csv"), inputs)
+        .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
+    let mut progress = Progress::new(settings.quiet);
+    let run = audit::run_streaming(
+        &settings.audit,
+        &settings.rules.policies,
+        &settings.rules.calendars,
+        |rows| progress.rows(rows),
+        &mut |batch| findings.write(batch, triage).map_err(cannot_write),
+    )
+    .map_err(|err| match err {
+        audit::AuditError::Output(_) => Failure::output(err.to_string()),
+        _ => Failure::usage(err.to_string()),
+    })?;
+    progress.finish();
+    findings
+        .finish()
+        .map_err(|err| Failure::output(cannot_write(err).to_string()))?;
+    Ok(run)
+}
+
+fn cannot_read_back(err: std::io::Error) -> Failure {
+    Failure::output(format!("cannot read back the spilled findings: {err}"))
+}
+
+/// 4 when the result cannot be trusted; else 1 when a finding that counts reaches
+/// `--fail-on`; else 0.
+fn exit_status(run: &AuditRun, settings: &AuditSettings) -> Result<ExitStatus, Failure> {
+    if !run.untrusted.is_empty() {
+        return Ok(ExitStatus::Untrusted);
+    }
+    let Some(threshold) = settings.fail_on else {
+        return Ok(ExitStatus::Ok);
+    };
+    let worst = run
+        .worst_failing(threshold.only_new)
+        .map_err(cannot_read_back)?;
+    Ok(match worst {
+        Some(worst) if worst >= threshold.severity => ExitStatus::Findings,
+        _ => ExitStatus::Ok,
+    })
 }
 
 /// Everything decided about a run once its findings are known: statuses against the earlier

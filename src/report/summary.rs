@@ -148,22 +148,7 @@ pub struct Previous {
 impl Summary {
     /// Builds the summary; spilled findings are read back to count them.
     pub fn build(run: &AuditRun, meta: &RunMeta) -> io::Result<Summary> {
-        let mut findings_by_rule: BTreeMap<String, u64> = CATALOGUE
-            .iter()
-            .map(|(rule, _)| ((*rule).to_owned(), 0))
-            .collect();
-        let mut findings_by_severity: BTreeMap<String, u64> = Severity::ALL
-            .iter()
-            .map(|s| (s.as_str().to_owned(), 0))
-            .collect();
-        let mut money = MoneyTotals::default();
-        run.each_finding(|finding, _| {
-            *findings_by_rule.entry(finding.rule.to_owned()).or_default() += 1;
-            *findings_by_severity
-                .entry(finding.severity.as_str().to_owned())
-                .or_default() += 1;
-            money.add(finding);
-        })?;
+        let counts = Counts::of(run)?;
         let currency = run
             .policies_used
             .values()
@@ -180,77 +165,19 @@ impl Summary {
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
                 .unwrap_or_default(),
             command: meta.command.clone(),
-            inputs: run
-                .inputs
-                .iter()
-                .map(|input| SummaryInput {
-                    path: input.path.clone(),
-                    sha256: input.sha256.clone(),
-                    sheet: input.sheet.clone(),
-                    rows_read: input.rows_read,
-                    rows_audited: input.rows_audited,
-                    rows_rejected: input.rows_rejected,
-                    rows_duplicate: input.rows_duplicate,
-                    rows_superseded: input.rows_superseded,
-                    rows_out_of_period: input.rows_out_of_period,
-                    columns: input.columns.iter().map(|c| (*c).to_owned()).collect(),
-                })
-                .collect(),
-            totals: Totals {
-                rows_read: run.rows_read(),
-                rows_audited: run.rows_audited(),
-                rows_rejected: run.rows_rejected(),
-                rows_duplicate: run.rows_duplicate(),
-                rows_superseded: run.rows_superseded(),
-                rows_out_of_period: run.rows_out_of_period(),
-                findings: run.finding_count(),
-            },
-            findings_by_rule,
-            findings_by_severity,
+            inputs: run.inputs.iter().map(SummaryInput::of).collect(),
+            totals: Totals::of(run),
+            findings_by_rule: counts.by_rule,
+            findings_by_severity: counts.by_severity,
             money: Money {
                 currency,
-                customer_overcharged: format_money(money.customer_overcharged),
-                company_underrecovered: format_money(money.company_underrecovered),
+                customer_overcharged: format_money(counts.money.customer_overcharged),
+                company_underrecovered: format_money(counts.money.company_underrecovered),
             },
-            policies: meta
-                .policies
-                .iter()
-                .map(|(id, version, sha256)| PolicyRef {
-                    id: id.clone(),
-                    version: version.clone(),
-                    sha256: sha256.clone(),
-                })
-                .collect(),
-            calendars: meta
-                .calendars
-                .iter()
-                .map(|(id, first, last, sha256)| CalendarRef {
-                    id: id.clone(),
-                    years: [*first, *last],
-                    sha256: sha256.clone(),
-                })
-                .collect(),
-            coverage: run
-                .coverage
-                .iter()
-                .map(|((policy, rule), c)| SummaryCoverage {
-                    policy: policy.clone(),
-                    rule: (*rule).to_owned(),
-                    in_scope: c.in_scope,
-                    evaluated: c.evaluated,
-                    passed: c.passed,
-                    flagged: c.flagged,
-                    not_evaluable: c.not_evaluable,
-                    reasons: c.reasons.clone(),
-                })
-                .collect(),
-            previous: run.previous.as_ref().map(|p| Previous {
-                path: p.path.clone(),
-                found: p.found,
-                new: p.new,
-                resolved: p.resolved,
-                persisting: p.persisting,
-            }),
+            policies: meta.policies.iter().map(PolicyRef::of).collect(),
+            calendars: meta.calendars.iter().map(CalendarRef::of).collect(),
+            coverage: run.coverage.iter().map(SummaryCoverage::of).collect(),
+            previous: run.previous.as_ref().map(Previous::of),
             columns_read: run.columns_read().into_iter().map(str::to_owned).collect(),
             missing_columns: missing_columns(run)
                 .into_iter()
@@ -259,18 +186,7 @@ impl Summary {
                     rules: m.rules.into_iter().map(str::to_owned).collect(),
                 })
                 .collect(),
-            waivers: run
-                .triage
-                .waivers
-                .as_ref()
-                .zip(run.waiver_use.as_ref())
-                .map(|(waivers, used)| SummaryWaivers {
-                    path: waivers.path.clone(),
-                    applied: used.applied,
-                    expired: used.expired.len() as u64,
-                    unmatched: used.unmatched.len() as u64,
-                    findings_waived: used.findings_waived,
-                }),
+            waivers: SummaryWaivers::of(run),
             // As standard error has them: each input's header warnings, then the run's.
             warnings: run
                 .inputs
@@ -285,6 +201,133 @@ impl Summary {
                 from: b.from.clone(),
                 columns_read: b.columns_read.clone(),
             }),
+        })
+    }
+}
+
+/// The findings counted by rule and by severity (every rule and severity listed, zeros
+/// included), and their money, in one pass over the findings.
+struct Counts {
+    by_rule: BTreeMap<String, u64>,
+    by_severity: BTreeMap<String, u64>,
+    money: MoneyTotals,
+}
+
+impl Counts {
+    fn of(run: &AuditRun) -> io::Result<Counts> {
+        let mut counts = Counts {
+            by_rule: CATALOGUE
+                .iter()
+                .map(|(rule, _)| ((*rule).to_owned(), 0))
+                .collect(),
+            by_severity: Severity::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), 0))
+                .collect(),
+            money: MoneyTotals::default(),
+        };
+        run.each_finding(|finding, _| {
+            *counts.by_rule.entry(finding.rule.to_owned()).or_default() += 1;
+            *counts
+                .by_severity
+                .entry(finding.severity.as_str().to_owned())
+                .or_default() += 1;
+            counts.money.add(finding);
+        })?;
+        Ok(counts)
+    }
+}
+
+impl SummaryInput {
+    fn of(input: &crate::audit::InputSummary) -> SummaryInput {
+        SummaryInput {
+            path: input.path.clone(),
+            sha256: input.sha256.clone(),
+            sheet: input.sheet.clone(),
+            rows_read: input.rows_read,
+            rows_audited: input.rows_audited,
+            rows_rejected: input.rows_rejected,
+            rows_duplicate: input.rows_duplicate,
+            rows_superseded: input.rows_superseded,
+            rows_out_of_period: input.rows_out_of_period,
+            columns: input.columns.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+}
+
+impl Totals {
+    fn of(run: &AuditRun) -> Totals {
+        Totals {
+            rows_read: run.rows_read(),
+            rows_audited: run.rows_audited(),
+            rows_rejected: run.rows_rejected(),
+            rows_duplicate: run.rows_duplicate(),
+            rows_superseded: run.rows_superseded(),
+            rows_out_of_period: run.rows_out_of_period(),
+            findings: run.finding_count(),
+        }
+    }
+}
+
+impl PolicyRef {
+    fn of((id, version, sha256): &(String, String, String)) -> PolicyRef {
+        PolicyRef {
+            id: id.clone(),
+            version: version.clone(),
+            sha256: sha256.clone(),
+        }
+    }
+}
+
+impl CalendarRef {
+    fn of((id, first, last, sha256): &(String, i32, i32, String)) -> CalendarRef {
+        CalendarRef {
+            id: id.clone(),
+            years: [*first, *last],
+            sha256: sha256.clone(),
+        }
+    }
+}
+
+impl SummaryCoverage {
+    fn of(
+        ((policy, rule), c): (&(String, &'static str), &crate::audit::Coverage),
+    ) -> SummaryCoverage {
+        SummaryCoverage {
+            policy: policy.clone(),
+            rule: (*rule).to_owned(),
+            in_scope: c.in_scope,
+            evaluated: c.evaluated,
+            passed: c.passed,
+            flagged: c.flagged,
+            not_evaluable: c.not_evaluable,
+            reasons: c.reasons.clone(),
+        }
+    }
+}
+
+impl Previous {
+    fn of(p: &crate::audit::PreviousComparison) -> Previous {
+        Previous {
+            path: p.path.clone(),
+            found: p.found,
+            new: p.new,
+            resolved: p.resolved,
+            persisting: p.persisting,
+        }
+    }
+}
+
+impl SummaryWaivers {
+    /// With `--waivers`: how they met the findings.
+    fn of(run: &AuditRun) -> Option<SummaryWaivers> {
+        let (waivers, used) = run.triage.waivers.as_ref().zip(run.waiver_use.as_ref())?;
+        Some(SummaryWaivers {
+            path: waivers.path.clone(),
+            applied: used.applied,
+            expired: used.expired.len() as u64,
+            unmatched: used.unmatched.len() as u64,
+            findings_waived: used.findings_waived,
         })
     }
 }
