@@ -6,9 +6,10 @@
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Cell, TabKind};
+use super::cells::Cell;
 use super::listing::{write_split_table, Head};
 use super::pen::Pen;
+use super::styles::TabKind;
 use super::Book;
 use crate::audit::LedgerRow;
 

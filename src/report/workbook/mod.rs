@@ -13,9 +13,11 @@ mod coverage;
 mod findings;
 mod freight;
 mod listing;
+mod local_time;
 mod pen;
 mod policy_params;
 mod run_sheet;
+mod styles;
 mod summary_sheet;
 mod summary_trends;
 mod tally;
@@ -35,9 +37,9 @@ use super::summary::Summary;
 use super::RunMeta;
 use crate::audit::AuditRun;
 use crate::finding::{Category, Finding};
-use crate::ticket::{Ticket, When};
+use crate::ticket::Ticket;
 
-use cells::Styles;
+use styles::Styles;
 
 /// Excel's limit on rows in one worksheet.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -199,34 +201,6 @@ impl<'a> Book<'a> {
     /// The input file a finding or rejection came from.
     fn input_path(&self, input: usize) -> &'a str {
         self.run.inputs.get(input).map_or("", |i| i.path.as_str())
-    }
-}
-
-/// A point in time as a spreadsheet shows it: a date, or a local date and time (instants with
-/// an offset are shown in the policy's timezone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum LocalTime {
-    Date(NaiveDate),
-    DateTime(NaiveDateTime),
-}
-
-impl LocalTime {
-    fn of(when: When, zone: Option<Tz>) -> LocalTime {
-        match when {
-            When::Date(date) => LocalTime::Date(date),
-            When::Local(local) => LocalTime::DateTime(local),
-            When::Fixed(fixed) => LocalTime::DateTime(match zone {
-                Some(zone) => fixed.with_timezone(&zone).naive_local(),
-                None => fixed.naive_local(),
-            }),
-        }
-    }
-
-    fn date(self) -> NaiveDate {
-        match self {
-            LocalTime::Date(date) => date,
-            LocalTime::DateTime(local) => local.date(),
-        }
     }
 }
 

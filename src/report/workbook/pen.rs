@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
-use super::cells::{put, put_link_count, put_link_text, Cell, Styles};
+use super::cells::{put, put_link_count, put_link_text, Cell};
+use super::styles::Styles;
 use super::widths::{text_width, Widths};
 
 pub(super) struct Pen<'s> {

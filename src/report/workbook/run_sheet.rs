@@ -4,9 +4,10 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{cell_ref, tab_color, Cell, TabKind};
+use super::cells::{cell_ref, cell_text, Cell};
 use super::pen::Pen;
 use super::policy_params::parameters;
+use super::styles::{tab_color, TabKind};
 use super::widths::Widths;
 use super::{Book, RUN};
 use crate::finding::Severity;
@@ -63,7 +64,7 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     ] {
         pen.styled(0, label, &styles.label)?;
         pen.sheet
-            .write_string(pen.row, 1, super::cells::cell_text(&value).as_ref())?;
+            .write_string(pen.row, 1, cell_text(&value).as_ref())?;
         pen.next();
     }
     pen.gap();

@@ -3,8 +3,9 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{severity_index, tab_color, Cell, TabKind};
+use super::cells::Cell;
 use super::pen::Pen;
+use super::styles::{severity_index, tab_color, TabKind};
 use super::summary_trends;
 use super::tally::Tally;
 use super::widths::Widths;
