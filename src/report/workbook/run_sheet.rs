@@ -4,12 +4,13 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
+use super::book::Book;
 use super::cells::{cell_ref, cell_text, Cell};
+use super::layout::RUN;
 use super::pen::Pen;
 use super::policy_params::parameters;
 use super::styles::{tab_color, TabKind};
 use super::widths::Widths;
-use super::{Book, RUN};
 use crate::finding::Severity;
 
 /// A command line as a shell would take it back: arguments with spaces or quotes are quoted.

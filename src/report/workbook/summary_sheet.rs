@@ -3,13 +3,14 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
+use super::book::Book;
 use super::cells::Cell;
+use super::layout::{RUN, SUMMARY};
 use super::pen::Pen;
 use super::styles::{severity_index, tab_color, TabKind};
 use super::summary_trends;
 use super::tally::Tally;
 use super::widths::Widths;
-use super::{Book, RUN};
 use crate::finding::{Category, Severity};
 
 /// Columns of the Summary: A labels, B–H numbers, I the SHA-256 of the inputs (and the chart).
@@ -22,7 +23,7 @@ pub(super) fn write(
     book: &Book<'_>,
     resolved_anchor: Option<&str>,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(super::SUMMARY)?;
+    sheet.set_name(SUMMARY)?;
     sheet.set_tab_color(tab_color(TabKind::Summary));
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);

@@ -3,10 +3,11 @@
 
 use rust_xlsxwriter::{Chart, ChartLegendPosition, ChartSolidFill, ChartType, XlsxError};
 
+use super::book::Book;
+use super::layout::{RUN, SUMMARY};
 use super::pen::Pen;
 use super::summary_sheet::{capitalised, HASH_COL};
 use super::tally::{Ranked, Tally, TOP};
-use super::{Book, RUN, SUMMARY};
 use crate::finding::{Category, Severity};
 
 /// Series colours of the chart, in `Category::ALL` order.
