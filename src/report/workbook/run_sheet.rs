@@ -55,7 +55,6 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     pen.sheet
         .write_string_with_format(0, 0, "Run", &styles.title)?;
     pen.row = 1;
-    let run = book.run;
     let summary = book.summary;
     for (label, value) in [
         ("Tool", summary.tool.name.clone()),
@@ -70,6 +69,18 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     }
     pen.gap();
 
+    inputs_and_policies(&mut pen, book)?;
+    policies_used(&mut pen, book)?;
+    calendars_and_warnings(&mut pen, book)?;
+    waivers(&mut pen, book)?;
+    let anchor = resolved(&mut pen, book)?;
+    pen.finish()?;
+    Ok((sheet, anchor))
+}
+
+/// The inputs read and the policies loaded, each with its SHA-256.
+fn inputs_and_policies(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
+    let run = book.run;
     pen.section("Inputs")?;
     pen.header(&["Path", "Sheet", "Rows read", "SHA-256"], &[2])?;
     for input in &run.inputs {
@@ -95,9 +106,13 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
         pen.next();
     }
     pen.gap();
+    Ok(())
+}
 
-    policies_used(&mut pen, book)?;
-
+/// The calendars loaded, and every warning about the run.
+fn calendars_and_warnings(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
+    let run = book.run;
+    let styles = pen.styles;
     pen.section("Calendars")?;
     pen.header(&["Calendar", "First year", "Last year", "SHA-256"], &[])?;
     for (id, first, last, sha256) in &book.meta.calendars {
@@ -129,11 +144,7 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
         pen.next();
     }
     pen.row += 1;
-
-    waivers(&mut pen, book)?;
-    let anchor = resolved(&mut pen, book)?;
-    pen.finish()?;
-    Ok((sheet, anchor))
+    Ok(())
 }
 
 fn policies_used(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
