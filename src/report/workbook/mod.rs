@@ -7,26 +7,54 @@
 //! when they exceed Excel's row limit; so is the Freight reconciliation, whose tables by courier
 //! and by store can be that long. The same run gives the same bytes: the document's
 //! creation time is derived from the as-of and nothing else depends on the clock.
+//!
+//! # Layers
+//!
+//! The modules form four layers. A module imports from the layers below its own and, within its
+//! layer, only from modules listed before it here; nothing but the tests imports from this
+//! file. Read from the bottom up (`tests/layers.rs` checks the imports).
+//!
+//! 1. **Cells**, which import nothing else of the workbook: [`local_time`] (a point in time as
+//!    a sheet shows it), [`styles`] (every format, built once), [`widths`] (the width text
+//!    needs), then [`cells`] (one value written as the right cell type, and links).
+//! 2. **Blocks** the sheets are made of. [`pen`] writes stacked sections (Summary, Run) and
+//!    [`listing`] writes tables continued over numbered sheets; [`ticket_values`] and
+//!    [`policy_params`] turn a ticket and a policy into cells and words; [`layout`] plans
+//!    and names the sheets, [`book`] holds everything the sheet writers read (the run, its
+//!    findings sorted once, the layout, the styles), and [`tally`] counts what the Summary
+//!    shows.
+//! 3. **Sheets**, one writer per sheet or kind of sheet, each reading the [`book::Book`]:
+//!    [`summary_trends`] (the Summary's lower half), [`summary_sheet`], [`findings`] (the
+//!    Findings and category sheets), [`freight`], [`coverage`] (Coverage, Rejected rows,
+//!    Review sample), [`run_sheet`].
+//! 4. **Assembly**, this file: it builds the Book, writes the two listings of findings and the
+//!    other sheets side by side, adds the sheets in order and saves.
 
-mod book;
+// 1. Cells
 mod cells;
+mod local_time;
+mod styles;
+mod widths;
+
+// 2. Blocks
+mod book;
+mod layout;
+mod listing;
+mod pen;
+mod policy_params;
+mod tally;
+mod ticket_values;
+
+// 3. Sheets
 mod coverage;
 mod findings;
 mod freight;
-mod layout;
-mod listing;
-mod local_time;
-mod pen;
-mod policy_params;
 mod run_sheet;
-mod styles;
 mod summary_sheet;
 mod summary_trends;
-mod tally;
+
 #[cfg(test)]
 mod tests;
-mod ticket_values;
-mod widths;
 
 use std::path::Path;
 

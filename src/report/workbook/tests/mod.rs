@@ -2,6 +2,7 @@
 //! reproducible bytes.
 
 mod fixture;
+mod layers;
 mod policy;
 mod read;
 
