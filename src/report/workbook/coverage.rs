@@ -3,10 +3,12 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Cell, Look, TabKind};
+use super::book::Book;
+use super::cells::Cell;
+use super::layout::{COVERAGE, REVIEW_SAMPLE};
 use super::listing::{write_listing, write_table, Head};
+use super::styles::{Look, TabKind};
 use super::ticket_values::ticket_cell;
-use super::{Book, COVERAGE, REVIEW_SAMPLE};
 use crate::finding::Category;
 use crate::ingest::Rejection;
 use crate::ticket::Column;

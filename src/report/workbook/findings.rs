@@ -5,10 +5,12 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Cell, Look, TabKind};
+use super::book::Book;
+use super::cells::Cell;
 use super::listing::{write_listing, Head};
+use super::local_time::LocalTime;
+use super::styles::{Look, TabKind};
 use super::ticket_values::{rule_dates, ticket_cell, Mark};
-use super::{Book, LocalTime};
 use crate::audit::{money_side, MoneySide};
 use crate::finding::{Category, Finding};
 use crate::ticket::{Column, Ticket};

@@ -6,10 +6,11 @@
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Cell, TabKind};
+use super::book::Book;
+use super::cells::Cell;
 use super::listing::{write_split_table, Head};
 use super::pen::Pen;
-use super::Book;
+use super::styles::TabKind;
 use crate::audit::LedgerRow;
 
 pub(super) fn headers(currency: &str) -> Vec<String> {
@@ -40,11 +41,8 @@ fn line<'a>(by: &'static str, name: &'a str, row: &LedgerRow) -> Vec<Cell<'a>> {
     ]
 }
 
-/// Rows below the table on its last sheet: a gap, the total, a gap, the note. The layout keeps
-/// room for them.
-pub(super) const ROWS_BELOW: usize = 4;
-
-/// Writes the sheets the layout planned ([`super::Layout::freight`]).
+/// Writes the sheets the layout planned ([`Layout::freight`]), the rows below the table
+/// ([`FREIGHT_ROWS_BELOW`]) on the last.
 pub(super) fn write(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let ledger = &book.run.freight_ledger;
     let heads: Vec<Head> = headers(&book.summary.money.currency)

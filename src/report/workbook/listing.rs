@@ -5,8 +5,9 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::cells::{colour_severities, put_in, tab_color, Cell, Look, Styles, TabKind};
-use super::widths::{put_header, Widths};
+use super::cells::{put_in, Cell};
+use super::styles::{colour_severities, tab_color, Look, Styles, TabKind};
+use super::widths::{text_width, Widths};
 
 /// A column of a listing: its header and the width bounds of its cells.
 #[derive(Debug, Clone)]
@@ -175,6 +176,28 @@ impl SheetListing {
         }
         self.widths.apply(sheet)
     }
+}
+
+/// Writes a header row, leaving room for the autofilter button. `numeric[col]` right-aligns
+/// the header over a column of numbers.
+fn put_header(
+    sheet: &mut Worksheet,
+    row: u32,
+    headers: &[(Cow<'_, str>, bool)],
+    styles: &Styles,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    for (col, (header, numeric)) in headers.iter().enumerate() {
+        let col = col as u16;
+        let format = if *numeric {
+            &styles.header_number
+        } else {
+            &styles.header
+        };
+        sheet.write_string_with_format(row, col, header.as_ref(), format)?;
+        widths.fit(col, text_width(header) + 2.5);
+    }
+    Ok(())
 }
 
 /// A small table on a sheet of its own (written in normal mode): header, rows, autofilter,

@@ -7,251 +7,70 @@
 //! when they exceed Excel's row limit; so is the Freight reconciliation, whose tables by courier
 //! and by store can be that long. The same run gives the same bytes: the document's
 //! creation time is derived from the as-of and nothing else depends on the clock.
+//!
+//! # Layers
+//!
+//! The modules form four layers. A module imports from the layers below its own and, within its
+//! layer, only from modules listed before it here; nothing but the tests imports from this
+//! file. Read from the bottom up (`tests/layers.rs` checks the imports).
+//!
+//! 1. **Cells**, which import nothing else of the workbook: [`local_time`] (a point in time as
+//!    a sheet shows it), [`styles`] (every format, built once), [`widths`] (the width text
+//!    needs), then [`cells`] (one value written as the right cell type, and links).
+//! 2. **Blocks** the sheets are made of. [`pen`] writes stacked sections (Summary, Run) and
+//!    [`listing`] writes tables continued over numbered sheets; [`ticket_values`] and
+//!    [`policy_params`] turn a ticket and a policy into cells and words; [`layout`] plans
+//!    and names the sheets, [`book`] holds everything the sheet writers read (the run, its
+//!    findings sorted once, the layout, the styles), and [`tally`] counts what the Summary
+//!    shows.
+//! 3. **Sheets**, one writer per sheet or kind of sheet, each reading the [`book::Book`]:
+//!    [`summary_trends`] (the Summary's lower half), [`summary_sheet`], [`findings`] (the
+//!    Findings and category sheets), [`freight`], [`coverage`] (Coverage, Rejected rows,
+//!    Review sample), [`run_sheet`].
+//! 4. **Assembly**, this file: it builds the Book, writes the two listings of findings and the
+//!    other sheets side by side, adds the sheets in order and saves.
 
+// 1. Cells
 mod cells;
-mod coverage;
-mod findings;
-mod freight;
+mod local_time;
+mod styles;
+mod widths;
+
+// 2. Blocks
+mod book;
+mod layout;
 mod listing;
 mod pen;
 mod policy_params;
+mod tally;
+mod ticket_values;
+
+// 3. Sheets
+mod coverage;
+mod findings;
+mod freight;
 mod run_sheet;
 mod summary_sheet;
 mod summary_trends;
-mod tally;
+
 #[cfg(test)]
 mod tests;
-mod ticket_values;
-mod widths;
 
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use chrono_tz::Tz;
-use rayon::prelude::*;
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 
 use super::summary::Summary;
 use super::RunMeta;
 use crate::audit::AuditRun;
-use crate::finding::{Category, Finding};
-use crate::ticket::{Ticket, When};
-
-use cells::Styles;
-
-/// Excel's limit on rows in one worksheet.
-pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
+use book::Book;
+use layout::Limits;
 
 /// The deflate level of the workbook's parts (1 fastest … 9 smallest; rust_xlsxwriter's default
 /// is 6). Level 2 saves a large workbook much sooner than level 6 for a somewhat larger file;
 /// level 1 would be a little faster again but much larger (figures: benches/README.md).
 pub const ZIP_COMPRESSION_LEVEL: u8 = 2;
-
-/// Limits the workbook is written under. Tests lower them to exercise the splitting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Rows one worksheet may hold, the header row included (Excel: 1,048,576). A listing
-    /// longer than `rows_per_sheet - 1` rows continues on "Name (2)", "Name (3)", …
-    pub rows_per_sheet: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            rows_per_sheet: EXCEL_MAX_ROWS,
-        }
-    }
-}
-
-impl Limits {
-    /// Data rows per sheet: at least one, whatever the limit says.
-    fn data_rows(self) -> usize {
-        self.rows_per_sheet.saturating_sub(1).max(1) as usize
-    }
-}
-
-/// The names of the sheets a listing is written to: `base`, then `base (2)`, `base (3)`, …
-/// Always at least one sheet, so every link to a listing has a target.
-fn sheet_names(base: &str, rows: usize, limits: Limits) -> Vec<String> {
-    let sheets = rows.div_ceil(limits.data_rows()).max(1);
-    (1..=sheets)
-        .map(|n| {
-            if n == 1 {
-                base.to_owned()
-            } else {
-                format!("{base} ({n})")
-            }
-        })
-        .collect()
-}
-
-/// Which sheets the workbook has, decided before anything is written so that the Summary
-/// can link to every one of them.
-#[derive(Debug, Clone)]
-struct Layout {
-    findings: Vec<String>,
-    /// In `Category::ALL` order.
-    categories: Vec<(Category, Vec<String>)>,
-    /// The Freight reconciliation: couriers, then stores, the total and its note on the last.
-    freight: Vec<String>,
-    rejected: Vec<String>,
-    review_sample: bool,
-}
-
-const FREIGHT_RECONCILIATION: &str = "Freight reconciliation";
-const COVERAGE: &str = "Coverage";
-const REVIEW_SAMPLE: &str = "Review sample";
-const RUN: &str = "Run";
-const SUMMARY: &str = "Summary";
-
-impl Layout {
-    fn category_sheets(&self, category: Category) -> &[String] {
-        self.categories
-            .iter()
-            .find(|(c, _)| *c == category)
-            .map_or(&[][..], |(_, names)| names.as_slice())
-    }
-
-    /// Every listing split over more than one sheet: (what, sheet names).
-    fn splits(&self) -> Vec<(&str, &[String])> {
-        let mut splits = vec![("Findings", self.findings.as_slice())];
-        for (category, names) in &self.categories {
-            splits.push((category.title(), names.as_slice()));
-        }
-        splits.push((FREIGHT_RECONCILIATION, self.freight.as_slice()));
-        splits.push(("Rejected rows", self.rejected.as_slice()));
-        splits.retain(|(_, names)| names.len() > 1);
-        splits
-    }
-}
-
-/// Everything the sheet writers read, computed once.
-struct Book<'a> {
-    run: &'a AuditRun,
-    meta: &'a RunMeta,
-    summary: &'a Summary,
-    styles: Styles,
-    layout: Layout,
-    limits: Limits,
-    /// Every finding, newest first within severity (see [`sort_findings`]).
-    sorted: Vec<&'a Finding>,
-    /// (policy id, version) → the policy's timezone, for showing instants in local time.
-    zones: foldhash::HashMap<(&'a str, &'a str), Tz>,
-}
-
-impl<'a> Book<'a> {
-    fn new(run: &'a AuditRun, meta: &'a RunMeta, summary: &'a Summary, limits: Limits) -> Book<'a> {
-        let zones: foldhash::HashMap<(&str, &str), Tz> = run
-            .policies_used
-            .iter()
-            .map(|((id, version), policy)| ((id.as_str(), version.as_str()), policy.timezone))
-            .collect();
-        let sorted = sort_findings(run, &zones);
-        let categories = Category::ALL
-            .into_iter()
-            .map(|category| {
-                let rows = sorted.iter().filter(|f| f.category == category).count() as u64
-                    + run.spilled.count_in(category);
-                (
-                    category,
-                    sheet_names(category.title(), rows as usize, limits),
-                )
-            })
-            .collect();
-        let ledger = &run.freight_ledger;
-        let freight_rows = ledger.by_courier.len() + ledger.by_store.len();
-        let layout = Layout {
-            findings: sheet_names("Findings", run.finding_count() as usize, limits),
-            categories,
-            // Room is kept on the last sheet for the rows below the table.
-            freight: sheet_names(
-                FREIGHT_RECONCILIATION,
-                freight_rows + freight::ROWS_BELOW,
-                limits,
-            ),
-            rejected: sheet_names("Rejected rows", run.rejection_count() as usize, limits),
-            review_sample: !run.review_sample.is_empty(),
-        };
-        Book {
-            run,
-            meta,
-            summary,
-            styles: Styles::new(),
-            layout,
-            limits,
-            sorted,
-            zones,
-        }
-    }
-
-    /// The ticket a finding held in memory is about, when the run kept it.
-    fn ticket(&self, finding: &Finding) -> Option<&'a Ticket> {
-        self.run.flagged_tickets.get(&finding.source).map(|t| &**t)
-    }
-
-    fn zone(&self, finding: &Finding) -> Option<Tz> {
-        self.zones
-            .get(&(finding.policy.as_str(), finding.policy_version.as_str()))
-            .copied()
-    }
-
-    /// The input file a finding or rejection came from.
-    fn input_path(&self, input: usize) -> &'a str {
-        self.run.inputs.get(input).map_or("", |i| i.path.as_str())
-    }
-}
-
-/// A point in time as a spreadsheet shows it: a date, or a local date and time (instants with
-/// an offset are shown in the policy's timezone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum LocalTime {
-    Date(NaiveDate),
-    DateTime(NaiveDateTime),
-}
-
-impl LocalTime {
-    fn of(when: When, zone: Option<Tz>) -> LocalTime {
-        match when {
-            When::Date(date) => LocalTime::Date(date),
-            When::Local(local) => LocalTime::DateTime(local),
-            When::Fixed(fixed) => LocalTime::DateTime(match zone {
-                Some(zone) => fixed.with_timezone(&zone).naive_local(),
-                None => fixed.naive_local(),
-            }),
-        }
-    }
-
-    fn date(self) -> NaiveDate {
-        match self {
-            LocalTime::Date(date) => date,
-            LocalTime::DateTime(local) => local.date(),
-        }
-    }
-}
-
-/// The order of every listing of findings: severity (violation, warning, info), then
-/// `applied_at` newest first (blank last), then ticket id, rule and source.
-fn sort_findings<'a>(
-    run: &'a AuditRun,
-    zones: &foldhash::HashMap<(&str, &str), Tz>,
-) -> Vec<&'a Finding> {
-    let applied = |finding: &Finding| {
-        let zone = zones
-            .get(&(finding.policy.as_str(), finding.policy_version.as_str()))
-            .copied()
-            .unwrap_or(chrono_tz::UTC);
-        let ticket = run.flagged_tickets.get(&finding.source).map(|t| &**t);
-        crate::audit::spill::applied_key(ticket, zone)
-    };
-    let mut keyed: Vec<(Option<i64>, &Finding)> =
-        run.findings.par_iter().map(|f| (applied(f), f)).collect();
-    // The same order the spill files are merged in (a total order, so the sort's stability
-    // does not matter), sorted on every core.
-    keyed.par_sort_by(|(a_time, a), (b_time, b)| {
-        crate::audit::spill::listing_order(*a_time, a, *b_time, b)
-    });
-    keyed.into_iter().map(|(_, f)| f).collect()
-}
 
 /// The document's creation time: the as-of in UTC, or a fixed date for a run without one, so
 /// that the same run always gives the same bytes.
@@ -274,7 +93,7 @@ pub(super) fn write(
 }
 
 /// Writes the workbook under explicit limits (the default is Excel's).
-pub(super) fn write_with_limits(
+fn write_with_limits(
     run: &AuditRun,
     meta: &RunMeta,
     summary: &Summary,

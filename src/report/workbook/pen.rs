@@ -6,8 +6,19 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
-use super::cells::{put, put_link_count, put_link_text, Cell, Styles};
+use super::cells::{put, put_link_count, put_link_text, Cell};
+use super::styles::Styles;
 use super::widths::{text_width, Widths};
+use crate::finding::Severity;
+
+/// A severity as a column title: `Violation`.
+pub(super) fn severity_title(severity: Severity) -> String {
+    let text = severity.as_str();
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
 
 pub(super) struct Pen<'s> {
     pub sheet: &'s mut Worksheet,
@@ -63,6 +74,20 @@ impl<'s> Pen<'s> {
             self.widths.fit(col, text_width(title.as_ref()) + 1.0);
         }
         self.row += 1;
+        Ok(())
+    }
+
+    /// Over the header row just written, from `first_col` on, one title per severity
+    /// (violation, warning, info) in that severity's colours.
+    pub fn severity_header(&mut self, first_col: u16) -> Result<(), XlsxError> {
+        for (offset, severity) in Severity::ALL.into_iter().enumerate() {
+            self.sheet.write_string_with_format(
+                self.row - 1,
+                first_col + offset as u16,
+                severity_title(severity),
+                self.styles.severity_header(severity),
+            )?;
+        }
         Ok(())
     }
 

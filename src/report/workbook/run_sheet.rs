@@ -4,11 +4,13 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{cell_ref, tab_color, Cell, TabKind};
+use super::book::Book;
+use super::cells::{cell_ref, cell_text, Cell};
+use super::layout::RUN;
 use super::pen::Pen;
 use super::policy_params::parameters;
+use super::styles::{tab_color, TabKind};
 use super::widths::Widths;
-use super::{Book, RUN};
 use crate::finding::Severity;
 
 /// A command line as a shell would take it back: arguments with spaces or quotes are quoted.
@@ -53,7 +55,6 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     pen.sheet
         .write_string_with_format(0, 0, "Run", &styles.title)?;
     pen.row = 1;
-    let run = book.run;
     let summary = book.summary;
     for (label, value) in [
         ("Tool", summary.tool.name.clone()),
@@ -63,11 +64,23 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     ] {
         pen.styled(0, label, &styles.label)?;
         pen.sheet
-            .write_string(pen.row, 1, super::cells::cell_text(&value).as_ref())?;
+            .write_string(pen.row, 1, cell_text(&value).as_ref())?;
         pen.next();
     }
     pen.gap();
 
+    inputs_and_policies(&mut pen, book)?;
+    policies_used(&mut pen, book)?;
+    calendars_and_warnings(&mut pen, book)?;
+    waivers(&mut pen, book)?;
+    let anchor = resolved(&mut pen, book)?;
+    pen.finish()?;
+    Ok((sheet, anchor))
+}
+
+/// The inputs read and the policies loaded, each with its SHA-256.
+fn inputs_and_policies(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
+    let run = book.run;
     pen.section("Inputs")?;
     pen.header(&["Path", "Sheet", "Rows read", "SHA-256"], &[2])?;
     for input in &run.inputs {
@@ -93,9 +106,13 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
         pen.next();
     }
     pen.gap();
+    Ok(())
+}
 
-    policies_used(&mut pen, book)?;
-
+/// The calendars loaded, and every warning about the run.
+fn calendars_and_warnings(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
+    let run = book.run;
+    let styles = pen.styles;
     pen.section("Calendars")?;
     pen.header(&["Calendar", "First year", "Last year", "SHA-256"], &[])?;
     for (id, first, last, sha256) in &book.meta.calendars {
@@ -127,11 +144,7 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
         pen.next();
     }
     pen.row += 1;
-
-    waivers(&mut pen, book)?;
-    let anchor = resolved(&mut pen, book)?;
-    pen.finish()?;
-    Ok((sheet, anchor))
+    Ok(())
 }
 
 fn policies_used(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {

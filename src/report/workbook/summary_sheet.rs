@@ -3,17 +3,19 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{severity_index, tab_color, Cell, TabKind};
+use super::book::Book;
+use super::cells::Cell;
+use super::layout::{RUN, SUMMARY};
 use super::pen::Pen;
+use super::styles::{severity_index, tab_color, TabKind};
 use super::summary_trends;
 use super::tally::Tally;
 use super::widths::Widths;
-use super::{Book, RUN};
 use crate::finding::{Category, Severity};
 
 /// Columns of the Summary: A labels, B–H numbers, I the SHA-256 of the inputs (and the chart).
 const COLUMNS: usize = 9;
-pub(super) const HASH_COL: u16 = 8;
+const HASH_COL: u16 = 8;
 
 /// Writes the Summary. `resolved_anchor` is the Run cell listing the resolved findings.
 pub(super) fn write(
@@ -21,7 +23,7 @@ pub(super) fn write(
     book: &Book<'_>,
     resolved_anchor: Option<&str>,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(super::SUMMARY)?;
+    sheet.set_name(SUMMARY)?;
     sheet.set_tab_color(tab_color(TabKind::Summary));
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
@@ -38,7 +40,7 @@ pub(super) fn write(
     by_category(&mut pen, book, &tally)?;
     by_policy(&mut pen, book, &tally)?;
     money(&mut pen, book, &tally)?;
-    summary_trends::by_month(&mut pen, book, &tally)?;
+    summary_trends::by_month(&mut pen, book, &tally, HASH_COL)?;
     summary_trends::top_lists(&mut pen, book, &tally)?;
     summary_trends::previous(&mut pen, book, resolved_anchor)?;
     summary_trends::notes(&mut pen, book)?;
@@ -121,8 +123,6 @@ fn alerts(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
 
 fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     let run = book.run;
-    let rejected = &book.layout.rejected[0];
-    let duplicates = &book.layout.category_sheets(Category::Data)[0];
     // Superseded and out-of-period rows are shown only when a run has them.
     let set_aside = run.rows_superseded() + run.rows_out_of_period() > 0;
     pen.section(if set_aside {
@@ -144,77 +144,34 @@ fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
         ],
         &[2, 3, 4, 5, 6],
     )?;
-    let write_line = |pen: &mut Pen<'_>, counts: [u64; 5], total: bool| {
-        let [read, audited, rejected_rows, duplicate, aside] = counts;
-        let accounted = audited + rejected_rows + duplicate + aside;
-        pen.count(2, read, total)?;
-        pen.count(3, audited, total)?;
-        pen.link(4, rejected_rows, rejected, total)?;
-        pen.link(5, duplicate, duplicates, total)?;
-        pen.count(6, accounted, total)?;
-        let balanced = if accounted == read {
-            "yes".to_owned()
-        } else {
-            format!("NO (off by {})", read.abs_diff(accounted))
-        };
-        let format = if accounted == read {
-            &pen.styles.label
-        } else {
-            &pen.styles.warning_note
-        };
-        pen.styled(7, &balanced, format)
-    };
     for input in &run.inputs {
         pen.text(0, &input.path)?;
         pen.cell(1, &Cell::opt_text(input.sheet.as_deref()))?;
-        write_line(
-            pen,
-            [
-                input.rows_read,
-                input.rows_audited,
-                input.rows_rejected,
-                input.rows_duplicate,
-                input.rows_superseded + input.rows_out_of_period,
-            ],
-            false,
-        )?;
+        let counts = [
+            input.rows_read,
+            input.rows_audited,
+            input.rows_rejected,
+            input.rows_duplicate,
+            input.rows_superseded + input.rows_out_of_period,
+        ];
+        reconciliation(pen, book, counts, false)?;
         pen.text(HASH_COL, &input.sha256)?;
         pen.next();
     }
     pen.total_rule(0..COLUMNS as u16)?;
     let styles = pen.styles;
     pen.styled(0, "Total", &styles.total_label)?;
-    write_line(
-        pen,
-        [
-            run.rows_read(),
-            run.rows_audited(),
-            run.rows_rejected(),
-            run.rows_duplicate(),
-            run.rows_superseded() + run.rows_out_of_period(),
-        ],
-        true,
-    )?;
+    let totals = [
+        run.rows_read(),
+        run.rows_audited(),
+        run.rows_rejected(),
+        run.rows_duplicate(),
+        run.rows_superseded() + run.rows_out_of_period(),
+    ];
+    reconciliation(pen, book, totals, true)?;
     pen.next();
     if set_aside {
-        pen.row += 1;
-        pen.header(
-            &["Rows set aside", "Sheet", "Superseded", "Out of period"],
-            &[2, 3],
-        )?;
-        for input in &run.inputs {
-            pen.text(0, &input.path)?;
-            pen.cell(1, &Cell::opt_text(input.sheet.as_deref()))?;
-            pen.count(2, input.rows_superseded, false)?;
-            pen.count(3, input.rows_out_of_period, false)?;
-            pen.next();
-        }
-        pen.note(
-            "Superseded: an earlier row of a ticket whose latest row was audited (the mapping's \
-             [latest]). Out of period: applied for outside --from/--to. Neither is audited.",
-            &pen.styles.note,
-        )?;
-        pen.next();
+        rows_set_aside(pen, book)?;
     }
     pen.note(
         "Rejected rows lists one line per problem; a rejected row may have several problems.",
@@ -224,26 +181,57 @@ fn inputs(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// The header cells of a by-severity table after its label column.
-fn severity_header(pen: &mut Pen<'_>, first_col: u16) -> Result<(), XlsxError> {
-    for (offset, severity) in Severity::ALL.into_iter().enumerate() {
-        let col = first_col + offset as u16;
-        let title = capitalised(severity.as_str());
-        pen.sheet.write_string_with_format(
-            pen.row - 1,
-            col,
-            &title,
-            pen.styles.severity_header(severity),
-        )?;
-    }
-    Ok(())
+/// The counts of one line of the row reconciliation, from column C on: `counts` are the rows
+/// read, audited, rejected, duplicate and set aside.
+fn reconciliation(
+    pen: &mut Pen<'_>,
+    book: &Book<'_>,
+    counts: [u64; 5],
+    total: bool,
+) -> Result<(), XlsxError> {
+    let rejected = &book.layout.rejected[0];
+    let duplicates = &book.layout.category_sheets(Category::Data)[0];
+    let [read, audited, rejected_rows, duplicate, aside] = counts;
+    let accounted = audited + rejected_rows + duplicate + aside;
+    pen.count(2, read, total)?;
+    pen.count(3, audited, total)?;
+    pen.link(4, rejected_rows, rejected, total)?;
+    pen.link(5, duplicate, duplicates, total)?;
+    pen.count(6, accounted, total)?;
+    let balanced = if accounted == read {
+        "yes".to_owned()
+    } else {
+        format!("NO (off by {})", read.abs_diff(accounted))
+    };
+    let format = if accounted == read {
+        &pen.styles.label
+    } else {
+        &pen.styles.warning_note
+    };
+    pen.styled(7, &balanced, format)
 }
 
-pub(super) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
+/// The rows of each input set aside (superseded, out of period), under the reconciliation.
+fn rows_set_aside(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
+    pen.row += 1;
+    pen.header(
+        &["Rows set aside", "Sheet", "Superseded", "Out of period"],
+        &[2, 3],
+    )?;
+    for input in &book.run.inputs {
+        pen.text(0, &input.path)?;
+        pen.cell(1, &Cell::opt_text(input.sheet.as_deref()))?;
+        pen.count(2, input.rows_superseded, false)?;
+        pen.count(3, input.rows_out_of_period, false)?;
+        pen.next();
+    }
+    pen.note(
+        "Superseded: an earlier row of a ticket whose latest row was audited (the mapping's \
+         [latest]). Out of period: applied for outside --from/--to. Neither is audited.",
+        &pen.styles.note,
+    )?;
+    pen.next();
+    Ok(())
 }
 
 fn by_category(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxError> {
@@ -253,7 +241,7 @@ fn by_category(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), 
         &["Category", "Violation", "Warning", "Info", "Total"],
         &[1, 2, 3, 4],
     )?;
-    severity_header(pen, 1)?;
+    pen.severity_header(1)?;
     for category in Category::ALL {
         let target = &book.layout.category_sheets(category)[0];
         let counts = tally
@@ -299,7 +287,7 @@ fn by_policy(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), Xl
         ],
         &[1, 2, 3, 4, 5],
     )?;
-    severity_header(pen, 2)?;
+    pen.severity_header(2)?;
     let mut policies: Vec<&str> = book
         .run
         .tickets_by_policy

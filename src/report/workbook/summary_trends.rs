@@ -3,10 +3,10 @@
 
 use rust_xlsxwriter::{Chart, ChartLegendPosition, ChartSolidFill, ChartType, XlsxError};
 
-use super::pen::Pen;
-use super::summary_sheet::{capitalised, HASH_COL};
+use super::book::Book;
+use super::layout::{RUN, SUMMARY};
+use super::pen::{severity_title, Pen};
 use super::tally::{Ranked, Tally, TOP};
-use super::{Book, RUN, SUMMARY};
 use crate::finding::{Category, Severity};
 
 /// Series colours of the chart, in `Category::ALL` order.
@@ -14,7 +14,14 @@ const CATEGORY_COLORS: [&str; 6] = [
     "#ED7D31", "#4472C4", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47",
 ];
 
-pub(super) fn by_month(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxError> {
+/// The findings per month of application and per category, with a chart of them placed at
+/// column `chart_col` beside the table.
+pub(super) fn by_month(
+    pen: &mut Pen<'_>,
+    book: &Book<'_>,
+    tally: &Tally,
+    chart_col: u16,
+) -> Result<(), XlsxError> {
     let findings = &book.layout.findings[0];
     pen.section("Findings by month of application")?;
     let section_row = pen.row - 1;
@@ -40,7 +47,7 @@ pub(super) fn by_month(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Res
     } else {
         let chart = month_chart(first_data_row, last_data_row);
         pen.sheet
-            .insert_chart_with_offset(section_row, HASH_COL, &chart, 10, 0)?;
+            .insert_chart_with_offset(section_row, chart_col, &chart, 10, 0)?;
     }
     pen.gap();
     Ok(())
@@ -81,16 +88,9 @@ pub(super) fn top_lists(
     for (plural, singular, ranked) in lists {
         pen.section(&format!("Top {TOP} {plural} by findings"))?;
         let mut titles = vec![singular.to_owned(), "Findings".to_owned()];
-        titles.extend(Severity::ALL.iter().map(|s| capitalised(s.as_str())));
+        titles.extend(Severity::ALL.into_iter().map(severity_title));
         pen.header(&titles, &[1, 2, 3, 4])?;
-        for (offset, severity) in Severity::ALL.into_iter().enumerate() {
-            pen.sheet.write_string_with_format(
-                pen.row - 1,
-                2 + offset as u16,
-                capitalised(severity.as_str()),
-                pen.styles.severity_header(severity),
-            )?;
-        }
+        pen.severity_header(2)?;
         if ranked.is_empty() {
             let styles = pen.styles;
             pen.note("No findings.", &styles.note)?;

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Datelike;
 use rust_decimal::Decimal;
 
-use super::cells::severity_index;
-use super::{Book, LocalTime};
+use super::book::Book;
+use super::local_time::LocalTime;
+use super::styles::severity_index;
 use crate::audit::{money_side, MoneySide};
 use crate::finding::{Category, Finding};
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::cells::Cell;
-use super::LocalTime;
+use super::local_time::LocalTime;
 use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::ticket::{Column, Ticket, When};

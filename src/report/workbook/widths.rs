@@ -1,11 +1,7 @@
 //! Column widths that fit: the width text needs (East Asian wide characters count twice),
-//! tracked per column while cells are written, and header rows.
-
-use std::borrow::Cow;
+//! tracked per column while cells are written.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
-
-use super::cells::Styles;
 
 /// The width text needs in a column, in Excel's character units: East Asian wide characters
 /// count twice. Only the first line counts, and counting stops past any useful width.
@@ -78,28 +74,6 @@ impl Widths {
         }
         Ok(())
     }
-}
-
-/// Writes a header row, leaving room for the autofilter button. `numeric[col]` right-aligns
-/// the header over a column of numbers.
-pub(super) fn put_header(
-    sheet: &mut Worksheet,
-    row: u32,
-    headers: &[(Cow<'_, str>, bool)],
-    styles: &Styles,
-    widths: &mut Widths,
-) -> Result<(), XlsxError> {
-    for (col, (header, numeric)) in headers.iter().enumerate() {
-        let col = col as u16;
-        let format = if *numeric {
-            &styles.header_number
-        } else {
-            &styles.header
-        };
-        sheet.write_string_with_format(row, col, header.as_ref(), format)?;
-        widths.fit(col, text_width(header) + 2.5);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! ledger, coverage, a review sample and a previous run, for the workbook tests.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -10,9 +11,8 @@ use rust_decimal::Decimal;
 use crate::audit::{compare_previous, AuditRun, Coverage, InputSummary, LedgerRow, ReviewSample};
 use crate::finding::{Category, Finding, LateBy, Severity};
 use crate::ingest::Rejection;
+use crate::policy::{Policy, PolicySet};
 use crate::report::RunMeta;
-
-use super::policy::joining;
 use crate::ticket::{Cause, Decision, FreightPayer, FreightPayment, Source, Ticket, When};
 
 pub const FORMULA_TICKET: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
@@ -45,186 +45,38 @@ type Spec = (
     Option<&'static str>,
 );
 
+#[rustfmt::skip]
 fn specs() -> Vec<Spec> {
     use Severity::*;
     let hours = |h: &str| Some(LateBy::hours(money(h)));
     let wd = |d: u32| Some(LateBy::working_days(d));
+    let days = |d: i64| Some(LateBy::days(d));
     vec![
-        (
-            "freight.charged-on-quality",
-            Violation,
-            Some("12.00"),
-            None,
-            Some("2025-10-03 09:00"),
-        ),
-        (
-            "freight.deduction-mismatch",
-            Violation,
-            Some("5.00"),
-            None,
-            Some("2025-09-12 10:30"),
-        ),
-        (
-            "freight.deduction-mismatch",
-            Warning,
-            Some("8.50"),
-            None,
-            Some("2025-11-02 18:00"),
-        ),
-        (
-            "freight.not-recovered",
-            Warning,
-            Some("14.00"),
-            None,
-            Some("2025-10-20 08:15"),
-        ),
-        (
-            "freight.deduction-on-prepaid",
-            Violation,
-            Some("10.00"),
-            None,
-            Some("2025-11-09 11:00"),
-        ),
-        (
-            "review-sla.late",
-            Violation,
-            None,
-            hours("3.5"),
-            Some("2025-10-08 09:00"),
-        ),
-        (
-            "review-sla.late",
-            Violation,
-            None,
-            hours("0.0"),
-            Some("2025-11-10 20:00"),
-        ),
-        (
-            "review-sla.overdue",
-            Violation,
-            None,
-            hours("100.2"),
-            Some("2025-11-11 07:00"),
-        ),
-        (
-            "refund-cycle.late",
-            Violation,
-            Some("299.00"),
-            wd(1),
-            Some("2025-09-28 10:00"),
-        ),
-        (
-            "refund-cycle.overdue",
-            Violation,
-            Some("1299.00"),
-            wd(4),
-            Some("2025-11-01 10:00"),
-        ),
-        (
-            "refund-cycle.early",
-            Info,
-            None,
-            None,
-            Some("2025-10-15 14:00"),
-        ),
-        (
-            "refund-cycle.before-receipt",
-            Warning,
-            Some("59.90"),
-            None,
-            None,
-        ),
-        (
-            "turnaround.exchange-late",
-            Violation,
-            None,
-            wd(2),
-            Some("2025-10-09 16:45"),
-        ),
-        (
-            "turnaround.exchange-overdue",
-            Violation,
-            None,
-            wd(6),
-            Some("2025-10-25 09:00"),
-        ),
-        (
-            "eligibility.return-outside-window",
-            Violation,
-            Some("399.00"),
-            Some(LateBy::days(3)),
-            Some("2025-09-05 12:00"),
-        ),
-        (
-            "eligibility.free-service-out-of-warranty",
-            Violation,
-            None,
-            Some(LateBy::days(40)),
-            Some("2025-10-30 10:00"),
-        ),
-        (
-            "eligibility.charged-in-warranty",
-            Violation,
-            Some("150.00"),
-            None,
-            Some("2025-11-05 15:00"),
-        ),
-        (
-            "eligibility.wrongly-rejected",
-            Warning,
-            None,
-            None,
-            Some("2025-10-01 10:00"),
-        ),
-        (
-            "eligibility.exchange-model-mismatch",
-            Warning,
-            None,
-            None,
-            Some("2025-09-19 09:30"),
-        ),
-        (
-            "eligibility.return-condition-failed",
-            Warning,
-            Some("89.00"),
-            None,
-            Some("2025-11-12 10:00"),
-        ),
-        (
-            "data.timeline-inconsistent",
-            Warning,
-            None,
-            None,
-            Some("2025-10-11 10:00"),
-        ),
-        (
-            "data.duplicate-ticket",
-            Warning,
-            None,
-            None,
-            Some("2025-10-11 10:00"),
-        ),
-        (
-            "data.duplicate-ticket",
-            Warning,
-            None,
-            None,
-            Some("2025-09-11 10:00"),
-        ),
-        (
-            "review-sla.late",
-            Violation,
-            None,
-            hours("1.0"),
-            Some("2025-09-20 10:00"),
-        ),
-        (
-            "refund-cycle.early",
-            Info,
-            None,
-            None,
-            Some("2025-09-22 10:00"),
-        ),
+        ("freight.charged-on-quality", Violation, Some("12.00"), None, Some("2025-10-03 09:00")),
+        ("freight.deduction-mismatch", Violation, Some("5.00"), None, Some("2025-09-12 10:30")),
+        ("freight.deduction-mismatch", Warning, Some("8.50"), None, Some("2025-11-02 18:00")),
+        ("freight.not-recovered", Warning, Some("14.00"), None, Some("2025-10-20 08:15")),
+        ("freight.deduction-on-prepaid", Violation, Some("10.00"), None, Some("2025-11-09 11:00")),
+        ("review-sla.late", Violation, None, hours("3.5"), Some("2025-10-08 09:00")),
+        ("review-sla.late", Violation, None, hours("0.0"), Some("2025-11-10 20:00")),
+        ("review-sla.overdue", Violation, None, hours("100.2"), Some("2025-11-11 07:00")),
+        ("refund-cycle.late", Violation, Some("299.00"), wd(1), Some("2025-09-28 10:00")),
+        ("refund-cycle.overdue", Violation, Some("1299.00"), wd(4), Some("2025-11-01 10:00")),
+        ("refund-cycle.early", Info, None, None, Some("2025-10-15 14:00")),
+        ("refund-cycle.before-receipt", Warning, Some("59.90"), None, None),
+        ("turnaround.exchange-late", Violation, None, wd(2), Some("2025-10-09 16:45")),
+        ("turnaround.exchange-overdue", Violation, None, wd(6), Some("2025-10-25 09:00")),
+        ("eligibility.return-outside-window", Violation, Some("399.00"), days(3), Some("2025-09-05 12:00")),
+        ("eligibility.free-service-out-of-warranty", Violation, None, days(40), Some("2025-10-30 10:00")),
+        ("eligibility.charged-in-warranty", Violation, Some("150.00"), None, Some("2025-11-05 15:00")),
+        ("eligibility.wrongly-rejected", Warning, None, None, Some("2025-10-01 10:00")),
+        ("eligibility.exchange-model-mismatch", Warning, None, None, Some("2025-09-19 09:30")),
+        ("eligibility.return-condition-failed", Warning, Some("89.00"), None, Some("2025-11-12 10:00")),
+        ("data.timeline-inconsistent", Warning, None, None, Some("2025-10-11 10:00")),
+        ("data.duplicate-ticket", Warning, None, None, Some("2025-10-11 10:00")),
+        ("data.duplicate-ticket", Warning, None, None, Some("2025-09-11 10:00")),
+        ("review-sla.late", Violation, None, hours("1.0"), Some("2025-09-20 10:00")),
+        ("refund-cycle.early", Info, None, None, Some("2025-09-22 10:00")),
     ]
 }
 
@@ -297,16 +149,80 @@ fn finding(index: usize, spec: &Spec, ticket: &Ticket) -> Finding {
     }
 }
 
-/// The fixture run. `previous_dir` receives an earlier findings.csv when given.
-pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
+/// The fixture run, compared with a previous run whose findings.csv is written into the
+/// directory returned with it (keep it as long as the run).
+pub fn full_run() -> (AuditRun, tempfile::TempDir) {
     let mut run = AuditRun {
         as_of: Some(as_of()),
         kept_columns: vec!["order_note".into()],
         warnings: vec!["calendar cn: calendar does not cover 2027".into()],
         review_sample: ReviewSample::new(2, as_of()),
+        inputs: inputs(),
+        rejections: rejections(),
         ..AuditRun::default()
     };
-    run.inputs = vec![
+    for (index, spec) in specs().iter().enumerate() {
+        let applied = spec.4.map(local);
+        let ticket = ticket(index, applied);
+        run.findings.push(finding(index, spec, &ticket));
+        run.flagged_tickets.insert(ticket.source, Box::new(ticket));
+    }
+    // A finding on a ticket with an explicit offset: shown in Shanghai time.
+    if let Some(t) = run.flagged_tickets.get_mut(&Source { input: 1, row: 3 }) {
+        t.applied_at = Some(When::Fixed(
+            DateTime::parse_from_rfc3339("2025-09-12T02:30:00+00:00").unwrap(),
+        ));
+    }
+    add_coverage(&mut run);
+    add_freight_ledger(&mut run);
+    for row in 50..56 {
+        let mut compliant = ticket(row, Some(local("2025-10-01 10:00")));
+        compliant.ticket_id = format!("OK-{row}");
+        run.review_sample.offer("joining", &compliant);
+    }
+    run.tickets_by_policy.insert("joining".into(), 46);
+    let policy = joining();
+    run.policies_used
+        .insert((policy.id.clone(), policy.version.clone()), policy);
+    let previous = tempfile::tempdir().unwrap();
+    add_previous(&mut run, previous.path());
+    (run, previous)
+}
+
+/// The fixture run with thirty more stores: more rows of the Freight reconciliation than one
+/// sheet of a 10-row limit holds.
+pub fn with_thirty_more_stores() -> (AuditRun, tempfile::TempDir) {
+    let (mut run, previous) = full_run();
+    for n in 0..30 {
+        run.freight_ledger.by_store.insert(
+            format!("Store {n:03}"),
+            LedgerRow {
+                tickets: 1,
+                deductions_taken: money("10"),
+                deductions_expected: money("10"),
+                ..LedgerRow::default()
+            },
+        );
+    }
+    (run, previous)
+}
+
+/// The sheets the Freight reconciliation of `run` takes under a 10-row limit: nine rows a
+/// sheet, and room for the four rows below the table on the last.
+pub fn split_freight_sheets(run: &AuditRun) -> Vec<String> {
+    let ledger = &run.freight_ledger;
+    let sheets = (ledger.by_courier.len() + ledger.by_store.len() + 4).div_ceil(9);
+    assert!(sheets >= 4, "{sheets}");
+    (1..=sheets)
+        .map(|n| match n {
+            1 => "Freight reconciliation".to_owned(),
+            n => format!("Freight reconciliation ({n})"),
+        })
+        .collect()
+}
+
+fn inputs() -> Vec<InputSummary> {
+    vec![
         InputSummary {
             path: "exports/joining-2025.csv".into(),
             sha256: "0123456789abcdef".repeat(4),
@@ -329,21 +245,13 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
             ],
             ..InputSummary::default()
         },
-    ];
-    for (index, spec) in specs().iter().enumerate() {
-        let applied = spec.4.map(local);
-        let ticket = ticket(index, applied);
-        run.findings.push(finding(index, spec, &ticket));
-        run.flagged_tickets.insert(ticket.source, Box::new(ticket));
-    }
-    // A finding on a ticket with an explicit offset: shown in Shanghai time.
-    if let Some(t) = run.flagged_tickets.get_mut(&Source { input: 1, row: 3 }) {
-        t.applied_at = Some(When::Fixed(
-            DateTime::parse_from_rfc3339("2025-09-12T02:30:00+00:00").unwrap(),
-        ));
-    }
-    for (row, value) in [(7, FORMULA_VALUE), (9, "2025-13-01"), (9, "-5"), (11, "")] {
-        run.rejections.push(Rejection {
+    ]
+}
+
+fn rejections() -> Vec<Rejection> {
+    [(7, FORMULA_VALUE), (9, "2025-13-01"), (9, "-5"), (11, "")]
+        .into_iter()
+        .map(|(row, value)| Rejection {
             source_file: "exports/joining-2025.csv".into(),
             sheet: None,
             source_row: row,
@@ -353,8 +261,11 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
             reason: "not a date".into(),
             source_column: "退款时间".into(),
             column_letter: "K".into(),
-        });
-    }
+        })
+        .collect()
+}
+
+fn add_coverage(run: &mut AuditRun) {
     let mut reasons = BTreeMap::new();
     reasons.insert("no received_at".to_owned(), 3);
     reasons.insert("calendar does not cover 2027".to_owned(), 1);
@@ -379,6 +290,9 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
             ..Coverage::default()
         },
     );
+}
+
+fn add_freight_ledger(run: &mut AuditRun) {
     let ledger_row = |tickets, taken: &str, expected: &str, over: &str, under: &str| LedgerRow {
         tickets,
         deductions_taken: money(taken),
@@ -386,48 +300,53 @@ pub fn run(previous_dir: Option<&std::path::Path>) -> AuditRun {
         overcharged: money(over),
         underrecovered: money(under),
     };
-    run.freight_ledger.by_courier.insert(
+    let ledger = &mut run.freight_ledger;
+    ledger.by_courier.insert(
         "中通快递".into(),
         ledger_row(3, "60.00", "40.00", "27.00", "0.00"),
     );
-    run.freight_ledger.by_courier.insert(
+    ledger.by_courier.insert(
         "顺丰速运".into(),
         ledger_row(2, "20.00", "0.00", "0.00", "22.50"),
     );
-    run.freight_ledger.by_store.insert(
+    ledger.by_store.insert(
         "天猫旗舰店".into(),
         ledger_row(4, "80.00", "40.00", "27.00", "8.50"),
     );
-    run.freight_ledger.by_store.insert(
+    ledger.by_store.insert(
         FORMULA_STORE.into(),
         ledger_row(1, "0.00", "0.00", "0.00", "14.00"),
     );
-    for row in 50..56 {
-        let mut compliant = ticket(row, Some(local("2025-10-01 10:00")));
-        compliant.ticket_id = format!("OK-{row}");
-        run.review_sample.offer("joining", &compliant);
+}
+
+/// A previous run in `dir` with ten of the run's findings (persisting) and one it no longer
+/// has (resolved).
+fn add_previous(run: &mut AuditRun, dir: &Path) {
+    let mut csv = String::from("finding_id,ticket_id,rule,severity\n");
+    for f in run.findings.iter().take(10) {
+        csv.push_str(&format!(
+            "{},{},{},{}\n",
+            f.finding_id(),
+            "x",
+            f.rule,
+            f.severity
+        ));
     }
-    run.tickets_by_policy.insert("joining".into(), 46);
-    let policy = joining();
-    run.policies_used
-        .insert((policy.id.clone(), policy.version.clone()), policy);
-    if let Some(dir) = previous_dir {
-        let mut csv = String::from("finding_id,ticket_id,rule,severity\n");
-        for f in run.findings.iter().take(10) {
-            csv.push_str(&format!(
-                "{},{},{},{}\n",
-                f.finding_id(),
-                "x",
-                f.rule,
-                f.severity
-            ));
-        }
-        csv.push_str("0000000000000000,JD-0999,review-sla.late,violation\n");
-        std::fs::write(dir.join("findings.csv"), csv).unwrap();
-        run.previous = Some(compare_previous(dir, &run.findings).unwrap());
-        run.triage.previous = Some(crate::audit::PreviousRun::load(dir).unwrap());
-    }
-    run
+    csv.push_str("0000000000000000,JD-0999,review-sla.late,violation\n");
+    std::fs::write(dir.join("findings.csv"), csv).unwrap();
+    run.previous = Some(compare_previous(dir, &run.findings).unwrap());
+    run.triage.previous = Some(crate::audit::PreviousRun::load(dir).unwrap());
+}
+
+/// The shipped JOINING policy.
+fn joining() -> Policy {
+    let set = PolicySet::load(None).expect("the shipped policies load");
+    let joining = set
+        .versions_of("joining")
+        .next()
+        .expect("JOINING is shipped")
+        .clone();
+    joining
 }
 
 pub fn meta() -> RunMeta {

@@ -1,8 +1,14 @@
 //! The workbook read back: sheets, headers, totals, links, text safety, splitting and
 //! reproducible bytes.
+//!
+//! The workbook's tests follow one convention. A test of one file's functions sits inline at
+//! the bottom of that file (`cells.rs`, `widths.rs`). A test that writes a whole workbook and
+//! reads it back is here, and holds only `#[test]` functions: the run it writes comes from
+//! `fixture.rs`, and every helper that reads the written file back is in `read.rs`.
+//! `layers.rs` checks the module's layers.
 
 mod fixture;
-mod policy;
+mod layers;
 mod read;
 
 use calamine::Data;
@@ -20,11 +26,6 @@ const CATEGORY_SHEETS: [&str; 6] = [
     "Eligibility",
     "Data",
 ];
-
-fn full_run() -> (AuditRun, tempfile::TempDir) {
-    let previous = tempfile::tempdir().unwrap();
-    (run(Some(previous.path())), previous)
-}
 
 #[test]
 fn every_sheet_is_present_in_order() {
@@ -95,16 +96,6 @@ Customer over-charged,Company under-recovered,Net (over-charged − under-recove
 delivered_at,applied_at,reviewed_at,received_at,refunded_at,refund_amount,Source file,Row,\
 Reviewed by,Review note,order_note"
     );
-}
-
-/// The counts of a Summary table: the row labelled `label` below the section `section`.
-fn summary_row(grid: &[Vec<Data>], section: &str, label: &str) -> Vec<Data> {
-    let (top, _) = find(grid, section);
-    let row = grid[top..]
-        .iter()
-        .find(|row| row.first().map(text).as_deref() == Some(label))
-        .unwrap_or_else(|| panic!("no {label} under {section}"));
-    row.clone()
 }
 
 #[test]
@@ -426,46 +417,6 @@ fn an_empty_run_still_has_every_sheet() {
     assert_eq!(number(&total[4]), 0.0);
 }
 
-/// The number format of every written cell of a sheet's column, by the cell's style.
-fn column_formats(path: &std::path::Path, sheet: &str, header: &str) -> Vec<String> {
-    let styles = part(path, "xl/styles.xml");
-    let codes: std::collections::HashMap<String, String> = elements(&styles, "numFmt")
-        .into_iter()
-        .map(|f| {
-            let id = attribute(f, "numFmtId").unwrap();
-            (id, attribute(f, "formatCode").unwrap())
-        })
-        .collect();
-    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..];
-    let cell_xfs = &cell_xfs[..cell_xfs.find("</cellXfs>").unwrap()];
-    let xf_formats: Vec<String> = elements(cell_xfs, "xf")
-        .into_iter()
-        .map(|xf| {
-            let id = attribute(xf, "numFmtId").unwrap();
-            codes.get(&id).cloned().unwrap_or(format!("builtin {id}"))
-        })
-        .collect();
-    let head = grid(path, sheet).remove(0);
-    let col = head.iter().position(|h| text(h) == header).unwrap();
-    let letters = rust_xlsxwriter::utility::column_number_to_name(col as u16);
-    let (_, xml) = sheet_xml(path)
-        .into_iter()
-        .find(|(name, _)| name == sheet)
-        .unwrap();
-    elements(&xml, "c")
-        .into_iter()
-        .filter(|c| {
-            let at = attribute(c, "r").unwrap();
-            at.strip_prefix(letters.as_str())
-                .is_some_and(|row| row != "1" && row.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .map(|c| {
-            let style: usize = attribute(c, "s").map_or(0, |s| s.parse().unwrap());
-            xf_formats[style].clone()
-        })
-        .collect()
-}
-
 #[test]
 fn listing_cells_written_without_a_format_take_their_columns() {
     let (run, _previous) = full_run();
@@ -528,15 +479,7 @@ fn severity_is_coloured_by_one_conditional_format_per_listing_column() {
             );
         }
         // Every severity cell has the column's style and none of its own.
-        let cells: Vec<&str> = elements(xml, "c")
-            .into_iter()
-            .filter(|c| {
-                attribute(c, "r").is_some_and(|at| {
-                    at.strip_prefix(letters.as_str())
-                        .is_some_and(|row| row != "1" && row.bytes().all(|b| b.is_ascii_digit()))
-                })
-            })
-            .collect();
+        let cells = column_cells(xml, col);
         assert_eq!(cells.len(), rows, "{sheet}");
         let style = attribute(cells[0], "s");
         assert!(style.is_some(), "{sheet}: the severity column is bold");
@@ -551,39 +494,16 @@ fn severity_is_coloured_by_one_conditional_format_per_listing_column() {
 
 #[test]
 fn freight_reconciliation_continues_on_numbered_sheets() {
-    let (mut run, _previous) = full_run();
-    // Thirty more stores: more rows than one sheet of the lowered limit holds.
-    for n in 0..30 {
-        run.freight_ledger.by_store.insert(
-            format!("Store {n:03}"),
-            crate::audit::LedgerRow {
-                tickets: 1,
-                deductions_taken: money("10"),
-                deductions_expected: money("10"),
-                ..Default::default()
-            },
-        );
-    }
-    let couriers = run.freight_ledger.by_courier.len();
-    let stores = run.freight_ledger.by_store.len();
-    let limits = Limits { rows_per_sheet: 10 };
-    let written = write(&run, &meta(), limits);
-    // Nine rows a sheet, and room for the four rows below the table on the last.
-    let expected_sheets = (couriers + stores + 4).div_ceil(9);
-    assert!(expected_sheets >= 4, "{expected_sheets}");
-    let freight: Vec<String> = (1..=expected_sheets)
-        .map(|n| match n {
-            1 => "Freight reconciliation".to_owned(),
-            n => format!("Freight reconciliation ({n})"),
-        })
-        .collect();
+    let (run, _previous) = with_thirty_more_stores();
+    let written = write(&run, &meta(), Limits { rows_per_sheet: 10 });
+    let freight = split_freight_sheets(&run);
     let names = sheet_names(&written.path);
     let at = names
         .iter()
         .position(|name| name == "Freight reconciliation")
         .unwrap();
-    assert_eq!(names[at..at + expected_sheets], freight[..]);
-    assert_eq!(names[at + expected_sheets], "Coverage");
+    assert_eq!(names[at..at + freight.len()], freight[..]);
+    assert_eq!(names[at + freight.len()], "Coverage");
 
     // Every sheet has the header and at most the limit's rows; the rows, in order, are those of
     // the one-sheet table; the total is on the last sheet only.
@@ -595,7 +515,8 @@ fn freight_reconciliation_continues_on_numbered_sheets() {
             .collect()
     };
     let all = lines(&one_sheet.path, "Freight reconciliation");
-    assert_eq!(all.len(), couriers + stores);
+    let ledger = &run.freight_ledger;
+    assert_eq!(all.len(), ledger.by_courier.len() + ledger.by_store.len());
     let mut split = Vec::new();
     for (n, sheet) in freight.iter().enumerate() {
         assert_eq!(header(&written.path, sheet)[0], "By", "{sheet}");
@@ -618,20 +539,25 @@ fn freight_reconciliation_continues_on_numbered_sheets() {
     let (row, _) = find(&last, "Total");
     assert_eq!(
         number(&last[row][2]) as usize,
-        run.freight_ledger
+        ledger
             .by_courier
             .values()
             .map(|r| r.tickets as usize)
             .sum::<usize>()
     );
+}
 
-    // The Summary notes the split and links to the first sheet.
+#[test]
+fn the_summary_notes_and_links_a_split_freight_reconciliation() {
+    let (run, _previous) = with_thirty_more_stores();
+    let written = write(&run, &meta(), Limits { rows_per_sheet: 10 });
+    let freight = split_freight_sheets(&run);
     let summary = grid(&written.path, "Summary");
     find(
         &summary,
         &format!(
-            "Freight reconciliation: listed over {expected_sheets} sheets ({}); a sheet holds at \
-             most 10 rows.",
+            "Freight reconciliation: listed over {} sheets ({}); a sheet holds at most 10 rows.",
+            freight.len(),
             freight.join(", ")
         ),
     );

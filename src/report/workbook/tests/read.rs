@@ -1,6 +1,7 @@
 //! Reading a written workbook back: cells through calamine, hyperlinks and formulas through
 //! the sheet XML (calamine does not expose hyperlinks).
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -194,4 +195,64 @@ pub fn parse_ref(cell: &str) -> (usize, usize) {
         .fold(0usize, |acc, c| acc * 26 + (c as usize - 'A' as usize + 1))
         - 1;
     (digits.parse::<usize>().unwrap() - 1, col)
+}
+
+/// The cells of column `col` below the header row in a sheet's XML, as their opening text.
+pub fn column_cells(xml: &str, col: usize) -> Vec<&str> {
+    let letters = rust_xlsxwriter::utility::column_number_to_name(col as u16);
+    elements(xml, "c")
+        .into_iter()
+        .filter(|c| {
+            attribute(c, "r").is_some_and(|at| {
+                at.strip_prefix(letters.as_str())
+                    .is_some_and(|row| row != "1" && row.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+        .collect()
+}
+
+/// The counts of a Summary table: the row labelled `label` below the section `section`.
+pub fn summary_row(grid: &[Vec<Data>], section: &str, label: &str) -> Vec<Data> {
+    let (top, _) = find(grid, section);
+    let row = grid[top..]
+        .iter()
+        .find(|row| row.first().map(text).as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("no {label} under {section}"));
+    row.clone()
+}
+
+/// The number format of every written cell of a sheet's column, by the cell's style.
+pub fn column_formats(path: &Path, sheet: &str, wanted: &str) -> Vec<String> {
+    let styles = part(path, "xl/styles.xml");
+    let codes: HashMap<String, String> = elements(&styles, "numFmt")
+        .into_iter()
+        .map(|f| {
+            let id = attribute(f, "numFmtId").unwrap();
+            (id, attribute(f, "formatCode").unwrap())
+        })
+        .collect();
+    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let cell_xfs = &cell_xfs[..cell_xfs.find("</cellXfs>").unwrap()];
+    let xf_formats: Vec<String> = elements(cell_xfs, "xf")
+        .into_iter()
+        .map(|xf| {
+            let id = attribute(xf, "numFmtId").unwrap();
+            codes.get(&id).cloned().unwrap_or(format!("builtin {id}"))
+        })
+        .collect();
+    let col = header(path, sheet)
+        .iter()
+        .position(|h| h == wanted)
+        .unwrap();
+    let (_, xml) = sheet_xml(path)
+        .into_iter()
+        .find(|(name, _)| name == sheet)
+        .unwrap();
+    column_cells(&xml, col)
+        .into_iter()
+        .map(|c| {
+            let style: usize = attribute(c, "s").map_or(0, |s| s.parse().unwrap());
+            xf_formats[style].clone()
+        })
+        .collect()
 }

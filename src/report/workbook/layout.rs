@@ -1,0 +1,122 @@
+//! Which sheets the workbook has and what they are called, decided before anything is written
+//! so that the Summary can link to every one of them; and the [`Limits`] a listing is split
+//! over numbered sheets by.
+
+use crate::audit::AuditRun;
+use crate::finding::{Category, Finding};
+
+/// Excel's limit on rows in one worksheet.
+const EXCEL_MAX_ROWS: u32 = 1_048_576;
+
+/// Limits the workbook is written under. Tests lower them to exercise the splitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Limits {
+    /// Rows one worksheet may hold, the header row included (Excel: 1,048,576). A listing
+    /// longer than `rows_per_sheet - 1` rows continues on "Name (2)", "Name (3)", …
+    pub rows_per_sheet: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            rows_per_sheet: EXCEL_MAX_ROWS,
+        }
+    }
+}
+
+impl Limits {
+    /// Data rows per sheet: at least one, whatever the limit says.
+    pub fn data_rows(self) -> usize {
+        self.rows_per_sheet.saturating_sub(1).max(1) as usize
+    }
+}
+
+pub(super) const SUMMARY: &str = "Summary";
+const FINDINGS: &str = "Findings";
+pub(super) const FREIGHT_RECONCILIATION: &str = "Freight reconciliation";
+pub(super) const COVERAGE: &str = "Coverage";
+const REJECTED_ROWS: &str = "Rejected rows";
+pub(super) const REVIEW_SAMPLE: &str = "Review sample";
+pub(super) const RUN: &str = "Run";
+
+/// Rows below the Freight reconciliation's table on its last sheet: a gap, the total, a gap,
+/// the note. The layout keeps room for them.
+pub(super) const FREIGHT_ROWS_BELOW: usize = 4;
+
+/// The names of the sheets a listing is written to: `base`, then `base (2)`, `base (3)`, …
+/// Always at least one sheet, so every link to a listing has a target.
+fn sheet_names(base: &str, rows: usize, limits: Limits) -> Vec<String> {
+    let sheets = rows.div_ceil(limits.data_rows()).max(1);
+    (1..=sheets)
+        .map(|n| {
+            if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base} ({n})")
+            }
+        })
+        .collect()
+}
+
+/// Which sheets the workbook has, decided before anything is written so that the Summary
+/// can link to every one of them.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    pub findings: Vec<String>,
+    /// In `Category::ALL` order.
+    pub categories: Vec<(Category, Vec<String>)>,
+    /// The Freight reconciliation: couriers, then stores, the total and its note on the last.
+    pub freight: Vec<String>,
+    pub rejected: Vec<String>,
+    pub review_sample: bool,
+}
+
+impl Layout {
+    /// Plans the sheets of `run`, whose findings held in memory are `findings`.
+    pub fn plan(run: &AuditRun, findings: &[&Finding], limits: Limits) -> Layout {
+        let categories = Category::ALL
+            .into_iter()
+            .map(|category| {
+                let rows = findings.iter().filter(|f| f.category == category).count() as u64
+                    + run.spilled.count_in(category);
+                (
+                    category,
+                    sheet_names(category.title(), rows as usize, limits),
+                )
+            })
+            .collect();
+        let ledger = &run.freight_ledger;
+        let freight_rows = ledger.by_courier.len() + ledger.by_store.len();
+        Layout {
+            findings: sheet_names(FINDINGS, run.finding_count() as usize, limits),
+            categories,
+            // Room is kept on the last sheet for the rows below the table.
+            freight: sheet_names(
+                FREIGHT_RECONCILIATION,
+                freight_rows + FREIGHT_ROWS_BELOW,
+                limits,
+            ),
+            rejected: sheet_names(REJECTED_ROWS, run.rejection_count() as usize, limits),
+            review_sample: !run.review_sample.is_empty(),
+        }
+    }
+
+    pub fn category_sheets(&self, category: Category) -> &[String] {
+        self.categories
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map_or(&[][..], |(_, names)| names.as_slice())
+    }
+
+    /// Every listing split over more than one sheet: (what, sheet names).
+    pub fn splits(&self) -> Vec<(&str, &[String])> {
+        let mut splits = vec![(FINDINGS, self.findings.as_slice())];
+        for (category, names) in &self.categories {
+            splits.push((category.title(), names.as_slice()));
+        }
+        splits.push((FREIGHT_RECONCILIATION, self.freight.as_slice()));
+        splits.push((REJECTED_ROWS, self.rejected.as_slice()));
+        splits.retain(|(_, names)| names.len() > 1);
+        splits
+    }
+}
