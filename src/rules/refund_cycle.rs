@@ -1,5 +1,5 @@
 //! `refund-cycle.*`: refunds outside the working-day cycle counted from the goods' receipt
-//! into storage (JOINING S4.1: 3–5 working days), and refunds issued before the receipt.
+//! into storage (JOINING S4.1), and refunds issued before the receipt.
 
 use crate::policy::RefundCycle;
 use crate::ticket::{Column, Decision};
