@@ -6,6 +6,10 @@ use super::timeline::{first_date, last_date};
 use super::*;
 use crate::ticket::{Column, Decision};
 
+fn shipped() -> PolicySet {
+    PolicySet::load(None).expect("the shipped policies load")
+}
+
 fn cn() -> Calendar {
     let set = CalendarSet::load(None).expect("built-in calendars load");
     set.get("cn").expect("cn calendar").clone()
@@ -174,7 +178,7 @@ fn every_catalogue_rule_is_planted_and_the_known_answers_are_well_formed() {
 
 #[test]
 fn boundary_cases_carry_the_late_by_the_rules_state() {
-    let sample = Sample::build(&options(300, 1, Path::new(".")), &cn()).unwrap();
+    let sample = Sample::build(&options(300, 1, Path::new(".")), &cn(), &shipped()).unwrap();
     let late = |rule: &str| -> Vec<String> {
         let mut found: Vec<String> = sample
             .expected
@@ -220,7 +224,7 @@ fn boundary_cases_carry_the_late_by_the_rules_state() {
 #[test]
 fn compliant_tickets_stay_inside_every_limit_they_are_built_for() {
     let calendar = cn();
-    let sample = Sample::build(&options(2000, 1, Path::new(".")), &calendar).unwrap();
+    let sample = Sample::build(&options(2000, 1, Path::new(".")), &calendar, &shipped()).unwrap();
     let planted: BTreeSet<&str> = sample
         .expected
         .iter()
@@ -333,7 +337,7 @@ fn compliant_tickets_stay_inside_every_limit_they_are_built_for() {
 
 #[test]
 fn too_few_tickets_is_an_error_naming_the_minimum() {
-    let err = Sample::build(&options(5, 1, Path::new(".")), &cn()).unwrap_err();
+    let err = Sample::build(&options(5, 1, Path::new(".")), &cn(), &shipped()).unwrap_err();
     assert!(
         matches!(err, SampleError::TooFewTickets { requested: 5, .. }),
         "{err}"
@@ -342,7 +346,7 @@ fn too_few_tickets_is_an_error_naming_the_minimum() {
 
 #[test]
 fn broken_rows_carry_their_bad_values() {
-    let sample = Sample::build(&options(300, 1, Path::new(".")), &cn()).unwrap();
+    let sample = Sample::build(&options(300, 1, Path::new(".")), &cn(), &shipped()).unwrap();
     let ids: Vec<&str> = sample.broken.iter().map(|row| row[0].as_str()).collect();
     assert_eq!(ids[broken::DUPLICATE_ROW], ids[0]);
     assert!(ids.contains(&""), "a row without ticket id");
