@@ -268,15 +268,30 @@ fn working_days(ctx: &Ctx<'_>, after: NaiveDate, upto: NaiveDate) -> Result<u32,
 }
 
 fn refund_cycle(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
-    use Severity::{Info, Violation, Warning};
-    // S4.1 across National Day 2025 and Spring Festival 2026: the 5th working day passes,
-    // the next working day is late by 1; 2026-03-03 also counts the 02-28 make-up Saturday.
+    let Some(cycle) = ctx.policy(Brand::Joining).params.refund_cycle.as_ref() else {
+        return Ok(());
+    };
+    let (earliest, latest) = (cycle.earliest_working_days, cycle.latest_working_days);
+    refunds_around_the_deadline(ctx, out, latest)?;
+    refunds_never_paid(ctx, out, latest)?;
+    refunds_early(ctx, out, earliest)?;
+    refunds_before_receipt(ctx, out)
+}
+
+/// Refunds on the deadline (the `latest`-th working day after storage) and the working day
+/// after, across National Day 2025 and Spring Festival 2026; 2026-03-03 also counts the 02-28
+/// make-up Saturday.
+fn refunds_around_the_deadline(
+    ctx: &mut Ctx<'_>,
+    out: &mut Vec<Draft>,
+    latest: u32,
+) -> Result<(), NotCovered> {
     for received in [
         at(ymd(2025, 9, 29), 14, 0),
         at(ymd(2026, 2, 12), 11, 20),
         at(ymd(2026, 5, 6), 16, 5),
     ] {
-        let deadline = ctx.calendar.add_working_days(received.date(), 5)?;
+        let deadline = ctx.calendar.add_working_days(received.date(), latest)?;
         let next = ctx.calendar.add_working_days(deadline, 1)?;
         let mut refund_days = vec![deadline, next];
         if received.date() == ymd(2026, 2, 12) {
@@ -292,7 +307,7 @@ fn refund_cycle(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovere
             let mut draft = Draft::new(t.clone(), Target::Any);
             if late > 0 {
                 draft = draft.expect(
-                    Expected::new("refund-cycle.late", Violation)
+                    Expected::new("refund-cycle.late", Severity::Violation)
                         .amount(t.refund_amount)
                         .late(LateBy::working_days(late)),
                 );
@@ -300,8 +315,16 @@ fn refund_cycle(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovere
             out.push(draft);
         }
     }
-    // Approved but never paid out: overdue by 4, overdue by 0 (deadline Friday 11-13, as-of
-    // Sunday), and not yet due (deadline Monday 11-16).
+    Ok(())
+}
+
+/// Approved but never paid out (with the shipped cycle: overdue by 4, overdue by 0 (deadline
+/// Friday 11-13, as-of Sunday), and not yet due (deadline Monday 11-16)).
+fn refunds_never_paid(
+    ctx: &mut Ctx<'_>,
+    out: &mut Vec<Draft>,
+    latest: u32,
+) -> Result<(), NotCovered> {
     for received in [
         at(ymd(2026, 11, 2), 10, 30),
         at(ymd(2026, 11, 6), 15, 0),
@@ -309,19 +332,23 @@ fn refund_cycle(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovere
     ] {
         let mut t = joining_received(ctx, received)?;
         t.refunded_at = None;
-        let deadline = ctx.calendar.add_working_days(received.date(), 5)?;
+        let deadline = ctx.calendar.add_working_days(received.date(), latest)?;
         let mut draft = Draft::new(t.clone(), Target::Any);
         if as_of().date() > deadline {
             let late = working_days(ctx, deadline, as_of().date())?;
             draft = draft.expect(
-                Expected::new("refund-cycle.overdue", Violation)
+                Expected::new("refund-cycle.overdue", Severity::Violation)
                     .amount(t.refund_amount)
                     .late(LateBy::working_days(late)),
             );
         }
         out.push(draft);
     }
-    // Early: the 1st working day, the same day as storage; the 3rd working day passes.
+    Ok(())
+}
+
+/// Early: the 1st working day and the same day as storage; the `earliest`-th working day passes.
+fn refunds_early(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>, earliest: u32) -> Result<(), NotCovered> {
     let received = at(ymd(2026, 6, 8), 11, 0);
     for (refunded, early) in [
         (
@@ -330,7 +357,11 @@ fn refund_cycle(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovere
         ),
         (at(received.date(), 16, 20), true),
         (
-            at(ctx.calendar.add_working_days(received.date(), 3)?, 10, 0),
+            at(
+                ctx.calendar.add_working_days(received.date(), earliest)?,
+                10,
+                0,
+            ),
             false,
         ),
     ] {
@@ -338,11 +369,15 @@ fn refund_cycle(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovere
         t.refunded_at = local(refunded);
         let mut draft = Draft::new(t, Target::Any);
         if early {
-            draft = draft.expect(Expected::new("refund-cycle.early", Info));
+            draft = draft.expect(Expected::new("refund-cycle.early", Severity::Info));
         }
         out.push(draft);
     }
-    // Refunded before the goods came back: earlier the same day, and two days before.
+    Ok(())
+}
+
+/// Refunded before the goods came back: earlier the same day, and two days before.
+fn refunds_before_receipt(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
     for (received, refunded) in [
         (at(ymd(2026, 4, 20), 15, 0), at(ymd(2026, 4, 20), 9, 30)),
         (at(ymd(2026, 8, 19), 10, 0), at(ymd(2026, 8, 17), 17, 45)),
@@ -350,10 +385,9 @@ fn refund_cycle(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovere
         let mut t = joining_received(ctx, received)?;
         t.refunded_at = local(refunded);
         let amount = t.refund_amount;
-        out.push(
-            Draft::new(t, Target::Any)
-                .expect(Expected::new("refund-cycle.before-receipt", Warning).amount(amount)),
-        );
+        out.push(Draft::new(t, Target::Any).expect(
+            Expected::new("refund-cycle.before-receipt", Severity::Warning).amount(amount),
+        ));
     }
     Ok(())
 }
