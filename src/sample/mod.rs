@@ -14,6 +14,7 @@ mod catalog;
 mod compliant;
 mod planted;
 mod planted_eligibility;
+mod planted_freight;
 mod timeline;
 mod write;
 
