@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::calendar::CalendarSet;
-use crate::finding::{Category, Finding, Severity};
+use crate::finding::{Finding, Severity};
 use crate::ingest::{self, IngestError, Rejection, Row};
 use crate::policy::{Policy, PolicySet};
 use crate::rules::Context;
@@ -529,13 +529,14 @@ pub fn resolve_rows<'p>(
 }
 
 fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str) -> Finding {
+    let rule = &crate::rules::DUPLICATE_TICKET_RULE;
     Finding {
         ticket_id: ticket.ticket_id.clone(),
         policy: policy.id.clone(),
         policy_version: policy.version.clone(),
-        rule: "data.duplicate-ticket",
-        category: Category::Data,
-        severity: Severity::Warning,
+        rule: rule.id,
+        category: rule.category,
+        severity: rule.severity,
         clause: String::new(),
         expected: "each ticket_id once".into(),
         actual: format!("ticket_id {} seen again", ticket.ticket_id),

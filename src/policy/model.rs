@@ -108,10 +108,10 @@ pub struct WarrantyTerm {
 pub struct Warranty {
     /// The term when proof of purchase is given, or always when `without_proof` is `None`.
     pub with_proof: WarrantyTerm,
-    /// The term without proof of purchase (Changkong: 240 days from factory shipment;
-    /// repair-service: from factory shipment). `None`: proof does not change the start.
+    /// The term without proof of purchase (Changkong, repair-service: from factory
+    /// shipment). `None`: proof does not change the start.
     pub without_proof: Option<WarrantyTerm>,
-    /// Extension after an earlier out-of-warranty repair was sent back (Changkong: 60 days).
+    /// Extension after an earlier out-of-warranty repair was sent back (Changkong I.1).
     pub extension_after_repair: Option<Period>,
     pub clause: String,
     /// Clause of the extension, when there is one.
@@ -144,7 +144,7 @@ pub struct FreightRules {
     /// `None` = every cause (handset-oem T1, repair-service 2.1).
     pub customer_bears: Option<Vec<Cause>>,
     pub customer_bears_clause: Option<String>,
-    /// The fixed deduction on pay-on-delivery returns (JOINING R3.2: 20.00).
+    /// The fixed deduction on pay-on-delivery returns (JOINING R3.2).
     pub deduction: Option<Deduction>,
     /// When the company owes the company→customer leg (`freight.return-leg-charged`).
     pub return_leg: Option<ReturnLeg>,
@@ -173,7 +173,7 @@ pub enum ReturnLeg {
     CausesInWarranty { causes: Vec<Cause>, clause: String },
 }
 
-/// "Within N hours" (JOINING S2/R2: review within 24 hours).
+/// "Within N hours" (JOINING S2/R2: the review).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HourSla {
     pub hours: u32,
@@ -187,12 +187,13 @@ pub struct WorkingDayDeadline {
     pub clause: String,
 }
 
-/// JOINING S4.1: refund 3–5 working days after storage.
+/// A refund cycle counted in working days from the goods' receipt into storage (the file's
+/// `[refund_cycle]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefundCycle {
-    /// Earliest expected working day (3): refunds before it are `refund-cycle.early` (info).
+    /// Earliest expected working day: refunds before it are `refund-cycle.early` (info).
     pub earliest_working_days: u32,
-    /// Deadline working day (5).
+    /// The deadline, in working days after storage.
     pub latest_working_days: u32,
     pub clause: String,
 }
@@ -204,7 +205,7 @@ pub struct DayLimit {
     pub clause: String,
 }
 
-/// A period limit such as "more than 1 month from notification" (repair-service 2.6).
+/// A period limit such as "more than a month from notification" (repair-service 2.6).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodLimit {
     pub period: Period,
@@ -234,15 +235,15 @@ pub struct Params {
     pub review_sla: Option<HourSla>,
     /// `refund-cycle.*`.
     pub refund_cycle: Option<RefundCycle>,
-    /// `turnaround.exchange-*` (JOINING S4.2: 7 working days after storage).
+    /// `turnaround.exchange-*` (JOINING S4.2: working days after storage).
     pub exchange_turnaround: Option<WorkingDayDeadline>,
-    /// `turnaround.repair-*` (Changkong IV.5: 3 working days after repair approval).
+    /// `turnaround.repair-*` (Changkong IV.5: working days after repair approval).
     pub repair_turnaround: Option<WorkingDayDeadline>,
-    /// `turnaround.received-after-close` (repair-service 4.2: 15 days).
+    /// `turnaround.received-after-close` (repair-service 4.2: days after applying).
     pub receipt_close: Option<DayLimit>,
-    /// `turnaround.unpaid-held` (repair-service 2.6: 1 month).
+    /// `turnaround.unpaid-held` (repair-service 2.6: a period after the quote).
     pub unpaid_hold: Option<PeriodLimit>,
-    /// `eligibility.late-customer-shipment` (Changkong B2.7: 7 days after review).
+    /// `eligibility.late-customer-shipment` (Changkong B2.7: days after review).
     pub customer_shipment: Option<DayLimit>,
     /// `eligibility.exchange-model-mismatch` (JOINING R4): the clause.
     pub exchange_same_model_clause: Option<String>,

@@ -2,7 +2,6 @@
 //! is decided by the audit driver; `data.timeline-inconsistent` is decided here, one finding
 //! per ticket naming every inconsistent pair.
 
-use crate::finding::Severity;
 use crate::ticket::{Column, When};
 
 use super::reading::{note, Eval, Flag, Known, Trace, Unknown, Verdict};
@@ -55,7 +54,6 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
         problems.join("; ")
     );
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: String::new(),
         expected: "delivered_at ≤ applied_at ≤ reviewed_at, received_at, refunded_at".into(),
         actual: problems.join("; "),

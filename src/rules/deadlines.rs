@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::calendar::Calendar;
-use crate::finding::{LateBy, Severity};
+use crate::finding::LateBy;
 use crate::ticket::Column;
 
 use super::periods::plus_days;
@@ -25,7 +25,6 @@ pub(crate) struct WorkingDeadline<'p> {
     pub action_pending: &'static str,
     pub working_days: u32,
     pub clause: &'p str,
-    pub severity: Severity,
     pub amount: Option<Decimal>,
 }
 
@@ -124,7 +123,6 @@ pub(crate) fn late(e: &Eval<'_>, rule: &WorkingDeadline<'_>, trace: &mut Trace) 
         .calendar
         .working_days_after(computed.deadline, done)?;
     Ok(Verdict::Flagged(Flag {
-        severity: rule.severity,
         clause: rule.clause.to_string(),
         expected: expected(rule, &computed),
         actual: format!("{} {done}", rule.action.name()),
@@ -161,7 +159,6 @@ pub(crate) fn overdue(
         .calendar
         .working_days_after(computed.deadline, as_of)?;
     Ok(Verdict::Flagged(Flag {
-        severity: rule.severity,
         clause: rule.clause.to_string(),
         expected: expected(rule, &computed),
         actual: format!("{} blank at as-of {as_of}", rule.action.name()),

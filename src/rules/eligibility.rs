@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::finding::{LateBy, Severity};
+use crate::finding::LateBy;
 use crate::policy::{Counting, Window};
 use crate::ticket::{Cause, Column, Decision, ServiceType};
 
@@ -46,7 +46,6 @@ fn outside_window(
         other => format!("{} was {start}", other.name()),
     };
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Violation,
         clause: window.clause.clone(),
         expected: format!("{what} applied by {last}"),
         actual: format!("applied {applied}"),
@@ -128,7 +127,6 @@ pub(crate) fn return_condition_failed(e: &Eval<'_>, trace: &mut Trace) -> Known<
         return Ok(Verdict::Passed);
     }
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: conditions.clause.clone(),
         expected: "return conditions met".into(),
         actual: failed.join(", "),
@@ -192,7 +190,6 @@ pub(crate) fn free_service_out_of_warranty(e: &Eval<'_>, trace: &mut Trace) -> K
     let late = days_between(last, applied);
     let service = free_service_words(e);
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Violation,
         clause: warranty.clause.clone(),
         expected: format!("applied by {last} for free service"),
         actual: format!("{} granted, applied {applied}", decision_text(e)),
@@ -219,7 +216,6 @@ pub(crate) fn free_service_excluded(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
     let clause = &e.policy.params.exclusions.clause;
     let service = free_service_words(e);
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: clause.clone(),
         expected: "no free service under an exclusion".into(),
         actual: format!("{} granted with {excluded}", decision_text(e)),
@@ -250,7 +246,6 @@ pub(crate) fn charged_in_warranty(e: &Eval<'_>, trace: &mut Trace) -> Known<Verd
     let fee = e.ticket.repair_fee.map(money);
     let fee_text = fee.map_or_else(|| "a fee".to_string(), |fee| fee.to_string());
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Violation,
         clause: clause.clone(),
         expected: "free repair".into(),
         actual: format!("paid repair, repair_fee {fee_text}"),
@@ -326,7 +321,6 @@ pub(crate) fn wrongly_rejected(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
         return Ok(Verdict::Passed);
     }
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: clause.clone(),
         expected: format!("{asked} granted"),
         actual: "rejected".into(),
@@ -363,7 +357,6 @@ pub(crate) fn exchange_model_mismatch(e: &Eval<'_>, trace: &mut Trace) -> Known<
         return Ok(Verdict::Passed);
     }
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: clause.clone(),
         expected: format!("exchange_sku {sku}"),
         actual: format!("exchange_sku {exchange_sku}"),
@@ -395,7 +388,6 @@ pub(crate) fn late_customer_shipment(e: &Eval<'_>, trace: &mut Trace) -> Known<V
     }
     let late = days_between(last, shipped);
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: limit.clause.clone(),
         expected: format!("customer_shipped_at by {last}"),
         actual: format!("customer_shipped_at {shipped}"),

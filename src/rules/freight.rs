@@ -91,7 +91,6 @@ pub(crate) fn charged_on_quality(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdi
         e.cite(&clause)
     );
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Violation,
         clause,
         expected: "customer freight burden 0.00".into(),
         actual: format!("customer freight burden {}", money(burden)),
@@ -159,15 +158,18 @@ pub(crate) fn deduction_mismatch(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdi
         money(deduction.amount),
         money(amount)
     );
-    Ok(Verdict::Flagged(Flag {
-        severity,
+    let flag = Flag {
         clause: deduction.clause.clone(),
         expected: format!("freight_deducted {}", money(deduction.amount)),
         actual: format!("freight_deducted {}", money(deducted)),
         amount: Some(money(amount)),
         late_by: None,
         explanation,
-    }))
+    };
+    Ok(match severity {
+        Severity::Violation => Verdict::Flagged(flag),
+        lower => Verdict::FlaggedAs(lower, flag),
+    })
 }
 
 /// `freight.deduction-on-prepaid`
@@ -193,7 +195,6 @@ pub(crate) fn deduction_on_prepaid(e: &Eval<'_>, trace: &mut Trace) -> Known<Ver
         e.cite(&deduction.clause)
     );
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Violation,
         clause: deduction.clause.clone(),
         expected: "freight_deducted 0.00 (prepaid parcel)".into(),
         actual: format!("freight_deducted {}", money(deducted)),
@@ -228,7 +229,6 @@ pub(crate) fn return_leg_charged(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdi
         return Ok(Verdict::Passed);
     }
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Violation,
         clause: clause.clone(),
         expected: "return_freight_charged 0.00".into(),
         actual: format!("return_freight_charged {}", money(charged)),
@@ -273,7 +273,6 @@ pub(crate) fn not_recovered(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
         ),
     };
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: clause.clone(),
         expected: "freight_payer customer".into(),
         actual: "freight_payer company".into(),
@@ -302,7 +301,6 @@ pub(crate) fn collect_accepted(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
     note(trace, "freight_payment", "collect");
     note(trace, "received_at", &received);
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: clause.clone(),
         expected: "freight_payment prepaid (no payment on delivery)".into(),
         actual: "freight_payment collect, parcel received".into(),

@@ -82,13 +82,16 @@ pub(crate) fn any(members: &[Known<bool>]) -> Known<bool> {
 pub(crate) enum Verdict {
     OutOfScope,
     Passed,
+    /// Flagged at the registry's severity for the rule.
     Flagged(Flag),
+    /// Flagged at another severity than the registry's (`freight.deduction-mismatch`: an
+    /// under-recovery is a warning).
+    FlaggedAs(Severity, Flag),
 }
 
 /// The rule-specific part of a finding.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Flag {
-    pub severity: Severity,
     pub clause: String,
     pub expected: String,
     pub actual: String,

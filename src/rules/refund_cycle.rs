@@ -1,7 +1,6 @@
 //! `refund-cycle.*`: refunds outside the working-day cycle counted from the goods' receipt
-//! into storage (JOINING S4.1: 3–5 working days), and refunds issued before the receipt.
+//! into storage (JOINING S4.1), and refunds issued before the receipt.
 
-use crate::finding::Severity;
 use crate::policy::RefundCycle;
 use crate::ticket::{Column, Decision};
 
@@ -27,7 +26,6 @@ fn deadline<'p>(e: &Eval<'_>, cycle: &'p RefundCycle) -> WorkingDeadline<'p> {
         action_pending: "Not refunded",
         working_days: cycle.latest_working_days,
         clause: &cycle.clause,
-        severity: Severity::Violation,
         amount: e.ticket.refund_amount.map(money),
     }
 }
@@ -92,7 +90,6 @@ pub(crate) fn early(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
         .map(|text| format!(" ({text})"))
         .unwrap_or_default();
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Info,
         clause: cycle.clause.clone(),
         expected: format!(
             "refunded_at from {earliest} ({} working day after {received})",
@@ -123,7 +120,6 @@ pub(crate) fn before_receipt(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> 
     };
     let (refunded, received) = (e.show(refunded), e.show(received));
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: cycle.clause.clone(),
         expected: format!("refunded_at on or after received_at {received}"),
         actual: format!("refunded_at {refunded}"),

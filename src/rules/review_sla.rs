@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::finding::{LateBy, Severity};
+use crate::finding::LateBy;
 use crate::policy::HourSla;
 use crate::ticket::Column;
 
@@ -47,7 +47,6 @@ fn late_flag(
         )
     };
     Verdict::Flagged(Flag {
-        severity: Severity::Violation,
         clause: sla.clause.clone(),
         expected: format!("reviewed within {} hours of {applied_text}", sla.hours),
         actual,

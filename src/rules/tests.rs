@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use super::fixtures::*;
 use super::*;
-use crate::finding::{LateUnit, Severity};
+use crate::finding::{Category, LateUnit, Severity};
 use crate::ticket::{Cause, Decision, FreightPayer, FreightPayment, ServiceType};
 
 fn run(ticket: &Ticket, policy: &Policy, as_of: DateTime<Utc>) -> Vec<RuleResult> {
@@ -54,12 +54,17 @@ fn evaluate_gives_one_result_per_rule_in_catalogue_order() {
     let results = run(&Ticket::default(), &joining(), end_of("2025-10-01"));
     let got: Vec<&str> = results.iter().map(|r| r.rule).collect();
     assert_eq!(got, per_ticket);
-    for (rule, category) in CATALOGUE {
-        assert_eq!(Category::of_rule(rule), Some(*category), "{rule}");
+    for rule in RULES {
+        assert_eq!(
+            Category::of_rule(rule.id),
+            Some(rule.category),
+            "{}",
+            rule.id
+        );
+        assert!(CATALOGUE.contains(&(rule.id, rule.category)), "{}", rule.id);
     }
-    for (rule, category, _) in RULES {
-        assert!(CATALOGUE.contains(&(rule, *category)), "{rule}");
-    }
+    assert_eq!(CATALOGUE.len(), RULES.len());
+    assert_eq!(RULE_COUNT, RULES.len() - 1);
 }
 
 #[test]
@@ -378,17 +383,19 @@ fn timeline_problems_make_one_finding() {
 
 #[test]
 fn scope_by_policy() {
-    assert!(rule_applies_to("review-sla.late", &joining()));
-    assert!(!rule_applies_to("review-sla.late", &xinji()));
-    assert!(rule_applies_to("turnaround.unpaid-held", &repair_service()));
-    assert!(!rule_applies_to(
+    let applies =
+        |rule: &str, policy: &Policy| rule_by_id(rule).is_some_and(|r| r.applies_to(policy));
+    assert!(applies("review-sla.late", &joining()));
+    assert!(!applies("review-sla.late", &xinji()));
+    assert!(applies("turnaround.unpaid-held", &repair_service()));
+    assert!(!applies(
         "eligibility.return-outside-window",
         &handset_oem()
     ));
-    assert!(rule_applies_to("freight.return-leg-charged", &changkong()));
-    assert!(rule_applies_to("data.duplicate-ticket", &xinji()));
-    assert!(!rule_applies_to("nope.rule", &xinji()));
-    for (rule, _) in CATALOGUE {
+    assert!(applies("freight.return-leg-charged", &changkong()));
+    assert!(applies("data.duplicate-ticket", &xinji()));
+    assert!(!applies("nope.rule", &xinji()));
+    for rule in RULES {
         assert!(
             [
                 joining(),
@@ -398,8 +405,9 @@ fn scope_by_policy() {
                 repair_service()
             ]
             .iter()
-            .any(|p| rule_applies_to(rule, p)),
-            "{rule} applies to no shipped policy"
+            .any(|p| rule.applies_to(p)),
+            "{} applies to no shipped policy",
+            rule.id
         );
     }
 }

@@ -1,7 +1,7 @@
 //! `turnaround.*`: exchange and repair deadlines in working days, parcels received after the
 //! application should have been closed, and unpaid repairs held past the policy's limit.
 
-use crate::finding::{LateBy, Severity};
+use crate::finding::LateBy;
 use crate::policy::WorkingDayDeadline;
 use crate::ticket::{Column, Decision};
 
@@ -18,7 +18,6 @@ fn exchange_deadline(params: &WorkingDayDeadline) -> WorkingDeadline<'_> {
         action_pending: "Exchange not shipped",
         working_days: params.working_days,
         clause: &params.clause,
-        severity: Severity::Violation,
         amount: None,
     }
 }
@@ -32,7 +31,6 @@ fn repair_deadline(params: &WorkingDayDeadline) -> WorkingDeadline<'_> {
         action_pending: "Not repaired",
         working_days: params.working_days,
         clause: &params.clause,
-        severity: Severity::Violation,
         amount: None,
     }
 }
@@ -109,7 +107,6 @@ pub(crate) fn received_after_close(e: &Eval<'_>, trace: &mut Trace) -> Known<Ver
     }
     let late = days_between(close, received);
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: limit.clause.clone(),
         expected: format!("received_at by {close}"),
         actual: format!("received_at {received}"),
@@ -150,7 +147,6 @@ pub(crate) fn unpaid_held(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
     }
     let late = days_between(end, as_of);
     Ok(Verdict::Flagged(Flag {
-        severity: Severity::Warning,
         clause: hold.clause.clone(),
         expected: format!("paid or returned to the customer by {end}"),
         actual: format!("unpaid and held at as-of {as_of}"),

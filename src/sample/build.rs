@@ -7,15 +7,19 @@ use super::timeline::{
     date_between, local, office_time_after, plus_days, plus_minutes, time_between, yuan,
 };
 use crate::calendar::{Calendar, NotCovered};
-use crate::ticket::{Cause, Decision, FreightPayer, FreightPayment, ServiceType, Ticket};
+use crate::policy::{Deduction, Policy, PolicySet, ReturnLeg, Window};
+use crate::ticket::{Cause, Column, Decision, FreightPayer, FreightPayment, ServiceType, Ticket};
 use chrono::{NaiveDate, NaiveDateTime};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-/// What every builder needs: the seeded generator and the policies' working-day calendar.
+/// What every builder needs: the seeded generator, the compiled policies every limit is read
+/// from, and their working-day calendar.
 pub struct Ctx<'a> {
     pub rng: &'a mut ChaCha8Rng,
     pub calendar: &'a Calendar,
+    /// The policy of each brand, in [`Brand::ALL`] order.
+    policies: [&'a Policy; Brand::ALL.len()],
     /// Fixed minutes from application to review (may be negative); random when `None`.
     pub review_minutes: Option<i64>,
     /// Fixed moment the customer sent the parcel; random when `None`.
@@ -25,14 +29,31 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(rng: &'a mut ChaCha8Rng, calendar: &'a Calendar) -> Ctx<'a> {
-        Ctx {
+    /// `Err` names the brand whose policy `policies` lacks.
+    pub fn new(
+        rng: &'a mut ChaCha8Rng,
+        calendar: &'a Calendar,
+        policies: &'a PolicySet,
+    ) -> Result<Ctx<'a>, &'static str> {
+        let mut resolved = Vec::with_capacity(Brand::ALL.len());
+        for brand in Brand::ALL {
+            let id = brand.policy_id();
+            resolved.push(policies.versions_of(id).next().ok_or(id)?);
+        }
+        let policies = resolved.try_into().map_err(|_| "")?;
+        Ok(Ctx {
             rng,
             calendar,
+            policies,
             review_minutes: None,
             shipped: None,
             received: None,
-        }
+        })
+    }
+
+    /// The compiled policy of `brand`.
+    pub fn policy(&self, brand: Brand) -> &'a Policy {
+        self.policies[brand as usize]
     }
 
     /// Drops every fixed moment: the next ticket is timed at random again.
@@ -85,7 +106,8 @@ pub fn set_purchase(ctx: &mut Ctx<'_>, ticket: &mut Ticket, brand: Brand, delive
     let purchased = plus_days(delivered, -ctx.rng.random_range(1..=3));
     ticket.delivered_at = Some(delivered);
     ticket.purchased_at = Some(purchased.max(super::timeline::first_date()));
-    if brand == Brand::Xinji {
+    let starts = ctx.policy(brand).params.warranty.as_ref();
+    if starts.is_some_and(|w| w.with_proof.starts.contains(&Column::ActivatedAt)) {
         // Activated on or after delivery: the warranty runs from the purchase, the earlier.
         ticket.activated_at = Some(plus_days(delivered, ctx.rng.random_range(0..=2)));
     }
@@ -132,11 +154,9 @@ pub fn set_freight(
     ticket.freight_amount = Some(catalog::freight_cost(ctx.rng, courier));
     ticket.courier = Some(courier.to_string());
     ticket.freight_deducted = Some(yuan(0));
-    let company_bears = match brand {
-        Brand::Joining => matches!(cause, Cause::Quality | Cause::Logistics),
-        Brand::Changkong => cause == Cause::Quality && in_warranty,
-        _ => false,
-    };
+    let freight = &ctx.policy(brand).params.freight;
+    let company_bears = freight.company_bears.contains(&cause)
+        && (in_warranty || !freight.company_bears_only_in_warranty);
     if company_bears {
         ticket.freight_payer = Some(FreightPayer::Company);
         ticket.freight_payment = Some(if ctx.rng.random_bool(0.5) {
@@ -158,12 +178,15 @@ fn set_return_leg(
     cause: Cause,
     in_warranty: bool,
 ) {
-    let charged = match brand {
-        Brand::Changkong if !(cause == Cause::Quality && in_warranty) => {
-            yuan(*catalog::pick(ctx.rng, &[10, 12]))
-        }
-        Brand::HandsetOem if ctx.rng.random_bool(0.4) => yuan(15),
-        _ => yuan(0),
+    let owed = match &ctx.policy(brand).params.freight.return_leg {
+        None => false,
+        Some(ReturnLeg::Always { .. }) => true,
+        Some(ReturnLeg::CausesInWarranty { causes, .. }) => causes.contains(&cause) && in_warranty,
+    };
+    let charged = if owed {
+        yuan(0)
+    } else {
+        brand.return_leg_fee(ctx.rng)
     };
     ticket.return_freight_charged = Some(charged);
 }
@@ -188,15 +211,21 @@ pub fn refund(
     let reviewed = set_review(ctx, &mut ticket, applied);
     let received = set_parcel(ctx, &mut ticket, reviewed);
     set_freight(ctx, &mut ticket, brand, cause, true);
-    if brand == Brand::Joining && cause == Cause::NoReason {
-        set_no_reason_freight(ctx, &mut ticket);
+    let params = &ctx.policy(brand).params;
+    if let Some(deduction) = params.freight.deduction.as_ref() {
+        if deduction.causes.contains(&cause) {
+            set_deducted_freight(ctx, &mut ticket, deduction);
+        }
     }
-    let refunded = if brand == Brand::Joining {
-        // S4.1: 3–5 working days from storage.
-        let n = *catalog::pick(ctx.rng, &[3, 4, 4, 4, 5]);
-        ctx.working_day_time(received.date(), n)?
-    } else {
-        ctx.days_later(received, 1, 4)
+    let refunded = match &params.refund_cycle {
+        Some(cycle) => {
+            // Inside the cycle, most often in its middle.
+            let (first, last) = (cycle.earliest_working_days, cycle.latest_working_days);
+            let middle = first.midpoint(last);
+            let n = *catalog::pick(ctx.rng, &[first, middle, middle, middle, last]);
+            ctx.working_day_time(received.date(), n)?
+        }
+        None => ctx.days_later(received, 1, 4),
     };
     ticket.refunded_at = local(refunded);
     let deducted = ticket.freight_deducted.unwrap_or_default();
@@ -204,9 +233,9 @@ pub fn refund(
     Ok(ticket)
 }
 
-/// JOINING R3.2 on a no-reason return: the customer bears the freight; paid on delivery it is
-/// recovered by deducting 20.00, except for SF parcels and remote areas.
-fn set_no_reason_freight(ctx: &mut Ctx<'_>, ticket: &mut Ticket) {
+/// A return under a fixed freight deduction (JOINING R3.2): the customer bears the freight;
+/// paid on delivery it is recovered by deducting the policy's amount, except where exempt.
+fn set_deducted_freight(ctx: &mut Ctx<'_>, ticket: &mut Ticket, deduction: &Deduction) {
     ticket.freight_payer = Some(FreightPayer::Customer);
     if ctx.rng.random_bool(0.5) {
         ticket.freight_payment = Some(FreightPayment::Prepaid);
@@ -215,13 +244,15 @@ fn set_no_reason_freight(ctx: &mut Ctx<'_>, ticket: &mut Ticket) {
     }
     ticket.freight_payment = Some(FreightPayment::Collect);
     let sf = ticket.courier.as_deref() == Some(COURIERS[SF].0);
-    if sf || ticket.remote_area == Some(true) {
+    if (deduction.exempt_sf && sf)
+        || (deduction.exempt_remote_area && ticket.remote_area == Some(true))
+    {
         // Exempt: nothing deducted, the company bore the courier; the export leaves the
         // payer blank rather than name who finally bore it.
         ticket.freight_deducted = Some(yuan(0));
         ticket.freight_payer = None;
     } else {
-        ticket.freight_deducted = Some(yuan(20));
+        ticket.freight_deducted = Some(deduction.amount);
     }
 }
 
@@ -245,7 +276,9 @@ pub fn exchange(
     let received = set_parcel(ctx, &mut ticket, reviewed);
     set_freight(ctx, &mut ticket, brand, Cause::Quality, true);
     set_return_leg(ctx, &mut ticket, brand, Cause::Quality, true);
-    let n = ctx.rng.random_range(1..=5);
+    let n = ctx
+        .rng
+        .random_range(1..=inside(ctx.policy(brand).params.exchange_turnaround.as_ref(), 5));
     ticket.exchange_shipped_at = local(ctx.working_day_time(received.date(), n)?);
     ticket.exchange_sku = ticket.sku.clone();
     Ok(ticket)
@@ -272,7 +305,7 @@ pub fn free_repair(
     set_freight(ctx, &mut ticket, brand, cause, true);
     set_return_leg(ctx, &mut ticket, brand, cause, true);
     let approved = ctx.days_later(received, 0, 1);
-    let n = ctx.rng.random_range(1..=2);
+    let n = ctx.rng.random_range(1..=repair_days(ctx, brand));
     let repaired = ctx.working_day_time(approved.date(), n)?;
     let returned = ctx.days_later(repaired, 0, 1);
     ticket.repair_approved_at = local(approved);
@@ -305,7 +338,7 @@ pub fn paid_repair(
     let quoted = ctx.days_later(received, 1, 2);
     let paid = ctx.days_later(quoted, 0, 3);
     let approved = plus_minutes(paid, ctx.rng.random_range(10..=90));
-    let n = ctx.rng.random_range(1..=2);
+    let n = ctx.rng.random_range(1..=repair_days(ctx, brand));
     let repaired = ctx.working_day_time(approved.date(), n)?;
     let returned = ctx.days_later(repaired, 0, 1);
     ticket.quote_notified_at = local(quoted);
@@ -388,4 +421,25 @@ pub fn applied_and_start(
     let min_days = min_days.min(max_days);
     let start = plus_days(applied_day, -ctx.rng.random_range(min_days..=max_days));
     (time_between(ctx.rng, applied_day, 8, 22), start)
+}
+
+/// The most working days a compliant ticket takes for a step with this deadline: `usual`, or
+/// fewer so as to stay two working days clear of the deadline.
+fn inside(deadline: Option<&crate::policy::WorkingDayDeadline>, usual: u32) -> u32 {
+    deadline.map_or(usual, |d| d.working_days.saturating_sub(2).clamp(1, usual))
+}
+
+/// Working days from approval to repair: at most 2, and clear of the repair turnaround.
+fn repair_days(ctx: &Ctx<'_>, brand: Brand) -> u32 {
+    let turnaround = ctx.policy(brand).params.repair_turnaround.as_ref();
+    turnaround.map_or(2, |d| d.working_days.saturating_sub(1).clamp(1, 2))
+}
+
+/// Days from the window's start to its last allowed day.
+pub fn last_day_offset(window: &Window) -> i64 {
+    let days = i64::from(window.days);
+    match window.counting {
+        crate::policy::Counting::Inclusive => days - 1,
+        crate::policy::Counting::After => days,
+    }
 }

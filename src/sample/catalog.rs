@@ -36,6 +36,27 @@ impl Brand {
         }
     }
 
+    /// The id of its policy file.
+    pub fn policy_id(self) -> &'static str {
+        match self {
+            Brand::Joining => "joining",
+            Brand::Changkong => "changkong",
+            Brand::Xinji => "xinji",
+            Brand::HandsetOem => "handset-oem",
+            Brand::RepairService => "repair-service",
+        }
+    }
+
+    /// What the brand charges for the company→customer leg where its policy lets it charge.
+    pub fn return_leg_fee(self, rng: &mut ChaCha8Rng) -> Decimal {
+        let yuan = match self {
+            Brand::Changkong => *pick(rng, &[10, 12]),
+            Brand::HandsetOem if rng.random_bool(0.4) => 15,
+            _ => 0,
+        };
+        Decimal::new(yuan * 100, 2)
+    }
+
     pub fn spelling(self, rng: &mut ChaCha8Rng) -> String {
         pick(rng, self.spellings()).to_string()
     }

@@ -104,145 +104,117 @@ pub fn ticket(ctx: &mut Ctx<'_>, brand: Brand) -> Result<Ticket, NotCovered> {
 }
 
 fn build_case(ctx: &mut Ctx<'_>, brand: Brand, case: Case) -> Result<Ticket, NotCovered> {
-    let (from, to) = closed_range();
-    // Return windows: JOINING counts the delivery day as day 1 (7 days ⇒ at most 6 days
-    // after), Changkong counts 7 days after.
-    let return_days = if brand == Brand::Joining { 6 } else { 7 };
     Ok(match case {
-        Case::NoReasonRefund | Case::QualityRefund | Case::LogisticsRefund => {
-            let cause = match case {
-                Case::NoReasonRefund => Cause::NoReason,
-                Case::QualityRefund => Cause::Quality,
-                _ => Cause::Logistics,
-            };
-            let (applied, delivered) = applied_and_start(ctx, from, to, 1, return_days);
-            build::refund(ctx, brand, cause, delivered, applied)?
+        Case::NoReasonRefund => refund(ctx, brand, Cause::NoReason)?,
+        Case::QualityRefund => refund(ctx, brand, Cause::Quality)?,
+        Case::LogisticsRefund => refund(ctx, brand, Cause::Logistics)?,
+        Case::QualityExchange => exchange(ctx, brand)?,
+        Case::QualityRepair => free_repair(ctx, brand, Cause::Quality)?,
+        Case::SoftwareRepair => free_repair(ctx, brand, Cause::Software)?,
+        Case::ManMadePaidRepair | Case::QualityPaidOutOfWarranty | Case::DeclinedQuote => {
+            paid_repair(ctx, brand, case)?
         }
-        Case::QualityExchange => {
-            // JOINING: inside the 15-day exchange window; others: well inside the warranty.
-            let (min, max) = if brand == Brand::Joining {
-                (1, 14)
-            } else {
-                (10, 330)
-            };
-            let (applied, delivered) = applied_and_start(ctx, from, to, min, max);
-            build::exchange(ctx, brand, delivered, applied)?
+        Case::RejectedLateReturn
+        | Case::RejectedActivatedReturn
+        | Case::RejectedCosmetic
+        | Case::RejectedOverseas
+        | Case::RejectedTampered => rejected(ctx, brand, case),
+        Case::Pending => pending(ctx, brand),
+    })
+}
+
+/// Days from delivery to the last day of the policy's return window (7 when it has none).
+fn return_days(ctx: &Ctx<'_>, brand: Brand) -> i64 {
+    let window = ctx.policy(brand).params.return_window.as_ref();
+    window.map_or(7, build::last_day_offset)
+}
+
+fn refund(ctx: &mut Ctx<'_>, brand: Brand, cause: Cause) -> Result<Ticket, NotCovered> {
+    let (from, to) = closed_range();
+    let (applied, delivered) = applied_and_start(ctx, from, to, 1, return_days(ctx, brand));
+    build::refund(ctx, brand, cause, delivered, applied)
+}
+
+fn exchange(ctx: &mut Ctx<'_>, brand: Brand) -> Result<Ticket, NotCovered> {
+    let (from, to) = closed_range();
+    // Inside the exchange window where the policy has one; otherwise well inside the warranty.
+    let (min, max) = match &ctx.policy(brand).params.exchange_window {
+        Some(window) => (1, build::last_day_offset(window)),
+        None => (10, 330),
+    };
+    let (applied, delivered) = applied_and_start(ctx, from, to, min, max);
+    build::exchange(ctx, brand, delivered, applied)
+}
+
+fn free_repair(ctx: &mut Ctx<'_>, brand: Brand, cause: Cause) -> Result<Ticket, NotCovered> {
+    let (from, to) = closed_range();
+    // Changkong's warranty is 180 days from purchase, repair-service's length is set
+    // per category by its policy file: keep well inside both.
+    let max = match brand {
+        Brand::Changkong | Brand::RepairService => 150,
+        _ => 330,
+    };
+    let (applied, delivered) = applied_and_start(ctx, from, to, 16, max);
+    build::free_repair(ctx, brand, cause, delivered, applied)
+}
+
+fn paid_repair(ctx: &mut Ctx<'_>, brand: Brand, case: Case) -> Result<Ticket, NotCovered> {
+    let (from, to) = closed_range();
+    if case == Case::QualityPaidOutOfWarranty {
+        // Past every warranty: 12 months (JOINING, XINJI, handset-oem) or 180 days
+        // from purchase (Changkong).
+        let min = if brand == Brand::Changkong { 220 } else { 400 };
+        let (applied, delivered) = applied_and_start(ctx, ymd(2026, 3, 1), to, min, 650);
+        return build::paid_repair(ctx, brand, Cause::Quality, delivered, applied, false);
+    }
+    let (applied, delivered) = applied_and_start(ctx, from, to, 10, 500);
+    if case == Case::DeclinedQuote {
+        build::declined_quote(ctx, brand, delivered, applied)
+    } else {
+        build::paid_repair(ctx, brand, Cause::ManMade, delivered, applied, true)
+    }
+}
+
+fn rejected(ctx: &mut Ctx<'_>, brand: Brand, case: Case) -> Ticket {
+    let (from, to) = closed_range();
+    let return_days = return_days(ctx, brand);
+    let has_return_window = ctx.policy(brand).params.return_window.is_some();
+    let (min, max, service, cause) = match case {
+        Case::RejectedLateReturn => (10, 40, ServiceType::Return, Cause::NoReason),
+        Case::RejectedActivatedReturn => (1, return_days, ServiceType::Return, Cause::NoReason),
+        Case::RejectedCosmetic if has_return_window => {
+            (1, return_days, ServiceType::Return, Cause::Cosmetic)
         }
-        Case::QualityRepair | Case::SoftwareRepair => {
-            let cause = if case == Case::SoftwareRepair {
-                Cause::Software
-            } else {
-                Cause::Quality
-            };
-            // Changkong's warranty is 180 days from purchase, repair-service's length is set
-            // per category by its policy file: keep well inside both.
-            let max = match brand {
-                Brand::Changkong | Brand::RepairService => 150,
-                _ => 330,
-            };
-            let (applied, delivered) = applied_and_start(ctx, from, to, 16, max);
-            build::free_repair(ctx, brand, cause, delivered, applied)?
-        }
-        Case::ManMadePaidRepair => {
-            let (applied, delivered) = applied_and_start(ctx, from, to, 10, 500);
-            build::paid_repair(ctx, brand, Cause::ManMade, delivered, applied, true)?
-        }
-        Case::QualityPaidOutOfWarranty => {
-            // Past every warranty: 12 months (JOINING, XINJI, handset-oem) or 180 days
-            // from purchase (Changkong).
-            let min = if brand == Brand::Changkong { 220 } else { 400 };
-            let (applied, delivered) = applied_and_start(ctx, ymd(2026, 3, 1), to, min, 650);
-            build::paid_repair(ctx, brand, Cause::Quality, delivered, applied, false)?
-        }
-        Case::DeclinedQuote => {
-            let (applied, delivered) = applied_and_start(ctx, from, to, 10, 500);
-            build::declined_quote(ctx, brand, delivered, applied)?
-        }
-        Case::RejectedLateReturn => {
-            let (applied, delivered) = applied_and_start(ctx, from, to, 10, 40);
-            build::rejected(
-                ctx,
-                brand,
-                ServiceType::Return,
-                Cause::NoReason,
-                delivered,
-                applied,
-            )
-        }
+        Case::RejectedCosmetic => (1, 300, ServiceType::Exchange, Cause::Cosmetic),
+        Case::RejectedOverseas => (10, 300, ServiceType::Repair, Cause::Quality),
+        _ => (10, 300, ServiceType::Repair, Cause::ManMade),
+    };
+    let (applied, delivered) = applied_and_start(ctx, from, to, min, max);
+    let mut ticket = build::rejected(ctx, brand, service, cause, delivered, applied);
+    match case {
         Case::RejectedActivatedReturn => {
-            let (applied, delivered) = applied_and_start(ctx, from, to, 1, return_days);
-            let mut ticket = build::rejected(
-                ctx,
-                brand,
-                ServiceType::Return,
-                Cause::NoReason,
-                delivered,
-                applied,
-            );
             ticket.activated = Some(true);
             ticket.package_complete = Some(true);
             ticket.appearance_damaged = Some(false);
-            ticket
         }
-        Case::RejectedCosmetic => {
-            let service = if brand == Brand::Joining {
-                ServiceType::Return
-            } else {
-                ServiceType::Exchange
-            };
-            let max = if brand == Brand::Joining {
-                return_days
-            } else {
-                300
-            };
-            let (applied, delivered) = applied_and_start(ctx, from, to, 1, max);
-            build::rejected(ctx, brand, service, Cause::Cosmetic, delivered, applied)
-        }
-        Case::RejectedOverseas => {
-            let (applied, delivered) = applied_and_start(ctx, from, to, 10, 300);
-            let mut ticket = build::rejected(
-                ctx,
-                brand,
-                ServiceType::Repair,
-                Cause::Quality,
-                delivered,
-                applied,
-            );
-            ticket.purchased_overseas = Some(true);
-            ticket
-        }
-        Case::RejectedTampered => {
-            let (applied, delivered) = applied_and_start(ctx, from, to, 10, 300);
-            let mut ticket = build::rejected(
-                ctx,
-                brand,
-                ServiceType::Repair,
-                Cause::ManMade,
-                delivered,
-                applied,
-            );
-            ticket.label_tampered = Some(true);
-            ticket
-        }
-        Case::Pending => {
-            let day = super::timeline::date_between(
-                ctx.rng,
-                ymd(2026, 11, 9),
-                plus_days(last_date(), -1),
-            );
-            let applied = time_between(ctx.rng, day, 8, 22);
-            let back = ctx.rng.random_range(16..=120);
-            let delivered = plus_days(day, -back).max(first_date());
-            let (service, cause) = match brand {
-                Brand::Joining | Brand::HandsetOem | Brand::Xinji => {
-                    (ServiceType::Repair, Cause::Quality)
-                }
-                Brand::Changkong => (ServiceType::Repair, Cause::Software),
-                Brand::RepairService => (ServiceType::Repair, Cause::Quality),
-            };
-            build::pending(ctx, brand, service, cause, delivered, applied)
-        }
-    })
+        Case::RejectedOverseas => ticket.purchased_overseas = Some(true),
+        Case::RejectedTampered => ticket.label_tampered = Some(true),
+        _ => {}
+    }
+    ticket
+}
+
+fn pending(ctx: &mut Ctx<'_>, brand: Brand) -> Ticket {
+    let day = super::timeline::date_between(ctx.rng, ymd(2026, 11, 9), plus_days(last_date(), -1));
+    let applied = time_between(ctx.rng, day, 8, 22);
+    let back = ctx.rng.random_range(16..=120);
+    let delivered = plus_days(day, -back).max(first_date());
+    let cause = if brand == Brand::Changkong {
+        Cause::Software
+    } else {
+        Cause::Quality
+    };
+    build::pending(ctx, brand, ServiceType::Repair, cause, delivered, applied)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod catalog;
 mod compliant;
 mod planted;
 mod planted_eligibility;
+mod planted_freight;
 mod timeline;
 mod write;
 
@@ -26,6 +27,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::{Calendar, CalendarSet, NotCovered};
 use crate::finding::{LateBy, Severity};
+use crate::policy::PolicySet;
 use crate::ticket::{Ticket, When};
 
 use build::Ctx;
@@ -131,6 +133,8 @@ pub enum SampleError {
     Encoding { path: PathBuf, value: String },
     #[error("cannot build the sample: the built-in calendar `cn` is unavailable: {reason}")]
     Calendar { reason: String },
+    #[error("cannot build the sample: the policies are unavailable: {reason}")]
+    Policies { reason: String },
     #[error("--violation-rate {0}: expected a share between 0 and 1")]
     ViolationRate(f64),
     #[error(
@@ -139,8 +143,25 @@ pub enum SampleError {
     TooFewTickets { requested: usize, minimum: usize },
 }
 
-/// Generates the sample into `options.out` with the built-in `cn` calendar.
+/// Generates the sample into `options.out` for the shipped policies, with the built-in `cn`
+/// calendar.
 pub fn generate(options: &SampleOptions) -> Result<SampleReport, SampleError> {
+    let policies = PolicySet::load(None).map_err(|diagnostics| SampleError::Policies {
+        reason: diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; "),
+    })?;
+    generate_for(options, &policies)
+}
+
+/// Generates the sample into `options.out` for `policies` (every limit, amount and clause of
+/// the tickets and of their known answers is read from them), with the built-in `cn` calendar.
+pub fn generate_for(
+    options: &SampleOptions,
+    policies: &PolicySet,
+) -> Result<SampleReport, SampleError> {
     let calendars = CalendarSet::load(None).map_err(|diagnostics| SampleError::Calendar {
         reason: diagnostics
             .iter()
@@ -151,7 +172,7 @@ pub fn generate(options: &SampleOptions) -> Result<SampleReport, SampleError> {
     let calendar = calendars.get("cn").ok_or_else(|| SampleError::Calendar {
         reason: "no calendar with id `cn`".into(),
     })?;
-    let sample = Sample::build(options, calendar)?;
+    let sample = Sample::build(options, calendar, policies)?;
     match options.layout {
         Layout::Split => sample.write(&options.out),
         Layout::Full => sample.write_full(&options.out),
@@ -256,7 +277,11 @@ const BRAND_SHARE: [(Brand, u32); 5] = [
 ];
 
 impl Sample {
-    pub fn build(options: &SampleOptions, calendar: &Calendar) -> Result<Sample, SampleError> {
+    pub fn build(
+        options: &SampleOptions,
+        calendar: &Calendar,
+        policies: &PolicySet,
+    ) -> Result<Sample, SampleError> {
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
         let not_covered = |err: NotCovered| SampleError::Calendar {
             reason: err.to_string(),
@@ -266,7 +291,10 @@ impl Sample {
                 return Err(SampleError::ViolationRate(rate));
             }
         }
-        let mut ctx = Ctx::new(&mut rng, calendar);
+        let mut ctx =
+            Ctx::new(&mut rng, calendar, policies).map_err(|id| SampleError::Policies {
+                reason: format!("no policy with id `{id}`"),
+            })?;
         let mut drafts = planted_round(&mut ctx).map_err(not_covered)?;
         // A few compliant tickets beyond the planted ones keep every file non-empty and give
         // the planted duplicate an original to repeat.

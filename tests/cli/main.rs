@@ -17,5 +17,6 @@ mod nightly;
 mod output_atomicity;
 mod output_dir;
 mod output_safety;
+mod policy_edit;
 mod sample_data;
 mod waivers;
