@@ -15,5 +15,8 @@ pub mod rules;
 pub mod sample;
 pub mod ticket;
 
+#[cfg(test)]
+mod testing;
+
 pub use cli::run;
 pub use exit::ExitStatus;

@@ -313,10 +313,7 @@ fn decode(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::finding::{Category, Severity};
-
-    fn date(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
+    use crate::testing::date;
 
     fn finding(ticket: &str, rule: &'static str) -> Finding {
         Finding {

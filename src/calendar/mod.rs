@@ -257,9 +257,7 @@ fn next_day(date: NaiveDate) -> NaiveDate {
 mod tests {
     use super::*;
 
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::testing::ymd as date;
 
     /// National Day 2025 as published: Oct 1–8 off, Sep 28 and Oct 11 worked.
     fn national_day_2025() -> Calendar {

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use rust_decimal::Decimal;
 
 use super::*;
@@ -58,9 +58,7 @@ fn rejected(row: Row) -> Vec<Rejection> {
     }
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
+use crate::testing::ymd as date;
 
 fn dec(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()

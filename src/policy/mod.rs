@@ -210,13 +210,8 @@ pub fn policy_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
     use super::*;
-
-    fn date(text: &str) -> NaiveDate {
-        NaiveDate::from_str(text).unwrap()
-    }
+    use crate::testing::date;
 
     fn write(dir: &Path, name: &str, text: &str) {
         std::fs::write(dir.join(name), text).unwrap();

@@ -74,9 +74,7 @@ mod tests {
     use super::*;
     use crate::ticket::Column;
 
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::testing::ymd as date;
 
     fn window(days: u32, counting: Counting) -> Window {
         Window {

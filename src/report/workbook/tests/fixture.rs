@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 
 use crate::audit::{compare_previous, AuditRun, Coverage, InputSummary, LedgerRow, ReviewSample};
@@ -28,13 +28,7 @@ pub fn money(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()
 }
 
-fn local(text: &str) -> When {
-    When::Local(chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap())
-}
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
+use crate::testing::{date, local};
 
 /// (rule, severity, amount, late by, applied_at) of the fixture's findings, one ticket each.
 type Spec = (
