@@ -10,9 +10,7 @@ use proptest::prelude::*;
 
 use super::*;
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
+use crate::testing::ymd as date;
 
 fn cn() -> &'static Calendar {
     static CN: OnceLock<Calendar> = OnceLock::new();

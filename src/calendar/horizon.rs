@@ -108,9 +108,7 @@ mod tests {
     use super::*;
     use crate::calendar::CalendarSet;
 
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::testing::ymd as date;
 
     fn cn() -> Calendar {
         CalendarSet::load(None).unwrap().get("cn").unwrap().clone()

@@ -378,9 +378,7 @@ mod tests {
         );
     }
 
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::testing::ymd as date;
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> When {
         When::Local(date(y, m, d).and_hms_opt(h, min, s).unwrap())

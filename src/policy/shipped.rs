@@ -24,12 +24,9 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
-    use chrono::NaiveDate;
-
     use super::BUILT_IN;
     use crate::policy::*;
+    use crate::testing::date;
 
     fn shipped() -> PolicySet {
         PolicySet::load(None).unwrap_or_else(|d| panic!("{d:#?}"))
@@ -40,10 +37,6 @@ mod tests {
         let mut versions: Vec<Policy> = set.versions_of(id).cloned().collect();
         assert_eq!(versions.len(), 1, "{id} ships one version");
         versions.remove(0)
-    }
-
-    fn date(text: &str) -> NaiveDate {
-        NaiveDate::from_str(text).unwrap()
     }
 
     /// Every clause id of RULES.md's clause index, per policy.
