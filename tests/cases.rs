@@ -11,16 +11,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use rma_audit::calendar::CalendarSet;
 use rma_audit::finding::{Finding, Outcome};
+use rma_audit::ingest::{Options, RawCell, RawRow, Row, Schema};
 use rma_audit::policy::{Policy, PolicySet};
 use rma_audit::rules::{evaluate, Context, CATALOGUE, DUPLICATE_TICKET};
-use rma_audit::ticket::{
-    Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Ticket, When,
-};
+use rma_audit::ticket::{Column, Ticket, When};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,138 +55,44 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| format!("date `{text}`: {e}"))
 }
 
-fn parse_when(text: &str) -> Result<When, String> {
-    if let Ok(fixed) = DateTime::parse_from_rfc3339(text) {
-        return Ok(When::Fixed(fixed));
-    }
-    if let Ok(local) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
-        return Ok(When::Local(local));
-    }
-    if let Ok(local) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
-        return Ok(When::Local(local));
-    }
-    parse_date(text).map(When::Date)
-}
-
-fn enum_value<T>(text: &str, parse: fn(&str) -> Option<T>) -> Result<T, String> {
-    parse(text).ok_or_else(|| format!("unknown value `{text}`"))
-}
-
-/// Sets one canonical column on the ticket. An empty string leaves it blank.
-fn set_field(ticket: &mut Ticket, name: &str, value: &toml::Value) -> Result<(), String> {
-    let column = Column::from_name(name).ok_or_else(|| format!("unknown column `{name}`"))?;
-    if value.as_str() == Some("") {
-        return blank(ticket, column);
-    }
-    if column.kind() == Kind::Bool {
-        let flag = value
-            .as_bool()
-            .ok_or_else(|| format!("{name}: expected true/false"))?;
-        match column {
-            Column::PackageComplete => ticket.package_complete = Some(flag),
-            Column::AppearanceDamaged => ticket.appearance_damaged = Some(flag),
-            Column::Activated => ticket.activated = Some(flag),
-            Column::ProofOfPurchase => ticket.proof_of_purchase = Some(flag),
-            Column::LabelTampered => ticket.label_tampered = Some(flag),
-            Column::UnauthorizedRepair => ticket.unauthorized_repair = Some(flag),
-            Column::AuthorizedChannel => ticket.authorized_channel = Some(flag),
-            Column::PurchasedOverseas => ticket.purchased_overseas = Some(flag),
-            Column::RemoteArea => ticket.remote_area = Some(flag),
-            _ => return Err(format!("{name} is not a boolean column")),
-        }
-        return Ok(());
-    }
-    let text = value
-        .as_str()
-        .ok_or_else(|| format!("{name}: expected a string"))?;
-    let text_value = Some(text.to_string());
-    let money = || {
-        text.parse::<Decimal>()
-            .map(Some)
-            .map_err(|e| format!("{name}: {e}"))
-    };
-    let date = || parse_date(text).map(Some);
-    let when = || parse_when(text).map(Some);
-    match column {
-        Column::TicketId => ticket.ticket_id = text.to_string(),
-        Column::Policy => ticket.policy = text_value,
-        Column::OrderId => ticket.order_id = text_value,
-        Column::Sku => ticket.sku = text_value,
-        Column::ExchangeSku => ticket.exchange_sku = text_value,
-        Column::ProductCategory => ticket.product_category = text_value,
-        Column::Store => ticket.store = text_value,
-        Column::Agent => ticket.agent = text_value,
-        Column::Courier => ticket.courier = text_value,
-        Column::ServiceType => {
-            ticket.service_type = Some(enum_value(text, ServiceType::from_canonical)?)
-        }
-        Column::Cause => ticket.cause = Some(enum_value(text, Cause::from_canonical)?),
-        Column::Decision => ticket.decision = Some(enum_value(text, Decision::from_canonical)?),
-        Column::FreightPayer => {
-            ticket.freight_payer = Some(enum_value(text, FreightPayer::from_canonical)?)
-        }
-        Column::FreightPayment => {
-            ticket.freight_payment = Some(enum_value(text, FreightPayment::from_canonical)?)
-        }
-        Column::FactoryShippedAt => ticket.factory_shipped_at = date()?,
-        Column::PurchasedAt => ticket.purchased_at = date()?,
-        Column::DeliveredAt => ticket.delivered_at = date()?,
-        Column::ActivatedAt => ticket.activated_at = date()?,
-        Column::LastRepairReturnedAt => ticket.last_repair_returned_at = date()?,
-        Column::AppliedAt => ticket.applied_at = when()?,
-        Column::ReviewedAt => ticket.reviewed_at = when()?,
-        Column::CustomerShippedAt => ticket.customer_shipped_at = when()?,
-        Column::ReceivedAt => ticket.received_at = when()?,
-        Column::RefundedAt => ticket.refunded_at = when()?,
-        Column::ExchangeShippedAt => ticket.exchange_shipped_at = when()?,
-        Column::RepairApprovedAt => ticket.repair_approved_at = when()?,
-        Column::RepairedAt => ticket.repaired_at = when()?,
-        Column::QuoteNotifiedAt => ticket.quote_notified_at = when()?,
-        Column::PaidAt => ticket.paid_at = when()?,
-        Column::ReturnedToCustomerAt => ticket.returned_to_customer_at = when()?,
-        Column::OrderAmount => ticket.order_amount = money()?,
-        Column::RefundAmount => ticket.refund_amount = money()?,
-        Column::RepairFee => ticket.repair_fee = money()?,
-        Column::FreightAmount => ticket.freight_amount = money()?,
-        Column::FreightDeducted => ticket.freight_deducted = money()?,
-        Column::ReturnFreightCharged => ticket.return_freight_charged = money()?,
-        _ => return Err(format!("column `{name}` is not settable here")),
-    }
-    Ok(())
-}
-
-/// Blanks a column a base had set (`field = ""` in a case).
-fn blank(ticket: &mut Ticket, column: Column) -> Result<(), String> {
-    macro_rules! clear {
-        ($($col:ident => $field:ident),+ $(,)?) => {
-            match column {
-                $(Column::$col => ticket.$field = None,)+
-                _ => return Err(format!("cannot blank `{}`", column.name())),
-            }
+/// A case's ticket read the way an export's row is: the fields (a base's, then the case's)
+/// become one CSV-like row under their canonical names and go through the product's own
+/// parser, so the tables use no mapping of their own from columns to ticket fields. An empty
+/// string leaves a column blank.
+fn ticket_of(name: &str, fields: &BTreeMap<&str, &toml::Value>) -> Result<Ticket, String> {
+    let mut header = vec!["ticket_id".to_owned()];
+    let mut cells = vec![RawCell::text(name)];
+    for (column, value) in fields {
+        let text = match value {
+            toml::Value::String(text) => text.clone(),
+            toml::Value::Boolean(flag) => flag.to_string(),
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Float(n) => n.to_string(),
+            other => return Err(format!("`{column}`: unsupported value {other}")),
         };
+        if Column::from_name(column).is_none() {
+            return Err(format!("unknown column `{column}`"));
+        }
+        header.push((*column).to_owned());
+        cells.push(if text.is_empty() {
+            RawCell::Empty
+        } else {
+            RawCell::text(text)
+        });
     }
-    clear!(
-        Policy => policy, OrderId => order_id, Sku => sku, ExchangeSku => exchange_sku,
-        ProductCategory => product_category, Store => store, Agent => agent, Courier => courier,
-        ServiceType => service_type, Cause => cause, Decision => decision,
-        FactoryShippedAt => factory_shipped_at, PurchasedAt => purchased_at,
-        DeliveredAt => delivered_at, ActivatedAt => activated_at,
-        LastRepairReturnedAt => last_repair_returned_at, AppliedAt => applied_at,
-        ReviewedAt => reviewed_at, CustomerShippedAt => customer_shipped_at,
-        ReceivedAt => received_at, RefundedAt => refunded_at,
-        ExchangeShippedAt => exchange_shipped_at, RepairApprovedAt => repair_approved_at,
-        RepairedAt => repaired_at, QuoteNotifiedAt => quote_notified_at, PaidAt => paid_at,
-        ReturnedToCustomerAt => returned_to_customer_at, OrderAmount => order_amount,
-        RefundAmount => refund_amount, RepairFee => repair_fee, FreightAmount => freight_amount,
-        FreightPayer => freight_payer, FreightPayment => freight_payment,
-        FreightDeducted => freight_deducted, ReturnFreightCharged => return_freight_charged,
-        PackageComplete => package_complete, AppearanceDamaged => appearance_damaged,
-        Activated => activated, ProofOfPurchase => proof_of_purchase,
-        LabelTampered => label_tampered, UnauthorizedRepair => unauthorized_repair,
-        AuthorizedChannel => authorized_channel, PurchasedOverseas => purchased_overseas,
-        RemoteArea => remote_area,
-    );
-    Ok(())
+    let schema = Schema::new(&header, 0, "case", None, &Options::default())
+        .map_err(|err| err.to_string())?;
+    match schema.parse(&RawRow::new(2, cells)) {
+        Row::Ticket(ticket) => Ok(*ticket),
+        Row::Rejected(problems) => Err(format!(
+            "the ticket does not read: {}",
+            problems
+                .iter()
+                .map(|p| format!("{} `{}`: {}", p.column, p.value, p.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+    }
 }
 
 fn as_of(text: &str, policy: &Policy) -> Result<DateTime<Utc>, String> {
@@ -287,21 +191,19 @@ fn run_case(
     policies: &PolicySet,
     calendars: &CalendarSet,
 ) -> Result<usize, String> {
-    let mut ticket = Ticket {
-        ticket_id: case.name.clone(),
-        ..Ticket::default()
-    };
+    let mut fields: BTreeMap<&str, &toml::Value> = BTreeMap::new();
     if let Some(base) = &case.base {
-        let fields = bases
+        let base = bases
             .get(base)
             .ok_or_else(|| format!("unknown base `{base}`"))?;
-        for (name, value) in fields {
-            set_field(&mut ticket, name, value)?;
-        }
+        fields.extend(base.iter().map(|(name, value)| (name.as_str(), value)));
     }
-    for (name, value) in &case.ticket {
-        set_field(&mut ticket, name, value)?;
-    }
+    fields.extend(
+        case.ticket
+            .iter()
+            .map(|(name, value)| (name.as_str(), value)),
+    );
+    let ticket = ticket_of(&case.name, &fields)?;
     let applied = ticket.applied_at.map(|a| match a {
         When::Date(d) => d,
         When::Local(l) => l.date(),
