@@ -124,6 +124,20 @@ impl FreightLedger {
         by_name(&self.by_store)
     }
 
+    /// The totals over every ticket: each ticket has one courier, so the couriers' rows add
+    /// up to them (the stores' rows add up to the same).
+    pub fn total(&self) -> LedgerRow {
+        let mut total = LedgerRow::default();
+        for row in self.by_courier.values() {
+            total.tickets += row.tickets;
+            total.deductions_taken += row.deductions_taken;
+            total.deductions_expected += row.deductions_expected;
+            total.overcharged += row.overcharged;
+            total.underrecovered += row.underrecovered;
+        }
+        total
+    }
+
     /// Adds one audited ticket with its findings.
     pub fn record(&mut self, ticket: &Ticket, policy: &Policy, findings: &[Finding]) {
         let has_freight_finding = findings.iter().any(|f| f.category == Category::Freight);

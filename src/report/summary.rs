@@ -9,9 +9,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::RunMeta;
-use crate::audit::{missing_columns, AuditRun, MoneyTotals};
+use crate::audit::{missing_columns, money_side, AuditRun, MoneySide, MoneyTotals};
+use crate::finding::Category;
 use crate::finding::{format_money, Severity};
 use crate::rules::CATALOGUE;
+use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -102,11 +104,33 @@ pub struct Totals {
     pub findings: u64,
 }
 
+/// The money of the findings. `customer_overcharged` and `company_underrecovered` add up every
+/// finding's amount by side; `freight` is exactly the Freight reconciliation sheet's total
+/// line; the other three name the rest of the money by what it is.
 #[derive(Debug, Clone, Serialize)]
 pub struct Money {
     pub currency: String,
     pub customer_overcharged: String,
     pub company_underrecovered: String,
+    pub freight: FreightMoney,
+    /// Repair fees charged for repairs the warranty covers (`eligibility.charged-in-warranty`).
+    pub repair_fees_charged_in_warranty: String,
+    /// Refunds granted that the policy does not allow (outside the window, conditions failed,
+    /// goods sent back late).
+    pub refunds_outside_policy: String,
+    /// Amounts at stake on no side: refunds paid late or held back.
+    pub other_at_stake: String,
+}
+
+/// The Freight reconciliation's total line: deductions taken and expected, the customers'
+/// over-charge, the company's under-recovery, and the net (over-charged − under-recovered).
+#[derive(Debug, Clone, Serialize)]
+pub struct FreightMoney {
+    pub deducted: String,
+    pub expected: String,
+    pub customer_overcharged: String,
+    pub company_underrecovered: String,
+    pub net: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,6 +197,10 @@ impl Summary {
                 currency,
                 customer_overcharged: format_money(counts.money.customer_overcharged),
                 company_underrecovered: format_money(counts.money.company_underrecovered),
+                freight: FreightMoney::of(&run.freight_ledger.total()),
+                repair_fees_charged_in_warranty: format_money(counts.repair_fees),
+                refunds_outside_policy: format_money(counts.refunds_outside_policy),
+                other_at_stake: format_money(counts.other_at_stake),
             },
             policies: meta.policies.iter().map(PolicyRef::of).collect(),
             calendars: meta.calendars.iter().map(CalendarRef::of).collect(),
@@ -211,6 +239,9 @@ struct Counts {
     by_rule: BTreeMap<String, u64>,
     by_severity: BTreeMap<String, u64>,
     money: MoneyTotals,
+    repair_fees: Decimal,
+    refunds_outside_policy: Decimal,
+    other_at_stake: Decimal,
 }
 
 impl Counts {
@@ -225,6 +256,9 @@ impl Counts {
                 .map(|s| (s.as_str().to_owned(), 0))
                 .collect(),
             money: MoneyTotals::default(),
+            repair_fees: Decimal::ZERO,
+            refunds_outside_policy: Decimal::ZERO,
+            other_at_stake: Decimal::ZERO,
         };
         run.each_finding(|finding, _| {
             *counts.by_rule.entry(finding.rule.to_owned()).or_default() += 1;
@@ -233,8 +267,31 @@ impl Counts {
                 .entry(finding.severity.as_str().to_owned())
                 .or_default() += 1;
             counts.money.add(finding);
+            let amount = finding.amount.unwrap_or_default();
+            match (finding.category, money_side(finding)) {
+                (_, None) => counts.other_at_stake += amount,
+                (Category::Eligibility, Some(MoneySide::CustomerOvercharged)) => {
+                    counts.repair_fees += amount;
+                }
+                (Category::Eligibility, Some(MoneySide::CompanyUnderrecovered)) => {
+                    counts.refunds_outside_policy += amount;
+                }
+                _ => {}
+            }
         })?;
         Ok(counts)
+    }
+}
+
+impl FreightMoney {
+    fn of(total: &crate::audit::LedgerRow) -> FreightMoney {
+        FreightMoney {
+            deducted: format_money(total.deductions_taken),
+            expected: format_money(total.deductions_expected),
+            customer_overcharged: format_money(total.overcharged),
+            company_underrecovered: format_money(total.underrecovered),
+            net: format_money(total.net()),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod calendar_coverage;
 mod commands;
 mod corpus;
 mod exports;
+mod freight_tie_out;
 mod harness;
 mod header_spelling;
 mod hostile;

@@ -78,15 +78,7 @@ pub(super) fn write(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), Xls
         return Ok(());
     };
 
-    // Every ticket has one courier and one store, so the couriers alone add up to the total.
-    let mut total = LedgerRow::default();
-    for row in ledger.by_courier.values() {
-        total.tickets += row.tickets;
-        total.deductions_taken += row.deductions_taken;
-        total.deductions_expected += row.deductions_expected;
-        total.overcharged += row.overcharged;
-        total.underrecovered += row.underrecovered;
-    }
+    let total = ledger.total();
     let mut pen = Pen::new(sheet, &book.styles, end.widths);
     pen.row = end.next_row + 1;
     let styles = pen.styles;
