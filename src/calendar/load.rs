@@ -30,6 +30,11 @@
 //! other years have some (a year added to `years` but not filled in, whose every weekday would
 //! count as a working day); and a holiday break made only of weekend days (it would change no
 //! working day, so it is a typo unless the entry's `note` says why the notice lists it).
+//!
+//! The typed readers those checks are built on (strings, integers, arrays, tables, each
+//! problem placed at its field and line) are in [`values`].
+
+mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -37,10 +42,10 @@ use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use sha2::{Digest, Sha256};
-use toml::de::{DeTable, DeValue};
-use toml::Spanned;
+use toml::de::DeTable;
 
 use super::{next_day, Calendar, DayKind, SpecialDay};
+use values::{column, join, Compiler, Keys, Value};
 
 /// Covered years must lie inside this range; it keeps every walk over a calendar short.
 const YEAR_LIMITS: (i32, i32) = (1900, 2199);
@@ -86,20 +91,6 @@ impl fmt::Display for CalendarDiagnostic {
 
 impl std::error::Error for CalendarDiagnostic {}
 
-type Value<'i> = Spanned<DeValue<'i>>;
-
-/// The keys of one table, by name.
-type Keys<'t, 'i> = BTreeMap<&'t str, &'t Value<'i>>;
-
-/// Collects the diagnostics of one file.
-struct Compiler<'a> {
-    text: &'a str,
-    file: &'a str,
-    /// Each diagnostic with the byte offset it is at (0 for the file as a whole), to list them
-    /// in the order of the file.
-    diagnostics: Vec<(usize, CalendarDiagnostic)>,
-}
-
 /// A special day as declared, for the checks that look at several of them.
 struct Declared {
     field: String,
@@ -111,188 +102,6 @@ struct Declared {
 }
 
 impl Compiler<'_> {
-    fn line(&self, offset: usize) -> usize {
-        let mut end = offset.min(self.text.len());
-        while !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        self.text[..end].matches('\n').count() + 1
-    }
-
-    fn report(
-        &mut self,
-        at: Option<&Range<usize>>,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        let line = at.map(|span| self.line(span.start));
-        self.diagnostics.push((
-            at.map_or(0, |span| span.start),
-            CalendarDiagnostic {
-                file: self.file.to_string(),
-                line,
-                field: field.into(),
-                message: message.into(),
-            },
-        ));
-    }
-
-    /// The keys of `table`; every key not in `known` is reported.
-    fn keys<'t, 'i>(&mut self, table: &'t DeTable<'i>, path: &str, known: &[&str]) -> Keys<'t, 'i> {
-        let mut keys = BTreeMap::new();
-        for (key, value) in table {
-            let name: &'t str = key.get_ref().as_ref();
-            if known.contains(&name) {
-                keys.insert(name, value);
-            } else {
-                self.report(
-                    Some(&key.span()),
-                    join(path, name),
-                    format!("unknown key `{name}` (known: {})", known.join(", ")),
-                );
-            }
-        }
-        keys
-    }
-
-    /// The value of a required key; its absence is reported at `table` (the table's line).
-    fn required<'t, 'i>(
-        &mut self,
-        keys: &Keys<'t, 'i>,
-        path: &str,
-        key: &str,
-        table: Option<&Range<usize>>,
-    ) -> Option<&'t Value<'i>> {
-        let value = keys.get(key).copied();
-        if value.is_none() {
-            self.report(table, join(path, key), "missing required key");
-        }
-        value
-    }
-
-    fn mismatch(&mut self, value: &Value<'_>, field: &str, expected: &str) {
-        let found = match value.get_ref() {
-            DeValue::Datetime(datetime) => {
-                format!("a bare date or time: write it as a string, \"{datetime}\"")
-            }
-            other => article(other.type_str()),
-        };
-        self.report(
-            Some(&value.span()),
-            field,
-            format!("expected {expected}, found {found}"),
-        );
-    }
-
-    fn string(&mut self, value: &Value<'_>, field: &str) -> Option<String> {
-        match value.get_ref() {
-            DeValue::String(text) => Some(text.to_string()),
-            _ => {
-                self.mismatch(value, field, "a string");
-                None
-            }
-        }
-    }
-
-    /// An optional string key.
-    fn opt_string(&mut self, keys: &Keys<'_, '_>, path: &str, key: &str) -> Option<String> {
-        let value = keys.get(key)?;
-        self.string(value, &join(path, key))
-    }
-
-    /// A required string key that is not blank.
-    fn nonblank(
-        &mut self,
-        keys: &Keys<'_, '_>,
-        path: &str,
-        key: &str,
-        table: Option<&Range<usize>>,
-    ) -> Option<String> {
-        let value = self.required(keys, path, key, table)?;
-        let field = join(path, key);
-        let text = self.string(value, &field)?;
-        if text.trim().is_empty() {
-            self.report(Some(&value.span()), field, "is empty");
-            return None;
-        }
-        Some(text)
-    }
-
-    fn integer(&mut self, value: &Value<'_>, field: &str) -> Option<i64> {
-        match value.get_ref() {
-            DeValue::Integer(number) => {
-                let parsed = i64::from_str_radix(number.as_str(), number.radix()).ok();
-                if parsed.is_none() {
-                    self.report(Some(&value.span()), field, "is too large");
-                }
-                parsed
-            }
-            _ => {
-                self.mismatch(value, field, "an integer");
-                None
-            }
-        }
-    }
-
-    fn array<'t, 'i>(
-        &mut self,
-        value: &'t Value<'i>,
-        field: &str,
-        expected: &str,
-    ) -> Option<&'t [Value<'i>]> {
-        match value.get_ref() {
-            DeValue::Array(items) => Some(items),
-            _ => {
-                self.mismatch(value, field, expected);
-                None
-            }
-        }
-    }
-
-    /// The tables of an optional array of tables (`[[source]]`, `[[holiday]]`), each with its
-    /// field path and span; items that are not tables are reported and left out.
-    fn tables<'t, 'i>(
-        &mut self,
-        keys: &Keys<'t, 'i>,
-        key: &str,
-    ) -> Vec<(String, Range<usize>, &'t DeTable<'i>)> {
-        let Some(value) = keys.get(key).copied() else {
-            return Vec::new();
-        };
-        let Some(items) = self.array(value, key, &format!("[[{key}]] tables")) else {
-            return Vec::new();
-        };
-        let mut tables = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            let field = format!("{key}[{index}]");
-            match item.get_ref() {
-                DeValue::Table(table) => tables.push((field, item.span(), table)),
-                _ => self.mismatch(item, &field, "a table"),
-            }
-        }
-        tables
-    }
-
-    /// The strings of an optional array-of-strings key, each with its field path and span.
-    fn strings(
-        &mut self,
-        keys: &Keys<'_, '_>,
-        path: &str,
-        key: &str,
-    ) -> Option<Vec<(String, Range<usize>, String)>> {
-        let field = join(path, key);
-        let value = keys.get(key)?;
-        let items = self.array(value, &field, "an array of strings")?;
-        let mut strings = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            let field = format!("{field}[{index}]");
-            if let Some(text) = self.string(item, &field) {
-                strings.push((field, item.span(), text));
-            }
-        }
-        Some(strings)
-    }
-
     /// `[first, last]` when `years` is well formed.
     fn years(&mut self, value: &Value<'_>) -> Option<(i32, i32)> {
         let span = value.span();
@@ -469,25 +278,61 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<Calendar, Vec<Calendar
 fn compile_document(c: &mut Compiler<'_>) -> Option<Calendar> {
     let (document, errors) = DeTable::parse_recoverable(c.text);
     if !errors.is_empty() {
-        for error in errors {
-            let message = error.message().trim().to_string();
-            match error.span() {
-                Some(span) => {
-                    let column = column(c.text, span.start);
-                    c.report(
-                        Some(&span),
-                        "-",
-                        format!("TOML syntax error at column {column}: {message}"),
-                    );
-                }
-                None => c.report(None, "-", format!("TOML syntax error: {message}")),
-            }
-        }
+        syntax_errors(c, errors);
         return None;
     }
     let root = c.keys(document.get_ref(), "", ROOT_KEYS);
 
-    let id = c.nonblank(&root, "", "id", None);
+    let id = calendar_id(c, &root);
+    let name = c.nonblank(&root, "", "name", None);
+    let years_value = c.required(&root, "", "years", None);
+    let years = years_value.and_then(|value| c.years(value));
+
+    let source_years = sources(c, &root, years);
+
+    let mut declared: BTreeMap<NaiveDate, Declared> = BTreeMap::new();
+    for (entry, table_span, table) in c.tables(&root, "holiday") {
+        holiday(c, &entry, &table_span, table, years, &mut declared);
+    }
+
+    weekend_only_breaks(c, &declared);
+    if let (Some((first, last)), Some(value)) = (years, years_value) {
+        covered_years(c, (first, last), &value.span(), &source_years, &declared);
+    }
+
+    let (id, name, (first, last)) = (id?, name?, years?);
+    let special = declared
+        .into_iter()
+        .map(|(date, declared)| (date, declared.day))
+        .collect();
+    let sha256 = format!("{:x}", Sha256::digest(c.text.as_bytes()));
+    let mut calendar = Calendar::new(id, name, first, last, special, sha256);
+    calendar.origin = c.file.to_string();
+    Some(calendar)
+}
+
+/// Reports each TOML syntax error with its line and column.
+fn syntax_errors(c: &mut Compiler<'_>, errors: Vec<toml::de::Error>) {
+    for error in errors {
+        let message = error.message().trim().to_string();
+        match error.span() {
+            Some(span) => {
+                let column = column(c.text, span.start);
+                c.report(
+                    Some(&span),
+                    "-",
+                    format!("TOML syntax error at column {column}: {message}"),
+                );
+            }
+            None => c.report(None, "-", format!("TOML syntax error: {message}")),
+        }
+    }
+}
+
+/// The required `id`, reported when it is not letters, digits, `-` and `_`. An id with other
+/// characters is still returned: the problem is reported, and no calendar is built.
+fn calendar_id(c: &mut Compiler<'_>, root: &Keys<'_, '_>) -> Option<String> {
+    let id = c.nonblank(root, "", "id", None);
     if let Some(id) = &id {
         let id_ok = id
             .chars()
@@ -501,12 +346,17 @@ fn compile_document(c: &mut Compiler<'_>) -> Option<Calendar> {
             );
         }
     }
-    let name = c.nonblank(&root, "", "name", None);
-    let years_value = c.required(&root, "", "years", None);
-    let years = years_value.and_then(|value| c.years(value));
+    id
+}
 
+/// Checks every `[[source]]` entry; the years they cite, each with the entry that cites it.
+fn sources(
+    c: &mut Compiler<'_>,
+    root: &Keys<'_, '_>,
+    years: Option<(i32, i32)>,
+) -> BTreeMap<i64, String> {
     let mut source_years: BTreeMap<i64, String> = BTreeMap::new();
-    for (entry, table_span, table) in c.tables(&root, "source") {
+    for (entry, table_span, table) in c.tables(root, "source") {
         let keys = c.keys(table, &entry, SOURCE_KEYS);
         let at = Some(&table_span);
         if let Some(value) = c.required(&keys, &entry, "year", at) {
@@ -539,71 +389,65 @@ fn compile_document(c: &mut Compiler<'_>) -> Option<Calendar> {
             }
         }
     }
+    source_years
+}
 
-    let mut declared: BTreeMap<NaiveDate, Declared> = BTreeMap::new();
-    for (entry, table_span, table) in c.tables(&root, "holiday") {
-        let keys = c.keys(table, &entry, HOLIDAY_KEYS);
-        let at = Some(&table_span);
-        let name = c.nonblank(&keys, &entry, "name", at).unwrap_or_default();
-        c.opt_string(&keys, &entry, "name_zh");
-        let noted = c
-            .opt_string(&keys, &entry, "note")
-            .is_some_and(|note| !note.trim().is_empty());
-        let dates = match keys.get("dates") {
-            Some(value) => {
-                let dates = c.strings(&keys, &entry, "dates");
-                if dates.as_ref().is_some_and(Vec::is_empty) {
-                    c.report(Some(&value.span()), join(&entry, "dates"), "lists no dates");
-                }
-                dates.unwrap_or_default()
+/// Checks one `[[holiday]]` entry and declares each date of its `dates` and `makeup`.
+fn holiday(
+    c: &mut Compiler<'_>,
+    entry: &str,
+    table_span: &Range<usize>,
+    table: &DeTable<'_>,
+    years: Option<(i32, i32)>,
+    declared: &mut BTreeMap<NaiveDate, Declared>,
+) {
+    let keys = c.keys(table, entry, HOLIDAY_KEYS);
+    let at = Some(table_span);
+    let name = c.nonblank(&keys, entry, "name", at).unwrap_or_default();
+    c.opt_string(&keys, entry, "name_zh");
+    let noted = c
+        .opt_string(&keys, entry, "note")
+        .is_some_and(|note| !note.trim().is_empty());
+    let dates = match keys.get("dates") {
+        Some(value) => {
+            let dates = c.strings(&keys, entry, "dates");
+            if dates.as_ref().is_some_and(Vec::is_empty) {
+                c.report(Some(&value.span()), join(entry, "dates"), "lists no dates");
             }
-            None => {
-                c.required(&keys, &entry, "dates", at);
-                Vec::new()
-            }
-        };
-        let makeup = c.strings(&keys, &entry, "makeup").unwrap_or_default();
-        let lists = [(dates, DayKind::Holiday), (makeup, DayKind::MakeupWorkday)];
-        for (texts, kind) in lists {
-            for (field, span, text) in texts {
-                let Some((first, last)) = c.date_range(&field, &span, &text) else {
-                    continue;
+            dates.unwrap_or_default()
+        }
+        None => {
+            c.required(&keys, entry, "dates", at);
+            Vec::new()
+        }
+    };
+    let makeup = c.strings(&keys, entry, "makeup").unwrap_or_default();
+    let lists = [(dates, DayKind::Holiday), (makeup, DayKind::MakeupWorkday)];
+    for (texts, kind) in lists {
+        for (field, span, text) in texts {
+            let Some((first, last)) = c.date_range(&field, &span, &text) else {
+                continue;
+            };
+            let day = SpecialDay {
+                kind,
+                name: name.trim().to_string(),
+            };
+            let mut date = first;
+            loop {
+                let here = Declared {
+                    field: field.clone(),
+                    at: span.clone(),
+                    day: day.clone(),
+                    noted,
                 };
-                let mut date = first;
-                loop {
-                    let here = Declared {
-                        field: field.clone(),
-                        at: span.clone(),
-                        day: SpecialDay {
-                            kind,
-                            name: name.trim().to_string(),
-                        },
-                        noted,
-                    };
-                    c.declare(&mut declared, years, date, here, &span);
-                    if date == last {
-                        break;
-                    }
-                    date = next_day(date);
+                c.declare(declared, years, date, here, &span);
+                if date == last {
+                    break;
                 }
+                date = next_day(date);
             }
         }
     }
-
-    weekend_only_breaks(c, &declared);
-    if let (Some((first, last)), Some(value)) = (years, years_value) {
-        covered_years(c, (first, last), &value.span(), &source_years, &declared);
-    }
-
-    let (id, name, (first, last)) = (id?, name?, years?);
-    let special = declared
-        .into_iter()
-        .map(|(date, declared)| (date, declared.day))
-        .collect();
-    let sha256 = format!("{:x}", Sha256::digest(c.text.as_bytes()));
-    let mut calendar = Calendar::new(id, name, first, last, special, sha256);
-    calendar.origin = c.file.to_string();
-    Some(calendar)
 }
 
 /// Reports each run of consecutive holiday dates made only of Saturdays and Sundays, unless an
@@ -680,21 +524,6 @@ fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn article(type_name: &str) -> String {
-    match type_name {
-        "integer" | "array" => format!("an {type_name}"),
-        _ => format!("a {type_name}"),
-    }
-}
-
 fn weekday_name(weekday: Weekday) -> &'static str {
     match weekday {
         Weekday::Mon => "Monday",
@@ -705,19 +534,6 @@ fn weekday_name(weekday: Weekday) -> &'static str {
         Weekday::Sat => "Saturday",
         Weekday::Sun => "Sunday",
     }
-}
-
-/// 1-based column, in characters, of a byte offset.
-fn column(text: &str, offset: usize) -> usize {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end]
-        .rsplit('\n')
-        .next()
-        .map_or(0, |line| line.chars().count())
-        + 1
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use csv::{ByteRecord, ReaderBuilder};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
-use super::header::{no_header_message, scan_for_header, Scan, HEADER_SCAN_ROWS};
+use super::header::{no_header_message, scan_for_header, Found, Scan, HEADER_SCAN_ROWS};
 use super::{
     grouped, io_reason, unreadable, IngestError, Options, RawCell, RawRow, RowReader, TextEncoding,
     EMPTY_FILE, NO_HEADER,
@@ -211,15 +211,7 @@ impl CsvReader {
         options: &Options,
     ) -> Result<CsvReader, IngestError> {
         let cannot_read = |err: std::io::Error| unreadable(&source_file, io_reason(&err));
-        let mut magic = [0u8; 8];
-        let n = read_full(&mut File::open(path).map_err(cannot_read)?, &mut magic)
-            .map_err(cannot_read)?;
-        if magic[..n].starts_with(ZIP_MAGIC) || magic[..n].starts_with(OLE_MAGIC) {
-            return Err(unreadable(
-                &source_file,
-                "not a CSV text file (it looks like a workbook or archive)",
-            ));
-        }
+        refuse_workbook_or_archive(path, &source_file)?;
         let Text {
             stream,
             delimiter,
@@ -266,18 +258,7 @@ impl CsvReader {
             };
             scan_for_header(&mut next, options)?
         };
-        let found = match scan {
-            Scan::Found(found) => found,
-            Scan::Missing(seen) if seen.is_empty() && options.header_row().is_none() => {
-                return Err(unreadable(&source_file, NO_HEADER))
-            }
-            Scan::Missing(seen) => {
-                return Err(unreadable(
-                    &source_file,
-                    no_header_message(&seen, None, false, options),
-                ))
-            }
-        };
+        let found = header_found(scan, &source_file, options)?;
         Ok(CsvReader {
             source_file,
             header: found.header,
@@ -287,6 +268,36 @@ impl CsvReader {
             header_row: found.row,
             pending: found.rest,
         })
+    }
+}
+
+/// A workbook or archive given as a CSV is refused by its first bytes, before it is decoded.
+fn refuse_workbook_or_archive(path: &Path, source_file: &str) -> Result<(), IngestError> {
+    let cannot_read = |err: std::io::Error| unreadable(source_file, io_reason(&err));
+    let mut magic = [0u8; 8];
+    let n =
+        read_full(&mut File::open(path).map_err(cannot_read)?, &mut magic).map_err(cannot_read)?;
+    if magic[..n].starts_with(ZIP_MAGIC) || magic[..n].starts_with(OLE_MAGIC) {
+        return Err(unreadable(
+            source_file,
+            "not a CSV text file (it looks like a workbook or archive)",
+        ));
+    }
+    Ok(())
+}
+
+/// The header the scan found, or why there is none: a file of blank records without
+/// `--header-row` keeps the short message, otherwise the first rows seen are shown.
+fn header_found(scan: Scan, source_file: &str, options: &Options) -> Result<Found, IngestError> {
+    match scan {
+        Scan::Found(found) => Ok(found),
+        Scan::Missing(seen) if seen.is_empty() && options.header_row().is_none() => {
+            Err(unreadable(source_file, NO_HEADER))
+        }
+        Scan::Missing(seen) => Err(unreadable(
+            source_file,
+            no_header_message(&seen, None, false, options),
+        )),
     }
 }
 

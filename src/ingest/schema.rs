@@ -1,7 +1,7 @@
 //! The header of one input resolved to canonical columns, and the pure row parser that turns
 //! a [`RawRow`] into a [`Ticket`] or into every problem that kept it from being one.
 
-use std::collections::HashMap;
+mod resolve;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -10,7 +10,7 @@ use super::aliases::{is_enum, Aliases};
 use super::dates::{
     date_of, in_range, when_from_cell, when_from_number, when_from_text, NOT_A_DATE,
 };
-use super::header::{closeness, column_letter, fold};
+use super::header::{column_letter, fold};
 use super::mapping::Mapping;
 use super::values::{
     bool_of, display, is_totals_label, money_of, text_of, value_of, BlankTokens, Reason, Value,
@@ -18,6 +18,10 @@ use super::values::{
 use super::{CellRef, DateOrder, IngestError, Options, RawRow, Rejection, Row, RowReader};
 use crate::ticket::{
     Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Source, Ticket, When,
+};
+use resolve::{
+    constants_for_missing_columns, kept_columns, latest_column, misspelled_headers, resolve_fields,
+    unmatched_mapping_headers,
 };
 
 /// One header cell that stands for a canonical column, with what reading it needs.
@@ -130,106 +134,27 @@ impl Schema {
         sheet: Option<&str>,
         options: &Options,
     ) -> Result<Schema, IngestError> {
-        let unreadable = |reason: String| IngestError::Unreadable {
-            path: source_file.to_string(),
-            reason,
-        };
-        let mut by_key: HashMap<String, Column> = HashMap::new();
-        for column in Column::ALL {
-            by_key.insert(fold(column.name()), *column);
-            for chinese in column.chinese_headers() {
-                by_key.insert(fold(chinese), *column);
-            }
-        }
         let mapping = options.mapping.as_ref();
-        for (source, column) in mapping.map(|m| m.columns()).unwrap_or(&[]) {
-            by_key.insert(fold(source), *column);
-        }
-
+        let mapped = mapping.map(|m| m.columns()).unwrap_or(&[]);
         let keys: Vec<String> = header.iter().map(|name| fold(name)).collect();
-        let mut fields: Vec<Field> = Vec::new();
-        for (index, key) in keys.iter().enumerate() {
-            let Some(column) = by_key.get(key).copied() else {
-                continue;
-            };
-            if let Some(first) = fields.iter().find(|field| field.column == column) {
-                return Err(unreadable(format!(
-                    "headers `{}` (column {}) and `{}` (column {}) both map to {}",
-                    header[first.index].trim(),
-                    column_letter(first.index),
-                    header[index].trim(),
-                    column_letter(index),
-                    column.name()
-                )));
-            }
-            fields.push(Field::new(index, column, mapping));
-        }
-        if !fields.iter().any(|field| field.column == Column::TicketId) {
-            return Err(unreadable("no ticket_id column".to_string()));
-        }
+        let fields = resolve_fields(header, &keys, mapping, source_file)?;
 
-        let mut warnings = Vec::new();
-        for (source, _) in mapping.map(|m| m.columns()).unwrap_or(&[]) {
-            let key = fold(source);
-            if !keys.contains(&key) {
-                warnings.push(format!(
-                    "mapping names header `{source}` but {source_file} has no such column"
-                ));
-            }
-        }
-        let mut kept = Vec::new();
-        for name in &options.keep_columns {
-            let key = fold(name);
-            let found = keys.iter().position(|k| !k.is_empty() && *k == key);
-            if found.is_none() {
-                warnings.push(format!(
-                    "--keep-columns names `{name}` but {source_file} has no such column"
-                ));
-            }
-            kept.push(found);
-        }
-
-        let mut constants = Vec::new();
-        for (column, value) in mapping.map(|m| m.constants()).unwrap_or(&[]) {
-            match fields.iter().find(|field| field.column == *column) {
-                Some(field) => warnings.push(format!(
-                    "{source_file}: the mapping's constant {} = `{value}` is not used: the export has the column (`{}`, column {})",
-                    column.name(),
-                    header[field.index].trim(),
-                    column_letter(field.index)
-                )),
-                None => constants.push((Field::new(usize::MAX, *column, mapping), value.clone())),
-            }
-        }
-
+        let mut warnings = unmatched_mapping_headers(mapped, &keys, source_file);
+        let kept = kept_columns(&options.keep_columns, &keys, source_file, &mut warnings);
+        let constants =
+            constants_for_missing_columns(header, &fields, mapping, source_file, &mut warnings);
         warnings.extend(misspelled_headers(
             header,
             &keys,
             &fields,
-            mapping.map(|m| m.columns()).unwrap_or(&[]),
+            mapped,
             &options.keep_columns,
             source_file,
         ));
 
         let latest = match mapping.and_then(|m| m.latest()) {
             None => None,
-            Some(latest) => {
-                let by_header = keys.iter().position(|k| *k == fold(&latest.by));
-                let by_column = latest
-                    .column
-                    .and_then(|column| fields.iter().find(|f| f.column == column).map(|f| f.index));
-                let Some(index) = by_header.or(by_column) else {
-                    return Err(unreadable(format!(
-                        "the mapping's [latest] orders rows by `{}`, which this export has no column for",
-                        latest.by
-                    )));
-                };
-                let mut formats: Vec<String> = latest.format.iter().cloned().collect();
-                if let Some(field) = fields.iter().find(|f| f.index == index) {
-                    formats.extend(field.formats.iter().cloned());
-                }
-                Some((index, formats))
-            }
+            Some(latest) => Some(latest_column(latest, &keys, &fields, source_file)?),
         };
         Ok(Schema {
             input,
@@ -537,61 +462,6 @@ fn when_of(field: &Field, value: Value<'_>, date_order: Option<DateOrder>) -> Re
         Value::DateTime(at) => in_range(when_from_cell(at)),
         Value::Bool(_) => Err(NOT_A_DATE.into()),
     }
-}
-
-/// One warning per header that stands for no column, is not a `--keep-columns` name, and is
-/// close ([`closeness`]) to a known header: a canonical name, a Chinese header or a mapping
-/// file's source header. The closest known header is suggested (ties go to the column that
-/// comes first in [`Column::ALL`]), unless its column is one the input already provides: then
-/// the header is taken for other data (`recieved_at` next to `received_at`, `退货时间` next to
-/// `退款时间`) and nothing is said.
-fn misspelled_headers(
-    header: &[String],
-    keys: &[String],
-    fields: &[Field],
-    mapped: &[(String, Column)],
-    keep_columns: &[String],
-    source_file: &str,
-) -> Vec<String> {
-    let provided = |column: Column| fields.iter().any(|field| field.column == column);
-    // (folded key, column, the suggestion as shown), in canonical column order.
-    let mut known: Vec<(String, Column, String)> = Vec::new();
-    for column in Column::ALL.iter().copied() {
-        let name = column.name();
-        known.push((fold(name), column, format!("`{name}`")));
-        for chinese in column.chinese_headers() {
-            known.push((fold(chinese), column, format!("`{chinese}` ({name})")));
-        }
-        for (source, _) in mapped.iter().filter(|(_, to)| *to == column) {
-            let shown = format!("`{}` (mapped to {name})", source.trim());
-            known.push((fold(source), column, shown));
-        }
-    }
-    let kept: Vec<String> = keep_columns.iter().map(|name| fold(name)).collect();
-    let used = |index: usize| fields.iter().any(|field| field.index == index);
-
-    let mut warnings = Vec::new();
-    for (index, key) in keys.iter().enumerate() {
-        if key.is_empty() || used(index) || kept.contains(key) {
-            continue;
-        }
-        let mut best: Option<(usize, Column, &str)> = None;
-        for (known_key, column, shown) in &known {
-            if let Some(distance) = closeness(key, known_key) {
-                if best.is_none_or(|(least, _, _)| distance < least) {
-                    best = Some((distance, *column, shown));
-                }
-            }
-        }
-        if let Some((_, _, shown)) = best.filter(|(_, column, _)| !provided(*column)) {
-            warnings.push(format!(
-                "{source_file}: header `{}` (column {}) is not a known column; did you mean {shown}?",
-                header[index].trim(),
-                column_letter(index),
-            ));
-        }
-    }
-    warnings
 }
 
 /// A column whose kind has no ticket field: cannot happen while `Column` and `Ticket` agree,

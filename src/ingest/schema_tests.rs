@@ -6,6 +6,7 @@ use chrono::DateTime;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::ingest::header::closeness;
 use crate::ingest::{DateOrder, Mapping, Options, RawCell, RawRow, Rejection, Row};
 use crate::ticket::{Cause, Decision, FreightPayer, FreightPayment, ServiceType, When};
 

@@ -2,11 +2,13 @@
 
 use std::path::PathBuf;
 
+use calamine::Range;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 
+use super::range::RangeReader;
 use super::*;
-use crate::ingest::{open, read_all, Options, Row};
+use crate::ingest::{open, read_all, Options, Row, RowReader};
 use crate::ticket::When;
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {

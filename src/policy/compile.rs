@@ -2,15 +2,13 @@
 //! rules read, every clause a parameter names must be quoted in `[clauses]`, and every problem
 //! of the file is collected before it is rejected. Checks across files (versions of one id,
 //! aliases naming two policies) live in `versions`; reading single values (causes, columns,
-//! periods, money) in `values`.
+//! periods, money) in `values`; the identity fields at the top of the file in `header`.
 
+mod header;
 mod values;
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
-use chrono::NaiveDate;
-use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 use toml::Value;
 
@@ -22,7 +20,7 @@ use super::model::{
 use super::raw::{parse_document, Diagnostics, Section};
 use super::Diagnostic;
 use crate::ticket::{Column, Kind};
-use values::{bad_period_message, is_identifier, non_empty, parse_period, section_has_string};
+use values::{bad_period_message, parse_period, section_has_string};
 
 /// Compiles one policy file. `file` names it in diagnostics; `origin` is recorded in the
 /// policy (`built-in` or the path). Returns every diagnostic of the file when it has any.
@@ -68,18 +66,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
-/// The identity fields at the top of a policy file.
-struct Header {
-    id: String,
-    name: String,
-    aliases: Vec<String>,
-    currency: String,
-    timezone: Tz,
-    calendar: String,
-    version: String,
-    effective_from: NaiveDate,
-    effective_to: Option<NaiveDate>,
-    assumptions: Vec<String>,
+/// No `[exclusions]` section (itself reported as missing): nothing is excluded.
+fn no_exclusions() -> Exclusions {
+    Exclusions {
+        causes: Vec::new(),
+        when_true: Vec::new(),
+        when_false: Vec::new(),
+        clause: String::new(),
+    }
+}
+
+/// No freight rule: what a policy without `[freight]` has, and what each part of one starts
+/// from.
+fn no_freight_rules() -> FreightRules {
+    FreightRules {
+        company_bears: Vec::new(),
+        company_bears_only_in_warranty: false,
+        company_bears_clause: None,
+        customer_bears: None,
+        customer_bears_clause: None,
+        deduction: None,
+        return_leg: None,
+        collect_refused_clause: None,
+    }
 }
 
 struct Compiler<'d> {
@@ -89,100 +98,6 @@ struct Compiler<'d> {
 }
 
 impl Compiler<'_> {
-    fn header(&mut self, root: &mut Section<'_>) -> Header {
-        let d = &mut *self.diags;
-        let id = non_empty(root, d, "id");
-        if !id.is_empty() && !is_identifier(&id) {
-            d.push(
-                "id",
-                format!("bad id `{id}` (use lower-case letters, digits, `-` and `_`)"),
-            );
-        }
-        let name = non_empty(root, d, "name");
-        let mut aliases = Vec::new();
-        for (field, alias) in root.strings(d, "aliases").unwrap_or_default() {
-            if alias.trim().is_empty() {
-                d.push(field, "empty alias");
-            } else {
-                aliases.push(alias.trim().to_string());
-            }
-        }
-        let currency = root.string(d, "currency").unwrap_or_default();
-        if section_has_string(root, "currency")
-            && !(currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase()))
-        {
-            d.push(
-                "currency",
-                format!("bad currency `{currency}` (expected an ISO 4217 code such as CNY)"),
-            );
-        }
-        let timezone = match root.string(d, "timezone") {
-            Some(name) => Tz::from_str(name.trim()).unwrap_or_else(|_| {
-                d.push(
-                    "timezone",
-                    format!(
-                        "unknown timezone `{name}` (expected an IANA name such as Asia/Shanghai)"
-                    ),
-                );
-                Tz::UTC
-            }),
-            None => Tz::UTC,
-        };
-        let calendar = root.string(d, "calendar").unwrap_or_default();
-        if section_has_string(root, "calendar") && !is_identifier(&calendar) {
-            d.push("calendar", format!("bad calendar id `{calendar}`"));
-        }
-        let version = match root.value("version") {
-            None => {
-                d.push("version", "missing required field");
-                String::new()
-            }
-            Some(Value::String(text)) if !text.trim().is_empty() => text.trim().to_string(),
-            Some(Value::String(_)) => {
-                d.push("version", "empty version");
-                String::new()
-            }
-            Some(Value::Integer(number)) => number.to_string(),
-            Some(other) => {
-                d.push(
-                    "version",
-                    format!("expected a string, found a {}", other.type_str()),
-                );
-                String::new()
-            }
-        };
-        let effective_from = root.date(d, "effective_from");
-        let effective_to = root.opt_date(d, "effective_to");
-        if let (Some(from), Some(to)) = (effective_from, effective_to) {
-            if to <= from {
-                d.push(
-                    "effective_to",
-                    format!("effective_to {to} is not after effective_from {from}"),
-                );
-            }
-        }
-        let mut assumptions = Vec::new();
-        for (field, text) in root.opt_strings(d, "assumptions") {
-            if text.trim().is_empty() {
-                d.push(field, "empty assumption");
-            } else {
-                assumptions.push(text.trim().to_string());
-            }
-        }
-        Header {
-            id,
-            name,
-            aliases,
-            currency,
-            timezone,
-            calendar,
-            version,
-            effective_from: effective_from.unwrap_or(NaiveDate::MIN),
-            effective_to,
-            assumptions,
-        }
-    }
-
     fn clauses(&mut self, root: &mut Section<'_>) -> BTreeMap<String, Clause> {
         let d = &mut *self.diags;
         let mut clauses = BTreeMap::new();
@@ -264,51 +179,18 @@ impl Compiler<'_> {
             .map(|s| self.warranty(s));
         let exclusions = match root.table(self.diags, "exclusions") {
             Some(section) => self.exclusions(section),
-            None => Exclusions {
-                causes: Vec::new(),
-                when_true: Vec::new(),
-                when_false: Vec::new(),
-                clause: String::new(),
-            },
+            None => no_exclusions(),
         };
         let freight = match root.opt_table(self.diags, "freight") {
             Some(section) => self.freight(section.with_rule_kinds()),
-            None => FreightRules {
-                company_bears: Vec::new(),
-                company_bears_only_in_warranty: false,
-                company_bears_clause: None,
-                customer_bears: None,
-                customer_bears_clause: None,
-                deduction: None,
-                return_leg: None,
-                collect_refused_clause: None,
-            },
+            None => no_freight_rules(),
         };
-        let review_sla = root.opt_table(self.diags, "review_sla").map(|mut s| {
-            let hours = self.positive(&mut s, "hours");
-            let clause = self.clause(&mut s);
-            s.finish(self.diags);
-            HourSla { hours, clause }
-        });
-        let refund_cycle = root.opt_table(self.diags, "refund_cycle").map(|mut s| {
-            let earliest = s.u32(self.diags, "earliest_working_days").unwrap_or(0);
-            let latest = self.positive(&mut s, "latest_working_days");
-            if earliest > latest && latest > 0 {
-                self.diags.push(
-                    s.field("earliest_working_days"),
-                    format!(
-                        "earliest_working_days {earliest} is after latest_working_days {latest}"
-                    ),
-                );
-            }
-            let clause = self.clause(&mut s);
-            s.finish(self.diags);
-            RefundCycle {
-                earliest_working_days: earliest,
-                latest_working_days: latest,
-                clause,
-            }
-        });
+        let review_sla = root
+            .opt_table(self.diags, "review_sla")
+            .map(|s| self.hour_sla(s));
+        let refund_cycle = root
+            .opt_table(self.diags, "refund_cycle")
+            .map(|s| self.refund_cycle(s));
         let exchange_turnaround = root
             .opt_table(self.diags, "exchange_turnaround")
             .map(|s| self.working_day_deadline(s));
@@ -318,12 +200,9 @@ impl Compiler<'_> {
         let receipt_close = root
             .opt_table(self.diags, "receipt_close")
             .map(|s| self.day_limit(s));
-        let unpaid_hold = root.opt_table(self.diags, "unpaid_hold").map(|mut s| {
-            let period = self.period(&mut s, "period");
-            let clause = self.clause(&mut s);
-            s.finish(self.diags);
-            PeriodLimit { period, clause }
-        });
+        let unpaid_hold = root
+            .opt_table(self.diags, "unpaid_hold")
+            .map(|s| self.period_limit(s));
         let customer_shipment = root
             .opt_table(self.diags, "customer_shipment")
             .map(|s| self.day_limit(s));
@@ -360,6 +239,38 @@ impl Compiler<'_> {
             free_service_clause,
             exchange_in_warranty_clause,
         }
+    }
+
+    fn hour_sla(&mut self, mut s: Section<'_>) -> HourSla {
+        let hours = self.positive(&mut s, "hours");
+        let clause = self.clause(&mut s);
+        s.finish(self.diags);
+        HourSla { hours, clause }
+    }
+
+    fn refund_cycle(&mut self, mut s: Section<'_>) -> RefundCycle {
+        let earliest = s.u32(self.diags, "earliest_working_days").unwrap_or(0);
+        let latest = self.positive(&mut s, "latest_working_days");
+        if earliest > latest && latest > 0 {
+            self.diags.push(
+                s.field("earliest_working_days"),
+                format!("earliest_working_days {earliest} is after latest_working_days {latest}"),
+            );
+        }
+        let clause = self.clause(&mut s);
+        s.finish(self.diags);
+        RefundCycle {
+            earliest_working_days: earliest,
+            latest_working_days: latest,
+            clause,
+        }
+    }
+
+    fn period_limit(&mut self, mut s: Section<'_>) -> PeriodLimit {
+        let period = self.period(&mut s, "period");
+        let clause = self.clause(&mut s);
+        s.finish(self.diags);
+        PeriodLimit { period, clause }
     }
 
     fn window(&mut self, mut s: Section<'_>) -> Window {
@@ -495,16 +406,7 @@ impl Compiler<'_> {
     }
 
     fn freight(&mut self, mut s: Section<'_>) -> FreightRules {
-        let mut rules = FreightRules {
-            company_bears: Vec::new(),
-            company_bears_only_in_warranty: false,
-            company_bears_clause: None,
-            customer_bears: None,
-            customer_bears_clause: None,
-            deduction: None,
-            return_leg: None,
-            collect_refused_clause: None,
-        };
+        let mut rules = no_freight_rules();
         if let Some(mut part) = s.opt_table(self.diags, "company_bears") {
             rules.company_bears = self.causes(&mut part, true).unwrap_or_default();
             rules.company_bears_only_in_warranty =
@@ -521,64 +423,75 @@ impl Compiler<'_> {
             rules.customer_bears_clause = Some(self.clause(&mut part));
             part.finish(self.diags);
         }
-        if let Some(mut part) = s.opt_table(self.diags, "deduction") {
-            let amount = self.amount(&mut part, "amount");
-            let causes = self.causes(&mut part, true).unwrap_or_default();
-            let exempt_sf = part.bool_or(self.diags, "exempt_sf", false);
-            let exempt_remote_area = part.bool_or(self.diags, "exempt_remote_area", false);
-            let clause = self.clause(&mut part);
-            part.finish(self.diags);
-            rules.deduction = Some(Deduction {
-                amount,
-                causes,
-                exempt_sf,
-                exempt_remote_area,
-                clause,
-            });
+        if let Some(part) = s.opt_table(self.diags, "deduction") {
+            rules.deduction = Some(self.deduction(part));
         }
-        if let Some(mut part) = s.opt_table(self.diags, "return_leg") {
-            let when = part.string(self.diags, "when");
-            let leg = match when.as_deref() {
-                Some("always") => {
-                    if part.value("causes").is_some() {
-                        self.diags.push(
-                            part.field("causes"),
-                            "causes apply only when `when` is \"in_warranty\"",
-                        );
-                    }
-                    Some(ReturnLeg::Always {
-                        clause: self.clause(&mut part),
-                    })
-                }
-                Some("in_warranty") => {
-                    let causes = self.causes(&mut part, true).unwrap_or_default();
-                    Some(ReturnLeg::CausesInWarranty {
-                        causes,
-                        clause: self.clause(&mut part),
-                    })
-                }
-                Some(other) => {
-                    self.diags.push(
-                        part.field("when"),
-                        format!("unknown value `{other}` (expected one of: always, in_warranty)"),
-                    );
-                    None
-                }
-                None => None,
-            };
-            if leg.is_none() {
-                // Still read (and check) the rest of the table.
-                let _ = self.causes(&mut part, false);
-                let _ = self.clause(&mut part);
-            }
-            part.finish(self.diags);
-            rules.return_leg = leg;
+        if let Some(part) = s.opt_table(self.diags, "return_leg") {
+            rules.return_leg = self.return_leg(part);
         }
         if let Some(part) = s.opt_table(self.diags, "collect_refused") {
             rules.collect_refused_clause = Some(self.clause_only(part));
         }
         s.finish(self.diags);
         rules
+    }
+
+    /// `[freight.deduction]`: the amount kept back from a refund for freight, and when.
+    fn deduction(&mut self, mut part: Section<'_>) -> Deduction {
+        let amount = self.amount(&mut part, "amount");
+        let causes = self.causes(&mut part, true).unwrap_or_default();
+        let exempt_sf = part.bool_or(self.diags, "exempt_sf", false);
+        let exempt_remote_area = part.bool_or(self.diags, "exempt_remote_area", false);
+        let clause = self.clause(&mut part);
+        part.finish(self.diags);
+        Deduction {
+            amount,
+            causes,
+            exempt_sf,
+            exempt_remote_area,
+            clause,
+        }
+    }
+
+    /// `[freight.return_leg]`: when the company pays the leg back to the customer; `None`
+    /// when `when` is missing or unknown (the rest of the table is still checked).
+    fn return_leg(&mut self, mut part: Section<'_>) -> Option<ReturnLeg> {
+        let when = part.string(self.diags, "when");
+        let leg = match when.as_deref() {
+            Some("always") => {
+                if part.value("causes").is_some() {
+                    self.diags.push(
+                        part.field("causes"),
+                        "causes apply only when `when` is \"in_warranty\"",
+                    );
+                }
+                Some(ReturnLeg::Always {
+                    clause: self.clause(&mut part),
+                })
+            }
+            Some("in_warranty") => {
+                let causes = self.causes(&mut part, true).unwrap_or_default();
+                Some(ReturnLeg::CausesInWarranty {
+                    causes,
+                    clause: self.clause(&mut part),
+                })
+            }
+            Some(other) => {
+                self.diags.push(
+                    part.field("when"),
+                    format!("unknown value `{other}` (expected one of: always, in_warranty)"),
+                );
+                None
+            }
+            None => None,
+        };
+        if leg.is_none() {
+            // Still read (and check) the rest of the table.
+            let _ = self.causes(&mut part, false);
+            let _ = self.clause(&mut part);
+        }
+        part.finish(self.diags);
+        leg
     }
 
     fn working_day_deadline(&mut self, mut s: Section<'_>) -> WorkingDayDeadline {
