@@ -1,13 +1,11 @@
-//! What the rule unit tests run on: the five shipped policies (loaded from the files the
-//! binary compiles in, so a test never restates a policy fact), a `cn` calendar with
-//! National Day 2025 and Spring Festival 2026, and helpers for ticket values.
-
-use std::collections::BTreeMap;
+//! What the rule unit tests run on: the five shipped policies and the shipped calendars (both
+//! loaded from the files the binary compiles in, so a test never restates a policy or calendar
+//! fact), and helpers for ticket values.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 
-use crate::calendar::{Calendar, CalendarSet, DayKind, SpecialDay};
+use crate::calendar::CalendarSet;
 use crate::policy::{Policy, PolicySet};
 use crate::ticket::When;
 
@@ -38,48 +36,10 @@ pub fn end_of(text: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The shipped calendars, loaded from `data/calendars/` as the binary compiles them in, so a
+/// test never restates a holiday or a make-up working day.
 pub fn calendars() -> CalendarSet {
-    let mut special = BTreeMap::new();
-    let mut mark = |from: &str, to: &str, kind: DayKind, name: &str| {
-        let mut day = date(from);
-        while day <= date(to) {
-            let name = name.to_string();
-            special.insert(day, SpecialDay { kind, name });
-            day = day.succ_opt().unwrap();
-        }
-    };
-    mark("2025-10-01", "2025-10-08", DayKind::Holiday, "National Day");
-    mark(
-        "2025-09-28",
-        "2025-09-28",
-        DayKind::MakeupWorkday,
-        "National Day",
-    );
-    mark(
-        "2025-10-11",
-        "2025-10-11",
-        DayKind::MakeupWorkday,
-        "National Day",
-    );
-    mark(
-        "2026-02-15",
-        "2026-02-23",
-        DayKind::Holiday,
-        "Spring Festival",
-    );
-    mark(
-        "2026-02-14",
-        "2026-02-14",
-        DayKind::MakeupWorkday,
-        "Spring Festival",
-    );
-    mark(
-        "2026-02-28",
-        "2026-02-28",
-        DayKind::MakeupWorkday,
-        "Spring Festival",
-    );
-    CalendarSet::from_calendars([Calendar::new("cn", "China", 2024, 2026, special, "")])
+    CalendarSet::load(None).unwrap_or_else(|d| panic!("the shipped calendars load: {d:#?}"))
 }
 
 /// The shipped version of a policy, compiled from `data/policies/` as the binary has it.

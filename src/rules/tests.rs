@@ -1,4 +1,4 @@
-//! Unit tests of the catalogue and of the readings of RULES.md, on hand-built policies.
+//! Unit tests of the catalogue and of RULES.md's readings, on the shipped policies and calendars.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;

@@ -186,6 +186,61 @@ fn planted_round(ctx: &mut Ctx<'_>) -> Result<Vec<Draft>, NotCovered> {
     Ok(drafts)
 }
 
+fn not_covered(err: NotCovered) -> SampleError {
+    SampleError::Calendar {
+        reason: err.to_string(),
+    }
+}
+
+/// Compliant tickets kept beyond the planted ones: they keep every file non-empty and give
+/// the planted duplicate an original to repeat.
+const SPARE_TICKETS: usize = 10;
+
+/// One round of the planted cases, then more rounds while `--violation-rate` asks for a larger
+/// share of flagged tickets and the spare compliant tickets leave room.
+fn planted_drafts(ctx: &mut Ctx<'_>, options: &SampleOptions) -> Result<Vec<Draft>, SampleError> {
+    let mut drafts = planted_round(ctx).map_err(not_covered)?;
+    let minimum = drafts.len() + SPARE_TICKETS;
+    if options.tickets < minimum {
+        return Err(SampleError::TooFewTickets {
+            requested: options.tickets,
+            minimum,
+        });
+    }
+    if let Some(rate) = options.violation_rate {
+        let wanted = (rate * options.tickets as f64).round() as usize;
+        let room = options.tickets - SPARE_TICKETS;
+        let mut flagged = drafts.iter().filter(|d| !d.expected.is_empty()).count();
+        'rounds: while flagged < wanted && drafts.len() < room {
+            for draft in planted_round(ctx).map_err(not_covered)? {
+                if flagged >= wanted || drafts.len() >= room {
+                    break 'rounds;
+                }
+                flagged += usize::from(!draft.expected.is_empty());
+                drafts.push(draft);
+            }
+        }
+    }
+    Ok(drafts)
+}
+
+/// Sends each ticket still free to go anywhere to one of the three exports at random (4 in
+/// 10 English, 3 Chinese, 3 workbook); with [`Layout::Full`], every ticket to the one list.
+fn assign_files(drafts: &mut [Draft], layout: Layout, rng: &mut ChaCha8Rng) {
+    for draft in drafts {
+        if layout == Layout::Full {
+            // One list: both whole-set files hold every ticket.
+            draft.target = Target::En;
+        } else if draft.target == Target::Any {
+            draft.target = match rng.random_range(0..10) {
+                0..=3 => Target::En,
+                4..=6 => Target::Zh,
+                _ => Target::Xlsx,
+            };
+        }
+    }
+}
+
 /// Where a generated ticket goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -277,15 +332,15 @@ const BRAND_SHARE: [(Brand, u32); 5] = [
 ];
 
 impl Sample {
+    /// The whole sample for `options`: the planted cases, compliant tickets up to
+    /// `options.tickets`, the broken rows, every ticket in its file and numbered, and the
+    /// planted duplicate.
     pub fn build(
         options: &SampleOptions,
         calendar: &Calendar,
         policies: &PolicySet,
     ) -> Result<Sample, SampleError> {
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-        let not_covered = |err: NotCovered| SampleError::Calendar {
-            reason: err.to_string(),
-        };
         if let Some(rate) = options.violation_rate {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(SampleError::ViolationRate(rate));
@@ -295,31 +350,7 @@ impl Sample {
             Ctx::new(&mut rng, calendar, policies).map_err(|id| SampleError::Policies {
                 reason: format!("no policy with id `{id}`"),
             })?;
-        let mut drafts = planted_round(&mut ctx).map_err(not_covered)?;
-        // A few compliant tickets beyond the planted ones keep every file non-empty and give
-        // the planted duplicate an original to repeat.
-        let spare = 10;
-        let minimum = drafts.len() + spare;
-        if options.tickets < minimum {
-            return Err(SampleError::TooFewTickets {
-                requested: options.tickets,
-                minimum,
-            });
-        }
-        if let Some(rate) = options.violation_rate {
-            let wanted = (rate * options.tickets as f64).round() as usize;
-            let room = options.tickets - spare;
-            let mut flagged = drafts.iter().filter(|d| !d.expected.is_empty()).count();
-            'rounds: while flagged < wanted && drafts.len() < room {
-                for draft in planted_round(&mut ctx).map_err(not_covered)? {
-                    if flagged >= wanted || drafts.len() >= room {
-                        break 'rounds;
-                    }
-                    flagged += usize::from(!draft.expected.is_empty());
-                    drafts.push(draft);
-                }
-            }
-        }
+        let mut drafts = planted_drafts(&mut ctx, options)?;
         while drafts.len() < options.tickets {
             let brand = pick_brand(ctx.rng);
             let ticket = compliant::ticket(&mut ctx, brand).map_err(not_covered)?;
@@ -327,20 +358,19 @@ impl Sample {
         }
         let broken = broken::rows(&mut ctx).map_err(not_covered)?;
         let rng = ctx.rng;
-        for draft in &mut drafts {
-            if options.layout == Layout::Full {
-                // One list: both whole-set files hold every ticket.
-                draft.target = Target::En;
-            } else if draft.target == Target::Any {
-                draft.target = match rng.random_range(0..10) {
-                    0..=3 => Target::En,
-                    4..=6 => Target::Zh,
-                    _ => Target::Xlsx,
-                };
-            }
-        }
+        assign_files(&mut drafts, options.layout, rng);
         number(&mut drafts);
+        let mut sample = Sample::from_drafts(drafts, broken);
+        sample.plant_duplicate(rng);
+        sample
+            .expected
+            .sort_by(|a, b| (&a.ticket_id, a.expected.rule).cmp(&(&b.ticket_id, b.expected.rule)));
+        Ok(sample)
+    }
 
+    /// The tickets shared out over the three exports by their targets, and the findings
+    /// planted in them; `broken.csv`'s rows as given.
+    fn from_drafts(drafts: Vec<Draft>, broken: Vec<Vec<String>>) -> Sample {
         let mut sample = Sample {
             en: Vec::new(),
             zh: Vec::new(),
@@ -361,11 +391,7 @@ impl Sample {
                 Target::En | Target::Any => sample.en.push(draft.ticket),
             }
         }
-        sample.plant_duplicate(rng);
         sample
-            .expected
-            .sort_by(|a, b| (&a.ticket_id, a.expected.rule).cmp(&(&b.ticket_id, b.expected.rule)));
-        Ok(sample)
     }
 
     /// Repeats one compliant English-file ticket further down the same file: the later row is

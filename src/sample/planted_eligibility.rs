@@ -31,7 +31,14 @@ fn days_past(last: NaiveDate, date: NaiveDate) -> i64 {
 }
 
 fn windows(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
-    use Severity::{Violation, Warning};
+    return_windows(ctx, out)?;
+    return_conditions(ctx, out)?;
+    exchange_window(ctx, out)
+}
+
+/// Refunds applied for on the last day of the return window and the day after.
+fn return_windows(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
+    const RULE: &str = "eligibility.return-outside-window";
     // JOINING R1's own example: signed for May 1 → return by May 7 (inclusive counting).
     let delivered = ymd(2026, 5, 1);
     let last = plus_days(delivered, 6);
@@ -45,8 +52,8 @@ fn windows(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
         )?;
         out.push(flag_if_late(
             t,
-            "eligibility.return-outside-window",
-            Violation,
+            RULE,
+            Severity::Violation,
             last,
             applied,
             true,
@@ -62,40 +69,43 @@ fn windows(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
         let t = build::refund(ctx, Brand::Changkong, cause, delivered, at(applied, 16, 45))?;
         out.push(flag_if_late(
             t,
-            "eligibility.return-outside-window",
-            Violation,
+            RULE,
+            Severity::Violation,
             last,
             applied,
             true,
         ));
     }
-    // Return conditions on no-reason refunds.
-    let (applied, delivered) = random_dates(ctx, 1, 6);
-    let mut t = build::refund(ctx, Brand::Joining, Cause::NoReason, delivered, applied)?;
-    t.appearance_damaged = Some(true);
-    let amount = t.refund_amount;
-    out.push(
-        Draft::new(t, Target::Any)
-            .expect(Expected::new("eligibility.return-condition-failed", Warning).amount(amount)),
-    );
-    let (applied, delivered) = random_dates(ctx, 1, 6);
-    let mut t = build::refund(ctx, Brand::Joining, Cause::NoReason, delivered, applied)?;
-    t.package_complete = Some(false);
-    let amount = t.refund_amount;
-    out.push(
-        Draft::new(t, Target::Any)
-            .expect(Expected::new("eligibility.return-condition-failed", Warning).amount(amount)),
-    );
-    let (applied, delivered) = random_dates(ctx, 1, 7);
-    let mut t = build::refund(ctx, Brand::Changkong, Cause::NoReason, delivered, applied)?;
-    t.activated = Some(true);
-    let amount = t.refund_amount;
-    out.push(
-        Draft::new(t, Target::Any)
-            .expect(Expected::new("eligibility.return-condition-failed", Warning).amount(amount)),
-    );
+    Ok(())
+}
 
-    // JOINING R1: exchange by May 15 for goods signed for on May 1.
+/// How a no-reason return fails one of its conditions.
+type ConditionFailure = fn(&mut Ticket);
+
+/// No-reason refunds inside the window that fail a return condition: a damaged appearance and
+/// an incomplete package (JOINING), an activated device (Changkong).
+fn return_conditions(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
+    const RULE: &str = "eligibility.return-condition-failed";
+    let failures: [(Brand, i64, ConditionFailure); 3] = [
+        (Brand::Joining, 6, |t| t.appearance_damaged = Some(true)),
+        (Brand::Joining, 6, |t| t.package_complete = Some(false)),
+        (Brand::Changkong, 7, |t| t.activated = Some(true)),
+    ];
+    for (brand, max_days, fail) in failures {
+        let (applied, delivered) = random_dates(ctx, 1, max_days);
+        let mut t = build::refund(ctx, brand, Cause::NoReason, delivered, applied)?;
+        fail(&mut t);
+        let amount = t.refund_amount;
+        out.push(
+            Draft::new(t, Target::Any)
+                .expect(Expected::new(RULE, Severity::Warning).amount(amount)),
+        );
+    }
+    Ok(())
+}
+
+/// JOINING R1: exchange by May 15 for goods signed for on May 1.
+fn exchange_window(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
     let delivered = ymd(2026, 5, 1);
     let last = plus_days(delivered, 14);
     for applied in [last, plus_days(last, 1)] {
@@ -103,7 +113,7 @@ fn windows(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
         out.push(flag_if_late(
             t,
             "eligibility.exchange-outside-window",
-            Violation,
+            Severity::Violation,
             last,
             applied,
             false,
@@ -140,9 +150,21 @@ fn flag_if_late(
     }
 }
 
+/// Free service asked for at the end of a warranty: on its last day (no finding) and after it.
 fn warranty(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
-    use Severity::Violation;
+    year_long_warranties(ctx, out)?;
+    changkong_warranty_in_days(ctx, out)?;
+    late_free_replacement(ctx, out)
+}
+
+/// The ticket, with `eligibility.free-service-out-of-warranty` when `applied` is past `last`,
+/// the warranty's last day.
+fn out_of_warranty_if_late(ticket: Ticket, last: NaiveDate, applied: NaiveDate) -> Draft {
     const RULE: &str = "eligibility.free-service-out-of-warranty";
+    flag_if_late(ticket, RULE, Severity::Violation, last, applied, false)
+}
+
+fn year_long_warranties(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
     // JOINING W2.4, one year from delivery, month-end clamped: 2025-01-31 → 2026-01-30.
     let delivered = ymd(2025, 1, 31);
     let last = months_last_covered(delivered, 12);
@@ -154,7 +176,7 @@ fn warranty(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
             delivered,
             at(applied, 10, 0),
         )?;
-        out.push(flag_if_late(t, RULE, Violation, last, applied, false));
+        out.push(out_of_warranty_if_late(t, last, applied));
     }
     // XINJI D: 12 months from the earlier of activation and purchase (purchase here).
     let purchased = ymd(2025, 3, 10);
@@ -169,58 +191,58 @@ fn warranty(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
     )?;
     t.purchased_at = Some(purchased);
     t.activated_at = Some(ymd(2025, 3, 12));
-    out.push(flag_if_late(t, RULE, Violation, last, applied, false));
-    // Changkong I.1: 180 days from purchase including the expiration day.
+    out.push(out_of_warranty_if_late(t, last, applied));
+    Ok(())
+}
+
+/// Changkong I.1: 180 days from purchase, 60 days after an earlier repair, 240 days from
+/// factory shipment without proof, each including the expiration day.
+fn changkong_warranty_in_days(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
+    // 180 days from purchase.
     let purchased = ymd(2025, 11, 3);
     let last = plus_days(purchased, 180);
     for applied in [last, plus_days(last, 1)] {
-        let mut t = build::free_repair(
-            ctx,
-            Brand::Changkong,
-            Cause::Quality,
-            plus_days(purchased, 2),
-            at(applied, 11, 0),
-        )?;
+        let mut t = changkong_free_repair(ctx, plus_days(purchased, 2), at(applied, 11, 0))?;
         t.purchased_at = Some(purchased);
-        out.push(flag_if_late(t, RULE, Violation, last, applied, false));
+        out.push(out_of_warranty_if_late(t, last, applied));
     }
-    // Changkong I.1 note: 60 days after an earlier repair was sent back.
+    // The note: 60 days after an earlier repair was sent back.
     let repair_returned = ymd(2026, 3, 10);
     let last = plus_days(repair_returned, 60);
     for applied in [last, plus_days(last, 1)] {
-        let mut t = build::free_repair(
-            ctx,
-            Brand::Changkong,
-            Cause::Quality,
-            ymd(2025, 3, 3),
-            at(applied, 15, 0),
-        )?;
+        let mut t = changkong_free_repair(ctx, ymd(2025, 3, 3), at(applied, 15, 0))?;
         t.purchased_at = Some(ymd(2025, 3, 1));
         t.last_repair_returned_at = Some(repair_returned);
-        out.push(flag_if_late(t, RULE, Violation, last, applied, false));
+        out.push(out_of_warranty_if_late(t, last, applied));
     }
-    // Changkong I.1 without proof: 240 days from factory shipment.
+    // Without proof: 240 days from factory shipment.
     let factory = ymd(2025, 6, 2);
     let last = plus_days(factory, 240);
     for applied in [last, plus_days(last, 1)] {
-        let mut t = build::free_repair(
-            ctx,
-            Brand::Changkong,
-            Cause::Quality,
-            ymd(2025, 6, 20),
-            at(applied, 9, 40),
-        )?;
+        let mut t = changkong_free_repair(ctx, ymd(2025, 6, 20), at(applied, 9, 40))?;
         t.proof_of_purchase = Some(false);
         t.purchased_at = None;
         t.factory_shipped_at = Some(factory);
-        out.push(flag_if_late(t, RULE, Violation, last, applied, false));
+        out.push(out_of_warranty_if_late(t, last, applied));
     }
-    // handset-oem T2: a free replacement three days after the year from delivery.
+    Ok(())
+}
+
+fn changkong_free_repair(
+    ctx: &mut Ctx<'_>,
+    delivered: NaiveDate,
+    applied: NaiveDateTime,
+) -> Result<Ticket, NotCovered> {
+    build::free_repair(ctx, Brand::Changkong, Cause::Quality, delivered, applied)
+}
+
+/// handset-oem T2: a free replacement three days after the year from delivery.
+fn late_free_replacement(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
     let delivered = ymd(2025, 2, 28);
     let last = months_last_covered(delivered, 12);
     let applied = ymd(2026, 3, 2);
     let t = build::exchange(ctx, Brand::HandsetOem, delivered, at(applied, 10, 30))?;
-    out.push(flag_if_late(t, RULE, Violation, last, applied, false));
+    out.push(out_of_warranty_if_late(t, last, applied));
     Ok(())
 }
 
@@ -275,88 +297,64 @@ fn exclusions_and_charges(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(),
     Ok(())
 }
 
+/// Quality claims rejected: inside the window or warranty of the service asked they are
+/// flagged; outside it, or where the policy has no such service, they are not.
 fn rejections(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) {
-    use Severity::Warning;
-    const RULE: &str = "eligibility.wrongly-rejected";
-    let mut reject = |ctx: &mut Ctx<'_>,
-                      brand,
-                      service,
-                      delivered: NaiveDate,
-                      applied: NaiveDateTime,
-                      flagged: bool| {
-        let t = build::rejected(ctx, brand, service, Cause::Quality, delivered, applied);
-        let draft = Draft::new(t, Target::Any);
-        out.push(if flagged {
-            draft.expect(Expected::new(RULE, Warning))
-        } else {
-            draft
-        });
-    };
     // In the window or warranty of the service asked: flagged.
-    let (applied, delivered) = random_dates(ctx, 1, 6);
-    reject(
-        ctx,
-        Brand::Joining,
-        ServiceType::Return,
-        delivered,
-        applied,
-        true,
-    );
-    let (applied, delivered) = random_dates(ctx, 16, 300);
-    reject(
-        ctx,
-        Brand::HandsetOem,
-        ServiceType::Repair,
-        delivered,
-        applied,
-        true,
-    );
-    let (applied, delivered) = random_dates(ctx, 16, 300);
-    reject(
-        ctx,
-        Brand::Xinji,
-        ServiceType::Exchange,
-        delivered,
-        applied,
-        true,
-    );
+    for (brand, service, min_days, max_days) in [
+        (Brand::Joining, ServiceType::Return, 1, 6),
+        (Brand::HandsetOem, ServiceType::Repair, 16, 300),
+        (Brand::Xinji, ServiceType::Exchange, 16, 300),
+    ] {
+        let (applied, delivered) = random_dates(ctx, min_days, max_days);
+        out.push(rejection(ctx, brand, service, delivered, applied, true));
+    }
     // JOINING exchange: day 15 is inside the window, day 16 outside (no finding).
     let delivered = ymd(2026, 7, 6);
-    reject(
-        ctx,
-        Brand::Joining,
-        ServiceType::Exchange,
-        delivered,
-        at(plus_days(delivered, 14), 20, 10),
-        true,
-    );
-    reject(
-        ctx,
-        Brand::Joining,
-        ServiceType::Exchange,
-        delivered,
-        at(plus_days(delivered, 15), 20, 10),
-        false,
-    );
+    for (days, flagged) in [(14, true), (15, false)] {
+        let applied = at(plus_days(delivered, days), 20, 10);
+        out.push(rejection(
+            ctx,
+            Brand::Joining,
+            ServiceType::Exchange,
+            delivered,
+            applied,
+            flagged,
+        ));
+    }
     // Exchange asked under policies without an exchange window: out of scope.
-    let (applied, delivered) = random_dates(ctx, 16, 150);
-    reject(
-        ctx,
-        Brand::Changkong,
-        ServiceType::Exchange,
-        delivered,
-        applied,
-        false,
-    );
-    let (applied, delivered) = random_dates(ctx, 16, 150);
-    reject(
-        ctx,
-        Brand::RepairService,
-        ServiceType::Exchange,
-        delivered,
-        applied,
-        false,
-    );
+    for brand in [Brand::Changkong, Brand::RepairService] {
+        let (applied, delivered) = random_dates(ctx, 16, 150);
+        out.push(rejection(
+            ctx,
+            brand,
+            ServiceType::Exchange,
+            delivered,
+            applied,
+            false,
+        ));
+    }
+}
+
+/// A quality claim for `service` rejected, with `eligibility.wrongly-rejected` when `flagged`.
+fn rejection(
+    ctx: &mut Ctx<'_>,
+    brand: Brand,
+    service: ServiceType,
+    delivered: NaiveDate,
+    applied: NaiveDateTime,
+    flagged: bool,
+) -> Draft {
+    let t = build::rejected(ctx, brand, service, Cause::Quality, delivered, applied);
+    let draft = Draft::new(t, Target::Any);
+    if flagged {
+        draft.expect(Expected::new(
+            "eligibility.wrongly-rejected",
+            Severity::Warning,
+        ))
+    } else {
+        draft
+    }
 }
 
 fn exchange_model_and_shipment(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {

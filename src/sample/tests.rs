@@ -239,100 +239,125 @@ fn compliant_tickets_stay_inside_every_limit_they_are_built_for() {
     let ids: BTreeSet<&str> = all.iter().map(|t| t.ticket_id.as_str()).collect();
     assert_eq!(ids.len(), 2000, "unique ids, one repeated");
     assert_eq!(all.len(), 2001);
-    let date = |w: &Option<When>| match w {
-        Some(When::Local(local)) => Some(*local),
-        _ => None,
-    };
     let mut checked = 0;
     for ticket in all {
-        let dates = [
-            ticket.factory_shipped_at,
-            ticket.purchased_at,
-            ticket.delivered_at,
-            ticket.activated_at,
-            ticket.last_repair_returned_at,
-        ];
-        for day in dates.into_iter().flatten() {
-            assert!(
-                day >= first_date() && day <= last_date(),
-                "{}",
-                ticket.ticket_id
-            );
-        }
-        let applied = date(&ticket.applied_at).expect("applied_at");
-        let events = [
-            &ticket.reviewed_at,
-            &ticket.customer_shipped_at,
-            &ticket.received_at,
-            &ticket.refunded_at,
-            &ticket.exchange_shipped_at,
-            &ticket.repair_approved_at,
-            &ticket.repaired_at,
-            &ticket.quote_notified_at,
-            &ticket.paid_at,
-            &ticket.returned_to_customer_at,
-        ];
-        for event in events.into_iter().filter_map(date) {
-            assert!(
-                event.date() >= first_date() && event.date() <= last_date(),
-                "{}",
-                ticket.ticket_id
-            );
-        }
+        assert_dates_inside_the_sample_span(ticket);
+        let applied = local_time(&ticket.applied_at).expect("applied_at");
         if planted.contains(ticket.ticket_id.as_str()) {
             continue;
         }
         checked += 1;
-        for event in [
-            &ticket.reviewed_at,
-            &ticket.received_at,
-            &ticket.refunded_at,
-        ] {
-            if let Some(event) = date(event) {
-                assert!(
-                    event >= applied,
-                    "{} event before application",
-                    ticket.ticket_id
-                );
-            }
-        }
-        assert!(ticket.delivered_at.is_none_or(|d| d <= applied.date()));
-        if let Some(exchange_sku) = &ticket.exchange_sku {
-            assert_eq!(Some(exchange_sku.trim()), ticket.sku.as_deref());
-        }
+        assert_events_follow_the_application(ticket, applied);
         let joining = ticket
             .policy
             .as_deref()
             .is_some_and(|p| p.eq_ignore_ascii_case("joining"));
         if joining {
-            // Unreviewed is compliant only while 24 hours have not passed at the as-of.
-            let reviewed = date(&ticket.reviewed_at).unwrap_or_else(timeline::as_of);
-            assert!(
-                (reviewed - applied).num_minutes() <= 24 * 60,
-                "{}",
-                ticket.ticket_id
-            );
-            if ticket.decision == Some(Decision::Refund) {
-                let received = date(&ticket.received_at).unwrap().date();
-                let earliest = calendar.add_working_days(received, 3).unwrap();
-                let deadline = calendar.add_working_days(received, 5).unwrap();
-                // Not yet paid out is compliant only while the deadline lies ahead.
-                let refunded = date(&ticket.refunded_at).map_or(deadline, |r| r.date());
-                assert!(timeline::as_of().date() <= deadline || ticket.refunded_at.is_some());
-                assert!(
-                    refunded >= earliest && refunded <= deadline,
-                    "{}",
-                    ticket.ticket_id
-                );
-            }
-            if ticket.decision == Some(Decision::Exchange) {
-                let received = date(&ticket.received_at).unwrap().date();
-                let shipped = date(&ticket.exchange_shipped_at).unwrap().date();
-                assert!(shipped <= calendar.add_working_days(received, 7).unwrap());
-            }
+            assert_inside_joining_limits(ticket, applied, &calendar);
         }
     }
     assert!(checked > 1800, "the bulk is compliant: {checked}");
+}
+
+/// The local time of a timestamp cell; `None` for a bare date or an empty cell.
+fn local_time(when: &Option<When>) -> Option<chrono::NaiveDateTime> {
+    match when {
+        Some(When::Local(local)) => Some(*local),
+        _ => None,
+    }
+}
+
+/// Every date and every event of the ticket falls between the sample's first and last date.
+fn assert_dates_inside_the_sample_span(ticket: &Ticket) {
+    let dates = [
+        ticket.factory_shipped_at,
+        ticket.purchased_at,
+        ticket.delivered_at,
+        ticket.activated_at,
+        ticket.last_repair_returned_at,
+    ];
+    for day in dates.into_iter().flatten() {
+        assert!(
+            day >= first_date() && day <= last_date(),
+            "{}",
+            ticket.ticket_id
+        );
+    }
+    let events = [
+        &ticket.reviewed_at,
+        &ticket.customer_shipped_at,
+        &ticket.received_at,
+        &ticket.refunded_at,
+        &ticket.exchange_shipped_at,
+        &ticket.repair_approved_at,
+        &ticket.repaired_at,
+        &ticket.quote_notified_at,
+        &ticket.paid_at,
+        &ticket.returned_to_customer_at,
+    ];
+    for event in events.into_iter().filter_map(local_time) {
+        assert!(
+            event.date() >= first_date() && event.date() <= last_date(),
+            "{}",
+            ticket.ticket_id
+        );
+    }
+}
+
+/// Review, receipt and refund come after the application, delivery before it, and an
+/// exchange ships the model sold.
+fn assert_events_follow_the_application(ticket: &Ticket, applied: chrono::NaiveDateTime) {
+    for event in [
+        &ticket.reviewed_at,
+        &ticket.received_at,
+        &ticket.refunded_at,
+    ] {
+        if let Some(event) = local_time(event) {
+            assert!(
+                event >= applied,
+                "{} event before application",
+                ticket.ticket_id
+            );
+        }
+    }
+    assert!(ticket.delivered_at.is_none_or(|d| d <= applied.date()));
+    if let Some(exchange_sku) = &ticket.exchange_sku {
+        assert_eq!(Some(exchange_sku.trim()), ticket.sku.as_deref());
+    }
+}
+
+/// JOINING's review within 24 hours, refund 3–5 working days after storage, exchange shipped
+/// within 7.
+fn assert_inside_joining_limits(
+    ticket: &Ticket,
+    applied: chrono::NaiveDateTime,
+    calendar: &Calendar,
+) {
+    // Unreviewed is compliant only while 24 hours have not passed at the as-of.
+    let reviewed = local_time(&ticket.reviewed_at).unwrap_or_else(timeline::as_of);
+    assert!(
+        (reviewed - applied).num_minutes() <= 24 * 60,
+        "{}",
+        ticket.ticket_id
+    );
+    if ticket.decision == Some(Decision::Refund) {
+        let received = local_time(&ticket.received_at).unwrap().date();
+        let earliest = calendar.add_working_days(received, 3).unwrap();
+        let deadline = calendar.add_working_days(received, 5).unwrap();
+        // Not yet paid out is compliant only while the deadline lies ahead.
+        let refunded = local_time(&ticket.refunded_at).map_or(deadline, |r| r.date());
+        assert!(timeline::as_of().date() <= deadline || ticket.refunded_at.is_some());
+        assert!(
+            refunded >= earliest && refunded <= deadline,
+            "{}",
+            ticket.ticket_id
+        );
+    }
+    if ticket.decision == Some(Decision::Exchange) {
+        let received = local_time(&ticket.received_at).unwrap().date();
+        let shipped = local_time(&ticket.exchange_shipped_at).unwrap().date();
+        assert!(shipped <= calendar.add_working_days(received, 7).unwrap());
+    }
 }
 
 #[test]

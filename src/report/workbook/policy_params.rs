@@ -1,6 +1,9 @@
 //! A policy version's parameters in words, each with the clause it rests on, for the Run sheet.
 
-use crate::policy::{Counting, Period, Policy, ReturnLeg, Warranty, WarrantyTerm, Window};
+use crate::policy::{
+    Counting, Exclusions, Params, Period, Policy, ReturnConditions, ReturnLeg, Warranty,
+    WarrantyTerm, Window,
+};
 use crate::ticket::Column;
 
 /// One parameter: what it is, its value in words, the clause id.
@@ -101,33 +104,55 @@ fn warranty(warranty: &Warranty, params: &mut Vec<Param>) {
 pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
     let p = &policy.params;
     let mut params = Vec::new();
+    windows(p, &mut params);
+    if let Some(c) = &p.return_conditions {
+        params.push(return_conditions(c));
+    }
+    if let Some(w) = &p.warranty {
+        warranty(w, &mut params);
+    }
+    params.push(exclusions(&p.exclusions));
+    freight(policy, &mut params);
+    deadlines(p, &mut params);
+    service_promises(p, &mut params);
+    for assumption in &policy.assumptions {
+        params.push(param(
+            "Assumption (not in the text)",
+            assumption.clone(),
+            None,
+        ));
+    }
+    params
+}
+
+fn windows(p: &Params, params: &mut Vec<Param>) {
     if let Some(w) = &p.return_window {
         params.push(param("Return window", window(w), Some(&w.clause)));
     }
     if let Some(w) = &p.exchange_window {
         params.push(param("Exchange window", window(w), Some(&w.clause)));
     }
-    if let Some(c) = &p.return_conditions {
-        let mut needs = Vec::new();
-        if c.package_complete {
-            needs.push("package complete");
-        }
-        if c.no_appearance_damage {
-            needs.push("no appearance damage");
-        }
-        if c.not_activated {
-            needs.push("not activated");
-        }
-        params.push(param(
-            "No-reason return conditions",
-            needs.join(", "),
-            Some(&c.clause),
-        ));
+}
+
+fn return_conditions(c: &ReturnConditions) -> Param {
+    let mut needs = Vec::new();
+    if c.package_complete {
+        needs.push("package complete");
     }
-    if let Some(w) = &p.warranty {
-        warranty(w, &mut params);
+    if c.no_appearance_damage {
+        needs.push("no appearance damage");
     }
-    let e = &p.exclusions;
+    if c.not_activated {
+        needs.push("not activated");
+    }
+    param(
+        "No-reason return conditions",
+        needs.join(", "),
+        Some(&c.clause),
+    )
+}
+
+fn exclusions(e: &Exclusions) -> Param {
     let mut excluded = vec![format!("causes {}", list(&e.causes, |c| c.as_str()))];
     if !e.when_true.is_empty() {
         excluded.push(format!("{} true", columns(&e.when_true)));
@@ -135,8 +160,11 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
     if !e.when_false.is_empty() {
         excluded.push(format!("{} false", columns(&e.when_false)));
     }
-    params.push(param("Exclusions", excluded.join("; "), Some(&e.clause)));
-    freight(policy, &mut params);
+    param("Exclusions", excluded.join("; "), Some(&e.clause))
+}
+
+/// The review SLA, the working-day cycles and turnarounds, and the day and period limits.
+fn deadlines(p: &Params, params: &mut Vec<Param>) {
     if let Some(sla) = &p.review_sla {
         params.push(param(
             "Review within",
@@ -154,6 +182,11 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
             Some(&cycle.clause),
         ));
     }
+    turnarounds(p, params);
+    day_and_period_limits(p, params);
+}
+
+fn turnarounds(p: &Params, params: &mut Vec<Param>) {
     if let Some(t) = &p.exchange_turnaround {
         params.push(param(
             "Exchange shipped within",
@@ -168,6 +201,9 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
             Some(&t.clause),
         ));
     }
+}
+
+fn day_and_period_limits(p: &Params, params: &mut Vec<Param>) {
     if let Some(limit) = &p.receipt_close {
         params.push(param(
             "Application closed when not received within",
@@ -189,6 +225,10 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
             Some(&limit.clause),
         ));
     }
+}
+
+/// The same-model exchange and free service in warranty, which have a clause but no number.
+fn service_promises(p: &Params, params: &mut Vec<Param>) {
     if let Some(clause) = &p.exchange_same_model_clause {
         params.push(param(
             "Exchange for the same model",
@@ -203,14 +243,6 @@ pub(super) fn parameters(policy: &Policy) -> Vec<Param> {
             Some(clause),
         ));
     }
-    for assumption in &policy.assumptions {
-        params.push(param(
-            "Assumption (not in the text)",
-            assumption.clone(),
-            None,
-        ));
-    }
-    params
 }
 
 fn freight(policy: &Policy, params: &mut Vec<Param>) {
