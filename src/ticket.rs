@@ -239,7 +239,7 @@ pub enum Kind {
 }
 
 macro_rules! columns {
-    ($($variant:ident => $name:literal, $kind:ident, [$($zh:literal),*];)+) => {
+    ($($variant:ident => $name:literal, $title:literal, $kind:ident, [$($zh:literal),*];)+) => {
         /// The canonical columns of TICKETS.md.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Column { $($variant),+ }
@@ -251,6 +251,13 @@ macro_rules! columns {
             /// The canonical (snake_case) name.
             pub fn name(self) -> &'static str {
                 match self { $(Column::$variant => $name),+ }
+            }
+
+            /// The column's header in the workbook: words, not the snake_case name
+            /// (`applied_at` is headed "Applied at"). The one place a column's English
+            /// title is written.
+            pub fn title(self) -> &'static str {
+                match self { $(Column::$variant => $title),+ }
             }
 
             /// The value kind.
@@ -272,51 +279,51 @@ macro_rules! columns {
 }
 
 columns! {
-    TicketId => "ticket_id", Text, ["工单号"];
-    Policy => "policy", Text, ["政策", "品牌"];
-    OrderId => "order_id", Text, ["订单号"];
-    Sku => "sku", Text, ["商品编码"];
-    ExchangeSku => "exchange_sku", Text, ["换货商品编码"];
-    ProductCategory => "product_category", Text, ["品类"];
-    Store => "store", Text, ["店铺"];
-    Agent => "agent", Text, ["客服"];
-    Courier => "courier", Text, ["快递公司"];
-    ServiceType => "service_type", ServiceType, ["服务类型"];
-    Cause => "cause", Cause, ["售后原因"];
-    Decision => "decision", Decision, ["处理结果"];
-    PackageComplete => "package_complete", Bool, ["包装完整"];
-    AppearanceDamaged => "appearance_damaged", Bool, ["外观损坏"];
-    Activated => "activated", Bool, ["已激活"];
-    ProofOfPurchase => "proof_of_purchase", Bool, ["购买凭证"];
-    LabelTampered => "label_tampered", Bool, ["标签涂改"];
-    UnauthorizedRepair => "unauthorized_repair", Bool, ["非授权维修"];
-    AuthorizedChannel => "authorized_channel", Bool, ["授权渠道"];
-    PurchasedOverseas => "purchased_overseas", Bool, ["海外购买"];
-    RemoteArea => "remote_area", Bool, ["偏远地区"];
-    FactoryShippedAt => "factory_shipped_at", Date, ["出厂日期"];
-    PurchasedAt => "purchased_at", Date, ["购买日期"];
-    DeliveredAt => "delivered_at", Date, ["签收日期"];
-    ActivatedAt => "activated_at", Date, ["激活日期"];
-    AppliedAt => "applied_at", DateTime, ["申请时间"];
-    ReviewedAt => "reviewed_at", DateTime, ["审核时间"];
-    CustomerShippedAt => "customer_shipped_at", DateTime, ["寄回时间"];
-    ReceivedAt => "received_at", DateTime, ["入库时间"];
-    RefundedAt => "refunded_at", DateTime, ["退款时间"];
-    ExchangeShippedAt => "exchange_shipped_at", DateTime, ["换货发出时间"];
-    RepairApprovedAt => "repair_approved_at", DateTime, ["维修确认时间"];
-    RepairedAt => "repaired_at", DateTime, ["维修完成时间"];
-    QuoteNotifiedAt => "quote_notified_at", DateTime, ["报价通知时间"];
-    PaidAt => "paid_at", DateTime, ["付款时间"];
-    ReturnedToCustomerAt => "returned_to_customer_at", DateTime, ["寄还时间"];
-    LastRepairReturnedAt => "last_repair_returned_at", Date, ["上次维修寄还日期"];
-    OrderAmount => "order_amount", Money, ["订单金额"];
-    RefundAmount => "refund_amount", Money, ["退款金额"];
-    RepairFee => "repair_fee", Money, ["维修费"];
-    FreightAmount => "freight_amount", Money, ["运费金额"];
-    FreightPayer => "freight_payer", FreightPayer, ["运费承担方"];
-    FreightPayment => "freight_payment", FreightPayment, ["寄件方式"];
-    FreightDeducted => "freight_deducted", Money, ["退款扣除运费"];
-    ReturnFreightCharged => "return_freight_charged", Money, ["回寄运费"];
+    TicketId => "ticket_id", "Ticket", Text, ["工单号"];
+    Policy => "policy", "Policy", Text, ["政策", "品牌"];
+    OrderId => "order_id", "Order ID", Text, ["订单号"];
+    Sku => "sku", "SKU", Text, ["商品编码"];
+    ExchangeSku => "exchange_sku", "Exchange SKU", Text, ["换货商品编码"];
+    ProductCategory => "product_category", "Product category", Text, ["品类"];
+    Store => "store", "Store", Text, ["店铺"];
+    Agent => "agent", "Agent", Text, ["客服"];
+    Courier => "courier", "Courier", Text, ["快递公司"];
+    ServiceType => "service_type", "Service type", ServiceType, ["服务类型"];
+    Cause => "cause", "Cause", Cause, ["售后原因"];
+    Decision => "decision", "Decision", Decision, ["处理结果"];
+    PackageComplete => "package_complete", "Package complete", Bool, ["包装完整"];
+    AppearanceDamaged => "appearance_damaged", "Appearance damaged", Bool, ["外观损坏"];
+    Activated => "activated", "Activated", Bool, ["已激活"];
+    ProofOfPurchase => "proof_of_purchase", "Proof of purchase", Bool, ["购买凭证"];
+    LabelTampered => "label_tampered", "Label tampered", Bool, ["标签涂改"];
+    UnauthorizedRepair => "unauthorized_repair", "Unauthorized repair", Bool, ["非授权维修"];
+    AuthorizedChannel => "authorized_channel", "Authorized channel", Bool, ["授权渠道"];
+    PurchasedOverseas => "purchased_overseas", "Purchased overseas", Bool, ["海外购买"];
+    RemoteArea => "remote_area", "Remote area", Bool, ["偏远地区"];
+    FactoryShippedAt => "factory_shipped_at", "Factory shipped at", Date, ["出厂日期"];
+    PurchasedAt => "purchased_at", "Purchased at", Date, ["购买日期"];
+    DeliveredAt => "delivered_at", "Delivered at", Date, ["签收日期"];
+    ActivatedAt => "activated_at", "Activated at", Date, ["激活日期"];
+    AppliedAt => "applied_at", "Applied at", DateTime, ["申请时间"];
+    ReviewedAt => "reviewed_at", "Reviewed at", DateTime, ["审核时间"];
+    CustomerShippedAt => "customer_shipped_at", "Customer shipped at", DateTime, ["寄回时间"];
+    ReceivedAt => "received_at", "Received at", DateTime, ["入库时间"];
+    RefundedAt => "refunded_at", "Refunded at", DateTime, ["退款时间"];
+    ExchangeShippedAt => "exchange_shipped_at", "Exchange shipped at", DateTime, ["换货发出时间"];
+    RepairApprovedAt => "repair_approved_at", "Repair approved at", DateTime, ["维修确认时间"];
+    RepairedAt => "repaired_at", "Repaired at", DateTime, ["维修完成时间"];
+    QuoteNotifiedAt => "quote_notified_at", "Quote notified at", DateTime, ["报价通知时间"];
+    PaidAt => "paid_at", "Paid at", DateTime, ["付款时间"];
+    ReturnedToCustomerAt => "returned_to_customer_at", "Returned to customer at", DateTime, ["寄还时间"];
+    LastRepairReturnedAt => "last_repair_returned_at", "Last repair returned at", Date, ["上次维修寄还日期"];
+    OrderAmount => "order_amount", "Order amount", Money, ["订单金额"];
+    RefundAmount => "refund_amount", "Refund amount", Money, ["退款金额"];
+    RepairFee => "repair_fee", "Repair fee", Money, ["维修费"];
+    FreightAmount => "freight_amount", "Freight amount", Money, ["运费金额"];
+    FreightPayer => "freight_payer", "Freight payer", FreightPayer, ["运费承担方"];
+    FreightPayment => "freight_payment", "Freight payment", FreightPayment, ["寄件方式"];
+    FreightDeducted => "freight_deducted", "Freight deducted", Money, ["退款扣除运费"];
+    ReturnFreightCharged => "return_freight_charged", "Return freight charged", Money, ["回寄运费"];
 }
 
 #[cfg(test)]
@@ -356,6 +363,11 @@ mod tests {
         for column in Column::ALL {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert!(!column.chinese_headers().is_empty(), "{column:?}");
+            let title = column.title();
+            assert!(
+                !title.contains('_') && title.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{column:?}: {title}"
+            );
         }
         assert_eq!(Column::ALL.len(), 45);
     }

@@ -112,7 +112,7 @@ pub(super) fn put_in(
         if look == column {
             None
         } else {
-            styles.of_look(look)
+            Some(styles.of_look(look))
         }
     };
     Ok(match cell {

@@ -11,7 +11,7 @@ use super::styles::{Look, TabKind};
 use super::ticket_values::ticket_cell;
 use crate::finding::Category;
 use crate::ingest::Rejection;
-use crate::ticket::Column;
+use crate::ticket::{Column, Kind};
 
 pub(super) const COVERAGE_HEADERS: [&str; 9] = [
     "Policy",
@@ -25,11 +25,12 @@ pub(super) const COVERAGE_HEADERS: [&str; 9] = [
     "Not evaluable: reasons",
 ];
 
+/// The ticket first: it stays in view when the sheet scrolls right.
 pub(super) const REJECTED_HEADERS: [&str; 9] = [
+    "Ticket",
     "Source file",
     "Sheet",
     "Row",
-    "Ticket",
     "Column",
     "Value",
     "Reason",
@@ -51,10 +52,11 @@ pub(super) fn write_coverage(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(
         .iter()
         .enumerate()
         .map(|(col, title)| match col {
+            // Policy and rule say which row this is: they stay in view.
             0 => Head::new(*title, 10.0, 20.0),
-            1 => Head::new(*title, 20.0, 44.0),
+            1 => Head::new(*title, 20.0, 44.0).key(),
             2 => Head::new(*title, 12.0, 16.0),
-            8 => Head::new(*title, 24.0, 90.0),
+            8 => Head::new(*title, 24.0, 60.0).look(Look::Wrap),
             _ => Head::new(*title, 9.0, 14.0).numeric(),
         })
         .collect();
@@ -130,20 +132,21 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
         .iter()
         .enumerate()
         .map(|(col, title)| match col {
-            0 => Head::new(*title, 12.0, 40.0),
-            2 => Head::new(*title, 6.0, 10.0).numeric().look(Look::Count),
-            5 => Head::new(*title, 10.0, 40.0),
-            6 => Head::new(*title, 30.0, 90.0),
+            0 => Head::new(*title, 10.0, 30.0).key(),
+            1 => Head::new(*title, 12.0, 30.0).look(Look::Wrap),
+            3 => Head::new(*title, 6.0, 10.0).numeric().look(Look::Count),
+            5 => Head::new(*title, 10.0, 40.0).look(Look::Wrap),
+            6 => Head::new(*title, 30.0, 60.0).look(Look::Wrap),
             8 => Head::new(*title, 4.0, 8.0),
             _ => Head::new(*title, 8.0, 24.0),
         })
         .collect();
     let row = |rejection: &Rejection| -> Vec<Cell<'static>> {
         vec![
+            rejection.ticket_id.clone().map_or(Cell::Blank, Cell::owned),
             Cell::owned(rejection.source_file.clone()),
             rejection.sheet.clone().map_or(Cell::Blank, Cell::owned),
             Cell::Count(rejection.source_row),
-            rejection.ticket_id.clone().map_or(Cell::Blank, Cell::owned),
             Cell::owned(rejection.column.clone()),
             Cell::owned(rejection.value.clone()),
             Cell::owned(rejection.reason.clone()),
@@ -177,7 +180,7 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
     }
 }
 
-/// The ticket columns a reviewer checks a sampled ticket by.
+/// The ticket columns a reviewer checks a sampled ticket by, the ticket id first.
 const SAMPLE_COLUMNS: [Column; 13] = [
     Column::TicketId,
     Column::Store,
@@ -194,38 +197,39 @@ const SAMPLE_COLUMNS: [Column; 13] = [
     Column::RefundAmount,
 ];
 
-pub(super) fn review_sample_headers(kept: &[String]) -> Vec<String> {
-    let mut headers = vec![
-        "Policy".to_owned(),
-        "Compliant tickets".to_owned(),
-        "Sampled".to_owned(),
+/// The Review sample's columns: the ticket first (it stays in view when the sheet scrolls
+/// right), the policy's counts, the ticket's columns, the source, two columns for the
+/// reviewer, then the kept columns.
+pub(super) fn review_sample_heads(kept: &[String]) -> Vec<Head> {
+    let mut heads = vec![
+        Head::new(Column::TicketId.title(), 10.0, 30.0).key(),
+        Head::new("Policy", 8.0, 20.0),
+        Head::new("Compliant tickets", 8.0, 20.0).numeric(),
+        Head::new("Sampled", 8.0, 10.0).numeric(),
     ];
-    headers.extend(SAMPLE_COLUMNS.iter().map(|c| match c {
-        Column::TicketId => "Ticket".to_owned(),
-        other => other.name().to_owned(),
+    heads.extend(SAMPLE_COLUMNS[1..].iter().map(|c| {
+        let head = Head::new(c.title(), 8.0, 20.0);
+        match c.kind() {
+            Kind::Money => head.numeric().look(Look::Money),
+            Kind::Date => head.look(Look::Date),
+            Kind::DateTime => head.look(Look::DateTime),
+            Kind::Text => head.look(Look::Wrap),
+            _ => head,
+        }
     }));
-    headers.extend(["Source file", "Row", "Reviewed by", "Review note"].map(str::to_owned));
-    headers.extend(kept.iter().cloned());
-    headers
+    heads.extend([
+        Head::new("Source file", 12.0, 24.0).look(Look::Wrap),
+        Head::new("Row", 6.0, 10.0).numeric().look(Look::Count),
+        Head::new("Reviewed by", 12.0, 16.0),
+        Head::new("Review note", 30.0, 40.0).look(Look::Wrap),
+    ]);
+    heads.extend(kept.iter().map(|name| Head::new(name.clone(), 8.0, 40.0)));
+    heads
 }
 
 pub(super) fn write_review_sample(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(), XlsxError> {
     let run = book.run;
-    let heads: Vec<Head> = review_sample_headers(&run.kept_columns)
-        .into_iter()
-        .map(|title| {
-            let numeric = matches!(
-                title.as_str(),
-                "Compliant tickets" | "Sampled" | "refund_amount" | "Row"
-            );
-            let head = Head::new(title, 8.0, 40.0);
-            if numeric {
-                head.numeric()
-            } else {
-                head
-            }
-        })
-        .collect();
+    let heads = review_sample_heads(&run.kept_columns);
     let sample = run.review_sample.by_policy();
     let rows = sample.iter().flat_map(|(policy, tickets)| {
         let zone = run
@@ -237,11 +241,16 @@ pub(super) fn write_review_sample(sheet: &mut Worksheet, book: &Book<'_>) -> Res
         let sampled = tickets.len() as u64;
         tickets.iter().map(move |ticket| {
             let mut cells = vec![
+                ticket_cell(ticket, Column::TicketId, zone),
                 Cell::text(policy),
                 Cell::Count(population),
                 Cell::Count(sampled),
             ];
-            cells.extend(SAMPLE_COLUMNS.iter().map(|c| ticket_cell(ticket, *c, zone)));
+            cells.extend(
+                SAMPLE_COLUMNS[1..]
+                    .iter()
+                    .map(|c| ticket_cell(ticket, *c, zone)),
+            );
             cells.push(Cell::text(book.input_path(ticket.source.input)));
             cells.push(Cell::Count(ticket.source.row));
             cells.extend([Cell::Blank, Cell::Blank]);

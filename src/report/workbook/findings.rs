@@ -45,30 +45,30 @@ enum Field {
 }
 
 impl Field {
-    /// Header and width bounds.
+    /// Header and width bounds. Long texts wrap within their column's maximum width.
     fn head(self) -> Head {
         let (title, min, max): (Cow<'static, str>, f64, f64) = match self {
             Field::Status => ("Status".into(), 8.0, 12.0),
             Field::Severity => ("Severity".into(), 10.0, 12.0),
             Field::Category => ("Category".into(), 10.0, 16.0),
-            Field::Rule => ("Rule".into(), 14.0, 40.0),
-            Field::Clause => ("Clause".into(), 8.0, 12.0),
-            Field::Policy => ("Policy".into(), 8.0, 20.0),
+            Field::Rule => ("Rule".into(), 14.0, 24.0),
+            Field::Clause => ("Clause".into(), 8.0, 10.0),
+            Field::Policy => ("Policy".into(), 8.0, 16.0),
             Field::Version => ("Version".into(), 8.0, 14.0),
-            Field::Ticket(Column::TicketId) => ("Ticket".into(), 10.0, 30.0),
-            Field::Ticket(column) => (column.name().into(), 8.0, 30.0),
-            Field::StartEvent => ("Start event".into(), 12.0, 30.0),
+            Field::Ticket(Column::TicketId) => (Column::TicketId.title().into(), 10.0, 30.0),
+            Field::Ticket(column) => (column.title().into(), 8.0, 16.0),
+            Field::StartEvent => ("Start event".into(), 12.0, 16.0),
             Field::StartAt => ("Start at".into(), 16.0, 18.0),
-            Field::EndEvent => ("End event".into(), 12.0, 34.0),
+            Field::EndEvent => ("End event".into(), 12.0, 16.0),
             Field::EndAt => ("End at".into(), 16.0, 18.0),
-            Field::Expected => ("Expected".into(), 12.0, 40.0),
-            Field::Actual => ("Actual".into(), 12.0, 40.0),
+            Field::Expected => ("Expected".into(), 12.0, 24.0),
+            Field::Actual => ("Actual".into(), 12.0, 24.0),
             Field::Amount => ("Amount".into(), 10.0, 16.0),
-            Field::MoneySide => ("Money side".into(), 12.0, 24.0),
+            Field::MoneySide => ("Money side".into(), 12.0, 16.0),
             Field::LateBy(title) => (title.into(), 8.0, 22.0),
             Field::Unit => ("Unit".into(), 8.0, 14.0),
-            Field::Explanation => ("Explanation".into(), 30.0, 90.0),
-            Field::SourceFile => ("Source file".into(), 12.0, 40.0),
+            Field::Explanation => ("Explanation".into(), 30.0, 50.0),
+            Field::SourceFile => ("Source file".into(), 12.0, 18.0),
             Field::Row => ("Row".into(), 6.0, 10.0),
         };
         let head = Head::new(title, min, max).look(self.look());
@@ -77,10 +77,10 @@ impl Field {
             Field::Ticket(column) => column.kind() == crate::ticket::Kind::Money,
             _ => false,
         };
-        if numeric {
-            head.numeric()
-        } else {
-            head
+        match self {
+            Field::Ticket(Column::TicketId) => head.key(),
+            _ if numeric => head.numeric(),
+            _ => head,
         }
     }
 
@@ -93,22 +93,33 @@ impl Field {
             Field::Row => Look::Count,
             Field::StartAt | Field::EndAt => Look::DateTime,
             Field::Severity => Look::Severity,
+            Field::Ticket(Column::TicketId) => Look::General,
             Field::Ticket(column) => match column.kind() {
                 Kind::Money => Look::Money,
                 Kind::Date => Look::Date,
                 Kind::DateTime => Look::DateTime,
+                Kind::Text => Look::Wrap,
                 _ => Look::General,
             },
+            Field::Rule
+            | Field::StartEvent
+            | Field::EndEvent
+            | Field::Expected
+            | Field::Actual
+            | Field::MoneySide
+            | Field::Explanation
+            | Field::SourceFile => Look::Wrap,
             _ => Look::General,
         }
     }
 }
 
+/// The ticket first: it stays in view when the sheet scrolls right.
 const KEY: [Field; 5] = [
+    Field::Ticket(Column::TicketId),
     Field::Severity,
     Field::Rule,
     Field::Clause,
-    Field::Ticket(Column::TicketId),
     Field::Policy,
 ];
 const TAIL: [Field; 5] = [
@@ -119,14 +130,15 @@ const TAIL: [Field; 5] = [
     Field::Row,
 ];
 
-/// The columns of the Findings sheet (status and kept columns are added by the caller).
+/// The columns of the Findings sheet, the ticket first (status and kept columns are added by
+/// the caller).
 fn findings_fields() -> Vec<Field> {
     vec![
+        Field::Ticket(Column::TicketId),
         Field::Severity,
         Field::Category,
         Field::Rule,
         Field::Clause,
-        Field::Ticket(Column::TicketId),
         Field::Policy,
         Field::Version,
         Field::Ticket(Column::Store),
@@ -229,35 +241,44 @@ fn category_fields(category: Category) -> Vec<Field> {
 /// Builds the cells of one finding.
 struct RowMaker<'b, 'a> {
     book: &'b Book<'a>,
+    /// The columns, a Status column right after the ticket with `--previous` or `--waivers`.
     fields: Vec<Field>,
-    /// A Status column first (`--previous` or `--waivers`).
     with_status: bool,
     /// A Waiver column after the fields (`--waivers`).
     with_waiver: bool,
 }
 
 impl<'b, 'a> RowMaker<'b, 'a> {
-    fn new(book: &'b Book<'a>, fields: Vec<Field>) -> RowMaker<'b, 'a> {
+    fn new(book: &'b Book<'a>, mut fields: Vec<Field>) -> RowMaker<'b, 'a> {
+        let with_status = book.run.triage.is_active();
+        if with_status {
+            let after_ticket = fields
+                .iter()
+                .position(|f| *f == Field::Ticket(Column::TicketId))
+                .map_or(0, |col| col + 1);
+            fields.insert(after_ticket, Field::Status);
+        }
         RowMaker {
             book,
             fields,
-            with_status: book.run.triage.is_active(),
+            with_status,
             with_waiver: book.run.triage.waivers.is_some(),
         }
     }
 
     fn heads(&self) -> Vec<Head> {
-        let status = self.with_status.then(|| Field::Status.head());
         let kept = self
             .book
             .run
             .kept_columns
             .iter()
             .map(|name| Head::new(name.clone(), 8.0, 40.0));
-        let waiver = self.with_waiver.then(|| Head::new("Waiver", 12.0, 60.0));
-        status
-            .into_iter()
-            .chain(self.fields.iter().map(|f| f.head()))
+        let waiver = self
+            .with_waiver
+            .then(|| Head::new("Waiver", 12.0, 40.0).look(Look::Wrap));
+        self.fields
+            .iter()
+            .map(|f| f.head())
             .chain(waiver)
             .chain(kept)
             .collect()
@@ -288,15 +309,12 @@ impl<'b, 'a> RowMaker<'b, 'a> {
         } else {
             None
         };
-        if self.with_status {
-            cells.push(status.map_or(Cell::Blank, |(s, _)| Cell::text(s.as_str())));
-        }
         let mark_label =
             |mark: Option<&Mark>| mark.map_or(Cell::Blank, |m| Cell::owned(m.label.clone()));
         let mark_at = |mark: Option<&Mark>| mark.and_then(|m| m.at).map_or(Cell::Blank, Cell::Time);
         for field in &self.fields {
             cells.push(match field {
-                Field::Status => Cell::Blank,
+                Field::Status => status.map_or(Cell::Blank, |(s, _)| Cell::text(s.as_str())),
                 Field::Severity => Cell::Severity(finding.severity),
                 Field::Category => Cell::text(finding.category.title()),
                 Field::Rule => Cell::text(finding.rule),

@@ -50,7 +50,7 @@ pub(super) fn write(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), Xls
         .enumerate()
         .map(|(col, title)| match col {
             0 => Head::new(title, 9.0, 10.0),
-            1 => Head::new(title, 16.0, 40.0),
+            1 => Head::new(title, 16.0, 40.0).key(),
             2 => Head::new(title, 8.0, 10.0).numeric(),
             _ => Head::new(title, 14.0, 40.0).numeric(),
         })

@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::cells::{put_in, Cell};
 use super::styles::{colour_severities, tab_color, Look, Styles, TabKind};
-use super::widths::{text_width, Widths};
+use super::widths::{lines_height, text_width, wrapped_lines, Widths};
 
 /// A column of a listing: its header and the width bounds of its cells.
 #[derive(Debug, Clone)]
@@ -19,6 +19,9 @@ pub(super) struct Head {
     pub numeric: bool,
     /// The format most of its cells have, set on the column.
     pub look: Look,
+    /// A column that says which row this is (the ticket id): it stays in view, with the
+    /// columns before it, when the sheet scrolls right.
+    pub key: bool,
 }
 
 impl Head {
@@ -29,7 +32,14 @@ impl Head {
             max,
             numeric: false,
             look: Look::General,
+            key: false,
         }
+    }
+
+    /// The same head over the column that says which row this is.
+    pub fn key(mut self) -> Head {
+        self.key = true;
+        self
     }
 
     /// The same head over a column of numbers.
@@ -58,7 +68,8 @@ pub(super) fn new_sheets(
 }
 
 /// Writes `rows` under `heads` over `sheets`, named `names`, each holding at most `per_sheet`
-/// rows under its own header, with a frozen header row and an autofilter. Every format it
+/// rows under its own header, with an autofilter, the header row and the key columns frozen,
+/// and printed as [`print_setup`] says. Every format it
 /// uses must already be registered with the workbook ([`Styles::register`]), so that the
 /// workbook's format table does not depend on which listing is written first.
 pub(super) fn write_listing<'a>(
@@ -106,6 +117,9 @@ struct SheetListing {
     widths: Widths,
     /// Each column's [`Look`], as set on the sheet.
     looks: Vec<Look>,
+    /// The width a wrapped column's texts wrap in, by column (`None` for columns that do not
+    /// wrap). It is the column's maximum width: a text only wraps in a column that grew to it.
+    wraps: Vec<Option<f64>>,
     written: usize,
 }
 
@@ -119,9 +133,10 @@ impl SheetListing {
     ) -> Result<SheetListing, XlsxError> {
         sheet.set_name(name)?;
         sheet.set_tab_color(tab_color(tab));
-        sheet.set_freeze_panes(1, 0)?;
-        sheet.set_landscape();
-        sheet.set_repeat_rows(0, 0)?;
+        // The header row stays in view, and so do the columns up to the last key column.
+        let frozen = heads.iter().rposition(|h| h.key).map_or(0, |col| col + 1);
+        sheet.set_freeze_panes(1, frozen as u16)?;
+        print_setup(sheet)?;
         let bounds: Vec<(f64, f64)> = heads.iter().map(|h| (h.min, h.max)).collect();
         let mut widths = Widths::new(&bounds);
         let titles: Vec<(Cow<'_, str>, bool)> =
@@ -129,14 +144,17 @@ impl SheetListing {
         put_header(sheet, 0, &titles, styles, &mut widths)?;
         let mut looks = Vec::with_capacity(heads.len());
         for (col, head) in heads.iter().enumerate() {
-            if let Some(format) = styles.of_look(head.look) {
-                sheet.set_column_format(col as u16, format)?;
-            }
+            sheet.set_column_format(col as u16, styles.of_look(head.look))?;
             looks.push(head.look);
         }
+        let wraps = heads
+            .iter()
+            .map(|h| (h.look == Look::Wrap).then_some(h.max))
+            .collect();
         Ok(SheetListing {
             widths,
             looks,
+            wraps,
             written: 0,
         })
     }
@@ -148,11 +166,21 @@ impl SheetListing {
         styles: &Styles,
     ) -> Result<(), XlsxError> {
         let row = self.written as u32 + 1;
+        let mut lines = 1;
         for (col, cell) in cells.iter().enumerate() {
+            if let (Some(Some(wrap)), Cell::Text(text)) = (self.wraps.get(col), cell) {
+                lines = lines.max(wrapped_lines(text, *wrap));
+            }
             let col = col as u16;
             let look = self.looks.get(col as usize).copied();
             let width = put_in(sheet, row, col, cell, styles, look.unwrap_or(Look::General))?;
             self.widths.fit(col, width);
+        }
+        // The row's height is set as it is written: applications do not all fit it to the
+        // wrapped text themselves (LibreOffice keeps one line), and in constant-memory mode
+        // it cannot be set once the next row is written.
+        if lines > 1 {
+            sheet.set_row_height(row, lines_height(lines))?;
         }
         self.written += 1;
         Ok(())
@@ -176,6 +204,22 @@ impl SheetListing {
         }
         self.widths.apply(sheet)
     }
+}
+
+/// How a listing prints: landscape on A4, one page wide and as many pages tall as it takes,
+/// the header row repeated on every page, with gridlines, narrow side margins, and the sheet's
+/// name and the page number in the footer.
+fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    const A4: u8 = 9;
+    sheet.set_landscape();
+    sheet.set_paper_size(A4);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_print_gridlines(true);
+    // Inches: left, right, top, bottom, header, footer.
+    sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    sheet.set_footer("&L&A&R&P / &N");
+    Ok(())
 }
 
 /// Writes a header row, leaving room for the autofilter button. `numeric[col]` right-aligns

@@ -16,9 +16,11 @@
 //!
 //! 1. **Cells**, which import nothing else of the workbook: [`local_time`] (a point in time as
 //!    a sheet shows it), [`styles`] (every format, built once), [`widths`] (the width text
-//!    needs), then [`cells`] (one value written as the right cell type, and links).
+//!    needs, and the lines it wraps to), then [`cells`] (one value written as the right cell
+//!    type, and links).
 //! 2. **Blocks** the sheets are made of. [`pen`] writes stacked sections (Summary, Run) and
-//!    [`listing`] writes tables continued over numbered sheets; [`ticket_values`] and
+//!    [`listing`] writes tables continued over numbered sheets, readable and printable (long
+//!    texts wrapped, the ticket kept in view, landscape one page wide); [`ticket_values`] and
 //!    [`policy_params`] turn a ticket and a policy into cells and words; [`layout`] plans
 //!    and names the sheets, [`book`] holds everything the sheet writers read (the run, its
 //!    findings sorted once, the layout, the styles), and [`tally`] counts what the Summary

@@ -38,6 +38,11 @@ pub(super) struct Styles {
     pub money: Format,
     pub count: Format,
     pub decimal: Format,
+    /// A listing's column of short text: top-aligned, like every listing cell, so that a row
+    /// made tall by a wrapped text still reads from its top line.
+    pub top: Format,
+    /// A listing's column of long text: wrapped within the column's width, top-aligned.
+    pub wrap: Format,
     pub link_count: Format,
     pub link_text: Format,
     pub total_label: Format,
@@ -60,6 +65,9 @@ impl Styles {
             .set_background_color("#D9E1F2")
             .set_border_bottom(FormatBorder::Thin)
             .set_align(FormatAlign::Top);
+        // Every format a listing's cells take is top-aligned (a listing's rows grow with
+        // their wrapped texts); elsewhere rows are one line high and it makes no difference.
+        let top = Format::new().set_align(FormatAlign::Top);
         let total = Format::new().set_bold().set_border_top(FormatBorder::Thin);
         let link = Format::new().set_hyperlink().set_num_format(COUNT_FORMAT);
         let severity_colour = Severity::ALL.map(|s| {
@@ -91,15 +99,19 @@ impl Styles {
             label: Format::new().set_bold(),
             note: Format::new().set_italic().set_font_color("#595959"),
             warning_note: Format::new().set_bold().set_font_color("#9C0006"),
-            date: Format::new()
+            date: top
+                .clone()
                 .set_num_format(DATE_FORMAT)
                 .set_align(FormatAlign::Left),
-            datetime: Format::new()
+            datetime: top
+                .clone()
                 .set_num_format(DATETIME_FORMAT)
                 .set_align(FormatAlign::Left),
-            money: Format::new().set_num_format(MONEY_FORMAT),
-            count: Format::new().set_num_format(COUNT_FORMAT),
-            decimal: Format::new().set_num_format("0.0"),
+            money: top.clone().set_num_format(MONEY_FORMAT),
+            count: top.clone().set_num_format(COUNT_FORMAT),
+            decimal: top.clone().set_num_format("0.0"),
+            wrap: top.clone().set_text_wrap(),
+            top: top.clone(),
             link_count: link.clone(),
             link_text: Format::new().set_hyperlink(),
             total_label: total.clone(),
@@ -108,7 +120,7 @@ impl Styles {
             total_money: total.set_num_format(MONEY_FORMAT),
             severity,
             severity_header,
-            severity_column: Format::new().set_bold(),
+            severity_column: top.set_bold(),
             severity_colour,
         }
     }
@@ -120,6 +132,8 @@ impl Styles {
         let listing_formats = [
             &self.header,
             &self.header_number,
+            &self.top,
+            &self.wrap,
             &self.count,
             &self.decimal,
             &self.money,
@@ -155,7 +169,10 @@ pub(super) fn severity_index(severity: Severity) -> usize {
 /// format by hashing it, a large share of the time spent writing a listing (benches/README.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Look {
+    /// Short text, on one line.
     General,
+    /// Long text, wrapped within the column's width.
+    Wrap,
     Date,
     DateTime,
     Money,
@@ -167,15 +184,16 @@ pub(super) enum Look {
 
 impl Styles {
     /// The format of a column whose cells mostly look like `look`.
-    pub fn of_look(&self, look: Look) -> Option<&Format> {
+    pub fn of_look(&self, look: Look) -> &Format {
         match look {
-            Look::General => None,
-            Look::Date => Some(&self.date),
-            Look::DateTime => Some(&self.datetime),
-            Look::Money => Some(&self.money),
-            Look::Count => Some(&self.count),
-            Look::Decimal => Some(&self.decimal),
-            Look::Severity => Some(&self.severity_column),
+            Look::General => &self.top,
+            Look::Wrap => &self.wrap,
+            Look::Date => &self.date,
+            Look::DateTime => &self.datetime,
+            Look::Money => &self.money,
+            Look::Count => &self.count,
+            Look::Decimal => &self.decimal,
+            Look::Severity => &self.severity_column,
         }
     }
 }

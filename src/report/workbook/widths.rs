@@ -23,6 +23,117 @@ pub(super) fn text_width(text: &str) -> f64 {
     width
 }
 
+/// The most lines a wrapped cell is given: Excel's tallest row (409 points) holds 27.
+pub(super) const MAX_LINES: u32 = 27;
+
+/// The height of a row, in points, showing `lines` lines of text in the default font
+/// (Calibri 11 has rows of 15 points).
+pub(super) fn lines_height(lines: u32) -> f64 {
+    15.0 * f64::from(lines.clamp(1, MAX_LINES))
+}
+
+/// How many lines `text` takes wrapped in a column `width` wide (Excel's character units,
+/// the width of a digit), at most [`MAX_LINES`]: an estimate, for the rows of a listing,
+/// whose heights must be known as they are written. Lines break at spaces, after a hyphen or
+/// a slash, around each wide character and at every line break; a word longer than a line is
+/// cut. Characters are as wide as in Calibri 11, rounded up ([`glyph_width`]), so that a row
+/// rather gets a line too many than one too few.
+pub(super) fn wrapped_lines(text: &str, width: f64) -> u32 {
+    // The padding Excel leaves in a cell is about a character.
+    let mut wrap = Wrap {
+        room: (width - 1.0).max(1.0),
+        lines: 1,
+        used: 0.0,
+        word: 0.0,
+        space: false,
+    };
+    for ch in text.chars() {
+        match ch {
+            '\n' => {
+                wrap.place();
+                wrap.lines += 1;
+                wrap.used = 0.0;
+                wrap.space = false;
+            }
+            ' ' | '\t' => {
+                wrap.place();
+                wrap.space = true;
+            }
+            '-' | '/' => {
+                wrap.word += glyph_width(ch);
+                wrap.place();
+            }
+            _ if is_wide(ch) => {
+                wrap.place();
+                wrap.word = glyph_width(ch);
+                wrap.place();
+            }
+            _ => wrap.word += glyph_width(ch),
+        }
+        if wrap.lines >= MAX_LINES {
+            return MAX_LINES;
+        }
+    }
+    wrap.place();
+    wrap.lines.min(MAX_LINES)
+}
+
+/// The width of a character in Calibri 11, in digit widths, rounded up: digits 1, capitals
+/// a little wider, small letters narrower, spaces and punctuation half; a wide (East Asian)
+/// character somewhat over 2, as its font draws it.
+fn glyph_width(ch: char) -> f64 {
+    match ch {
+        '0'..='9' => 1.0,
+        'A'..='Z' => 1.1,
+        'a'..='z' => 0.85,
+        ' ' | '.' | ',' | ':' | ';' | '(' | ')' | '\'' | '-' | '/' | '!' | '|' => 0.6,
+        _ if is_wide(ch) => 2.2,
+        _ => 1.0,
+    }
+}
+
+/// Text being laid out in lines by [`wrapped_lines`].
+struct Wrap {
+    /// The width a line holds.
+    room: f64,
+    lines: u32,
+    /// The width the current line holds so far.
+    used: f64,
+    /// The width of the word being read, not yet placed.
+    word: f64,
+    /// A space comes before that word.
+    space: bool,
+}
+
+impl Wrap {
+    /// Places the word read on the current line, or else on the next ones.
+    fn place(&mut self) {
+        if self.word == 0.0 {
+            return;
+        }
+        let gap = if self.space && self.used > 0.0 {
+            glyph_width(' ')
+        } else {
+            0.0
+        };
+        if self.used + gap + self.word <= self.room {
+            self.used += gap + self.word;
+        } else {
+            if self.used > 0.0 {
+                self.lines += 1;
+            }
+            let mut rest = self.word;
+            while rest > self.room {
+                self.lines += 1;
+                rest -= self.room;
+            }
+            self.used = rest;
+        }
+        self.word = 0.0;
+        self.space = false;
+    }
+}
+
 /// The width of a whole number's digits, as `text_width(&n.to_string())` gives it.
 pub(super) fn digits_width(n: u64) -> f64 {
     (n.checked_ilog10().unwrap_or(0) + 1) as f64
@@ -79,6 +190,33 @@ impl Widths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_break_at_spaces_hyphens_and_wide_characters() {
+        // 11 digits of room in a column 12 wide.
+        assert_eq!(wrapped_lines("", 12.0), 1);
+        assert_eq!(wrapped_lines("0123456789 0", 12.0), 2);
+        assert_eq!(wrapped_lines("0123456789", 12.0), 1);
+        // Small letters are narrower than digits: 12 of them fit, 13 do not.
+        assert_eq!(wrapped_lines("twelveletter", 12.0), 1);
+        assert_eq!(wrapped_lines("thirteenlette", 12.0), 2);
+        assert_eq!(wrapped_lines("one two three four five six seven", 12.0), 3);
+        assert_eq!(wrapped_lines("a\nb\nc", 40.0), 3);
+        // A word longer than a line is cut.
+        assert_eq!(wrapped_lines(&"0".repeat(30), 12.0), 3);
+        // A hyphenated id breaks after its hyphens.
+        assert_eq!(
+            wrapped_lines("eligibility.free-service-out-of-warranty", 25.0),
+            2
+        );
+        // Wide characters: a line may break between any two.
+        assert_eq!(wrapped_lines("顺丰速运", 10.0), 1);
+        assert_eq!(wrapped_lines("顺丰速运顺丰速运", 10.0), 2);
+        assert_eq!(wrapped_lines(&"顺".repeat(1000), 10.0), MAX_LINES);
+        assert_eq!(lines_height(1), 15.0);
+        assert_eq!(lines_height(3), 45.0);
+        assert_eq!(lines_height(100), 15.0 * 27.0);
+    }
 
     #[test]
     fn wide_characters_count_twice() {

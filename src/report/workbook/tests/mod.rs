@@ -56,19 +56,19 @@ fn header_rows_are_exact() {
     let written = write(&run, &meta(), Limits::default());
     let path = &written.path;
     let findings =
-        "Status,Severity,Category,Rule,Clause,Ticket,Policy,Version,store,agent,courier,\
-applied_at,Start event,Start at,End event,End at,Expected,Actual,Amount,Late by,Unit,Explanation,\
+        "Ticket,Status,Severity,Category,Rule,Clause,Policy,Version,Store,Agent,Courier,\
+Applied at,Start event,Start at,End event,End at,Expected,Actual,Amount,Late by,Unit,Explanation,\
 Source file,Row,order_note";
     assert_eq!(header(path, "Findings").join(","), findings);
-    let key = "Status,Severity,Rule,Clause,Ticket,Policy";
+    let key = "Ticket,Status,Severity,Rule,Clause,Policy";
     let tail = "Expected,Actual,Explanation,Source file,Row,order_note";
     let middles = [
-        ("Freight", "store,courier,cause,decision,freight_payment,freight_payer,freight_amount,freight_deducted,return_freight_charged,remote_area,Amount,Money side"),
-        ("Review SLA", "store,agent,applied_at,reviewed_at,Late by (hours)"),
-        ("Refund cycle", "store,agent,received_at,refunded_at,refund_amount,Late by (working days),Amount"),
-        ("Turnaround", "store,agent,decision,Start event,Start at,End event,End at,Late by,Unit"),
-        ("Eligibility", "store,agent,service_type,cause,decision,delivered_at,purchased_at,activated_at,applied_at,proof_of_purchase,sku,exchange_sku,refund_amount,repair_fee,Days past limit,Amount,Money side"),
-        ("Data", "store,agent,delivered_at,applied_at,reviewed_at,received_at,refunded_at"),
+        ("Freight", "Store,Courier,Cause,Decision,Freight payment,Freight payer,Freight amount,Freight deducted,Return freight charged,Remote area,Amount,Money side"),
+        ("Review SLA", "Store,Agent,Applied at,Reviewed at,Late by (hours)"),
+        ("Refund cycle", "Store,Agent,Received at,Refunded at,Refund amount,Late by (working days),Amount"),
+        ("Turnaround", "Store,Agent,Decision,Start event,Start at,End event,End at,Late by,Unit"),
+        ("Eligibility", "Store,Agent,Service type,Cause,Decision,Delivered at,Purchased at,Activated at,Applied at,Proof of purchase,SKU,Exchange SKU,Refund amount,Repair fee,Days past limit,Amount,Money side"),
+        ("Data", "Store,Agent,Delivered at,Applied at,Reviewed at,Received at,Refunded at"),
     ];
     for (sheet, middle) in middles {
         assert_eq!(
@@ -88,14 +88,23 @@ Customer over-charged,Company under-recovered,Net (over-charged − under-recove
     );
     assert_eq!(
         header(path, "Rejected rows").join(","),
-        "Source file,Sheet,Row,Ticket,Column,Value,Reason,Header in the export,Letter"
+        "Ticket,Source file,Sheet,Row,Column,Value,Reason,Header in the export,Letter"
     );
     assert_eq!(
         header(path, "Review sample").join(","),
-        "Policy,Compliant tickets,Sampled,Ticket,store,agent,courier,service_type,cause,decision,\
-delivered_at,applied_at,reviewed_at,received_at,refunded_at,refund_amount,Source file,Row,\
+        "Ticket,Policy,Compliant tickets,Sampled,Store,Agent,Courier,Service type,Cause,Decision,\
+Delivered at,Applied at,Reviewed at,Received at,Refunded at,Refund amount,Source file,Row,\
 Reviewed by,Review note,order_note"
     );
+    // No header is a snake_case name, but for the kept columns, named as the export names them.
+    for sheet in sheet_names(path) {
+        for title in header(path, &sheet) {
+            assert!(
+                !title.contains('_') || title == "order_note",
+                "{sheet}: {title}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -246,10 +255,10 @@ fn formula_like_input_stays_text() {
     );
     assert!(findings
         .iter()
-        .any(|r| *field(r, "store") == Data::String(FORMULA_STORE.into())));
+        .any(|r| *field(r, "Store") == Data::String(FORMULA_STORE.into())));
     assert!(findings
         .iter()
-        .any(|r| *field(r, "agent") == Data::String(FORMULA_AGENT.into())));
+        .any(|r| *field(r, "Agent") == Data::String(FORMULA_AGENT.into())));
     assert!(findings
         .iter()
         .any(|r| *field(r, "Actual") == Data::String(FORMULA_VALUE.into())));
@@ -296,7 +305,7 @@ fn long_listings_continue_on_numbered_sheets() {
     let parts: Vec<usize> = ["Findings", "Findings (2)", "Findings (3)"]
         .iter()
         .map(|sheet| {
-            assert_eq!(header(&written.path, sheet)[1], "Severity");
+            assert_eq!(header(&written.path, sheet)[0], "Ticket");
             records(&written.path, sheet).len()
         })
         .collect();
@@ -346,7 +355,7 @@ fn findings_are_sorted_with_real_dates() {
         let (a, b) = (&pair[0], &pair[1]);
         assert!(rank(a) <= rank(b), "severity order");
         if rank(a) == rank(b) {
-            match (field(a, "applied_at"), field(b, "applied_at")) {
+            match (field(a, "Applied at"), field(b, "Applied at")) {
                 (Data::DateTime(x), Data::DateTime(y)) => assert!(x.as_f64() >= y.as_f64()),
                 (Data::DateTime(_), Data::Empty) | (Data::Empty, Data::Empty) => {}
                 other => panic!("applied_at out of order: {other:?}"),
@@ -360,7 +369,7 @@ fn findings_are_sorted_with_real_dates() {
             .unwrap()
             .clone()
     };
-    let applied = |r: &[(String, Data)]| match field(r, "applied_at") {
+    let applied = |r: &[(String, Data)]| match field(r, "Applied at") {
         Data::DateTime(d) => d.as_datetime().unwrap().to_string(),
         other => panic!("{other:?}"),
     };
@@ -569,4 +578,104 @@ fn the_summary_notes_and_links_a_split_freight_reconciliation() {
             .any(|(_, location)| split_location(location).0 == "Freight reconciliation"),
         "the Summary links to the Freight reconciliation"
     );
+}
+
+#[test]
+fn listings_wrap_freeze_the_ticket_and_print_one_page_wide() {
+    let (mut run, _previous) = full_run();
+    let long = "A long explanation that cannot fit on one line of its column, so that it wraps \
+                over several lines and the row is made taller to show all of them, which is \
+                what a reader needs when the sheet is printed."
+        .to_owned();
+    let ticket = run.findings[3].ticket_id.clone();
+    run.findings[3].explanation = long.clone();
+    let written = write(&run, &meta(), Limits::default());
+    let path = &written.path;
+    let workbook = part(path, "xl/workbook.xml");
+    for (sheet, xml) in sheet_xml(path) {
+        if sheet == "Summary" || sheet == "Run" {
+            continue;
+        }
+        // The header row and the columns up to the ticket (or the rule, the courier or
+        // store) stay in view.
+        let pane = elements(&xml, "pane");
+        let frozen = match sheet.as_str() {
+            "Coverage" | "Freight reconciliation" => "2",
+            _ => "1",
+        };
+        assert_eq!(
+            attribute(pane[0], "xSplit").as_deref(),
+            Some(frozen),
+            "{sheet}"
+        );
+        assert_eq!(
+            attribute(pane[0], "ySplit").as_deref(),
+            Some("1"),
+            "{sheet}"
+        );
+        // Landscape A4, one page wide and any number tall, the header on every page.
+        let setup = elements(&xml, "pageSetup");
+        let setup = setup[0];
+        assert_eq!(
+            attribute(setup, "orientation").as_deref(),
+            Some("landscape")
+        );
+        assert_eq!(attribute(setup, "paperSize").as_deref(), Some("9"));
+        assert_eq!(attribute(setup, "fitToHeight").as_deref(), Some("0"));
+        assert_eq!(attribute(setup, "fitToWidth"), None, "1 is the default");
+        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{sheet}");
+        let reference = if sheet.contains(' ') {
+            format!("'{sheet}'!$1:$1")
+        } else {
+            format!("{sheet}!$1:$1")
+        };
+        let repeated = elements(&workbook, "definedName")
+            .into_iter()
+            .any(|d| attribute(d, "name").as_deref() == Some("_xlnm.Print_Titles"))
+            && workbook.contains(&format!(">{reference}</definedName>"));
+        assert!(repeated, "{sheet}: the header row repeated on every page");
+    }
+
+    // The Explanation column wraps: its column format has wrapped text, its cells none of
+    // their own; the long explanation's row is as tall as its lines.
+    let styles = part(path, "xl/styles.xml");
+    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
+    let findings = sheet_xml(path)
+        .into_iter()
+        .find(|(name, _)| name == "Findings")
+        .unwrap()
+        .1;
+    let header = header(path, "Findings");
+    let column = header.iter().position(|h| h == "Explanation").unwrap() + 1;
+    let col = elements(&findings, "col")
+        .into_iter()
+        .find(|c| {
+            let min: usize = attribute(c, "min").unwrap().parse().unwrap();
+            let max: usize = attribute(c, "max").unwrap().parse().unwrap();
+            (min..=max).contains(&column)
+        })
+        .expect("the Explanation column");
+    let style: usize = attribute(col, "style").unwrap().parse().unwrap();
+    assert!(xfs[style].contains(r#"wrapText="1""#), "{}", xfs[style]);
+    let row = records(path, "Findings")
+        .iter()
+        .position(|r| text(field(r, "Ticket")) == ticket)
+        .unwrap()
+        + 2;
+    let element = elements(&findings, "row")
+        .into_iter()
+        .find(|r| attribute(r, "r") == Some(row.to_string()))
+        .unwrap();
+    let height: f64 = attribute(element, "ht").unwrap().parse().unwrap();
+    assert!(height >= 45.0, "{element}");
+    assert_eq!(attribute(element, "customHeight").as_deref(), Some("1"));
+    // The other rows are as tall as their own texts need: the first (its source file takes
+    // two lines) is lower.
+    let first = elements(&findings, "row")
+        .into_iter()
+        .find(|r| attribute(r, "r").as_deref() == Some("2"))
+        .unwrap();
+    let first: f64 = attribute(first, "ht").map_or(15.0, |ht| ht.parse().unwrap());
+    assert!(first < height, "{first} {height}");
 }
