@@ -10,27 +10,28 @@ use super::ledger::BLANK_KEY;
 use crate::finding::{Finding, Severity};
 use crate::ticket::Ticket;
 
-/// The counters of one store, agent or courier.
+/// The counters of one store, agent or courier. Kept small (32-bit counts; a name would need
+/// four billion tickets to fill one): an export can hold a million distinct names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ScoreRow {
     /// Audited tickets (duplicate rows are not audited tickets).
-    pub tickets: u64,
+    pub tickets: u32,
     /// Audited tickets with at least one finding.
-    pub tickets_with_findings: u64,
+    pub tickets_with_findings: u32,
     /// Every finding about a row of this name, a duplicate row's included.
-    pub findings: u64,
+    pub findings: u32,
     /// The findings of severity violation.
-    pub violations: u64,
+    pub violations: u32,
     /// The sum of the findings' amounts, whatever their money side.
     pub money: Decimal,
 }
 
 impl ScoreRow {
     fn add_findings(&mut self, findings: &[Finding]) {
-        self.findings += findings.len() as u64;
+        self.findings = self.findings.saturating_add(findings.len() as u32);
         for finding in findings {
             if finding.severity == Severity::Violation {
-                self.violations += 1;
+                self.violations = self.violations.saturating_add(1);
             }
             self.money += finding.amount.unwrap_or_default();
         }
@@ -70,13 +71,13 @@ impl ScoreBy {
 /// The scorecards of a run: name → counters, per store, agent and courier.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scorecards {
-    pub by_store: foldhash::HashMap<String, ScoreRow>,
-    pub by_agent: foldhash::HashMap<String, ScoreRow>,
-    pub by_courier: foldhash::HashMap<String, ScoreRow>,
+    pub by_store: foldhash::HashMap<Box<str>, ScoreRow>,
+    pub by_agent: foldhash::HashMap<Box<str>, ScoreRow>,
+    pub by_courier: foldhash::HashMap<Box<str>, ScoreRow>,
 }
 
 impl Scorecards {
-    pub fn of(&self, by: ScoreBy) -> &foldhash::HashMap<String, ScoreRow> {
+    pub fn of(&self, by: ScoreBy) -> &foldhash::HashMap<Box<str>, ScoreRow> {
         match by {
             ScoreBy::Store => &self.by_store,
             ScoreBy::Agent => &self.by_agent,
@@ -84,7 +85,7 @@ impl Scorecards {
         }
     }
 
-    fn of_mut(&mut self, by: ScoreBy) -> &mut foldhash::HashMap<String, ScoreRow> {
+    fn of_mut(&mut self, by: ScoreBy) -> &mut foldhash::HashMap<Box<str>, ScoreRow> {
         match by {
             ScoreBy::Store => &mut self.by_store,
             ScoreBy::Agent => &mut self.by_agent,
@@ -96,9 +97,9 @@ impl Scorecards {
     pub fn record_ticket(&mut self, ticket: &Ticket, findings: &[Finding]) {
         for by in ScoreBy::ALL {
             let row = row_of(self.of_mut(by), by.name_of(ticket));
-            row.tickets += 1;
+            row.tickets = row.tickets.saturating_add(1);
             if !findings.is_empty() {
-                row.tickets_with_findings += 1;
+                row.tickets_with_findings = row.tickets_with_findings.saturating_add(1);
             }
             row.add_findings(findings);
         }
@@ -118,7 +119,7 @@ impl Scorecards {
         let mut rows: Vec<(&str, &ScoreRow, Option<Decimal>)> = self
             .of(by)
             .iter()
-            .map(|(name, row)| (name.as_str(), row, row.rate()))
+            .map(|(name, row)| (&**name, row, row.rate()))
             .collect();
         rows.sort_unstable_by(|(a_name, a, a_rate), (b_name, b, b_rate)| {
             b_rate
@@ -140,9 +141,9 @@ impl Scorecards {
 }
 
 /// The row of `key`, added if new; the key is copied only then.
-fn row_of<'m>(rows: &'m mut foldhash::HashMap<String, ScoreRow>, key: &str) -> &'m mut ScoreRow {
+fn row_of<'m>(rows: &'m mut foldhash::HashMap<Box<str>, ScoreRow>, key: &str) -> &'m mut ScoreRow {
     if !rows.contains_key(key) {
-        rows.insert(key.to_owned(), ScoreRow::default());
+        rows.insert(key.into(), ScoreRow::default());
     }
     rows.get_mut(key).expect("the row was just added")
 }

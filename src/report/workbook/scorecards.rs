@@ -39,11 +39,11 @@ fn line<'a>(by: ScoreBy, name: &'a str, row: &ScoreRow) -> Vec<Cell<'a>> {
     vec![
         Cell::text(title(by)),
         Cell::text(name),
-        Cell::Count(row.tickets),
-        Cell::Count(row.tickets_with_findings),
-        Cell::Count(row.findings),
+        Cell::Count(row.tickets.into()),
+        Cell::Count(row.tickets_with_findings.into()),
+        Cell::Count(row.findings.into()),
         row.rate().map_or(Cell::Blank, Cell::Number),
-        Cell::Count(row.violations),
+        Cell::Count(row.violations.into()),
         Cell::Money(row.money),
     ]
 }

@@ -199,7 +199,7 @@ fn add_compliant_tickets(run: &mut AuditRun) {
         .scorecards
         .by_courier
         .values()
-        .map(|row| row.tickets)
+        .map(|row| u64::from(row.tickets))
         .sum();
     for n in 0..46 - audited as usize {
         let applied = if n == 0 {
@@ -224,7 +224,7 @@ pub fn with_thirty_more_stores() -> (AuditRun, tempfile::TempDir) {
     let (mut run, previous) = full_run();
     for n in 0..30 {
         run.freight_ledger.by_store.insert(
-            format!("Store {n:03}"),
+            format!("Store {n:03}").into(),
             LedgerRow {
                 tickets: 1,
                 deductions_taken: money("10"),
