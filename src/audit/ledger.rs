@@ -106,8 +106,8 @@ impl LedgerRow {
 /// [`FreightLedger::couriers`] and [`FreightLedger::stores`] list them by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FreightLedger {
-    pub by_courier: foldhash::HashMap<String, LedgerRow>,
-    pub by_store: foldhash::HashMap<String, LedgerRow>,
+    pub by_courier: foldhash::HashMap<Box<str>, LedgerRow>,
+    pub by_store: foldhash::HashMap<Box<str>, LedgerRow>,
 }
 
 /// How a blank courier or store is shown.
@@ -154,16 +154,19 @@ impl FreightLedger {
 }
 
 /// The rows of a ledger by name.
-fn by_name(rows: &foldhash::HashMap<String, LedgerRow>) -> Vec<(&str, &LedgerRow)> {
-    let mut rows: Vec<(&str, &LedgerRow)> = rows.iter().map(|(k, v)| (k.as_str(), v)).collect();
+fn by_name(rows: &foldhash::HashMap<Box<str>, LedgerRow>) -> Vec<(&str, &LedgerRow)> {
+    let mut rows: Vec<(&str, &LedgerRow)> = rows.iter().map(|(k, v)| (&**k, v)).collect();
     rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
     rows
 }
 
 /// The row of `key`, added if new; the key is copied only then.
-fn row_of<'m>(rows: &'m mut foldhash::HashMap<String, LedgerRow>, key: &str) -> &'m mut LedgerRow {
+fn row_of<'m>(
+    rows: &'m mut foldhash::HashMap<Box<str>, LedgerRow>,
+    key: &str,
+) -> &'m mut LedgerRow {
     if !rows.contains_key(key) {
-        rows.insert(key.to_owned(), LedgerRow::default());
+        rows.insert(key.into(), LedgerRow::default());
     }
     rows.get_mut(key).expect("the row was just added")
 }

@@ -22,6 +22,7 @@ mod explain;
 mod ledger;
 mod pipeline;
 mod review;
+mod scorecard;
 pub mod spill;
 mod tally;
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub use review::{
     compare_previous, FindingStatus, PreviousComparison, PreviousRun, ResolvedFinding,
     ReviewSample, Triage, BASELINE_FILE,
 };
+pub use scorecard::{AppliedRange, ScoreBy, ScoreRow, Scorecards};
 pub use trust::{missing_columns, untrusted_reasons, MissingColumn, TrustSettings};
 pub use waivers::{Waiver, WaiverTally, WaiverUse, Waivers, WAIVERS_HEADER};
 
@@ -158,6 +160,10 @@ pub struct AuditRun {
     pub tickets_by_policy: BTreeMap<String, u64>,
     /// Freight deductions by courier and by store, over every audited ticket.
     pub freight_ledger: FreightLedger,
+    /// Tickets audited and their findings per store, agent and courier.
+    pub scorecards: Scorecards,
+    /// The earliest and latest dates of application among the audited tickets.
+    pub applied_range: AppliedRange,
     /// A reproducible random sample of compliant tickets per policy (`--sample N`).
     pub review_sample: ReviewSample,
     /// The names of the `--keep-columns`, in the order of `Ticket::kept`.

@@ -340,6 +340,7 @@ impl<'p> Merger<'_, 'p, '_> {
                     if !self.seen.insert(&ticket.ticket_id) {
                         summary.rows_duplicate += 1;
                         let finding = duplicate_finding(&ticket, policy, &summary.path);
+                        run.scorecards.record_finding(&ticket, &finding);
                         run.hold(finding, Some(ticket));
                         continue;
                     }
@@ -347,6 +348,10 @@ impl<'p> Merger<'_, 'p, '_> {
                     self.tallies.record(policy, &verdicts.tallies);
                     run.freight_ledger
                         .record(&ticket, policy, &verdicts.findings);
+                    run.scorecards.record_ticket(&ticket, &verdicts.findings);
+                    if let Some(applied) = ticket.applied_at {
+                        run.applied_range.record(applied.date_in(policy.timezone));
+                    }
                     if verdicts.findings.is_empty() {
                         run.review_sample.offer(&policy.id, &ticket);
                     } else {

@@ -20,4 +20,5 @@ mod output_dir;
 mod output_safety;
 mod policy_edit;
 mod sample_data;
+mod scorecards;
 mod waivers;

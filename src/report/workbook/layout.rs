@@ -34,6 +34,7 @@ impl Limits {
 pub(super) const SUMMARY: &str = "Summary";
 const FINDINGS: &str = "Findings";
 pub(super) const FREIGHT_RECONCILIATION: &str = "Freight reconciliation";
+pub(super) const SCORECARDS: &str = "Scorecards";
 pub(super) const COVERAGE: &str = "Coverage";
 const REJECTED_ROWS: &str = "Rejected rows";
 pub(super) const REVIEW_SAMPLE: &str = "Review sample";
@@ -42,6 +43,9 @@ pub(super) const RUN: &str = "Run";
 /// Rows below the Freight reconciliation's table on its last sheet: a gap, the total, a gap,
 /// the note. The layout keeps room for them.
 pub(super) const FREIGHT_ROWS_BELOW: usize = 4;
+
+/// Rows below the Scorecards' table on its last sheet: a gap and the note.
+pub(super) const SCORECARD_ROWS_BELOW: usize = 2;
 
 /// The names of the sheets a listing is written to: `base`, then `base (2)`, `base (3)`, …
 /// Always at least one sheet, so every link to a listing has a target.
@@ -67,6 +71,8 @@ pub(super) struct Layout {
     pub categories: Vec<(Category, Vec<String>)>,
     /// The Freight reconciliation: couriers, then stores, the total and its note on the last.
     pub freight: Vec<String>,
+    /// The Scorecards: stores, then agents, then couriers, the note on the last.
+    pub scorecards: Vec<String>,
     pub rejected: Vec<String>,
     pub review_sample: bool,
 }
@@ -96,6 +102,11 @@ impl Layout {
                 freight_rows + FREIGHT_ROWS_BELOW,
                 limits,
             ),
+            scorecards: sheet_names(
+                SCORECARDS,
+                run.scorecards.len() + SCORECARD_ROWS_BELOW,
+                limits,
+            ),
             rejected: sheet_names(REJECTED_ROWS, run.rejection_count() as usize, limits),
             review_sample: !run.review_sample.is_empty(),
         }
@@ -115,6 +126,7 @@ impl Layout {
             splits.push((category.title(), names.as_slice()));
         }
         splits.push((FREIGHT_RECONCILIATION, self.freight.as_slice()));
+        splits.push((SCORECARDS, self.scorecards.as_slice()));
         splits.push((REJECTED_ROWS, self.rejected.as_slice()));
         splits.retain(|(_, names)| names.len() > 1);
         splits

@@ -1,11 +1,12 @@
 //! `report.xlsx`, the workbook people read. Sheets, in order: Summary, Findings, one sheet per
 //! category (Freight, Review SLA, Refund cycle, Turnaround, Eligibility, Data), Freight
-//! reconciliation, Coverage, Rejected rows, Review sample (only with `--sample`), Run.
+//! reconciliation, Scorecards, Coverage, Rejected rows, Review sample (only with `--sample`),
+//! Run.
 //!
 //! Input text is always written as a string cell, never as a formula. Listings are written in
 //! constant-memory mode, sorted before writing, and split over numbered sheets ("Findings (2)")
-//! when they exceed Excel's row limit; so is the Freight reconciliation, whose tables by courier
-//! and by store can be that long. The same run gives the same bytes: the document's
+//! when they exceed Excel's row limit; so are the Freight reconciliation, whose tables by
+//! courier and by store can be that long, and the Scorecards (by store, agent and courier). The same run gives the same bytes: the document's
 //! creation time is derived from the as-of and nothing else depends on the clock.
 //!
 //! # Layers
@@ -27,8 +28,8 @@
 //!    shows.
 //! 3. **Sheets**, one writer per sheet or kind of sheet, each reading the [`book::Book`]:
 //!    [`summary_trends`] (the Summary's lower half), [`summary_sheet`], [`findings`] (the
-//!    Findings and category sheets), [`freight`], [`coverage`] (Coverage, Rejected rows,
-//!    Review sample), [`run_sheet`].
+//!    Findings and category sheets), [`freight`], [`scorecards`], [`coverage`] (Coverage,
+//!    Rejected rows, Review sample), [`run_sheet`].
 //! 4. **Assembly**, this file: it builds the Book, writes the two listings of findings and the
 //!    other sheets side by side, adds the sheets in order and saves.
 
@@ -52,6 +53,7 @@ mod coverage;
 mod findings;
 mod freight;
 mod run_sheet;
+mod scorecards;
 mod summary_sheet;
 mod summary_trends;
 
@@ -123,6 +125,7 @@ fn write_with_limits(
         category_sheets.push(listing::new_sheets(&mut workbook, names)?);
     }
     let mut freight_sheets = listing::new_sheets(&mut workbook, &book.layout.freight)?;
+    let mut scorecard_sheets = listing::new_sheets(&mut workbook, &book.layout.scorecards)?;
     let mut rejected_sheets = listing::new_sheets(&mut workbook, &book.layout.rejected)?;
 
     // The Findings listing on one core; the category listings and the small sheets on the
@@ -130,7 +133,12 @@ fn write_with_limits(
     let (findings, rest) = rayon::join(
         || findings::write_findings(&mut findings_sheets, &book),
         || -> Result<SmallSheets, XlsxError> {
-            let small = SmallSheets::write(&book, &mut freight_sheets, &mut rejected_sheets)?;
+            let small = SmallSheets::write(
+                &book,
+                &mut freight_sheets,
+                &mut scorecard_sheets,
+                &mut rejected_sheets,
+            )?;
             for ((category, _), sheets) in book.layout.categories.iter().zip(&mut category_sheets) {
                 findings::write_category(sheets, &book, *category)?;
             }
@@ -147,7 +155,7 @@ fn write_with_limits(
     {
         workbook.push_worksheet(sheet);
     }
-    for sheet in freight_sheets {
+    for sheet in freight_sheets.into_iter().chain(scorecard_sheets) {
         workbook.push_worksheet(sheet);
     }
     workbook.push_worksheet(small.coverage);
@@ -162,8 +170,8 @@ fn write_with_limits(
 }
 
 /// Every sheet but the two listings of findings, written while those are: the Summary, the
-/// Freight reconciliation and the Rejected rows (into the sheets the layout planned), the
-/// Coverage, the Review sample and the Run.
+/// Freight reconciliation, the Scorecards and the Rejected rows (into the sheets the layout
+/// planned), the Coverage, the Review sample and the Run.
 struct SmallSheets {
     summary: Worksheet,
     coverage: Worksheet,
@@ -175,6 +183,7 @@ impl SmallSheets {
     fn write(
         book: &Book<'_>,
         freight: &mut [Worksheet],
+        scorecards: &mut [Worksheet],
         rejected: &mut [Worksheet],
     ) -> Result<SmallSheets, XlsxError> {
         // The Run sheet comes last but is built first: the Summary links to a cell on it.
@@ -182,6 +191,7 @@ impl SmallSheets {
         let mut summary = Worksheet::new();
         summary_sheet::write(&mut summary, book, resolved_anchor.as_deref())?;
         freight::write(freight, book)?;
+        scorecards::write(scorecards, book)?;
         let mut coverage = Worksheet::new();
         coverage::write_coverage(&mut coverage, book)?;
         coverage::write_rejected(rejected, book)?;

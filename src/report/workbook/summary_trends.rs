@@ -1,5 +1,6 @@
-//! The lower half of the Summary: findings per month of application with a chart, the top
-//! stores, agents and couriers, the comparison with the previous run, and notes.
+//! The lower half of the Summary: findings per month of application with a chart (every
+//! month of the audited period, zeros included), the top stores, agents and couriers with a
+//! link to their rates on the Scorecards, the comparison with the previous run, and notes.
 
 use rust_xlsxwriter::{Chart, ChartLegendPosition, ChartSolidFill, ChartType, XlsxError};
 
@@ -111,6 +112,11 @@ pub(super) fn top_lists(
     pen.note(
         "Filter the Findings sheet on store, agent or courier to see the findings behind a line.",
         &styles.note,
+    )?;
+    pen.next();
+    pen.link_note(
+        "Rates per 100 tickets: see Scorecards",
+        &book.layout.scorecards[0],
     )?;
     pen.gap();
     Ok(())

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::book::Book;
 use super::local_time::LocalTime;
 use super::styles::severity_index;
-use crate::audit::{money_side, MoneySide};
+use crate::audit::{money_side, AppliedRange, MoneySide};
 use crate::finding::{Category, Finding};
 
 /// How a blank store, agent or courier is shown.
@@ -103,10 +103,39 @@ impl Tally {
             count(&mut agents, agent, severity);
             count(&mut couriers, courier, severity);
         })?;
+        tally.fill_months(book.run.applied_range);
         tally.stores = top(stores);
         tally.agents = top(agents);
         tally.couriers = top(couriers);
         Ok(tally)
+    }
+
+    /// Adds every month without findings between the earliest and the latest month of
+    /// application (of the audited tickets, and of the findings' tickets), with zeros: the
+    /// table and its chart show the whole period. Dates of application lie within 1990–2100
+    /// (ingest rejects others), so the table has at most 1,332 months.
+    fn fill_months(&mut self, range: AppliedRange) {
+        let known = self.by_month.keys().filter_map(|month| match month {
+            Month::Known(year, month) => Some((*year, *month)),
+            Month::Unknown => None,
+        });
+        let audited = [range.earliest, range.latest]
+            .into_iter()
+            .flatten()
+            .map(|date| (date.year(), date.month()));
+        let months: Vec<(i32, u32)> = known.chain(audited).collect();
+        let (Some(first), Some(last)) = (months.iter().min(), months.iter().max()) else {
+            return;
+        };
+        let (mut year, mut month) = *first;
+        while (year, month) <= *last {
+            self.by_month.entry(Month::Known(year, month)).or_default();
+            (year, month) = if month == 12 {
+                (year + 1, 1)
+            } else {
+                (year, month + 1)
+            };
+        }
     }
 
     fn add_money(&mut self, finding: &Finding) {

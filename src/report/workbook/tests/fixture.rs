@@ -158,9 +158,17 @@ pub fn full_run() -> (AuditRun, tempfile::TempDir) {
     for (index, spec) in specs().iter().enumerate() {
         let applied = spec.4.map(local);
         let ticket = ticket(index, applied);
-        run.findings.push(finding(index, spec, &ticket));
+        let finding = finding(index, spec, &ticket);
+        if finding.rule == "data.duplicate-ticket" {
+            run.scorecards.record_finding(&ticket, &finding);
+        } else {
+            run.scorecards
+                .record_ticket(&ticket, std::slice::from_ref(&finding));
+        }
+        run.findings.push(finding);
         run.flagged_tickets.insert(ticket.source, Box::new(ticket));
     }
+    add_compliant_tickets(&mut run);
     // A finding on a ticket with an explicit offset: shown in Shanghai time.
     if let Some(t) = run.flagged_tickets.get_mut(&Source { input: 1, row: 3 }) {
         t.applied_at = Some(When::Fixed(
@@ -183,13 +191,40 @@ pub fn full_run() -> (AuditRun, tempfile::TempDir) {
     (run, previous)
 }
 
+/// The audited tickets without findings, up to the 46 tickets audited: counted on the
+/// scorecards, and applied for from July 2025 on, so that July and August 2025 are months of
+/// the audited period without findings.
+fn add_compliant_tickets(run: &mut AuditRun) {
+    let audited: u64 = run
+        .scorecards
+        .by_courier
+        .values()
+        .map(|row| u64::from(row.tickets))
+        .sum();
+    for n in 0..46 - audited as usize {
+        let applied = if n == 0 {
+            "2025-07-10 09:00"
+        } else {
+            "2025-10-01 10:00"
+        };
+        let ticket = ticket(100 + n, Some(local(applied)));
+        run.scorecards.record_ticket(&ticket, &[]);
+        run.applied_range.record(date(&applied[..10]));
+    }
+    for t in run.flagged_tickets.values() {
+        if let Some(When::Local(applied)) = t.applied_at {
+            run.applied_range.record(applied.date());
+        }
+    }
+}
+
 /// The fixture run with thirty more stores: more rows of the Freight reconciliation than one
 /// sheet of a 10-row limit holds.
 pub fn with_thirty_more_stores() -> (AuditRun, tempfile::TempDir) {
     let (mut run, previous) = full_run();
     for n in 0..30 {
         run.freight_ledger.by_store.insert(
-            format!("Store {n:03}"),
+            format!("Store {n:03}").into(),
             LedgerRow {
                 tickets: 1,
                 deductions_taken: money("10"),
@@ -197,6 +232,20 @@ pub fn with_thirty_more_stores() -> (AuditRun, tempfile::TempDir) {
                 ..LedgerRow::default()
             },
         );
+    }
+    (run, previous)
+}
+
+/// The fixture run with thirty more agents, each with one compliant ticket: more rows of the
+/// Scorecards than one sheet of a 10-row limit holds.
+pub fn with_thirty_more_agents() -> (AuditRun, tempfile::TempDir) {
+    let (mut run, previous) = full_run();
+    for n in 0..30 {
+        let ticket = Ticket {
+            agent: Some(format!("Agent {n:03}")),
+            ..ticket(200 + n, Some(local("2025-10-01 10:00")))
+        };
+        run.scorecards.record_ticket(&ticket, &[]);
     }
     (run, previous)
 }

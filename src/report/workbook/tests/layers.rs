@@ -5,7 +5,7 @@ use std::path::Path;
 
 /// The modules in reading order, with their layer (1 cells, 2 blocks, 3 sheets), as the
 /// module's doc lists them.
-const LAYERS: [(&str, u8); 17] = [
+const LAYERS: [(&str, u8); 18] = [
     ("local_time", 1),
     ("styles", 1),
     ("widths", 1),
@@ -21,6 +21,7 @@ const LAYERS: [(&str, u8); 17] = [
     ("summary_sheet", 3),
     ("findings", 3),
     ("freight", 3),
+    ("scorecards", 3),
     ("coverage", 3),
     ("run_sheet", 3),
 ];

@@ -35,6 +35,7 @@ fn every_sheet_is_present_in_order() {
     expected.extend(CATEGORY_SHEETS);
     expected.extend([
         "Freight reconciliation",
+        "Scorecards",
         "Coverage",
         "Rejected rows",
         "Review sample",
@@ -81,6 +82,11 @@ Source file,Row,order_note";
         header(path, "Freight reconciliation").join(","),
         "By,Name,Tickets,Deductions taken (CNY),Deductions expected (CNY),Taken − expected,\
 Customer over-charged,Company under-recovered,Net (over-charged − under-recovered)"
+    );
+    assert_eq!(
+        header(path, "Scorecards").join(","),
+        "Scorecard,Name,Tickets audited,Tickets with findings,Findings,Findings per 100 tickets,\
+Violations,Money at stake (CNY)"
     );
     assert_eq!(
         header(path, "Coverage").join(","),
@@ -296,6 +302,8 @@ fn long_listings_continue_on_numbered_sheets() {
         "Eligibility",
         "Data",
         "Freight reconciliation",
+        "Scorecards",
+        "Scorecards (2)",
         "Coverage",
         "Rejected rows",
         "Review sample",
@@ -419,7 +427,7 @@ fn an_empty_run_still_has_every_sheet() {
     };
     let written = write(&run, &meta(), Limits::default());
     let names = sheet_names(&written.path);
-    assert_eq!(names.len(), 12, "{names:?}");
+    assert_eq!(names.len(), 13, "{names:?}");
     assert_eq!(records(&written.path, "Findings").len(), 0);
     let summary = grid(&written.path, "Summary");
     let total = summary_row(&summary, "Findings by category and severity", "Total");
@@ -512,7 +520,7 @@ fn freight_reconciliation_continues_on_numbered_sheets() {
         .position(|name| name == "Freight reconciliation")
         .unwrap();
     assert_eq!(names[at..at + freight.len()], freight[..]);
-    assert_eq!(names[at + freight.len()], "Coverage");
+    assert_eq!(names[at + freight.len()], "Scorecards");
 
     // Every sheet has the header and at most the limit's rows; the rows, in order, are those of
     // the one-sheet table; the total is on the last sheet only.
@@ -600,7 +608,7 @@ fn listings_wrap_freeze_the_ticket_and_print_one_page_wide() {
         // store) stay in view.
         let pane = elements(&xml, "pane");
         let frozen = match sheet.as_str() {
-            "Coverage" | "Freight reconciliation" => "2",
+            "Coverage" | "Freight reconciliation" | "Scorecards" => "2",
             _ => "1",
         };
         assert_eq!(
@@ -678,4 +686,182 @@ fn listings_wrap_freeze_the_ticket_and_print_one_page_wide() {
         .unwrap();
     let first: f64 = attribute(first, "ht").map_or(15.0, |ht| ht.parse().unwrap());
     assert!(first < height, "{first} {height}");
+}
+
+#[test]
+fn scorecards_count_every_ticket_audited_and_sort_by_rate() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let rows = scorecard_rows(&written.path, &["Scorecards"]);
+    let audited: u64 = run.tickets_by_policy.values().sum();
+    let findings = records(&written.path, "Findings");
+    let violations = findings
+        .iter()
+        .filter(|r| text(field(r, "Severity")) == "violation")
+        .count() as f64;
+    let money: f64 = findings
+        .iter()
+        .filter_map(|r| match field(r, "Amount") {
+            Data::Empty => None,
+            cell => Some(number(cell)),
+        })
+        .sum();
+    for table in ["Store", "Agent", "Courier"] {
+        let lines: Vec<&ScorecardRow> = rows.iter().filter(|r| r.scorecard == table).collect();
+        assert!(!lines.is_empty(), "{table}");
+        let sum = |f: fn(&ScorecardRow) -> f64| lines.iter().map(|r| f(r)).sum::<f64>();
+        assert_eq!(
+            sum(|r| r.tickets),
+            audited as f64,
+            "{table}: tickets audited"
+        );
+        assert_eq!(
+            sum(|r| r.findings),
+            findings.len() as f64,
+            "{table}: findings"
+        );
+        assert_eq!(sum(|r| r.violations), violations, "{table}: violations");
+        assert_eq!(
+            format!("{:.2}", sum(|r| r.money)),
+            format!("{money:.2}"),
+            "{table}: money"
+        );
+        assert_rates_sorted(&lines);
+        for line in &lines {
+            assert!(line.tickets_with_findings <= line.tickets, "{line:?}");
+            let rate = line.rate.expect("every name has audited tickets here");
+            let exact = line.findings * 100.0 / line.tickets;
+            assert!((rate - exact).abs() <= 0.05 + 1e-9, "{line:?}");
+        }
+    }
+    // A ticket without a store counts as "(blank)", as on the Summary's top lists; input text
+    // stays text.
+    assert!(rows
+        .iter()
+        .any(|r| r.scorecard == "Store" && r.name == "(blank)"));
+    assert!(rows.iter().any(|r| r.name == FORMULA_STORE));
+    // The rate shows one decimal, the money as money.
+    for (header, code) in [
+        ("Findings per 100 tickets", "0.0"),
+        ("Money at stake (CNY)", "#,##0.00"),
+    ] {
+        let formats = column_formats(&written.path, "Scorecards", header);
+        assert!(!formats.is_empty(), "{header}: no cells");
+        assert!(formats.iter().all(|f| f == code), "{header}: {formats:?}");
+    }
+
+    // The Summary links to the Scorecards beside its top lists.
+    let summary = grid(&written.path, "Summary");
+    let (row, col) = find(&summary, "Rates per 100 tickets: see Scorecards");
+    let xml = sheet_xml(&written.path);
+    let (_, summary_xml) = xml.iter().find(|(name, _)| name == "Summary").unwrap();
+    let cell = rust_xlsxwriter::utility::row_col_to_cell(row as u32, col as u16);
+    assert!(
+        hyperlinks(summary_xml)
+            .iter()
+            .any(|(at, location)| *at == cell && split_location(location).0 == "Scorecards"),
+        "{cell} links to the Scorecards"
+    );
+}
+
+#[test]
+fn scorecards_continue_on_numbered_sheets() {
+    let (run, _previous) = with_thirty_more_agents();
+    let written = write(&run, &meta(), Limits { rows_per_sheet: 10 });
+    let names = sheet_names(&written.path);
+    let sheets: Vec<String> = names
+        .iter()
+        .filter(|name| name.starts_with("Scorecards"))
+        .cloned()
+        .collect();
+    // 5 stores, 33 agents, 3 couriers and the two rows below: nine rows a sheet.
+    assert_eq!(
+        sheets.len(),
+        (5 + 33 + 3 + 2usize).div_ceil(9),
+        "{sheets:?}"
+    );
+    let at = names.iter().position(|name| name == "Scorecards").unwrap();
+    assert_eq!(names[at - 1], "Freight reconciliation");
+    assert_eq!(names[at + sheets.len()], "Coverage");
+    for sheet in &sheets {
+        assert_eq!(header(&written.path, sheet)[0], "Scorecard", "{sheet}");
+        assert!(grid(&written.path, sheet).len() <= 10, "{sheet}");
+    }
+    let split = scorecard_rows(&written.path, &sheets);
+    let one_sheet = write(&run, &meta(), Limits::default());
+    let all = scorecard_rows(&one_sheet.path, &["Scorecards"]);
+    assert_eq!(split, all, "the split keeps the order");
+    let agents: Vec<&ScorecardRow> = all.iter().filter(|r| r.scorecard == "Agent").collect();
+    assert_eq!(agents.len(), 33);
+    assert_eq!(agents.iter().map(|r| r.tickets).sum::<f64>(), 76.0);
+    assert_rates_sorted(&agents);
+    let summary = grid(&written.path, "Summary");
+    find(
+        &summary,
+        &format!(
+            "Scorecards: listed over {} sheets ({}); a sheet holds at most 10 rows.",
+            sheets.len(),
+            sheets.join(", ")
+        ),
+    );
+}
+
+#[test]
+fn every_month_of_the_audited_period_is_in_the_by_month_table_and_chart() {
+    let (run, _previous) = full_run();
+    let written = write(&run, &meta(), Limits::default());
+    let summary = grid(&written.path, "Summary");
+    let (top, _) = find(&summary, "Findings by month of application");
+    let rows: Vec<&Vec<Data>> = summary[top + 2..]
+        .iter()
+        .take_while(|row| !text(&row[0]).is_empty())
+        .collect();
+    let months: Vec<String> = rows.iter().map(|row| text(&row[0])).collect();
+    // The audited tickets were applied for from July 2025, the findings from September.
+    assert_eq!(
+        months,
+        [
+            "2025-07",
+            "2025-08",
+            "2025-09",
+            "2025-10",
+            "2025-11",
+            "(no applied_at)"
+        ]
+    );
+    for row in &rows[..2] {
+        for cell in &row[1..=7] {
+            assert_eq!(number(cell), 0.0, "{row:?}");
+        }
+    }
+    // The chart's categories cover every row of the table, zeros included.
+    let chart = part(&written.path, "xl/charts/chart1.xml");
+    let first = top + 3;
+    let last = top + 2 + rows.len();
+    assert!(
+        chart.contains(&format!("Summary!$A${first}:$A${last}")),
+        "rows {first}–{last} are the chart's categories"
+    );
+}
+
+#[test]
+fn the_month_table_has_no_unknown_row_when_every_finding_has_a_date() {
+    let (mut run, _previous) = full_run();
+    run.findings.retain(|f| {
+        run.flagged_tickets
+            .get(&f.source)
+            .is_some_and(|t| t.applied_at.is_some())
+    });
+    let written = write(&run, &meta(), Limits::default());
+    let summary = grid(&written.path, "Summary");
+    let (top, _) = find(&summary, "Findings by month of application");
+    let months: Vec<String> = summary[top + 2..]
+        .iter()
+        .take_while(|row| !text(&row[0]).is_empty())
+        .map(|row| text(&row[0]))
+        .collect();
+    assert_eq!(
+        months,
+        ["2025-07", "2025-08", "2025-09", "2025-10", "2025-11"]
+    );
 }

@@ -256,3 +256,52 @@ pub fn column_formats(path: &Path, sheet: &str, wanted: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// One row of the Scorecards read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorecardRow {
+    pub scorecard: String,
+    pub name: String,
+    pub tickets: f64,
+    pub tickets_with_findings: f64,
+    pub findings: f64,
+    pub rate: Option<f64>,
+    pub violations: f64,
+    pub money: f64,
+}
+
+/// The rows of the Scorecards' table over `sheets`, in order (the note below the table on the
+/// last sheet is not a row).
+pub fn scorecard_rows<S: AsRef<str>>(path: &Path, sheets: &[S]) -> Vec<ScorecardRow> {
+    sheets
+        .iter()
+        .flat_map(|sheet| records(path, sheet.as_ref()))
+        .map(|r| ScorecardRow {
+            scorecard: text(field(&r, "Scorecard")),
+            name: text(field(&r, "Name")),
+            tickets: number(field(&r, "Tickets audited")),
+            tickets_with_findings: number(field(&r, "Tickets with findings")),
+            findings: number(field(&r, "Findings")),
+            rate: match field(&r, "Findings per 100 tickets") {
+                Data::Empty => None,
+                cell => Some(number(cell)),
+            },
+            violations: number(field(&r, "Violations")),
+            money: number(field(&r, "Money at stake (CNY)")),
+        })
+        .collect()
+}
+
+/// Checks one scorecard's order: rate highest first (no rate last), then most tickets, then
+/// name.
+pub fn assert_rates_sorted(rows: &[&ScorecardRow]) {
+    for pair in rows.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let key = |r: &ScorecardRow| (r.rate.map_or(f64::NEG_INFINITY, |x| -x), -r.tickets);
+        let (ka, kb) = (key(a), key(b));
+        assert!(
+            ka < kb || (ka == kb && a.name <= b.name),
+            "{a:?} before {b:?}"
+        );
+    }
+}
