@@ -121,14 +121,14 @@ fn parts(c: &mut Criterion) {
     group.throughput(rows.clone());
     group.bench_function("read/csv", |b| b.iter(|| read_raw(black_box(&csv)).1.len()));
     group.bench_function("read/xlsx", |b| {
-        b.iter(|| read_raw(black_box(&xlsx)).1.len())
+        b.iter(|| read_raw(black_box(&xlsx)).1.len());
     });
     group.bench_function("parse", |b| {
         b.iter(|| {
             raw.iter()
                 .map(|row| schema.parse(black_box(row)))
                 .collect::<Vec<Row>>()
-        })
+        });
     });
     group.throughput(Throughput::Elements(tickets.len() as u64));
     group.bench_function("evaluate", |b| {
@@ -137,13 +137,13 @@ fn parts(c: &mut Criterion) {
                 .iter()
                 .map(|(ticket, policy)| rules::findings(black_box(ticket), policy, &ctx).len())
                 .sum::<usize>()
-        })
+        });
     });
     group.throughput(rows);
     group.bench_function("audit/csv", |b| {
         b.iter(|| {
             audit::run(black_box(&config), &policies, &calendars, |_| {}).map(|r| r.findings.len())
-        })
+        });
     });
     let out = tempfile::tempdir().expect("a temporary directory");
     let report = out.path().join("report");

@@ -11,17 +11,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::ticket::When;
 
 /// A date written `2025-10-01`.
-pub fn date(text: &str) -> NaiveDate {
+pub(crate) fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date in a test")
 }
 
 /// A date given as year, month and day.
-pub fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+pub(crate) fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a date in a test")
 }
 
 /// A local date and time written `2025-10-01 14:30`.
-pub fn local(text: &str) -> When {
+pub(crate) fn local(text: &str) -> When {
     When::Local(
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect("a datetime in a test"),
     )

@@ -111,7 +111,7 @@ pub struct FreightLedger {
 }
 
 /// How a blank courier or store is shown.
-pub const BLANK_KEY: &str = "(blank)";
+pub(super) const BLANK_KEY: &str = "(blank)";
 
 impl FreightLedger {
     /// The couriers' rows by name.
@@ -175,7 +175,7 @@ fn row_of<'m>(
 /// amount on a no-reason refund paid on delivery (not SF, not remote), nothing on a prepaid
 /// parcel of such a cause or where the company bears the freight. `None` where the policy
 /// says nothing about deductions.
-pub fn expected_deduction(ticket: &Ticket, policy: &Policy) -> Option<Decimal> {
+pub(super) fn expected_deduction(ticket: &Ticket, policy: &Policy) -> Option<Decimal> {
     let freight = &policy.params.freight;
     let cause = ticket.cause?;
     if freight.company_bears.contains(&cause) && !freight.company_bears_only_in_warranty {

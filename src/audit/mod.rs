@@ -470,12 +470,12 @@ pub(crate) struct SeenIds {
 
 impl SeenIds {
     /// Records `id`; false when it was already seen.
-    pub fn insert(&mut self, id: &str) -> bool {
+    pub(crate) fn insert(&mut self, id: &str) -> bool {
         self.hashes.insert(id_hash(id))
     }
 
     /// The heap the set takes: a 16-byte hash and a control byte per slot.
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.hashes.capacity() * 17
     }
 }

@@ -41,7 +41,7 @@ pub(super) struct Resolver<'p> {
 }
 
 impl<'p> Resolver<'p> {
-    pub fn new(policies: &'p PolicySet, config: &'p AuditConfig) -> Resolver<'p> {
+    pub(super) fn new(policies: &'p PolicySet, config: &'p AuditConfig) -> Resolver<'p> {
         let mut names = Vec::new();
         let mut versions: foldhash::HashMap<&str, Vec<&Policy>> = Default::default();
         for policy in policies.versions() {
@@ -74,7 +74,7 @@ impl<'p> Resolver<'p> {
     }
 
     /// The policy and version of a parsed row, or why it cannot be audited.
-    pub fn resolve(&self, row: Row, origin: &RowOrigin) -> Resolved<'p> {
+    pub(super) fn resolve(&self, row: Row, origin: &RowOrigin) -> Resolved<'p> {
         let ticket = match row {
             Row::Rejected(problems) => return Resolved::Reject(problems),
             Row::Ticket(ticket) => ticket,
@@ -111,7 +111,7 @@ impl<'p> Resolver<'p> {
         };
         let versions = self.versions.get(id).map_or(&[][..], Vec::as_slice);
         let policy = match (&ticket.applied_at, versions) {
-            (Some(_), []) | (None, []) => {
+            (Some(_) | None, []) => {
                 return reject(&ticket, named, format!("unknown policy `{named}`"))
             }
             (Some(applied), [first, ..]) => {

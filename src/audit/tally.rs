@@ -71,21 +71,17 @@ pub(super) struct Tallies<'p> {
 
 impl<'p> Tallies<'p> {
     /// Counts one audited ticket judged by `policy` with the rules' `tallies`.
-    pub fn record(&mut self, policy: &'p Policy, tallies: &[Tally; RULE_COUNT]) {
-        let index = match self
+    pub(super) fn record(&mut self, policy: &'p Policy, tallies: &[Tally; RULE_COUNT]) {
+        let index = if let Some(index) = self
             .versions
             .iter()
-            .position(|v| std::ptr::eq(v.policy, policy))
-        {
-            Some(index) => index,
-            None => {
-                self.versions.push(VersionTally {
-                    policy,
-                    tickets: 0,
-                    coverage: vec![Counts::default(); RULE_COUNT],
-                });
-                self.versions.len() - 1
-            }
+            .position(|v| std::ptr::eq(v.policy, policy)) { index } else {
+            self.versions.push(VersionTally {
+                policy,
+                tickets: 0,
+                coverage: vec![Counts::default(); RULE_COUNT],
+            });
+            self.versions.len() - 1
         };
         let version = &mut self.versions[index];
         version.tickets += 1;
@@ -97,7 +93,7 @@ impl<'p> Tallies<'p> {
     /// Folds the tallies into the run's maps: tickets per policy, policies used, coverage per
     /// (policy, rule), and one warning per calendar and year not covered with the number of
     /// working-day checks that were therefore not evaluated.
-    pub fn fold_into(self, run: &mut AuditRun) {
+    pub(super) fn fold_into(self, run: &mut AuditRun) {
         // (calendar id, year) → working-day checks not evaluated.
         let mut uncovered: BTreeMap<(String, i32), u64> = BTreeMap::new();
         for version in &self.versions {

@@ -408,18 +408,15 @@ fn holiday(
     let noted = c
         .opt_string(&keys, entry, "note")
         .is_some_and(|note| !note.trim().is_empty());
-    let dates = match keys.get("dates") {
-        Some(value) => {
-            let dates = c.strings(&keys, entry, "dates");
-            if dates.as_ref().is_some_and(Vec::is_empty) {
-                c.report(Some(&value.span()), join(entry, "dates"), "lists no dates");
-            }
-            dates.unwrap_or_default()
+    let dates = if let Some(value) = keys.get("dates") {
+        let dates = c.strings(&keys, entry, "dates");
+        if dates.as_ref().is_some_and(Vec::is_empty) {
+            c.report(Some(&value.span()), join(entry, "dates"), "lists no dates");
         }
-        None => {
-            c.required(&keys, entry, "dates", at);
-            Vec::new()
-        }
+        dates.unwrap_or_default()
+    } else {
+        c.required(&keys, entry, "dates", at);
+        Vec::new()
     };
     let makeup = c.strings(&keys, entry, "makeup").unwrap_or_default();
     let lists = [(dates, DayKind::Holiday), (makeup, DayKind::MakeupWorkday)];

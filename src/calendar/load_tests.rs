@@ -124,7 +124,7 @@ makeup = "2025-10-12"
             "bad.toml:14: holiday[0].dates[2]: 2024-12-31 is outside the covered years 2025–2026",
             "bad.toml:15: holiday[0].makeup[0]: 2025-09-29 is a Monday; a make-up working day must be a Saturday or Sunday",
             "bad.toml:15: holiday[0].makeup[1]: 2025-10-01 is a Wednesday; a make-up working day must be a Saturday or Sunday",
-            r#"bad.toml:19: holiday[1].dates[0]: 2025-10-02 is already declared by holiday[0].dates[3] (line 14)"#,
+            r"bad.toml:19: holiday[1].dates[0]: 2025-10-02 is already declared by holiday[0].dates[3] (line 14)",
             r#"bad.toml:19: holiday[1].dates[1]: expected a string, found a bare date or time: write it as a string, "2025-10-03""#,
             "bad.toml:20: holiday[1].makeup: expected an array of strings, found a string",
         ]

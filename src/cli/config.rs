@@ -89,7 +89,7 @@ fn shared(
 
 /// Everything `explain` needs, validated.
 #[derive(Debug)]
-pub struct ExplainSettings {
+pub(super) struct ExplainSettings {
     pub rules: RuleData,
     /// The one input, read as `audit` reads it.
     pub audit: AuditConfig,
@@ -194,7 +194,7 @@ pub fn parse_as_of(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, String> 
 }
 
 /// Resolves `--as-of`, reading the clock only when it is absent.
-pub fn resolve_as_of(text: Option<&str>, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
+pub(super) fn resolve_as_of(text: Option<&str>, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
     match text {
         Some(text) => parse_as_of(text, tz),
         None => Ok(Utc::now().with_timezone(&tz).fixed_offset()),

@@ -309,12 +309,9 @@ where
                 .map(|a| a.to_string_lossy().into_owned()),
         )
         .collect();
-    match std::panic::catch_unwind(|| dispatch(cli.command, command_line)) {
-        Ok(status) => status,
-        Err(_) => {
-            eprintln!("rma-audit: internal error (a bug); please report it with the command line");
-            ExitStatus::Internal
-        }
+    if let Ok(status) = std::panic::catch_unwind(|| dispatch(cli.command, command_line)) { status } else {
+        eprintln!("rma-audit: internal error (a bug); please report it with the command line");
+        ExitStatus::Internal
     }
 }
 

@@ -76,7 +76,7 @@ pub(super) struct PartLimits {
 
 impl PartLimits {
     /// The limits in force ([`max_part_bytes`], [`max_inflate_ratio`]).
-    pub fn from_env() -> PartLimits {
+    pub(super) fn from_env() -> PartLimits {
         PartLimits {
             bytes: max_part_bytes(),
             ratio: max_inflate_ratio(),
@@ -127,9 +127,7 @@ pub(super) fn check_parts(path: &Path, shown: &str, limits: PartLimits) -> Resul
         let size = entry.size();
         let compressed = entry.compressed_size();
         let name = entry
-            .name()
-            .map(|name| name.into_owned())
-            .unwrap_or_else(|_| format!("#{index}"));
+            .name().map_or_else(|_| format!("#{index}"), std::borrow::Cow::into_owned);
         let limit = limits.bytes;
         if size > limit {
             return Err(unreadable(
@@ -189,9 +187,7 @@ pub(super) fn find_lying_part(path: &Path) -> Option<String> {
         let declared = entry.size();
         let method = entry.compression();
         let name = entry
-            .name()
-            .map(|name| name.into_owned())
-            .unwrap_or_else(|_| format!("#{index}"));
+            .name().map_or_else(|_| format!("#{index}"), std::borrow::Cow::into_owned);
         let inflated = match method {
             zip::CompressionMethod::Stored => entry.compressed_size(),
             zip::CompressionMethod::Deflated => {

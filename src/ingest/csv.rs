@@ -409,7 +409,7 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
             b'\n' | b'\r' if !quoted && counts.iter().any(|(_, count)| *count > 0) => break,
             b'\n' | b'\r' if !quoted => {}
             _ if !quoted => {
-                for (delimiter, count) in counts.iter_mut() {
+                for (delimiter, count) in &mut counts {
                     if byte == *delimiter {
                         *count += 1;
                     }

@@ -277,7 +277,7 @@ fn parse_time(text: &str) -> Option<(NaiveTime, Option<FixedOffset>)> {
     if bytes.get(at) == Some(&b':') {
         at += 1;
         second = field(&mut at, 2, 2)?;
-        if matches!(bytes.get(at), Some(b'.') | Some(b',')) {
+        if matches!(bytes.get(at), Some(b'.' | b',')) {
             at += 1;
             let start = at;
             while at < bytes.len() && bytes[at].is_ascii_digit() {
@@ -292,7 +292,7 @@ fn parse_time(text: &str) -> Option<(NaiveTime, Option<FixedOffset>)> {
         }
     }
     let mut rest = text[at..].trim_start();
-    let meridiem = rest.get(..2).map(|m| m.to_ascii_lowercase());
+    let meridiem = rest.get(..2).map(str::to_ascii_lowercase);
     if let Some(meridiem @ ("am" | "pm")) = meridiem.as_deref() {
         if !(1..=12).contains(&hour) {
             return None;

@@ -12,27 +12,27 @@ use crate::ticket::{Column, When};
 
 /// A date or datetime written as text, with optional mapping formats and day/month order.
 pub fn date_text(text: &str, formats: &[String], order: Option<DateOrder>) -> Result<When, String> {
-    when_from_text(text, formats, order).map_err(|reason| reason.into_owned())
+    when_from_text(text, formats, order).map_err(std::borrow::Cow::into_owned)
 }
 
 /// An Excel serial date.
 pub fn date_serial(serial: f64) -> Result<When, String> {
-    when_from_serial(serial).map_err(|reason| reason.into_owned())
+    when_from_serial(serial).map_err(std::borrow::Cow::into_owned)
 }
 
 /// An amount written as text.
 pub fn money_text(text: &str) -> Result<Decimal, String> {
-    money_of(Value::Text(text)).map_err(|reason| reason.into_owned())
+    money_of(Value::Text(text)).map_err(std::borrow::Cow::into_owned)
 }
 
 /// An amount in a numeric cell.
 pub fn money_number(number: f64) -> Result<Decimal, String> {
-    money_of(Value::Number(number)).map_err(|reason| reason.into_owned())
+    money_of(Value::Number(number)).map_err(std::borrow::Cow::into_owned)
 }
 
 /// A yes/no value written as text.
 pub fn bool_text(text: &str) -> Result<bool, String> {
-    bool_of(Value::Text(text)).map_err(|reason| reason.into_owned())
+    bool_of(Value::Text(text)).map_err(std::borrow::Cow::into_owned)
 }
 
 /// The canonical value of an enum column's text (`Some(None)`: a pending decision); `None`

@@ -103,21 +103,18 @@ pub(super) fn scan_for_header(
             chosen = chosen.or((!buffer.is_empty()).then_some(0));
         }
     }
-    match chosen {
-        Some(index) => {
-            let mut rest: VecDeque<RawRow> = buffer.drain(index..).collect();
-            let header_row = rest.pop_front().expect("the chosen row");
-            Ok(Scan::Found(Found {
-                header: header_cells(&header_row),
-                row: header_row.row,
-                rest,
-            }))
-        }
-        None => {
-            buffer.retain(|row| row.row <= limit);
-            buffer.truncate(3);
-            Ok(Scan::Missing(buffer))
-        }
+    if let Some(index) = chosen {
+        let mut rest: VecDeque<RawRow> = buffer.drain(index..).collect();
+        let header_row = rest.pop_front().expect("the chosen row");
+        Ok(Scan::Found(Found {
+            header: header_cells(&header_row),
+            row: header_row.row,
+            rest,
+        }))
+    } else {
+        buffer.retain(|row| row.row <= limit);
+        buffer.truncate(3);
+        Ok(Scan::Missing(buffer))
     }
 }
 

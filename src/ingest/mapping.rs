@@ -43,7 +43,7 @@ pub use template::template;
 
 /// The largest `header_row` (and `--header-row`) accepted: a header further down is no
 /// export's.
-pub const MAX_HEADER_ROW: u64 = 1_000;
+pub(super) const MAX_HEADER_ROW: u64 = 1_000;
 
 /// The top-level keys of a mapping file.
 const KEYS: &[&str] = &[
@@ -338,10 +338,10 @@ fn null_values(value: &toml::Value, problems: &mut Problems) -> Option<Vec<Strin
     for item in items {
         match item {
             toml::Value::String(token) if !token.trim().is_empty() => {
-                tokens.push(token.trim().to_string())
+                tokens.push(token.trim().to_string());
             }
             toml::Value::String(_) => {
-                problems.add("null_values: an empty token (blank cells are always blank)")
+                problems.add("null_values: an empty token (blank cells are always blank)");
             }
             other => problems.add(format!(
                 "null_values: `{other}` is {}, not text",
@@ -470,18 +470,15 @@ fn values(
                 list.push((alias.clone(), None));
                 continue;
             }
-            match allowed.iter().find(|value| fold(value) == key) {
-                Some(found) => list.push((alias.clone(), Some(*found))),
-                None => {
-                    let mut expected = allowed.join(", ");
-                    if kind == Kind::Decision {
-                        expected.push_str(", pending");
-                    }
-                    problems.add(format!(
-                        "[values.{name}] `{alias}`: unknown {} value `{target}` (expected {expected})",
-                        column.name()
-                    ));
+            if let Some(found) = allowed.iter().find(|value| fold(value) == key) { list.push((alias.clone(), Some(*found))) } else {
+                let mut expected = allowed.join(", ");
+                if kind == Kind::Decision {
+                    expected.push_str(", pending");
                 }
+                problems.add(format!(
+                    "[values.{name}] `{alias}`: unknown {} value `{target}` (expected {expected})",
+                    column.name()
+                ));
             }
         }
         values.insert(column, list);
@@ -514,10 +511,10 @@ fn names(value: &toml::Value, problems: &mut Problems) -> HashMap<Column, Vec<(S
         for (spelling, one) in spellings {
             match one {
                 toml::Value::String(one) if !one.trim().is_empty() => {
-                    list.push((spelling.clone(), one.trim().to_string()))
+                    list.push((spelling.clone(), one.trim().to_string()));
                 }
                 toml::Value::String(_) => {
-                    problems.add(format!("[names.{name}] `{spelling}`: the name is blank"))
+                    problems.add(format!("[names.{name}] `{spelling}`: the name is blank"));
                 }
                 other => problems.add(format!(
                     "[names.{name}] `{spelling}`: expected a name, not {}",

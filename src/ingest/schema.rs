@@ -135,7 +135,7 @@ impl Schema {
         options: &Options,
     ) -> Result<Schema, IngestError> {
         let mapping = options.mapping.as_ref();
-        let mapped = mapping.map(|m| m.columns()).unwrap_or(&[]);
+        let mapped = mapping.map(super::mapping::Mapping::columns).unwrap_or(&[]);
         let keys: Vec<String> = header.iter().map(|name| fold(name)).collect();
         let fields = resolve_fields(header, &keys, mapping, source_file)?;
 
@@ -541,15 +541,15 @@ fn money_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<Decimal
 fn set_enum(ticket: &mut Ticket, column: Column, canonical: Option<&str>) {
     match column {
         Column::ServiceType => {
-            ticket.service_type = canonical.and_then(ServiceType::from_canonical)
+            ticket.service_type = canonical.and_then(ServiceType::from_canonical);
         }
         Column::Cause => ticket.cause = canonical.and_then(Cause::from_canonical),
         Column::Decision => ticket.decision = canonical.and_then(Decision::from_canonical),
         Column::FreightPayer => {
-            ticket.freight_payer = canonical.and_then(FreightPayer::from_canonical)
+            ticket.freight_payer = canonical.and_then(FreightPayer::from_canonical);
         }
         Column::FreightPayment => {
-            ticket.freight_payment = canonical.and_then(FreightPayment::from_canonical)
+            ticket.freight_payment = canonical.and_then(FreightPayment::from_canonical);
         }
         _ => {}
     }

@@ -11,7 +11,7 @@ use crate::ingest::{DateOrder, Mapping, Options, RawCell, RawRow, Rejection, Row
 use crate::ticket::{Cause, Decision, FreightPayer, FreightPayment, ServiceType, When};
 
 fn headers(names: &[&str]) -> Vec<String> {
-    names.iter().map(|name| name.to_string()).collect()
+    names.iter().map(std::string::ToString::to_string).collect()
 }
 
 fn schema(names: &[&str], options: &Options) -> Schema {

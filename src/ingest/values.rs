@@ -44,7 +44,7 @@ pub(super) fn value_of(cell: CellRef<'_>) -> Result<Option<Value<'_>>, Reason> {
 }
 
 /// The cell texts read as blank in every column when the mapping gives no `null_values`.
-pub const BLANK_TOKENS: &[&str] = &[
+pub(super) const BLANK_TOKENS: &[&str] = &[
     "?", "-", "—", "/", "N/A", "NA", "null", "NULL", "无", "#N/A",
 ];
 

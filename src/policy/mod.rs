@@ -170,16 +170,13 @@ fn compile_dir(dir: &Path) -> (Vec<(String, Policy)>, Vec<Diagnostic>) {
     for path in files {
         let label = path.display().to_string();
         let text = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    diagnostics.push(Diagnostic {
-                        file: label,
-                        field: "-".into(),
-                        message: "not UTF-8 text".into(),
-                    });
-                    continue;
-                }
+            Ok(bytes) => if let Ok(text) = String::from_utf8(bytes) { text } else {
+                diagnostics.push(Diagnostic {
+                    file: label,
+                    field: "-".into(),
+                    message: "not UTF-8 text".into(),
+                });
+                continue;
             },
             Err(err) => {
                 diagnostics.push(Diagnostic {
@@ -325,7 +322,7 @@ clause = "X1"
         write(dir.path(), "notes.txt", "not a policy");
 
         let diagnostics = check_dir(dir.path());
-        let text: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+        let text: Vec<String> = diagnostics.iter().map(std::string::ToString::to_string).collect();
         let has = |file: &str, field: &str, message: &str| {
             diagnostics
                 .iter()

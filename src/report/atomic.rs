@@ -98,8 +98,10 @@ impl Drop for OutputSet<'_> {
     }
 }
 
-/// Exchanges two directories atomically.
+/// Exchanges two directories atomically. The crate's one `unsafe` block: the system call the
+/// standard library does not wrap.
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 fn exchange(a: &Path, b: &Path) -> Result<(), ReportError> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
@@ -125,7 +127,7 @@ fn exchange(a: &Path, b: &Path) -> Result<(), ReportError> {
     let err = std::io::Error::last_os_error();
     match err.raw_os_error() {
         // Filesystems without RENAME_EXCHANGE: fall back to two renames.
-        Some(libc::EINVAL) | Some(libc::ENOSYS) => swap_by_renames(a, b),
+        Some(libc::EINVAL | libc::ENOSYS) => swap_by_renames(a, b),
         _ => Err(ReportError::io(b, err)),
     }
 }

@@ -320,8 +320,7 @@ fn check_replaceable(out: &Path, shown: &Path) -> Result<(), OutDirError> {
         }
     }
     if std::fs::metadata(out)
-        .map(|m| m.permissions().readonly())
-        .unwrap_or(false)
+        .is_ok_and(|m| m.permissions().readonly())
     {
         return Err(OutDirError::ReadOnly {
             out: shown.to_owned(),
@@ -386,7 +385,7 @@ mod tests {
             let out = out.clone();
             move || {
                 OutDir::claim(&out, &[], true, |holder| {
-                    told.send(holder.to_owned()).unwrap()
+                    told.send(holder.to_owned()).unwrap();
                 })
                 .map(|_| ())
             }

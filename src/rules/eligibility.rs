@@ -286,36 +286,33 @@ pub(crate) fn wrongly_rejected(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
     };
     note(trace, "service_type", asked);
     let applied = applied(e, trace)?;
-    let (within, clause, basis) = match window {
-        Some(window) => {
-            let within = within_window(e, window, applied)
-                .map(|within| within && window.causes.contains(&Cause::Quality));
-            let last = window_dates(e, window).map(|(_, last)| last);
-            if let Ok(last) = last {
-                note(trace, "last allowed date", last);
-            }
-            let basis = last.map(|l| format!("within the window ending {l}"));
-            let excluded = exclusion(e);
-            let holds = all(&[
-                within,
-                excluded.as_ref().map(Option::is_none).map_err(|u| *u),
-            ])?;
-            (holds, window.clause.clone(), basis.unwrap_or_default())
+    let (within, clause, basis) = if let Some(window) = window {
+        let within = within_window(e, window, applied)
+            .map(|within| within && window.causes.contains(&Cause::Quality));
+        let last = window_dates(e, window).map(|(_, last)| last);
+        if let Ok(last) = last {
+            note(trace, "last allowed date", last);
         }
-        None => {
-            let description = in_warranty_not_excluded(e, applied, trace)?;
-            let clause = match asked {
-                ServiceType::Exchange => params
-                    .exchange_in_warranty_clause
-                    .clone()
-                    .unwrap_or_default(),
-                _ => free_service_clause(e),
-            };
-            let basis = description
-                .as_ref()
-                .map(|d| format!("within the warranty ({d})"));
-            (description.is_some(), clause, basis.unwrap_or_default())
-        }
+        let basis = last.map(|l| format!("within the window ending {l}"));
+        let excluded = exclusion(e);
+        let holds = all(&[
+            within,
+            excluded.as_ref().map(Option::is_none).map_err(|u| *u),
+        ])?;
+        (holds, window.clause.clone(), basis.unwrap_or_default())
+    } else {
+        let description = in_warranty_not_excluded(e, applied, trace)?;
+        let clause = match asked {
+            ServiceType::Exchange => params
+                .exchange_in_warranty_clause
+                .clone()
+                .unwrap_or_default(),
+            _ => free_service_clause(e),
+        };
+        let basis = description
+            .as_ref()
+            .map(|d| format!("within the warranty ({d})"));
+        (description.is_some(), clause, basis.unwrap_or_default())
     };
     if !within {
         return Ok(Verdict::Passed);

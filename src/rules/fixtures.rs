@@ -9,27 +9,27 @@ use crate::calendar::CalendarSet;
 use crate::policy::{Policy, PolicySet};
 use crate::ticket::When;
 
-pub fn date(text: &str) -> NaiveDate {
+pub(super) fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
 /// A local datetime `2025-10-01 14:30`.
-pub fn at(text: &str) -> Option<When> {
+pub(super) fn at(text: &str) -> Option<When> {
     Some(When::Local(
         chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap(),
     ))
 }
 
-pub fn on(text: &str) -> Option<When> {
+pub(super) fn on(text: &str) -> Option<When> {
     Some(When::Date(date(text)))
 }
 
-pub fn yuan(text: &str) -> Option<Decimal> {
+pub(super) fn yuan(text: &str) -> Option<Decimal> {
     Some(text.parse().unwrap())
 }
 
 /// The end of a day in Asia/Shanghai, as `--as-of DATE` gives it.
-pub fn end_of(text: &str) -> DateTime<Utc> {
+pub(super) fn end_of(text: &str) -> DateTime<Utc> {
     chrono_tz::Asia::Shanghai
         .from_local_datetime(&date(text).and_hms_opt(23, 59, 59).unwrap())
         .unwrap()
@@ -38,7 +38,7 @@ pub fn end_of(text: &str) -> DateTime<Utc> {
 
 /// The shipped calendars, loaded from `data/calendars/` as the binary compiles them in, so a
 /// test never restates a holiday or a make-up working day.
-pub fn calendars() -> CalendarSet {
+pub(super) fn calendars() -> CalendarSet {
     CalendarSet::load(None).unwrap_or_else(|d| panic!("the shipped calendars load: {d:#?}"))
 }
 
@@ -49,22 +49,22 @@ fn shipped(id: &str) -> Policy {
     policy.unwrap_or_else(|| panic!("no shipped policy `{id}`"))
 }
 
-pub fn joining() -> Policy {
+pub(super) fn joining() -> Policy {
     shipped("joining")
 }
 
-pub fn changkong() -> Policy {
+pub(super) fn changkong() -> Policy {
     shipped("changkong")
 }
 
-pub fn xinji() -> Policy {
+pub(super) fn xinji() -> Policy {
     shipped("xinji")
 }
 
-pub fn handset_oem() -> Policy {
+pub(super) fn handset_oem() -> Policy {
     shipped("handset-oem")
 }
 
-pub fn repair_service() -> Policy {
+pub(super) fn repair_service() -> Policy {
     shipped("repair-service")
 }

@@ -109,18 +109,18 @@ pub(crate) struct Trace {
 
 impl Trace {
     /// A trace that keeps every line.
-    pub fn new() -> Trace {
+    pub(crate) fn new() -> Trace {
         Trace {
             lines: Some(Vec::new()),
         }
     }
 
     /// A trace that keeps nothing (and costs nothing).
-    pub fn off() -> Trace {
+    pub(crate) fn off() -> Trace {
         Trace { lines: None }
     }
 
-    pub fn into_lines(self) -> Vec<(String, String)> {
+    pub(crate) fn into_lines(self) -> Vec<(String, String)> {
         self.lines.unwrap_or_default()
     }
 }
@@ -142,7 +142,7 @@ pub(crate) struct Moment {
 
 impl Moment {
     /// "Before" of RULES.md: instants when both values have a time, else dates.
-    pub fn before(&self, other: &Moment) -> bool {
+    pub(crate) fn before(&self, other: &Moment) -> bool {
         match (self.instant, other.instant) {
             (Some(a), Some(b)) => a < b,
             _ => self.when.date_in(self.tz) < other.when.date_in(other.tz),
@@ -191,7 +191,7 @@ pub(crate) struct Eval<'a> {
 }
 
 impl<'a> Eval<'a> {
-    pub fn new(ticket: &'a Ticket, policy: &'a Policy, ctx: &'a Context<'a>) -> Eval<'a> {
+    pub(crate) fn new(ticket: &'a Ticket, policy: &'a Policy, ctx: &'a Context<'a>) -> Eval<'a> {
         Eval {
             ticket,
             policy,
@@ -201,7 +201,7 @@ impl<'a> Eval<'a> {
     }
 
     /// The value of a timestamp column (`None` for other columns or when blank).
-    pub fn when(&self, column: Column) -> Option<When> {
+    pub(crate) fn when(&self, column: Column) -> Option<When> {
         let t = self.ticket;
         match column {
             Column::AppliedAt => t.applied_at,
@@ -225,21 +225,21 @@ impl<'a> Eval<'a> {
     }
 
     /// The local date of a date or timestamp column; blank is unknown.
-    pub fn date(&self, column: Column) -> Known<NaiveDate> {
+    pub(crate) fn date(&self, column: Column) -> Known<NaiveDate> {
         self.when(column)
             .map(|when| when.date_in(self.tz))
             .ok_or(Unknown::Blank(column.name()))
     }
 
     /// The instant of a timestamp column; blank or date-only is unknown.
-    pub fn instant(&self, column: Column) -> Known<DateTime<Utc>> {
+    pub(crate) fn instant(&self, column: Column) -> Known<DateTime<Utc>> {
         let when = self.when(column).ok_or(Unknown::Blank(column.name()))?;
         when.instant_in(self.tz)
             .ok_or(Unknown::NoTime(column.name()))
     }
 
     /// A boolean column (`None` when blank or not a boolean column).
-    pub fn flag(&self, column: Column) -> Option<bool> {
+    pub(crate) fn flag(&self, column: Column) -> Option<bool> {
         let t = self.ticket;
         match column {
             Column::PackageComplete => t.package_complete,
@@ -256,29 +256,29 @@ impl<'a> Eval<'a> {
     }
 
     /// A money column; blank is unknown.
-    pub fn money(&self, value: Option<Decimal>, column: Column) -> Known<Decimal> {
+    pub(crate) fn money(&self, value: Option<Decimal>, column: Column) -> Known<Decimal> {
         value.ok_or(Unknown::Blank(column.name()))
     }
 
     /// The cause; blank is unknown.
-    pub fn cause(&self) -> Known<Cause> {
+    pub(crate) fn cause(&self) -> Known<Cause> {
         self.ticket
             .cause
             .ok_or(Unknown::Blank(Column::Cause.name()))
     }
 
     /// Is the cause one of `causes`?
-    pub fn cause_in(&self, causes: &[Cause]) -> Known<bool> {
+    pub(crate) fn cause_in(&self, causes: &[Cause]) -> Known<bool> {
         Ok(causes.contains(&self.cause()?))
     }
 
-    pub fn decision_is(&self, decisions: &[Decision]) -> bool {
+    pub(crate) fn decision_is(&self, decisions: &[Decision]) -> bool {
         self.ticket
             .decision
             .is_some_and(|decision| decisions.contains(&decision))
     }
 
-    pub fn payment_is(&self, payment: FreightPayment) -> Known<bool> {
+    pub(crate) fn payment_is(&self, payment: FreightPayment) -> Known<bool> {
         self.ticket
             .freight_payment
             .map(|p| p == payment)
@@ -286,12 +286,12 @@ impl<'a> Eval<'a> {
     }
 
     /// date(as-of) in the policy timezone.
-    pub fn as_of_date(&self) -> NaiveDate {
+    pub(crate) fn as_of_date(&self) -> NaiveDate {
         self.ctx.as_of.with_timezone(&self.tz).date_naive()
     }
 
     /// The policy's working-day calendar.
-    pub fn calendar(&self) -> Known<&'a Calendar> {
+    pub(crate) fn calendar(&self) -> Known<&'a Calendar> {
         self.ctx
             .calendars
             .get(&self.policy.calendar)
@@ -299,12 +299,12 @@ impl<'a> Eval<'a> {
     }
 
     /// "Before" of RULES.md: instants when both values have a time, else dates.
-    pub fn before(&self, a: When, b: When) -> bool {
+    pub(crate) fn before(&self, a: When, b: When) -> bool {
         self.moment(a).before(&self.moment(b))
     }
 
     /// `when` with its instant worked out once, for a value compared with several others.
-    pub fn moment(&self, when: When) -> Moment {
+    pub(crate) fn moment(&self, when: When) -> Moment {
         Moment {
             when,
             instant: when.instant_in(self.tz),
@@ -313,13 +313,13 @@ impl<'a> Eval<'a> {
     }
 
     /// A timestamp as people read it: `2025-10-01 14:30` local, or `2025-10-01`.
-    pub fn show(&self, when: When) -> Shown {
+    pub(crate) fn show(&self, when: When) -> Shown {
         Shown { when, tz: self.tz }
     }
 
     /// The policy as explanations name it, with a clause: `JOINING S4.1`. The brand is the
     /// first alias (as exports write it) that is not the id itself, else the policy's name.
-    pub fn cite(&self, clause: &str) -> String {
+    pub(crate) fn cite(&self, clause: &str) -> String {
         let policy = self.policy;
         let brand = policy
             .aliases

@@ -123,21 +123,18 @@ fn base_term(e: &Eval<'_>, warranty: &Warranty) -> Result<Term, UnknownTerm> {
         last: last_covered(start, period),
         at_the_latest,
     };
-    match earliest(&term.starts) {
-        Some(start) => Ok(term_from(
-            earlier.filter(|(_, date)| *date < start.1).unwrap_or(start),
-            None,
-        )),
-        None => {
-            let unknown = match term.starts.as_slice() {
-                [only] => Unknown::Blank(only.name()),
-                _ => Unknown::NoWarrantyStart,
-            };
-            Err(UnknownTerm {
-                unknown,
-                latest: earlier.map(|start| term_from(start, Some(unknown))),
-            })
-        }
+    if let Some(start) = earliest(&term.starts) { Ok(term_from(
+        earlier.filter(|(_, date)| *date < start.1).unwrap_or(start),
+        None,
+    )) } else {
+        let unknown = match term.starts.as_slice() {
+            [only] => Unknown::Blank(only.name()),
+            _ => Unknown::NoWarrantyStart,
+        };
+        Err(UnknownTerm {
+            unknown,
+            latest: earlier.map(|start| term_from(start, Some(unknown))),
+        })
     }
 }
 
@@ -208,7 +205,7 @@ pub(crate) fn exclusion(e: &Eval<'_>) -> Known<Option<String>> {
     if !exclusions.causes.is_empty() {
         match e.ticket.cause {
             Some(cause) if exclusions.causes.contains(&cause) => {
-                hits.push(format!("cause {cause}"))
+                hits.push(format!("cause {cause}"));
             }
             Some(_) => {}
             None => unknown = unknown.or(Some(Unknown::Exclusion(Column::Cause.name()))),

@@ -9,7 +9,7 @@ use crate::calendar::NotCovered;
 use crate::ticket::Column;
 
 /// What a row of `broken.csv` carries: `None` is a good row; otherwise the cells replaced.
-pub const ROWS: &[Option<&[(Column, &str)]>] = &[
+pub(super) const ROWS: &[Option<&[(Column, &str)]>] = &[
     None,
     Some(&[(Column::AppliedAt, "next Tuesday")]),
     Some(&[(Column::RefundAmount, "-199.00")]),
@@ -38,14 +38,14 @@ pub const ROWS: &[Option<&[(Column, &str)]>] = &[
 ];
 
 /// Index of the row repeating the first row's ticket id.
-pub const DUPLICATE_ROW: usize = 10;
+pub(super) const DUPLICATE_ROW: usize = 10;
 
 fn index(column: Column) -> usize {
     Column::ALL.iter().position(|c| *c == column).unwrap_or(0)
 }
 
 /// The rows of `broken.csv` as text cells in canonical column order.
-pub fn rows(ctx: &mut Ctx<'_>) -> Result<Vec<Vec<String>>, NotCovered> {
+pub(super) fn rows(ctx: &mut Ctx<'_>) -> Result<Vec<Vec<String>>, NotCovered> {
     let brands = Brand::ALL;
     let mut out = Vec::with_capacity(ROWS.len());
     for (n, changes) in ROWS.iter().enumerate() {

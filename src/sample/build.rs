@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// What every builder needs: the seeded generator, the compiled policies every limit is read
 /// from, and their working-day calendar.
-pub struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     pub rng: &'a mut ChaCha8Rng,
     pub calendar: &'a Calendar,
     /// The policy of each brand, in [`Brand::ALL`] order.
@@ -30,7 +30,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// `Err` names the brand whose policy `policies` lacks.
-    pub fn new(
+    pub(super) fn new(
         rng: &'a mut ChaCha8Rng,
         calendar: &'a Calendar,
         policies: &'a PolicySet,
@@ -52,12 +52,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The compiled policy of `brand`.
-    pub fn policy(&self, brand: Brand) -> &'a Policy {
+    pub(super) fn policy(&self, brand: Brand) -> &'a Policy {
         self.policies[brand as usize]
     }
 
     /// Drops every fixed moment: the next ticket is timed at random again.
-    pub fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.review_minutes = None;
         self.shipped = None;
         self.received = None;
@@ -78,7 +78,7 @@ impl<'a> Ctx<'a> {
 
 /// The fields every ticket has: policy, order, item, store, agent, and the condition flags
 /// as a compliant case has them (no exclusion, authorised channel, proof given).
-pub fn base(ctx: &mut Ctx<'_>, brand: Brand) -> Ticket {
+pub(super) fn base(ctx: &mut Ctx<'_>, brand: Brand) -> Ticket {
     let item = brand.product(ctx.rng);
     let store = catalog::pick(ctx.rng, catalog::STORES).0;
     let agent = catalog::pick(ctx.rng, catalog::AGENTS).0;
@@ -102,7 +102,7 @@ pub fn base(ctx: &mut Ctx<'_>, brand: Brand) -> Ticket {
 }
 
 /// Purchase and delivery dates: bought, then signed for 1–3 days later.
-pub fn set_purchase(ctx: &mut Ctx<'_>, ticket: &mut Ticket, brand: Brand, delivered: NaiveDate) {
+pub(super) fn set_purchase(ctx: &mut Ctx<'_>, ticket: &mut Ticket, brand: Brand, delivered: NaiveDate) {
     let purchased = plus_days(delivered, -ctx.rng.random_range(1..=3));
     ticket.delivered_at = Some(delivered);
     ticket.purchased_at = Some(purchased.max(super::timeline::first_date()));
@@ -143,7 +143,7 @@ fn set_parcel(ctx: &mut Ctx<'_>, ticket: &mut Ticket, reviewed: NaiveDateTime) -
 
 /// Who bears the customer→company freight under the policy, and the company→customer leg.
 /// `in_warranty` matters to Changkong only (III.1: quality within warranty).
-pub fn set_freight(
+pub(super) fn set_freight(
     ctx: &mut Ctx<'_>,
     ticket: &mut Ticket,
     brand: Brand,
@@ -193,7 +193,7 @@ fn set_return_leg(
 
 /// A return refunded (JOINING or Changkong): applied inside the return window that starts at
 /// `delivered`, goods complete and undamaged, refunded inside the policy's cycle.
-pub fn refund(
+pub(super) fn refund(
     ctx: &mut Ctx<'_>,
     brand: Brand,
     cause: Cause,
@@ -258,7 +258,7 @@ fn set_deducted_freight(ctx: &mut Ctx<'_>, ticket: &mut Ticket, deduction: &Dedu
 
 /// A quality exchange: applied at `applied` (inside JOINING's 15-day window or the warranty),
 /// same SKU sent back within 1–5 working days of storage.
-pub fn exchange(
+pub(super) fn exchange(
     ctx: &mut Ctx<'_>,
     brand: Brand,
     delivered: NaiveDate,
@@ -286,7 +286,7 @@ pub fn exchange(
 
 /// A free repair in warranty (cause quality or software), repaired within 1–2 working days
 /// of approval.
-pub fn free_repair(
+pub(super) fn free_repair(
     ctx: &mut Ctx<'_>,
     brand: Brand,
     cause: Cause,
@@ -316,7 +316,7 @@ pub fn free_repair(
 
 /// A paid repair the customer agreed to: man-made damage, or quality out of warranty
 /// (`in_warranty` false). Quoted, paid, repaired within 1–2 working days, sent back.
-pub fn paid_repair(
+pub(super) fn paid_repair(
     ctx: &mut Ctx<'_>,
     brand: Brand,
     cause: Cause,
@@ -354,7 +354,7 @@ pub fn paid_repair(
 }
 
 /// A paid repair quoted but declined: the device went back unrepaired, nothing was paid.
-pub fn declined_quote(
+pub(super) fn declined_quote(
     ctx: &mut Ctx<'_>,
     brand: Brand,
     delivered: NaiveDate,
@@ -373,7 +373,7 @@ pub fn declined_quote(
 }
 
 /// An application turned down at review: nothing was sent in.
-pub fn rejected(
+pub(super) fn rejected(
     ctx: &mut Ctx<'_>,
     brand: Brand,
     service: ServiceType,
@@ -393,7 +393,7 @@ pub fn rejected(
 }
 
 /// An application still open at the as-of: reviewed, nothing decided or received yet.
-pub fn pending(
+pub(super) fn pending(
     ctx: &mut Ctx<'_>,
     brand: Brand,
     service: ServiceType,
@@ -408,7 +408,7 @@ pub fn pending(
 
 /// A random applied date for a closed ticket, and a random start `min..=max` days before it
 /// (never before the sample's first date).
-pub fn applied_and_start(
+pub(super) fn applied_and_start(
     ctx: &mut Ctx<'_>,
     from: NaiveDate,
     to: NaiveDate,
@@ -436,7 +436,7 @@ fn repair_days(ctx: &Ctx<'_>, brand: Brand) -> u32 {
 }
 
 /// Days from the window's start to its last allowed day.
-pub fn last_day_offset(window: &Window) -> i64 {
+pub(super) fn last_day_offset(window: &Window) -> i64 {
     let days = i64::from(window.days);
     match window.counting {
         crate::policy::Counting::Inclusive => days - 1,

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 /// One of the five shipped policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Brand {
+pub(super) enum Brand {
     Joining,
     Changkong,
     Xinji,
@@ -16,7 +16,7 @@ pub enum Brand {
 }
 
 impl Brand {
-    pub const ALL: [Brand; 5] = [
+    pub(super) const ALL: [Brand; 5] = [
         Brand::Joining,
         Brand::Changkong,
         Brand::Xinji,
@@ -37,7 +37,7 @@ impl Brand {
     }
 
     /// The id of its policy file.
-    pub fn policy_id(self) -> &'static str {
+    pub(super) fn policy_id(self) -> &'static str {
         match self {
             Brand::Joining => "joining",
             Brand::Changkong => "changkong",
@@ -48,7 +48,7 @@ impl Brand {
     }
 
     /// What the brand charges for the company→customer leg where its policy lets it charge.
-    pub fn return_leg_fee(self, rng: &mut ChaCha8Rng) -> Decimal {
+    pub(super) fn return_leg_fee(self, rng: &mut ChaCha8Rng) -> Decimal {
         let yuan = match self {
             Brand::Changkong => *pick(rng, &[10, 12]),
             Brand::HandsetOem if rng.random_bool(0.4) => 15,
@@ -57,7 +57,7 @@ impl Brand {
         Decimal::new(yuan * 100, 2)
     }
 
-    pub fn spelling(self, rng: &mut ChaCha8Rng) -> String {
+    pub(super) fn spelling(self, rng: &mut ChaCha8Rng) -> String {
         pick(rng, self.spellings()).to_string()
     }
 
@@ -72,7 +72,7 @@ impl Brand {
     }
 
     /// A product of this brand with a colour (and storage where it has one).
-    pub fn product(self, rng: &mut ChaCha8Rng) -> Item {
+    pub(super) fn product(self, rng: &mut ChaCha8Rng) -> Item {
         let product = *pick(rng, self.products());
         let colour = pick(rng, &["BLK", "WHT", "BLU", "GRN", "GRY"]);
         let (sku, price) = if product.storage {
@@ -94,7 +94,7 @@ impl Brand {
 
 /// A thing sold: SKU, category, and the price paid (whole yuan, two decimals).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Item {
+pub(super) struct Item {
     pub sku: String,
     pub category: &'static str,
     pub price: Decimal,
@@ -164,7 +164,7 @@ const REPAIR_SERVICE_PRODUCTS: &[Product] = &[
 ];
 
 /// Shops and channels, English spelling first, Chinese second.
-pub const STORES: &[(&str, &str)] = &[
+pub(super) const STORES: &[(&str, &str)] = &[
     ("Tmall Flagship Store", "天猫旗舰店"),
     ("JD Self-operated", "京东自营"),
     ("Official Site", "官网商城"),
@@ -174,7 +174,7 @@ pub const STORES: &[(&str, &str)] = &[
 ];
 
 /// Customer-service agents.
-pub const AGENTS: &[(&str, &str)] = &[
+pub(super) const AGENTS: &[(&str, &str)] = &[
     ("Li Wei", "李伟"),
     ("Zhang Min", "张敏"),
     ("Wang Fang", "王芳"),
@@ -186,7 +186,7 @@ pub const AGENTS: &[(&str, &str)] = &[
 ];
 
 /// Couriers of the customer→company parcel.
-pub const COURIERS: &[(&str, &str)] = &[
+pub(super) const COURIERS: &[(&str, &str)] = &[
     ("SF Express", "顺丰速运"),
     ("ZTO Express", "中通快递"),
     ("YTO Express", "圆通速递"),
@@ -196,10 +196,10 @@ pub const COURIERS: &[(&str, &str)] = &[
 ];
 
 /// Index of the SF courier in [`COURIERS`].
-pub const SF: usize = 0;
+pub(super) const SF: usize = 0;
 
 /// The Chinese spelling of a store, agent or courier name (the name itself when unknown).
-pub fn chinese(name: &str) -> &str {
+pub(super) fn chinese(name: &str) -> &str {
     STORES
         .iter()
         .chain(AGENTS)
@@ -208,17 +208,17 @@ pub fn chinese(name: &str) -> &str {
         .map_or(name, |(_, zh)| zh)
 }
 
-pub fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+pub(super) fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
 /// A courier that is not SF.
-pub fn non_sf_courier(rng: &mut ChaCha8Rng) -> &'static str {
+pub(super) fn non_sf_courier(rng: &mut ChaCha8Rng) -> &'static str {
     COURIERS[rng.random_range(1..COURIERS.len())].0
 }
 
 /// Any courier, SF about a quarter of the time.
-pub fn courier(rng: &mut ChaCha8Rng) -> &'static str {
+pub(super) fn courier(rng: &mut ChaCha8Rng) -> &'static str {
     if rng.random_bool(0.25) {
         COURIERS[SF].0
     } else {
@@ -227,7 +227,7 @@ pub fn courier(rng: &mut ChaCha8Rng) -> &'static str {
 }
 
 /// What a parcel cost, whole yuan: SF costs more.
-pub fn freight_cost(rng: &mut ChaCha8Rng, courier: &str) -> Decimal {
+pub(super) fn freight_cost(rng: &mut ChaCha8Rng, courier: &str) -> Decimal {
     let yuan = if courier == COURIERS[SF].0 {
         rng.random_range(18..=28)
     } else {
@@ -237,7 +237,7 @@ pub fn freight_cost(rng: &mut ChaCha8Rng, courier: &str) -> Decimal {
 }
 
 /// A 16-digit order number.
-pub fn order_id(rng: &mut ChaCha8Rng) -> String {
+pub(super) fn order_id(rng: &mut ChaCha8Rng) -> String {
     let head: u64 = rng.random_range(1_000_000..10_000_000);
     let tail: u64 = rng.random_range(0..1_000_000_000);
     format!("{head}{tail:09}")

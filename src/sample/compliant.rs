@@ -30,7 +30,7 @@ enum Case {
 }
 
 fn mix(brand: Brand) -> &'static [(Case, u32)] {
-    use Case::*;
+    use Case::{NoReasonRefund, QualityRefund, LogisticsRefund, QualityExchange, QualityRepair, ManMadePaidRepair, QualityPaidOutOfWarranty, RejectedLateReturn, RejectedCosmetic, Pending, SoftwareRepair, RejectedActivatedReturn, RejectedOverseas, DeclinedQuote, RejectedTampered};
     match brand {
         Brand::Joining => &[
             (NoReasonRefund, 30),
@@ -88,7 +88,7 @@ fn closed_range() -> (chrono::NaiveDate, chrono::NaiveDate) {
 }
 
 /// One random compliant ticket of `brand`.
-pub fn ticket(ctx: &mut Ctx<'_>, brand: Brand) -> Result<Ticket, NotCovered> {
+pub(super) fn ticket(ctx: &mut Ctx<'_>, brand: Brand) -> Result<Ticket, NotCovered> {
     let weights = mix(brand);
     let total: u32 = weights.iter().map(|(_, w)| w).sum();
     let mut roll = ctx.rng.random_range(0..total);

@@ -261,7 +261,7 @@ pub(crate) struct Expected {
 }
 
 impl Expected {
-    pub fn new(rule: &'static str, severity: Severity) -> Expected {
+    pub(crate) fn new(rule: &'static str, severity: Severity) -> Expected {
         Expected {
             rule,
             severity,
@@ -270,12 +270,12 @@ impl Expected {
         }
     }
 
-    pub fn amount(mut self, amount: Option<Decimal>) -> Expected {
+    pub(crate) fn amount(mut self, amount: Option<Decimal>) -> Expected {
         self.amount = amount;
         self
     }
 
-    pub fn late(mut self, late_by: LateBy) -> Expected {
+    pub(crate) fn late(mut self, late_by: LateBy) -> Expected {
         self.late_by = Some(late_by);
         self
     }
@@ -290,7 +290,7 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
-    pub fn new(ticket: Ticket, target: Target) -> Draft {
+    pub(crate) fn new(ticket: Ticket, target: Target) -> Draft {
         Draft {
             ticket,
             target,
@@ -298,7 +298,7 @@ impl Draft {
         }
     }
 
-    pub fn expect(mut self, expected: Expected) -> Draft {
+    pub(crate) fn expect(mut self, expected: Expected) -> Draft {
         self.expected.push(expected);
         self
     }
@@ -335,7 +335,7 @@ impl Sample {
     /// The whole sample for `options`: the planted cases, compliant tickets up to
     /// `options.tickets`, the broken rows, every ticket in its file and numbered, and the
     /// planted duplicate.
-    pub fn build(
+    pub(crate) fn build(
         options: &SampleOptions,
         calendar: &Calendar,
         policies: &PolicySet,
@@ -419,7 +419,7 @@ impl Sample {
     }
 
     /// Writes every file into `dir`, each atomically (a temporary name, then a rename).
-    pub fn write(&self, dir: &Path) -> Result<SampleReport, SampleError> {
+    pub(crate) fn write(&self, dir: &Path) -> Result<SampleReport, SampleError> {
         std::fs::create_dir_all(dir).map_err(|source| SampleError::CreateDir {
             path: dir.to_path_buf(),
             source,
@@ -464,7 +464,7 @@ impl Sample {
 impl Sample {
     /// Writes the [`Layout::Full`] files into `dir`: every ticket in one CSV and one
     /// workbook (both streamed to disk), and the known answers.
-    pub fn write_full(&self, dir: &Path) -> Result<SampleReport, SampleError> {
+    pub(crate) fn write_full(&self, dir: &Path) -> Result<SampleReport, SampleError> {
         std::fs::create_dir_all(dir).map_err(|source| SampleError::CreateDir {
             path: dir.to_path_buf(),
             source,

@@ -15,7 +15,7 @@ use crate::policy::Period;
 use crate::ticket::{Cause, ServiceType, Ticket};
 
 /// Every planted case of this module, in a fixed order.
-pub fn all(ctx: &mut Ctx<'_>) -> Result<Vec<Draft>, NotCovered> {
+pub(super) fn all(ctx: &mut Ctx<'_>) -> Result<Vec<Draft>, NotCovered> {
     let mut out = Vec::new();
     super::planted_freight::freight(ctx, &mut out)?;
     review_sla(ctx, &mut out)?;
@@ -26,11 +26,11 @@ pub fn all(ctx: &mut Ctx<'_>) -> Result<Vec<Draft>, NotCovered> {
 }
 
 /// A random closed application date with a delivery `min..=max` days before it.
-pub fn random_dates(ctx: &mut Ctx<'_>, min: i64, max: i64) -> (NaiveDateTime, NaiveDate) {
+pub(super) fn random_dates(ctx: &mut Ctx<'_>, min: i64, max: i64) -> (NaiveDateTime, NaiveDate) {
     applied_and_start(ctx, ymd(2025, 2, 1), ymd(2026, 9, 30), min, max)
 }
 
-pub fn joining_no_reason(ctx: &mut Ctx<'_>) -> Result<Ticket, NotCovered> {
+pub(super) fn joining_no_reason(ctx: &mut Ctx<'_>) -> Result<Ticket, NotCovered> {
     let (applied, delivered) = random_dates(ctx, 1, 6);
     build::refund(ctx, Brand::Joining, Cause::NoReason, delivered, applied)
 }

@@ -13,7 +13,7 @@ use crate::finding::{LateBy, Severity};
 use crate::ticket::{Cause, ServiceType, Ticket};
 
 /// Every planted case of this module, in a fixed order.
-pub fn all(ctx: &mut Ctx<'_>) -> Result<Vec<Draft>, NotCovered> {
+pub(super) fn all(ctx: &mut Ctx<'_>) -> Result<Vec<Draft>, NotCovered> {
     let mut out = Vec::new();
     windows(ctx, &mut out)?;
     warranty(ctx, &mut out)?;

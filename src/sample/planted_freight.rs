@@ -42,7 +42,7 @@ fn brand_repair(ctx: &mut Ctx<'_>, brand: Brand) -> Result<Ticket, NotCovered> {
     build::free_repair(ctx, brand, Cause::Quality, delivered, applied)
 }
 
-pub fn freight(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
+pub(super) fn freight(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Result<(), NotCovered> {
     freight_on_quality(ctx, out)?;
     if let Some(deduction) = ctx.policy(Brand::Joining).params.freight.deduction.as_ref() {
         deductions(ctx, out, deduction.amount)?;

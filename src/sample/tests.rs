@@ -113,7 +113,7 @@ fn the_workbook_reads_back_with_date_cells_and_numbers() {
         .next()
         .unwrap()
         .iter()
-        .map(|c| c.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert_eq!(header[0], "Ticket ID");
     assert_eq!(header[3], "SKU");

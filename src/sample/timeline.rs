@@ -8,26 +8,26 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::ticket::When;
 
 /// A calendar date from literal parts (only ever called with valid constants).
-pub fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+pub(super) fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
 /// The first date a sample ticket may carry.
-pub fn first_date() -> NaiveDate {
+pub(super) fn first_date() -> NaiveDate {
     ymd(2025, 1, 1)
 }
 
 /// The last date a sample ticket may carry: the day before the sample as-of.
-pub fn last_date() -> NaiveDate {
+pub(super) fn last_date() -> NaiveDate {
     ymd(2026, 11, 14)
 }
 
 /// The as-of the sample's known answers hold for: `--as-of 2026-11-15`, the end of that day.
-pub fn as_of() -> NaiveDateTime {
+pub(super) fn as_of() -> NaiveDateTime {
     ymd(2026, 11, 15).and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
 }
 
-pub fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
+pub(super) fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
         date.checked_add_days(Days::new(days.unsigned_abs()))
     } else {
@@ -37,26 +37,26 @@ pub fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
 }
 
 /// `date` + `months`, clamped to the month's end (2025-01-31 + 1 month = 2025-02-28).
-pub fn plus_months(date: NaiveDate, months: u32) -> NaiveDate {
+pub(super) fn plus_months(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(Months::new(months)).unwrap_or(date)
 }
 
 /// Last covered date of a month period: start + M months (clamped) − 1 day.
-pub fn months_last_covered(start: NaiveDate, months: u32) -> NaiveDate {
+pub(super) fn months_last_covered(start: NaiveDate, months: u32) -> NaiveDate {
     plus_days(plus_months(start, months), -1)
 }
 
 /// A local date and time.
-pub fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
+pub(super) fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
     date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN))
 }
 
-pub fn local(datetime: NaiveDateTime) -> Option<When> {
+pub(super) fn local(datetime: NaiveDateTime) -> Option<When> {
     Some(When::Local(datetime))
 }
 
 /// A random date in `from..=to` (`from` when the range is empty).
-pub fn date_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+pub(super) fn date_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days();
     if span <= 0 {
         return from;
@@ -65,7 +65,7 @@ pub fn date_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> Nai
 }
 
 /// A whole-minute time of day between `from_hour:00` and `to_hour:59`.
-pub fn time_between(
+pub(super) fn time_between(
     rng: &mut ChaCha8Rng,
     date: NaiveDate,
     from_hour: u32,
@@ -79,12 +79,12 @@ pub fn time_between(
 }
 
 /// `start` plus a whole number of minutes.
-pub fn plus_minutes(start: NaiveDateTime, minutes: i64) -> NaiveDateTime {
+pub(super) fn plus_minutes(start: NaiveDateTime, minutes: i64) -> NaiveDateTime {
     start + chrono::Duration::minutes(minutes)
 }
 
 /// A moment on `date` in office hours, strictly after `after` when that is the same day.
-pub fn office_time_after(
+pub(super) fn office_time_after(
     rng: &mut ChaCha8Rng,
     date: NaiveDate,
     after: NaiveDateTime,
@@ -98,7 +98,7 @@ pub fn office_time_after(
 }
 
 /// Hours past a limit, rounded half-up to one decimal, as RULES.md states late-by for hour SLAs.
-pub fn hours_late(elapsed_seconds: i64, limit_hours: i64) -> Decimal {
+pub(super) fn hours_late(elapsed_seconds: i64, limit_hours: i64) -> Decimal {
     let late = Decimal::from(elapsed_seconds - limit_hours * 3600) / Decimal::from(3600);
     let mut rounded = late.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(1);
@@ -106,7 +106,7 @@ pub fn hours_late(elapsed_seconds: i64, limit_hours: i64) -> Decimal {
 }
 
 /// Whole yuan as a two-decimal amount.
-pub fn yuan(amount: i64) -> Decimal {
+pub(super) fn yuan(amount: i64) -> Decimal {
     Decimal::new(amount * 100, 2)
 }
 

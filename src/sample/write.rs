@@ -16,7 +16,7 @@ use crate::ticket::{
 
 /// One value of a ticket, typed, for the writers.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(super) enum Value {
     Blank,
     Text(String),
     Bool(bool),
@@ -48,7 +48,7 @@ fn opt<T>(value: Option<T>, wrap: fn(T) -> Value) -> Value {
 }
 
 /// The value of `column` on `ticket`.
-pub fn value(ticket: &Ticket, column: Column) -> Value {
+pub(super) fn value(ticket: &Ticket, column: Column) -> Value {
     use Column as C;
     match column {
         C::TicketId => Value::Text(ticket.ticket_id.clone()),
@@ -100,7 +100,7 @@ pub fn value(ticket: &Ticket, column: Column) -> Value {
 }
 
 /// The English spelling: canonical enum values, ISO dates, plain decimals.
-pub fn english(value: &Value) -> String {
+pub(super) fn english(value: &Value) -> String {
     match value {
         Value::Blank => String::new(),
         Value::Text(text) => text.clone(),
@@ -170,7 +170,7 @@ fn chinese_value(column: Column, value: &Value) -> String {
 }
 
 /// A ticket as English text cells, in canonical column order.
-pub fn english_record(ticket: &Ticket) -> Vec<String> {
+pub(super) fn english_record(ticket: &Ticket) -> Vec<String> {
     Column::ALL
         .iter()
         .map(|column| english(&value(ticket, *column)))
@@ -201,12 +201,12 @@ fn canonical_header() -> Vec<String> {
 }
 
 /// `tickets-en.csv`: UTF-8, canonical headers, ISO datetimes.
-pub fn en_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
+pub(super) fn en_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
     csv_bytes(canonical_header(), tickets.iter().map(english_record), path)
 }
 
 /// Streams the English CSV of `tickets` into the file at `temp` (`shown` names it in errors).
-pub fn en_csv_to(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
+pub(super) fn en_csv_to(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
     let failed = |source| SampleError::Csv {
         path: shown.to_path_buf(),
         source,
@@ -225,12 +225,12 @@ pub fn en_csv_to(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), Sa
 }
 
 /// A CSV of text rows under the canonical header (`broken.csv`).
-pub fn text_csv(rows: &[Vec<String>], path: &Path) -> Result<Vec<u8>, SampleError> {
+pub(super) fn text_csv(rows: &[Vec<String>], path: &Path) -> Result<Vec<u8>, SampleError> {
     csv_bytes(canonical_header(), rows.iter().cloned(), path)
 }
 
 /// `tickets-zh-gbk.csv`: Chinese headers and values, encoded as GBK.
-pub fn zh_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
+pub(super) fn zh_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
     let header = Column::ALL
         .iter()
         .map(|c| {
@@ -265,7 +265,7 @@ pub fn zh_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
 }
 
 /// The workbook header of a column: `ticket_id` → `Ticket ID`, `exchange_sku` → `Exchange SKU`.
-pub fn title(column: Column) -> String {
+pub(super) fn title(column: Column) -> String {
     column
         .name()
         .split('_')
@@ -284,7 +284,7 @@ pub fn title(column: Column) -> String {
 }
 
 /// `tickets.xlsx`: English headers, Excel date and datetime cells, numbers for money.
-pub fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
+pub(super) fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
     let failed = |source| SampleError::Xlsx {
         path: path.to_path_buf(),
         source,
@@ -297,7 +297,7 @@ pub fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
 
 /// The same workbook as [`xlsx`], its sheet written in constant-memory mode (rows streamed to
 /// disk, strings inline) and saved to `temp`, so a million tickets fit in a few megabytes.
-pub fn xlsx_streamed(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
+pub(super) fn xlsx_streamed(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
     let failed = |source| SampleError::Xlsx {
         path: shown.to_path_buf(),
         source,
@@ -372,7 +372,7 @@ fn fill_tickets_sheet(
 }
 
 /// `expected-findings.csv`: `ticket_id,rule,severity,amount,late_by,late_unit`.
-pub fn expected_csv(rows: &[ExpectedRow], path: &Path) -> Result<Vec<u8>, SampleError> {
+pub(super) fn expected_csv(rows: &[ExpectedRow], path: &Path) -> Result<Vec<u8>, SampleError> {
     let header = [
         "ticket_id",
         "rule",
@@ -391,7 +391,7 @@ pub fn expected_csv(rows: &[ExpectedRow], path: &Path) -> Result<Vec<u8>, Sample
             expected.severity.as_str().to_string(),
             expected
                 .amount
-                .map(|a| format!("{:.2}", a))
+                .map(|a| format!("{a:.2}"))
                 .unwrap_or_default(),
             expected
                 .late_by

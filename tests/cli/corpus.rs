@@ -7,15 +7,15 @@ use std::io::Write;
 use crate::harness::HEADER;
 
 /// A compliant JOINING ticket in the columns of [`HEADER`]: no findings at as-of 2026-11-15.
-pub const TEMPLATE: &str = "T1,joining,no_reason,refund,return,顺丰速运,Tmall,2025-09-01,2025-09-03 10:00,2025-09-03 15:00,2025-09-08 10:00,2025-09-11 10:00,299.00,12.00,customer,prepaid,0,yes,no,";
+pub(crate) const TEMPLATE: &str = "T1,joining,no_reason,refund,return,顺丰速运,Tmall,2025-09-01,2025-09-03 10:00,2025-09-03 15:00,2025-09-08 10:00,2025-09-11 10:00,299.00,12.00,customer,prepaid,0,yes,no,";
 
 /// The columns of [`HEADER`].
-pub fn columns() -> Vec<&'static str> {
+pub(crate) fn columns() -> Vec<&'static str> {
     HEADER.split(',').collect()
 }
 
 /// The template row with ticket id `id` and the given `(column, value)` replacements.
-pub fn ticket(id: &str, changes: &[(&str, &str)]) -> Vec<String> {
+pub(crate) fn ticket(id: &str, changes: &[(&str, &str)]) -> Vec<String> {
     let names = columns();
     let mut fields: Vec<String> = TEMPLATE.split(',').map(str::to_owned).collect();
     fields[0] = id.to_owned();
@@ -30,7 +30,7 @@ pub fn ticket(id: &str, changes: &[(&str, &str)]) -> Vec<String> {
 }
 
 /// CSV text of [`HEADER`] and `rows`, quoted where needed.
-pub fn csv_of(rows: &[Vec<String>]) -> Vec<u8> {
+pub(crate) fn csv_of(rows: &[Vec<String>]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
@@ -42,7 +42,7 @@ pub fn csv_of(rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 /// A zip archive of `(name, bytes)` parts, deflated.
-pub fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -56,7 +56,7 @@ pub fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
 /// Rewrites the uncompressed size that `bytes` (a zip from [`zip_of`]) declares for `part`,
 /// in its local header and in the central directory alike, as a forger would; the deflated
 /// stream and everything else stay as they were.
-pub fn claim_size(bytes: &mut [u8], part: &str, uncompressed: u32) {
+pub(crate) fn claim_size(bytes: &mut [u8], part: &str, uncompressed: u32) {
     let name = part.as_bytes();
     let find = |signature: &[u8], name_at: usize| -> usize {
         (0..bytes.len().saturating_sub(name_at + name.len()))
@@ -72,7 +72,7 @@ pub fn claim_size(bytes: &mut [u8], part: &str, uncompressed: u32) {
 }
 
 /// The compressed size the central directory of `bytes` gives `part`.
-pub fn compressed_size(bytes: &[u8], part: &str) -> u32 {
+pub(crate) fn compressed_size(bytes: &[u8], part: &str) -> u32 {
     let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let index = archive.index_for_name(part).expect("the part");
     archive.by_index_data(index).unwrap().compressed_size() as u32
@@ -92,7 +92,7 @@ fn letter(index: usize) -> char {
 
 /// One cell of a hand-written sheet.
 #[derive(Clone)]
-pub enum Xc {
+pub(crate) enum Xc {
     Text(String),
     Number(f64),
     /// An error cell (`#N/A`, `#VALUE!`).
@@ -105,14 +105,14 @@ pub enum Xc {
 }
 
 /// A hand-written sheet row: its cells and whether the row is hidden.
-pub struct Xrow {
+pub(crate) struct Xrow {
     pub cells: Vec<Xc>,
     pub hidden: bool,
 }
 
 impl Xrow {
     /// A visible row of text cells.
-    pub fn text(fields: &[String]) -> Xrow {
+    pub(crate) fn text(fields: &[String]) -> Xrow {
         Xrow {
             cells: fields.iter().map(|f| Xc::Text(f.clone())).collect(),
             hidden: false,
@@ -144,7 +144,7 @@ fn cell_xml(reference: &str, cell: &Xc) -> String {
 
 /// The worksheet XML of `rows` (row 1 first), with optional merged ranges and extra bytes of
 /// padding inside `sheetData` (to make a sheet part as large as a test needs).
-pub fn sheet_xml(rows: &[Xrow], merged: &[&str], padding: usize) -> Vec<u8> {
+pub(crate) fn sheet_xml(rows: &[Xrow], merged: &[&str], padding: usize) -> Vec<u8> {
     let mut xml = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
@@ -179,7 +179,7 @@ pub fn sheet_xml(rows: &[Xrow], merged: &[&str], padding: usize) -> Vec<u8> {
 }
 
 /// A minimal XLSX package around one worksheet part named `Tickets`.
-pub fn xlsx_of(sheet: &[u8]) -> Vec<u8> {
+pub(crate) fn xlsx_of(sheet: &[u8]) -> Vec<u8> {
     let content_types = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
     let rels = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -198,8 +198,8 @@ pub fn xlsx_of(sheet: &[u8]) -> Vec<u8> {
 }
 
 /// A header row of [`HEADER`] as text cells.
-pub fn header_row() -> Xrow {
-    Xrow::text(&columns().iter().map(|c| c.to_string()).collect::<Vec<_>>())
+pub(crate) fn header_row() -> Xrow {
+    Xrow::text(&columns().iter().map(std::string::ToString::to_string).collect::<Vec<_>>())
 }
 
 const FREE: u32 = 0xFFFF_FFFF;
@@ -232,7 +232,7 @@ fn directory_entry(name: &str, kind: u8, right: u32, child: u32, start: u32, siz
 ///
 /// Layout: header, sector 0 = FAT, 1 = directory, 2 = mini FAT, 3 = mini stream holding the
 /// two 64-byte streams.
-pub fn encrypted_ooxml() -> Vec<u8> {
+pub(crate) fn encrypted_ooxml() -> Vec<u8> {
     let sector = |words: &[u32]| -> Vec<u8> {
         let mut bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
         while bytes.len() < 512 {

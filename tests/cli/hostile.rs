@@ -13,7 +13,7 @@ use crate::corpus::{
 use crate::harness::{read_csv, read_json, snapshot, Run, Scratch, HEADER};
 
 /// Audits `inputs` at as-of 2026-11-15 into `out/`, with `extra` flags and `env`.
-pub fn audit_with(scratch: &Scratch, inputs: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn audit_with(scratch: &Scratch, inputs: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Run {
     let mut args = vec!["audit"];
     args.extend_from_slice(inputs);
     args.extend_from_slice(&["--as-of", "2026-11-15", "--out", "out"]);
@@ -25,7 +25,7 @@ pub fn audit_with(scratch: &Scratch, inputs: &[&str], extra: &[&str], env: &[(&s
 /// status and the reconciliation. These inputs are mostly rejected rows by design, so the
 /// rejected share does not make the result untrusted here (`--max-rejected 1`); an input
 /// with no audited ticket still does (exit 4, checked by the callers that expect it).
-pub fn audit_ok(scratch: &Scratch, input: &str, extra: &[&str]) -> serde_json::Value {
+pub(crate) fn audit_ok(scratch: &Scratch, input: &str, extra: &[&str]) -> serde_json::Value {
     let mut extra = extra.to_vec();
     extra.extend_from_slice(&["--max-rejected", "1"]);
     let run = audit_with(scratch, &[input], &extra, &[]);
@@ -37,7 +37,7 @@ pub fn audit_ok(scratch: &Scratch, input: &str, extra: &[&str]) -> serde_json::V
 
 /// rows_read = audited + rejected + duplicate + superseded + out of period, in total and for
 /// every input.
-pub fn assert_balanced(summary: &serde_json::Value) {
+pub(crate) fn assert_balanced(summary: &serde_json::Value) {
     let count = |v: &serde_json::Value, key: &str| v[key].as_u64().expect(key);
     let mut parts = vec![&summary["totals"]];
     parts.extend(summary["inputs"].as_array().expect("inputs"));
@@ -55,7 +55,7 @@ pub fn assert_balanced(summary: &serde_json::Value) {
 }
 
 /// `(read, audited, rejected, duplicate)` of the run.
-pub fn totals(summary: &serde_json::Value) -> (u64, u64, u64, u64) {
+pub(crate) fn totals(summary: &serde_json::Value) -> (u64, u64, u64, u64) {
     let t = &summary["totals"];
     let n = |key: &str| t[key].as_u64().expect(key);
     (
@@ -67,7 +67,7 @@ pub fn totals(summary: &serde_json::Value) -> (u64, u64, u64, u64) {
 }
 
 /// `(source_row, ticket_id, column, reason)` of every line of rejected.csv.
-pub fn rejections(scratch: &Scratch) -> Vec<(String, String, String, String)> {
+pub(crate) fn rejections(scratch: &Scratch) -> Vec<(String, String, String, String)> {
     read_csv(&scratch.path("out/rejected.csv"))
         .into_iter()
         .skip(1)
@@ -76,7 +76,7 @@ pub fn rejections(scratch: &Scratch) -> Vec<(String, String, String, String)> {
 }
 
 /// A rejection line as [`rejections`] gives it.
-pub fn rejection(
+pub(crate) fn rejection(
     row: u32,
     id: &str,
     column: &str,
@@ -87,7 +87,7 @@ pub fn rejection(
 
 /// Runs an audit of `input` into an `out/` holding an earlier run's files, and checks it
 /// stopped with exit 2 and exactly `message`, leaving `out/` as it was.
-pub fn assert_stops(scratch: &Scratch, input: &str, env: &[(&str, &str)], message: &str) {
+pub(crate) fn assert_stops(scratch: &Scratch, input: &str, env: &[(&str, &str)], message: &str) {
     scratch.write("out/findings.csv", "earlier run\n");
     scratch.write("out/summary.json", "{}\n");
     let before = snapshot(&scratch.path("out"));
@@ -108,7 +108,7 @@ pub fn assert_stops(scratch: &Scratch, input: &str, env: &[(&str, &str)], messag
 }
 
 /// The text of every cell of `sheet` in the workbook at `path`.
-pub fn sheet_texts(path: &Path, sheet: &str) -> Vec<String> {
+pub(crate) fn sheet_texts(path: &Path, sheet: &str) -> Vec<String> {
     let mut workbook = open_workbook_auto(path).expect("report.xlsx opens");
     let range = workbook.worksheet_range(sheet).expect("the sheet");
     range

@@ -21,7 +21,7 @@ fn keys(rows: Vec<Vec<String>>, columns: [&str; 6]) -> BTreeSet<Key> {
         .collect()
 }
 
-pub fn sample_path(name: &str) -> String {
+pub(crate) fn sample_path(name: &str) -> String {
     format!("{}/sample-data/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 

@@ -103,12 +103,9 @@ impl Compiler<'_> {
     }
 
     pub(super) fn string(&mut self, value: &Value<'_>, field: &str) -> Option<String> {
-        match value.get_ref() {
-            DeValue::String(text) => Some(text.to_string()),
-            _ => {
-                self.mismatch(value, field, "a string");
-                None
-            }
+        if let DeValue::String(text) = value.get_ref() { Some(text.to_string()) } else {
+            self.mismatch(value, field, "a string");
+            None
         }
     }
 
@@ -142,18 +139,15 @@ impl Compiler<'_> {
     }
 
     pub(super) fn integer(&mut self, value: &Value<'_>, field: &str) -> Option<i64> {
-        match value.get_ref() {
-            DeValue::Integer(number) => {
-                let parsed = i64::from_str_radix(number.as_str(), number.radix()).ok();
-                if parsed.is_none() {
-                    self.report(Some(&value.span()), field, "is too large");
-                }
-                parsed
+        if let DeValue::Integer(number) = value.get_ref() {
+            let parsed = i64::from_str_radix(number.as_str(), number.radix()).ok();
+            if parsed.is_none() {
+                self.report(Some(&value.span()), field, "is too large");
             }
-            _ => {
-                self.mismatch(value, field, "an integer");
-                None
-            }
+            parsed
+        } else {
+            self.mismatch(value, field, "an integer");
+            None
         }
     }
 
@@ -163,12 +157,9 @@ impl Compiler<'_> {
         field: &str,
         expected: &str,
     ) -> Option<&'t [Value<'i>]> {
-        match value.get_ref() {
-            DeValue::Array(items) => Some(items),
-            _ => {
-                self.mismatch(value, field, expected);
-                None
-            }
+        if let DeValue::Array(items) = value.get_ref() { Some(items) } else {
+            self.mismatch(value, field, expected);
+            None
         }
     }
 

@@ -20,7 +20,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// The text of a shipped mapping named exactly `name`.
-pub fn builtin(name: &str) -> Option<&'static str> {
+pub(super) fn builtin(name: &str) -> Option<&'static str> {
     BUILTIN
         .iter()
         .find(|(builtin, _)| *builtin == name)

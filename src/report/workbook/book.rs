@@ -27,7 +27,7 @@ pub(super) struct Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    pub fn new(
+    pub(super) fn new(
         run: &'a AuditRun,
         meta: &'a RunMeta,
         summary: &'a Summary,
@@ -53,18 +53,18 @@ impl<'a> Book<'a> {
     }
 
     /// The ticket a finding held in memory is about, when the run kept it.
-    pub fn ticket(&self, finding: &Finding) -> Option<&'a Ticket> {
+    pub(super) fn ticket(&self, finding: &Finding) -> Option<&'a Ticket> {
         self.run.flagged_tickets.get(&finding.source).map(|t| &**t)
     }
 
-    pub fn zone(&self, finding: &Finding) -> Option<Tz> {
+    pub(super) fn zone(&self, finding: &Finding) -> Option<Tz> {
         self.zones
             .get(&(finding.policy.as_str(), finding.policy_version.as_str()))
             .copied()
     }
 
     /// The input file a finding or rejection came from.
-    pub fn input_path(&self, input: usize) -> &'a str {
+    pub(super) fn input_path(&self, input: usize) -> &'a str {
         self.run.inputs.get(input).map_or("", |i| i.path.as_str())
     }
 }

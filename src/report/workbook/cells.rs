@@ -46,16 +46,16 @@ pub(super) enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    pub fn text(text: &'a str) -> Cell<'a> {
+    pub(super) fn text(text: &'a str) -> Cell<'a> {
         Cell::Text(Cow::Borrowed(text))
     }
 
-    pub fn owned(text: String) -> Cell<'a> {
+    pub(super) fn owned(text: String) -> Cell<'a> {
         Cell::Text(Cow::Owned(text))
     }
 
     /// The same cell owning its text, for rows built from findings read back from disk.
-    pub fn into_owned(self) -> Cell<'static> {
+    pub(super) fn into_owned(self) -> Cell<'static> {
         match self {
             Cell::Blank => Cell::Blank,
             Cell::Text(text) => Cell::Text(Cow::Owned(text.into_owned())),
@@ -69,15 +69,15 @@ impl<'a> Cell<'a> {
     }
 
     /// Optional text: blank when absent.
-    pub fn opt_text(text: Option<&'a str>) -> Cell<'a> {
+    pub(super) fn opt_text(text: Option<&'a str>) -> Cell<'a> {
         text.map_or(Cell::Blank, Cell::text)
     }
 
-    pub fn opt_money(amount: Option<Decimal>) -> Cell<'a> {
+    pub(super) fn opt_money(amount: Option<Decimal>) -> Cell<'a> {
         amount.map_or(Cell::Blank, Cell::Money)
     }
 
-    pub fn opt_date(date: Option<NaiveDate>) -> Cell<'a> {
+    pub(super) fn opt_date(date: Option<NaiveDate>) -> Cell<'a> {
         date.map_or(Cell::Blank, |d| Cell::Time(LocalTime::Date(d)))
     }
 }

@@ -26,7 +26,7 @@ impl Default for Limits {
 
 impl Limits {
     /// Data rows per sheet: at least one, whatever the limit says.
-    pub fn data_rows(self) -> usize {
+    pub(super) fn data_rows(self) -> usize {
         self.rows_per_sheet.saturating_sub(1).max(1) as usize
     }
 }
@@ -79,7 +79,7 @@ pub(super) struct Layout {
 
 impl Layout {
     /// Plans the sheets of `run`, whose findings held in memory are `findings`.
-    pub fn plan(run: &AuditRun, findings: &[&Finding], limits: Limits) -> Layout {
+    pub(super) fn plan(run: &AuditRun, findings: &[&Finding], limits: Limits) -> Layout {
         let categories = Category::ALL
             .into_iter()
             .map(|category| {
@@ -112,7 +112,7 @@ impl Layout {
         }
     }
 
-    pub fn category_sheets(&self, category: Category) -> &[String] {
+    pub(super) fn category_sheets(&self, category: Category) -> &[String] {
         self.categories
             .iter()
             .find(|(c, _)| *c == category)
@@ -120,7 +120,7 @@ impl Layout {
     }
 
     /// Every listing split over more than one sheet: (what, sheet names).
-    pub fn splits(&self) -> Vec<(&str, &[String])> {
+    pub(super) fn splits(&self) -> Vec<(&str, &[String])> {
         let mut splits = vec![(FINDINGS, self.findings.as_slice())];
         for (category, names) in &self.categories {
             splits.push((category.title(), names.as_slice()));

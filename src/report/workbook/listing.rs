@@ -25,7 +25,7 @@ pub(super) struct Head {
 }
 
 impl Head {
-    pub fn new(title: impl Into<Cow<'static, str>>, min: f64, max: f64) -> Head {
+    pub(super) fn new(title: impl Into<Cow<'static, str>>, min: f64, max: f64) -> Head {
         Head {
             title: title.into(),
             min,
@@ -37,19 +37,19 @@ impl Head {
     }
 
     /// The same head over the column that says which row this is.
-    pub fn key(mut self) -> Head {
+    pub(super) fn key(mut self) -> Head {
         self.key = true;
         self
     }
 
     /// The same head over a column of numbers.
-    pub fn numeric(mut self) -> Head {
+    pub(super) fn numeric(mut self) -> Head {
         self.numeric = true;
         self
     }
 
     /// The same head over a column whose cells mostly look like `look`.
-    pub fn look(mut self, look: Look) -> Head {
+    pub(super) fn look(mut self, look: Look) -> Head {
         self.look = look;
         self
     }

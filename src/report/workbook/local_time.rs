@@ -15,7 +15,7 @@ pub(super) enum LocalTime {
 }
 
 impl LocalTime {
-    pub fn of(when: When, zone: Option<Tz>) -> LocalTime {
+    pub(super) fn of(when: When, zone: Option<Tz>) -> LocalTime {
         match when {
             When::Date(date) => LocalTime::Date(date),
             When::Local(local) => LocalTime::DateTime(local),
@@ -26,7 +26,7 @@ impl LocalTime {
         }
     }
 
-    pub fn date(self) -> NaiveDate {
+    pub(super) fn date(self) -> NaiveDate {
         match self {
             LocalTime::Date(date) => date,
             LocalTime::DateTime(local) => local.date(),

@@ -28,7 +28,7 @@ pub(super) struct Pen<'s> {
 }
 
 impl<'s> Pen<'s> {
-    pub fn new(sheet: &'s mut Worksheet, styles: &'s Styles, widths: Widths) -> Pen<'s> {
+    pub(super) fn new(sheet: &'s mut Worksheet, styles: &'s Styles, widths: Widths) -> Pen<'s> {
         Pen {
             sheet,
             styles,
@@ -38,17 +38,17 @@ impl<'s> Pen<'s> {
     }
 
     /// Moves to the next row.
-    pub fn next(&mut self) {
+    pub(super) fn next(&mut self) {
         self.row += 1;
     }
 
     /// Leaves one empty row.
-    pub fn gap(&mut self) {
+    pub(super) fn gap(&mut self) {
         self.row += 2;
     }
 
     /// A section title on its own row; the pen moves below it.
-    pub fn section(&mut self, title: &str) -> Result<(), XlsxError> {
+    pub(super) fn section(&mut self, title: &str) -> Result<(), XlsxError> {
         self.sheet
             .write_string_with_format(self.row, 0, title, &self.styles.section)?;
         self.row += 1;
@@ -57,7 +57,7 @@ impl<'s> Pen<'s> {
 
     /// A header row; the pen moves below it. Headers of the `numeric` columns are
     /// right-aligned over their numbers.
-    pub fn header<S: AsRef<str>>(
+    pub(super) fn header<S: AsRef<str>>(
         &mut self,
         titles: &[S],
         numeric: &[u16],
@@ -79,7 +79,7 @@ impl<'s> Pen<'s> {
 
     /// Over the header row just written, from `first_col` on, one title per severity
     /// (violation, warning, info) in that severity's colours.
-    pub fn severity_header(&mut self, first_col: u16) -> Result<(), XlsxError> {
+    pub(super) fn severity_header(&mut self, first_col: u16) -> Result<(), XlsxError> {
         for (offset, severity) in Severity::ALL.into_iter().enumerate() {
             self.sheet.write_string_with_format(
                 self.row - 1,
@@ -92,18 +92,18 @@ impl<'s> Pen<'s> {
     }
 
     /// Any cell of the current row.
-    pub fn cell(&mut self, col: u16, cell: &Cell<'_>) -> Result<(), XlsxError> {
+    pub(super) fn cell(&mut self, col: u16, cell: &Cell<'_>) -> Result<(), XlsxError> {
         let width = put(self.sheet, self.row, col, cell, self.styles)?;
         self.widths.fit(col, width);
         Ok(())
     }
 
-    pub fn text(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
+    pub(super) fn text(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
         self.cell(col, &Cell::Text(Cow::Borrowed(text)))
     }
 
     /// Text in a given format (labels, totals, notes).
-    pub fn styled(&mut self, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+    pub(super) fn styled(&mut self, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
         self.sheet
             .write_string_with_format(self.row, col, text, format)?;
         self.widths.fit(col, text_width(text));
@@ -111,13 +111,13 @@ impl<'s> Pen<'s> {
     }
 
     /// A note that may run past its column: not counted in the width.
-    pub fn note(&mut self, text: &str, format: &Format) -> Result<(), XlsxError> {
+    pub(super) fn note(&mut self, text: &str, format: &Format) -> Result<(), XlsxError> {
         self.sheet
             .write_string_with_format(self.row, 0, text, format)?;
         Ok(())
     }
 
-    pub fn count(&mut self, col: u16, count: u64, total: bool) -> Result<(), XlsxError> {
+    pub(super) fn count(&mut self, col: u16, count: u64, total: bool) -> Result<(), XlsxError> {
         let format = if total {
             &self.styles.total_count
         } else {
@@ -130,7 +130,7 @@ impl<'s> Pen<'s> {
     }
 
     /// A count linking to the sheet (or cell) that lists its rows.
-    pub fn link(
+    pub(super) fn link(
         &mut self,
         col: u16,
         count: u64,
@@ -148,18 +148,18 @@ impl<'s> Pen<'s> {
     }
 
     /// Text linking to a sheet.
-    pub fn link_text(&mut self, col: u16, text: &str, target: &str) -> Result<(), XlsxError> {
+    pub(super) fn link_text(&mut self, col: u16, text: &str, target: &str) -> Result<(), XlsxError> {
         put_link_text(self.sheet, self.row, col, text, target, self.styles)?;
         self.widths.fit(col, text_width(text));
         Ok(())
     }
 
     /// Text linking to a sheet that may run past its column: not counted in the width.
-    pub fn link_note(&mut self, text: &str, target: &str) -> Result<(), XlsxError> {
+    pub(super) fn link_note(&mut self, text: &str, target: &str) -> Result<(), XlsxError> {
         put_link_text(self.sheet, self.row, 0, text, target, self.styles)
     }
 
-    pub fn money(&mut self, col: u16, amount: Decimal, total: bool) -> Result<(), XlsxError> {
+    pub(super) fn money(&mut self, col: u16, amount: Decimal, total: bool) -> Result<(), XlsxError> {
         if total {
             let value = rust_decimal::prelude::ToPrimitive::to_f64(&amount).unwrap_or(0.0);
             self.sheet
@@ -173,7 +173,7 @@ impl<'s> Pen<'s> {
     }
 
     /// Blank cells with the total row's top border, so the total row reads as one line.
-    pub fn total_rule(&mut self, cols: std::ops::Range<u16>) -> Result<(), XlsxError> {
+    pub(super) fn total_rule(&mut self, cols: std::ops::Range<u16>) -> Result<(), XlsxError> {
         for col in cols {
             self.sheet
                 .write_blank(self.row, col, &self.styles.total_label)?;
@@ -181,7 +181,7 @@ impl<'s> Pen<'s> {
         Ok(())
     }
 
-    pub fn finish(self) -> Result<(), XlsxError> {
+    pub(super) fn finish(self) -> Result<(), XlsxError> {
         self.widths.apply(self.sheet)
     }
 }

@@ -59,7 +59,7 @@ pub(super) struct Styles {
 }
 
 impl Styles {
-    pub fn new() -> Styles {
+    pub(super) fn new() -> Styles {
         let header = Format::new()
             .set_bold()
             .set_background_color("#D9E1F2")
@@ -128,7 +128,7 @@ impl Styles {
     /// Registers, in a fixed order, every format a listing writes (its cells and its header
     /// row). Listings are written on several threads at once; with their formats known
     /// beforehand, the workbook's format table is the same whichever thread comes first.
-    pub fn register(&self, workbook: &mut Workbook) {
+    pub(super) fn register(&self, workbook: &mut Workbook) {
         let listing_formats = [
             &self.header,
             &self.header_number,
@@ -146,11 +146,11 @@ impl Styles {
         }
     }
 
-    pub fn severity(&self, severity: Severity) -> &Format {
+    pub(super) fn severity(&self, severity: Severity) -> &Format {
         &self.severity[severity_index(severity)]
     }
 
-    pub fn severity_header(&self, severity: Severity) -> &Format {
+    pub(super) fn severity_header(&self, severity: Severity) -> &Format {
         &self.severity_header[severity_index(severity)]
     }
 }
@@ -184,7 +184,7 @@ pub(super) enum Look {
 
 impl Styles {
     /// The format of a column whose cells mostly look like `look`.
-    pub fn of_look(&self, look: Look) -> &Format {
+    pub(super) fn of_look(&self, look: Look) -> &Format {
         match look {
             Look::General => &self.top,
             Look::Wrap => &self.wrap,

@@ -32,7 +32,7 @@ pub(super) enum Month {
 }
 
 impl Month {
-    pub fn label(self) -> String {
+    pub(super) fn label(self) -> String {
         match self {
             Month::Known(year, month) => format!("{year:04}-{month:02}"),
             Month::Unknown => NO_APPLIED_AT.to_owned(),
@@ -72,7 +72,7 @@ fn category_index(category: Category) -> usize {
 
 impl Tally {
     /// Counts every finding of the run (spilled ones read back from disk).
-    pub fn new(book: &Book<'_>) -> std::io::Result<Tally> {
+    pub(super) fn new(book: &Book<'_>) -> std::io::Result<Tally> {
         let mut tally = Tally::default();
         let mut stores: HashMap<String, BySeverity> = HashMap::new();
         let mut agents: HashMap<String, BySeverity> = HashMap::new();
@@ -150,14 +150,14 @@ impl Tally {
     }
 
     /// Findings of one category, all severities.
-    pub fn category_total(&self, category: Category) -> u64 {
+    pub(super) fn category_total(&self, category: Category) -> u64 {
         self.by_category
             .get(&category)
             .map_or(0, |counts| counts.iter().sum())
     }
 
     /// Findings of one severity, all categories.
-    pub fn severity_total(&self, severity: usize) -> u64 {
+    pub(super) fn severity_total(&self, severity: usize) -> u64 {
         self.by_category
             .values()
             .map(|counts| counts[severity])

@@ -160,14 +160,14 @@ pub(super) struct Widths {
 
 impl Widths {
     /// One column per `(minimum, maximum)` pair.
-    pub fn new(bounds: &[(f64, f64)]) -> Widths {
+    pub(super) fn new(bounds: &[(f64, f64)]) -> Widths {
         Widths {
             widths: bounds.iter().map(|(min, _)| *min).collect(),
             max: bounds.iter().map(|(_, max)| *max).collect(),
         }
     }
 
-    pub fn fit(&mut self, col: u16, width: f64) {
+    pub(super) fn fit(&mut self, col: u16, width: f64) {
         let col = col as usize;
         if col >= self.widths.len() {
             self.widths.resize(col + 1, 8.0);
@@ -179,7 +179,7 @@ impl Widths {
         }
     }
 
-    pub fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    pub(super) fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         for (col, width) in self.widths.iter().enumerate() {
             sheet.set_column_width(col as u16, *width)?;
         }

@@ -15,16 +15,16 @@ use crate::policy::{Policy, PolicySet};
 use crate::report::RunMeta;
 use crate::ticket::{Cause, Decision, FreightPayer, FreightPayment, Source, Ticket, When};
 
-pub const FORMULA_TICKET: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
-pub const FORMULA_STORE: &str = "+cmd|' /C calc'!A0";
-pub const FORMULA_AGENT: &str = "@SUM(1+1)";
-pub const FORMULA_VALUE: &str = "=1+1";
+pub(super) const FORMULA_TICKET: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
+pub(super) const FORMULA_STORE: &str = "+cmd|' /C calc'!A0";
+pub(super) const FORMULA_AGENT: &str = "@SUM(1+1)";
+pub(super) const FORMULA_VALUE: &str = "=1+1";
 
-pub fn as_of() -> DateTime<FixedOffset> {
+pub(super) fn as_of() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2025-11-15T23:59:59+08:00").unwrap()
 }
 
-pub fn money(text: &str) -> Decimal {
+pub(super) fn money(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()
 }
 
@@ -145,7 +145,7 @@ fn finding(index: usize, spec: &Spec, ticket: &Ticket) -> Finding {
 
 /// The fixture run, compared with a previous run whose findings.csv is written into the
 /// directory returned with it (keep it as long as the run).
-pub fn full_run() -> (AuditRun, tempfile::TempDir) {
+pub(super) fn full_run() -> (AuditRun, tempfile::TempDir) {
     let mut run = AuditRun {
         as_of: Some(as_of()),
         kept_columns: vec!["order_note".into()],
@@ -220,7 +220,7 @@ fn add_compliant_tickets(run: &mut AuditRun) {
 
 /// The fixture run with thirty more stores: more rows of the Freight reconciliation than one
 /// sheet of a 10-row limit holds.
-pub fn with_thirty_more_stores() -> (AuditRun, tempfile::TempDir) {
+pub(super) fn with_thirty_more_stores() -> (AuditRun, tempfile::TempDir) {
     let (mut run, previous) = full_run();
     for n in 0..30 {
         run.freight_ledger.by_store.insert(
@@ -238,7 +238,7 @@ pub fn with_thirty_more_stores() -> (AuditRun, tempfile::TempDir) {
 
 /// The fixture run with thirty more agents, each with one compliant ticket: more rows of the
 /// Scorecards than one sheet of a 10-row limit holds.
-pub fn with_thirty_more_agents() -> (AuditRun, tempfile::TempDir) {
+pub(super) fn with_thirty_more_agents() -> (AuditRun, tempfile::TempDir) {
     let (mut run, previous) = full_run();
     for n in 0..30 {
         let ticket = Ticket {
@@ -252,7 +252,7 @@ pub fn with_thirty_more_agents() -> (AuditRun, tempfile::TempDir) {
 
 /// The sheets the Freight reconciliation of `run` takes under a 10-row limit: nine rows a
 /// sheet, and room for the four rows below the table on the last.
-pub fn split_freight_sheets(run: &AuditRun) -> Vec<String> {
+pub(super) fn split_freight_sheets(run: &AuditRun) -> Vec<String> {
     let ledger = &run.freight_ledger;
     let sheets = (ledger.by_courier.len() + ledger.by_store.len() + 4).div_ceil(9);
     assert!(sheets >= 4, "{sheets}");
@@ -392,7 +392,7 @@ fn joining() -> Policy {
     joining
 }
 
-pub fn meta() -> RunMeta {
+pub(super) fn meta() -> RunMeta {
     RunMeta {
         tool_version: "0.1.0".into(),
         command: vec![

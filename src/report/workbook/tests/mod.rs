@@ -211,9 +211,7 @@ fn every_hyperlink_points_to_an_existing_sheet() {
         let cell = rust_xlsxwriter::utility::row_col_to_cell(row as u32, col as u16);
         summary_links
             .iter()
-            .find(|(c, _)| *c == cell)
-            .map(|(_, l)| l.clone())
-            .unwrap_or_else(|| panic!("no link at {cell}"))
+            .find(|(c, _)| *c == cell).map_or_else(|| panic!("no link at {cell}"), |(_, l)| l.clone())
     };
     let (top, _) = find(&summary, "Findings by category and severity");
     let (review, _) = summary[top..]
@@ -365,7 +363,7 @@ fn findings_are_sorted_with_real_dates() {
         if rank(a) == rank(b) {
             match (field(a, "Applied at"), field(b, "Applied at")) {
                 (Data::DateTime(x), Data::DateTime(y)) => assert!(x.as_f64() >= y.as_f64()),
-                (Data::DateTime(_), Data::Empty) | (Data::Empty, Data::Empty) => {}
+                (Data::DateTime(_) | Data::Empty, Data::Empty) => {}
                 other => panic!("applied_at out of order: {other:?}"),
             }
         }
@@ -388,7 +386,7 @@ fn findings_are_sorted_with_real_dates() {
     assert_eq!(text(field(&overdue, "End event")), "as-of (no refunded_at)");
     match field(&overdue, "End at") {
         Data::DateTime(d) => {
-            assert_eq!(d.as_datetime().unwrap().to_string(), "2025-11-15 23:59:59")
+            assert_eq!(d.as_datetime().unwrap().to_string(), "2025-11-15 23:59:59");
         }
         other => panic!("{other:?}"),
     }
@@ -412,7 +410,7 @@ fn write_all_puts_the_workbook_beside_the_csv_files() {
     assert_eq!(records(&path, "Findings").len(), run.findings.len());
     let leftovers: Vec<_> = std::fs::read_dir(out.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with('.'))
         .collect();

@@ -12,12 +12,12 @@ use crate::audit::AuditRun;
 use crate::report::{RunMeta, Summary};
 
 /// A workbook written into a temporary directory.
-pub struct Written {
+pub(super) struct Written {
     _dir: tempfile::TempDir,
     pub path: PathBuf,
 }
 
-pub fn write(run: &AuditRun, meta: &RunMeta, limits: Limits) -> Written {
+pub(super) fn write(run: &AuditRun, meta: &RunMeta, limits: Limits) -> Written {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.xlsx");
     let summary = Summary::build(run, meta).unwrap();
@@ -25,12 +25,12 @@ pub fn write(run: &AuditRun, meta: &RunMeta, limits: Limits) -> Written {
     Written { _dir: dir, path }
 }
 
-pub fn sheet_names(path: &Path) -> Vec<String> {
-    open_workbook_auto(path).unwrap().sheet_names().to_vec()
+pub(super) fn sheet_names(path: &Path) -> Vec<String> {
+    open_workbook_auto(path).unwrap().sheet_names().clone()
 }
 
 /// Every cell of a sheet as a grid anchored at A1.
-pub fn grid(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
+pub(super) fn grid(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
     let mut book = open_workbook_auto(path).unwrap();
     let range = book.worksheet_range(sheet).unwrap();
     let Some((first_row, first_col)) = range.start() else {
@@ -46,7 +46,7 @@ pub fn grid(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
     grid
 }
 
-pub fn text(cell: &Data) -> String {
+pub(super) fn text(cell: &Data) -> String {
     match cell {
         Data::String(s) => s.clone(),
         Data::Empty => String::new(),
@@ -54,7 +54,7 @@ pub fn text(cell: &Data) -> String {
     }
 }
 
-pub fn number(cell: &Data) -> f64 {
+pub(super) fn number(cell: &Data) -> f64 {
     match cell {
         Data::Float(f) => *f,
         Data::Int(i) => *i as f64,
@@ -63,7 +63,7 @@ pub fn number(cell: &Data) -> f64 {
 }
 
 /// The header row of a sheet.
-pub fn header(path: &Path, sheet: &str) -> Vec<String> {
+pub(super) fn header(path: &Path, sheet: &str) -> Vec<String> {
     grid(path, sheet)
         .first()
         .map(|row| row.iter().map(text).collect())
@@ -71,7 +71,7 @@ pub fn header(path: &Path, sheet: &str) -> Vec<String> {
 }
 
 /// Data rows of a listing (below the header) as maps from header to cell.
-pub fn records(path: &Path, sheet: &str) -> Vec<Vec<(String, Data)>> {
+pub(super) fn records(path: &Path, sheet: &str) -> Vec<Vec<(String, Data)>> {
     let grid = grid(path, sheet);
     let Some((head, rows)) = grid.split_first() else {
         return Vec::new();
@@ -83,7 +83,7 @@ pub fn records(path: &Path, sheet: &str) -> Vec<Vec<(String, Data)>> {
         .collect()
 }
 
-pub fn field<'r>(record: &'r [(String, Data)], name: &str) -> &'r Data {
+pub(super) fn field<'r>(record: &'r [(String, Data)], name: &str) -> &'r Data {
     &record
         .iter()
         .find(|(n, _)| n == name)
@@ -92,7 +92,7 @@ pub fn field<'r>(record: &'r [(String, Data)], name: &str) -> &'r Data {
 }
 
 /// The (row, col) of the first cell whose text equals `wanted`.
-pub fn find(grid: &[Vec<Data>], wanted: &str) -> (usize, usize) {
+pub(super) fn find(grid: &[Vec<Data>], wanted: &str) -> (usize, usize) {
     for (r, row) in grid.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if text(cell) == wanted {
@@ -104,7 +104,7 @@ pub fn find(grid: &[Vec<Data>], wanted: &str) -> (usize, usize) {
 }
 
 /// A part of the package, as text.
-pub fn part(path: &Path, name: &str) -> String {
+pub(super) fn part(path: &Path, name: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut archive = zip::ZipArchive::new(file).unwrap();
     let mut entry = archive.by_name(name).unwrap();
@@ -113,7 +113,7 @@ pub fn part(path: &Path, name: &str) -> String {
     text
 }
 
-pub fn attribute(element: &str, name: &str) -> Option<String> {
+pub(super) fn attribute(element: &str, name: &str) -> Option<String> {
     let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
     let end = start + element[start..].find('"')?;
     Some(unescape(&element[start..end]))
@@ -128,7 +128,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Every element `<tag …>` of an XML text, as its opening text.
-pub fn elements<'x>(xml: &'x str, tag: &str) -> Vec<&'x str> {
+pub(super) fn elements<'x>(xml: &'x str, tag: &str) -> Vec<&'x str> {
     let open = format!("<{tag} ");
     let mut found = Vec::new();
     let mut rest = xml;
@@ -141,7 +141,7 @@ pub fn elements<'x>(xml: &'x str, tag: &str) -> Vec<&'x str> {
 }
 
 /// (sheet name, sheet XML) for every worksheet, in workbook order.
-pub fn sheet_xml(path: &Path) -> Vec<(String, String)> {
+pub(super) fn sheet_xml(path: &Path) -> Vec<(String, String)> {
     let workbook = part(path, "xl/workbook.xml");
     let rels = part(path, "xl/_rels/workbook.xml.rels");
     elements(&workbook, "sheet")
@@ -160,7 +160,7 @@ pub fn sheet_xml(path: &Path) -> Vec<(String, String)> {
 }
 
 /// (cell, location) of every hyperlink of a sheet's XML.
-pub fn hyperlinks(xml: &str) -> Vec<(String, String)> {
+pub(super) fn hyperlinks(xml: &str) -> Vec<(String, String)> {
     elements(xml, "hyperlink")
         .into_iter()
         .map(|link| {
@@ -173,7 +173,7 @@ pub fn hyperlinks(xml: &str) -> Vec<(String, String)> {
 }
 
 /// The sheet a location like `'Review SLA'!A1` points to, and the cell.
-pub fn split_location(location: &str) -> (String, String) {
+pub(super) fn split_location(location: &str) -> (String, String) {
     let (sheet, cell) = location.rsplit_once('!').unwrap();
     let sheet = sheet
         .strip_prefix('\'')
@@ -184,10 +184,10 @@ pub fn split_location(location: &str) -> (String, String) {
 }
 
 /// A1-style reference → (row, col), zero-based.
-pub fn parse_ref(cell: &str) -> (usize, usize) {
+pub(super) fn parse_ref(cell: &str) -> (usize, usize) {
     let letters: String = cell
         .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
+        .take_while(char::is_ascii_alphabetic)
         .collect();
     let digits = &cell[letters.len()..];
     let col = letters
@@ -198,7 +198,7 @@ pub fn parse_ref(cell: &str) -> (usize, usize) {
 }
 
 /// The cells of column `col` below the header row in a sheet's XML, as their opening text.
-pub fn column_cells(xml: &str, col: usize) -> Vec<&str> {
+pub(super) fn column_cells(xml: &str, col: usize) -> Vec<&str> {
     let letters = rust_xlsxwriter::utility::column_number_to_name(col as u16);
     elements(xml, "c")
         .into_iter()
@@ -212,7 +212,7 @@ pub fn column_cells(xml: &str, col: usize) -> Vec<&str> {
 }
 
 /// The counts of a Summary table: the row labelled `label` below the section `section`.
-pub fn summary_row(grid: &[Vec<Data>], section: &str, label: &str) -> Vec<Data> {
+pub(super) fn summary_row(grid: &[Vec<Data>], section: &str, label: &str) -> Vec<Data> {
     let (top, _) = find(grid, section);
     let row = grid[top..]
         .iter()
@@ -222,7 +222,7 @@ pub fn summary_row(grid: &[Vec<Data>], section: &str, label: &str) -> Vec<Data> 
 }
 
 /// The number format of every written cell of a sheet's column, by the cell's style.
-pub fn column_formats(path: &Path, sheet: &str, wanted: &str) -> Vec<String> {
+pub(super) fn column_formats(path: &Path, sheet: &str, wanted: &str) -> Vec<String> {
     let styles = part(path, "xl/styles.xml");
     let codes: HashMap<String, String> = elements(&styles, "numFmt")
         .into_iter()
@@ -259,7 +259,7 @@ pub fn column_formats(path: &Path, sheet: &str, wanted: &str) -> Vec<String> {
 
 /// One row of the Scorecards read back.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScorecardRow {
+pub(super) struct ScorecardRow {
     pub scorecard: String,
     pub name: String,
     pub tickets: f64,
@@ -272,7 +272,7 @@ pub struct ScorecardRow {
 
 /// The rows of the Scorecards' table over `sheets`, in order (the note below the table on the
 /// last sheet is not a row).
-pub fn scorecard_rows<S: AsRef<str>>(path: &Path, sheets: &[S]) -> Vec<ScorecardRow> {
+pub(super) fn scorecard_rows<S: AsRef<str>>(path: &Path, sheets: &[S]) -> Vec<ScorecardRow> {
     sheets
         .iter()
         .flat_map(|sheet| records(path, sheet.as_ref()))
@@ -294,7 +294,7 @@ pub fn scorecard_rows<S: AsRef<str>>(path: &Path, sheets: &[S]) -> Vec<Scorecard
 
 /// Checks one scorecard's order: rate highest first (no rate last), then most tickets, then
 /// name.
-pub fn assert_rates_sorted(rows: &[&ScorecardRow]) {
+pub(super) fn assert_rates_sorted(rows: &[&ScorecardRow]) {
     for pair in rows.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let key = |r: &ScorecardRow| (r.rate.map_or(f64::NEG_INFINITY, |x| -x), -r.tickets);
