@@ -20,7 +20,9 @@ use crate::audit::AuditRun;
 /// Facts about the run that are not audit results: the tool, the command, the rule data.
 #[derive(Debug, Clone, Default)]
 pub struct RunMeta {
+    /// The program's version, as `summary.json` `tool.version` shows it.
     pub tool_version: String,
+    /// The command line as given, program name first.
     pub command: Vec<String>,
     /// Every loaded policy version: (id, version, sha256).
     pub policies: Vec<(String, String, String)>,
@@ -31,13 +33,24 @@ pub struct RunMeta {
 /// A failure writing the outputs; the output directory keeps what it had before.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// A file could not be written.
     #[error("{path}: cannot write: {source}")]
     Io {
+        /// The file or directory; an output file is named as it would be in the output
+        /// directory, not by its staging path.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
+    /// `report.xlsx` could not be written.
     #[error("{path}: cannot write the workbook: {message}")]
-    Workbook { path: PathBuf, message: String },
+    Workbook {
+        /// The workbook as it would be in the output directory.
+        path: PathBuf,
+        /// The workbook writer's error message.
+        message: String,
+    },
+    /// The output directory cannot be used (checked and locked before anything is written).
     #[error(transparent)]
     OutDir(#[from] OutDirError),
 }

@@ -18,43 +18,78 @@ use super::OUTPUT_FILES;
 /// Why `--out` cannot be used; nothing has been written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutDirError {
+    /// `--out` is a symbolic link to nothing.
     #[error(
         "{out}: is a symbolic link to {target}, which does not exist; create that directory or \
          choose another --out"
     )]
-    DanglingLink { out: PathBuf, target: PathBuf },
+    DanglingLink {
+        /// `--out` as given.
+        out: PathBuf,
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// `--out` is the filesystem root, which has no parent directory to hold the lock.
     #[error("{out}: the filesystem root cannot be the output directory")]
-    Root { out: PathBuf },
+    Root {
+        /// `--out` as given.
+        out: PathBuf,
+    },
+    /// `--out` exists as a file or other non-directory.
     #[error("{out}: exists and is not a directory")]
-    NotADirectory { out: PathBuf },
+    NotADirectory {
+        /// `--out` as given.
+        out: PathBuf,
+    },
+    /// `--out` holds a subdirectory, which replacing the directory would lose.
     #[error(
         "{out}: holds the directory `{name}`; the output directory is replaced as a whole, so \
          choose an empty directory or an earlier run's"
     )]
-    HoldsDirectory { out: PathBuf, name: String },
+    HoldsDirectory {
+        /// `--out` as given.
+        out: PathBuf,
+        /// The subdirectory's file name.
+        name: String,
+    },
+    /// `--out` is a read-only directory.
     #[error("{out}: cannot write: is read-only")]
-    ReadOnly { out: PathBuf },
+    ReadOnly {
+        /// `--out` as given.
+        out: PathBuf,
+    },
+    /// An input file sits in `--out` under the name of an output.
     #[error(
         "{input}: this input is inside the output directory {out}, where the run's {output} \
          would replace it; move the input or choose another --out"
     )]
     InputInside {
+        /// `--out` as given.
         out: PathBuf,
+        /// The input file, as given on the command line.
         input: PathBuf,
+        /// The output file name that would replace it (`findings.csv`).
         output: &'static str,
     },
+    /// Another run holds the lock on `--out` (and `--wait` was not given).
     #[error(
         "{out}: another rma-audit run is writing this directory ({holder}; lock {lock}); \
          run with --wait to wait for it, or choose another --out"
     )]
     Busy {
+        /// `--out` as given.
         out: PathBuf,
+        /// The other run as its lock file describes it (process id and start time).
         holder: String,
+        /// The lock file.
         lock: PathBuf,
     },
+    /// Checking, locking, staging or committing failed at the operating system.
     #[error("{path}: cannot write: {source}")]
     Io {
+        /// The file or directory the operation was on.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
 }
@@ -319,9 +354,7 @@ fn check_replaceable(out: &Path, shown: &Path) -> Result<(), OutDirError> {
             });
         }
     }
-    if std::fs::metadata(out)
-        .is_ok_and(|m| m.permissions().readonly())
-    {
+    if std::fs::metadata(out).is_ok_and(|m| m.permissions().readonly()) {
         return Err(OutDirError::ReadOnly {
             out: shown.to_owned(),
         });

@@ -103,7 +103,12 @@ impl<'s> Pen<'s> {
     }
 
     /// Text in a given format (labels, totals, notes).
-    pub(super) fn styled(&mut self, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+    pub(super) fn styled(
+        &mut self,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
         self.sheet
             .write_string_with_format(self.row, col, text, format)?;
         self.widths.fit(col, text_width(text));
@@ -148,7 +153,12 @@ impl<'s> Pen<'s> {
     }
 
     /// Text linking to a sheet.
-    pub(super) fn link_text(&mut self, col: u16, text: &str, target: &str) -> Result<(), XlsxError> {
+    pub(super) fn link_text(
+        &mut self,
+        col: u16,
+        text: &str,
+        target: &str,
+    ) -> Result<(), XlsxError> {
         put_link_text(self.sheet, self.row, col, text, target, self.styles)?;
         self.widths.fit(col, text_width(text));
         Ok(())
@@ -159,7 +169,12 @@ impl<'s> Pen<'s> {
         put_link_text(self.sheet, self.row, 0, text, target, self.styles)
     }
 
-    pub(super) fn money(&mut self, col: u16, amount: Decimal, total: bool) -> Result<(), XlsxError> {
+    pub(super) fn money(
+        &mut self,
+        col: u16,
+        amount: Decimal,
+        total: bool,
+    ) -> Result<(), XlsxError> {
         if total {
             let value = rust_decimal::prelude::ToPrimitive::to_f64(&amount).unwrap_or(0.0);
             self.sheet

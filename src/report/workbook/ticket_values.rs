@@ -68,7 +68,10 @@ pub(super) fn ticket_cell(ticket: &Ticket, column: Column, zone: Option<Tz>) -> 
         C::RepairFee => Cell::opt_money(ticket.repair_fee),
         C::FreightAmount => Cell::opt_money(ticket.freight_amount),
         C::FreightPayer => name(ticket.freight_payer, crate::ticket::FreightPayer::as_str),
-        C::FreightPayment => name(ticket.freight_payment, crate::ticket::FreightPayment::as_str),
+        C::FreightPayment => name(
+            ticket.freight_payment,
+            crate::ticket::FreightPayment::as_str,
+        ),
         C::FreightDeducted => Cell::opt_money(ticket.freight_deducted),
         C::ReturnFreightCharged => Cell::opt_money(ticket.return_freight_charged),
     }

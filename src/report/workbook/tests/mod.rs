@@ -211,7 +211,8 @@ fn every_hyperlink_points_to_an_existing_sheet() {
         let cell = rust_xlsxwriter::utility::row_col_to_cell(row as u32, col as u16);
         summary_links
             .iter()
-            .find(|(c, _)| *c == cell).map_or_else(|| panic!("no link at {cell}"), |(_, l)| l.clone())
+            .find(|(c, _)| *c == cell)
+            .map_or_else(|| panic!("no link at {cell}"), |(_, l)| l.clone())
     };
     let (top, _) = find(&summary, "Findings by category and severity");
     let (review, _) = summary[top..]

@@ -185,10 +185,7 @@ pub(super) fn split_location(location: &str) -> (String, String) {
 
 /// A1-style reference → (row, col), zero-based.
 pub(super) fn parse_ref(cell: &str) -> (usize, usize) {
-    let letters: String = cell
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .collect();
+    let letters: String = cell.chars().take_while(char::is_ascii_alphabetic).collect();
     let digits = &cell[letters.len()..];
     let col = letters
         .chars()
