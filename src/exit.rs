@@ -17,6 +17,7 @@ pub enum ExitStatus {
 }
 
 impl ExitStatus {
+    /// The process exit status cron jobs see: 0 to 4.
     pub fn code(self) -> i32 {
         self as i32
     }

@@ -13,14 +13,20 @@ use crate::ticket::Source;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Outside the stated cycle but harming no one.
     Info,
+    /// A likely breach, revenue leakage or a risk a reviewer should look at.
     Warning,
+    /// The policy was breached: customer over-charged, deadline missed, or money paid out that
+    /// the policy does not allow.
     Violation,
 }
 
 impl Severity {
+    /// Every severity, worst first: the order of reports and counts.
     pub const ALL: [Severity; 3] = [Severity::Violation, Severity::Warning, Severity::Info];
 
+    /// The word used in every output: `info`, `warning` or `violation`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -39,21 +45,30 @@ impl fmt::Display for Severity {
 /// The rule families of RULES.md; the part of a rule id before the dot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Category {
+    /// Freight charged to the customer, or deducted, against the policy.
     #[serde(rename = "freight")]
     Freight,
+    /// Tickets reviewed later than the policy's review deadline (e.g. 24 hours).
     #[serde(rename = "review-sla")]
     ReviewSla,
+    /// Refunds paid outside the policy's refund cycle (working days after goods received).
     #[serde(rename = "refund-cycle")]
     RefundCycle,
+    /// Other service deadlines missed: exchanges shipped, repairs done, paid repairs held.
     #[serde(rename = "turnaround")]
     Turnaround,
+    /// Decisions the policy does not support: refunds or exchanges outside their window, free
+    /// service out of warranty or despite an exclusion, fees charged within warranty, wrongful
+    /// rejections.
     #[serde(rename = "eligibility")]
     Eligibility,
+    /// Problems of the export itself: duplicate ticket ids, inconsistent timelines.
     #[serde(rename = "data")]
     Data,
 }
 
 impl Category {
+    /// Every category in catalogue order (as in RULES.md), the order the workbook lists them in.
     pub const ALL: [Category; 6] = [
         Category::Freight,
         Category::ReviewSla,
@@ -104,12 +119,16 @@ impl fmt::Display for Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LateUnit {
+    /// Clock hours (review SLAs).
     Hours,
+    /// Working days on the policy's calendar (refund cycles and other service deadlines).
     WorkingDays,
+    /// Calendar days (return windows, warranty, customer shipment deadlines).
     Days,
 }
 
 impl LateUnit {
+    /// The word written in `findings.csv`'s `late_unit`: `hours`, `working_days` or `days`.
     pub fn as_str(self) -> &'static str {
         match self {
             LateUnit::Hours => "hours",
@@ -122,11 +141,14 @@ impl LateUnit {
 /// How late an action was: hours with one decimal, or whole (working) days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LateBy {
+    /// How late, in `unit`: hours may have decimals, days are whole.
     pub value: Decimal,
+    /// What `value` counts.
     pub unit: LateUnit,
 }
 
 impl LateBy {
+    /// Late by `value` clock hours.
     pub fn hours(value: Decimal) -> LateBy {
         LateBy {
             value,
@@ -134,6 +156,7 @@ impl LateBy {
         }
     }
 
+    /// Late by `days` working days on the policy's calendar.
     pub fn working_days(days: u32) -> LateBy {
         LateBy {
             value: Decimal::from(days),
@@ -141,6 +164,7 @@ impl LateBy {
         }
     }
 
+    /// Late by `days` calendar days.
     pub fn days(days: i64) -> LateBy {
         LateBy {
             value: Decimal::from(days),
@@ -152,21 +176,32 @@ impl LateBy {
 /// One breach (or likely breach) of a policy by one ticket.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// The ticket's id as the export has it.
     pub ticket_id: String,
+    /// The id of the policy the ticket was judged by, e.g. `joining`.
     pub policy: String,
+    /// The version of that policy in force on the ticket's `applied_at` date.
     pub policy_version: String,
     /// Rule id, e.g. `refund-cycle.late`.
     pub rule: &'static str,
+    /// The rule family, from the rule id's prefix.
     pub category: Category,
+    /// How serious the breach is; decides `--fail-on`.
     pub severity: Severity,
     /// Clause id the finding rests on, e.g. `S4.1`.
     pub clause: String,
+    /// What the policy required, e.g. `reviewed within 24 hours of 2025-09-29 10:00`.
     pub expected: String,
+    /// What the ticket shows instead, e.g. `refunded_at 2025-10-14`.
     pub actual: String,
     /// Money at stake in the policy currency, two decimals.
     pub amount: Option<Decimal>,
+    /// How late the action was (or is, at the as-of); `None` for findings not about a deadline.
     pub late_by: Option<LateBy>,
+    /// One sentence a quality manager can read: what happened, against which clause.
     pub explanation: String,
+    /// Where the ticket came from: the input's index in command-line order and its spreadsheet
+    /// row number.
     pub source: Source,
 }
 
@@ -207,7 +242,9 @@ pub enum Outcome {
 /// The result of one rule on one ticket, with the reasoning `explain` shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleResult {
+    /// The rule id, e.g. `refund-cycle.late`.
     pub rule: &'static str,
+    /// Whether the rule applied, passed, flagged the ticket or could not decide.
     pub outcome: Outcome,
     /// What the rule read and computed, in order: (`received_at`, `2025-09-29 10:00`),
     /// (`deadline`, `2025-10-13 (5th working day after 2025-09-29)`)…

@@ -18,8 +18,12 @@ pub enum Verdict {
     Rejected(Vec<Rejection>),
     /// The row was audited: policy id, version and one result per rule.
     Audited {
+        /// The policy id the ticket was audited under, e.g. `joining`.
         policy: String,
+        /// The version of that policy in force on the ticket's `applied_at` date.
         version: String,
+        /// One result per rule of the catalogue (`data.duplicate-ticket` aside), in catalogue
+        /// order, out-of-scope rules included.
         results: Vec<RuleResult>,
     },
 }
@@ -27,9 +31,14 @@ pub enum Verdict {
 /// One ticket's explanation.
 #[derive(Debug, Clone)]
 pub struct Explanation {
+    /// The ticket id asked for with `--ticket`.
     pub ticket_id: String,
+    /// The input file the ticket was found in (the first input), as given on the command line.
     pub file: String,
+    /// The row number a spreadsheet shows for the explained row (the header is row 1 unless
+    /// title rows sit above it).
     pub row: u64,
+    /// Whether the row was rejected or audited, and with what result per rule.
     pub verdict: Verdict,
     /// Later rows with the same ticket id (reported as duplicates, not audited).
     pub duplicate_rows: Vec<u64>,

@@ -11,7 +11,10 @@ use crate::ticket::{Decision, FreightPayment, Ticket};
 /// Money totals: what customers were over-charged, what the company failed to recover.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MoneyTotals {
+    /// Money customers paid beyond what the policy allows, in the policy currency.
     pub customer_overcharged: Decimal,
+    /// Money the company paid out or failed to recover although the policy lets it keep it,
+    /// in the policy currency.
     pub company_underrecovered: Decimal,
 }
 
@@ -106,7 +109,9 @@ impl LedgerRow {
 /// [`FreightLedger::couriers`] and [`FreightLedger::stores`] list them by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FreightLedger {
+    /// Courier name → its reconciliation line; a blank courier is keyed `(blank)`.
     pub by_courier: foldhash::HashMap<Box<str>, LedgerRow>,
+    /// Store name → its reconciliation line; a blank store is keyed `(blank)`.
     pub by_store: foldhash::HashMap<Box<str>, LedgerRow>,
 }
 

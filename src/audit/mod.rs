@@ -52,10 +52,15 @@ const CHUNK_ROWS: usize = 16_384;
 /// Everything the audit needs, already checked.
 #[derive(Debug, Clone)]
 pub struct AuditConfig {
+    /// The ticket exports to audit (CSV or XLSX), in command-line order; that order is the
+    /// `input` index of every [`Source`] and the order of the findings.
     pub inputs: Vec<PathBuf>,
+    /// The instant open tickets are judged at (`--as-of`; a date means 23:59:59 that day),
+    /// shown in the rules' timezone; also seeds the review sample.
     pub as_of: DateTime<FixedOffset>,
     /// `--policy`: the policy id or alias for every row.
     pub forced_policy: Option<String>,
+    /// How the inputs are read: mapping, sheet, header row, date order, encoding, kept columns.
     pub read: ingest::Options,
     /// Compliant tickets to sample per policy for manual review (`--sample N`); 0 = none.
     pub sample_per_policy: usize,
@@ -70,7 +75,9 @@ pub struct AuditConfig {
 /// An inclusive period of application dates; an open end is unbounded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Period {
+    /// The first application date audited (`--from`); `None` = no lower bound.
     pub from: Option<chrono::NaiveDate>,
+    /// The last application date audited (`--to`, inclusive); `None` = no upper bound.
     pub to: Option<chrono::NaiveDate>,
 }
 
@@ -80,6 +87,7 @@ impl Period {
         self.from.is_some() || self.to.is_some()
     }
 
+    /// Whether an application date falls within the period, both ends included.
     pub fn contains(&self, date: chrono::NaiveDate) -> bool {
         self.from.is_none_or(|from| date >= from) && self.to.is_none_or(|to| date <= to)
     }
@@ -90,11 +98,18 @@ impl Period {
 pub struct InputSummary {
     /// The path as given on the command line.
     pub path: String,
+    /// Hex SHA-256 of the file's bytes, so a report can be tied to the exact export it read.
     pub sha256: String,
+    /// The worksheet read, for XLSX inputs; `None` for CSV.
     pub sheet: Option<String>,
+    /// Data rows read (the header not counted): the sum of the five `rows_*` counts that follow.
     pub rows_read: u64,
+    /// Rows whose ticket was audited: neither rejected, duplicate, superseded nor out of period.
     pub rows_audited: u64,
+    /// Rows rejected: read but not audited, each with its reasons in `rejected.csv`.
     pub rows_rejected: u64,
+    /// Rows repeating a ticket id already audited (in any input): not audited, each reported
+    /// as a `data.duplicate-ticket` finding.
     pub rows_duplicate: u64,
     /// Rows of a ticket that a later row of it replaces (the mapping's `[latest]`).
     pub rows_superseded: u64,
@@ -130,10 +145,16 @@ impl InputSummary {
 /// Coverage of one rule for one policy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
+    /// Audited tickets the rule applies to: `evaluated` + `not_evaluable`.
     pub in_scope: u64,
+    /// In-scope tickets the rule could decide: `passed` + `flagged`.
     pub evaluated: u64,
+    /// Tickets evaluated with no breach found.
     pub passed: u64,
+    /// Tickets evaluated with a breach: one finding each.
     pub flagged: u64,
+    /// In-scope tickets the rule could not decide because an input it needs is blank,
+    /// absent or outside a calendar; their reasons are in `reasons`.
     pub not_evaluable: u64,
     /// Not-evaluable reason → count.
     pub reasons: BTreeMap<String, u64>,
@@ -142,10 +163,14 @@ pub struct Coverage {
 /// The result of an audit, ready for the report writers.
 #[derive(Debug, Clone, Default)]
 pub struct AuditRun {
+    /// The as-of instant the run judged open tickets at; `None` only in an empty default run.
     pub as_of: Option<DateTime<FixedOffset>>,
+    /// One row reconciliation per input file, in command-line order.
     pub inputs: Vec<InputSummary>,
     /// In input order (file, row), then catalogue order within a ticket.
     pub findings: Vec<Finding>,
+    /// The rejected rows' problems still held in memory, in input order, one per problem (a
+    /// row can have several); those past the budget are in [`AuditRun::rejections_spilled`].
     pub rejections: Vec<Rejection>,
     /// (policy id, rule id) → coverage, for every rule that applies to a policy used.
     pub coverage: BTreeMap<(String, &'static str), Coverage>,
@@ -209,32 +234,42 @@ pub struct Baseline {
 /// Working-day checks a calendar could not decide: it does not cover `year`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uncovered {
+    /// The calendar id, e.g. `cn`.
     pub calendar: String,
+    /// The calendar year the calendar file has no days for.
     pub year: i32,
+    /// Rule evaluations left not evaluable because they needed working days of that year.
     pub checks: u64,
 }
 
 impl AuditRun {
+    /// Data rows read over every input.
     pub fn rows_read(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_read).sum()
     }
 
+    /// Rows whose ticket was audited, over every input.
     pub fn rows_audited(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_audited).sum()
     }
 
+    /// Rows rejected over every input: read but not audited, their reasons in `rejected.csv`.
     pub fn rows_rejected(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_rejected).sum()
     }
 
+    /// Rows repeating an already audited ticket id, over every input.
     pub fn rows_duplicate(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_duplicate).sum()
     }
 
+    /// Rows replaced by a later row of the same ticket (the mapping's `[latest]`), over every
+    /// input.
     pub fn rows_superseded(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_superseded).sum()
     }
 
+    /// Rows applied for outside `--from`/`--to`, over every input.
     pub fn rows_out_of_period(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_out_of_period).sum()
     }
@@ -343,11 +378,15 @@ impl AuditRun {
 /// A failure that stops the run before anything is written.
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
+    /// An input or the `--mapping` file cannot be read at all (exit status 2).
     #[error(transparent)]
     Input(#[from] IngestError),
+    /// An input could not be hashed, or the thread reading it could not start (exit status 2).
     #[error("{path}: cannot read: {source}")]
     Io {
+        /// The input as given on the command line.
         path: String,
+        /// The operating-system error.
         source: std::io::Error,
     },
     /// The findings sink failed (its error names the file).

@@ -39,6 +39,8 @@ impl Default for ReviewSample {
 }
 
 impl ReviewSample {
+    /// An empty sample of up to `per_policy` tickets per policy (0 = no sampling), its
+    /// random choices seeded from `as_of`.
     pub fn new(per_policy: usize, as_of: DateTime<FixedOffset>) -> ReviewSample {
         ReviewSample {
             per_policy,
@@ -85,6 +87,7 @@ impl ReviewSample {
         self.pools.get(policy).map_or(0, |pool| pool.seen)
     }
 
+    /// Whether no compliant ticket was offered (or sampling is off).
     pub fn is_empty(&self) -> bool {
         self.pools.is_empty()
     }
@@ -94,13 +97,16 @@ impl ReviewSample {
 /// `findings.csv` and of every listing sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingStatus {
+    /// Not in the earlier run (or no `--previous` was given) and not waived.
     New,
+    /// The earlier run (`--previous`) had the same `finding_id`; not waived.
     Persisting,
     /// Covered by a waiver in force; never counts for `--fail-on`.
     Waived,
 }
 
 impl FindingStatus {
+    /// The word written in the `status` column: `new`, `persisting` or `waived`.
     pub fn as_str(self) -> &'static str {
         match self {
             FindingStatus::New => "new",
@@ -113,9 +119,13 @@ impl FindingStatus {
 /// A finding of the earlier run that this run no longer has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedFinding {
+    /// The finding's stable id (16 hex digits) in the earlier `findings.csv`.
     pub finding_id: String,
+    /// The ticket the finding was about, as the earlier run wrote it.
     pub ticket_id: String,
+    /// The rule id, e.g. `refund-cycle.late`.
     pub rule: String,
+    /// The severity as written there: `violation`, `warning` or `info`.
     pub severity: String,
 }
 
@@ -235,9 +245,13 @@ pub struct PreviousComparison {
     pub path: String,
     /// Whether it held a `findings.csv` (false on the first night).
     pub found: bool,
+    /// Findings of this run the earlier run did not have (every finding on the first night).
     pub new: u64,
+    /// Findings of the earlier run this run no longer has.
     pub resolved: u64,
+    /// Findings both runs have, by `finding_id`.
     pub persisting: u64,
+    /// The resolved findings themselves, in the earlier file's order.
     pub resolved_findings: Vec<ResolvedFinding>,
 }
 
@@ -272,7 +286,10 @@ pub fn compare_previous(dir: &Path, findings: &[Finding]) -> Result<PreviousComp
 /// (`--waivers`). With neither, findings have no status.
 #[derive(Debug, Clone, Default)]
 pub struct Triage {
+    /// The earlier run (`--previous`) that tells new findings from persisting ones; `None`
+    /// without the option.
     pub previous: Option<PreviousRun>,
+    /// The waivers file (`--waivers`) that marks findings waived; `None` without the option.
     pub waivers: Option<Waivers>,
 }
 

@@ -50,12 +50,16 @@ impl ScoreRow {
 /// Which scorecard: the ticket's store, agent or courier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScoreBy {
+    /// By the ticket's `store` column.
     Store,
+    /// By the ticket's `agent` column: who handled the ticket.
     Agent,
+    /// By the ticket's `courier` column.
     Courier,
 }
 
 impl ScoreBy {
+    /// Every scorecard, in the order the workbook's Scorecards sheet shows them.
     pub const ALL: [ScoreBy; 3] = [ScoreBy::Store, ScoreBy::Agent, ScoreBy::Courier];
 
     fn name_of(self, ticket: &Ticket) -> &str {
@@ -71,12 +75,16 @@ impl ScoreBy {
 /// The scorecards of a run: name → counters, per store, agent and courier.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scorecards {
+    /// Store name → counters; a blank store is keyed `(blank)`.
     pub by_store: foldhash::HashMap<Box<str>, ScoreRow>,
+    /// Agent name → counters; a blank agent is keyed `(blank)`.
     pub by_agent: foldhash::HashMap<Box<str>, ScoreRow>,
+    /// Courier name → counters; a blank courier is keyed `(blank)`.
     pub by_courier: foldhash::HashMap<Box<str>, ScoreRow>,
 }
 
 impl Scorecards {
+    /// One scorecard's rows by name, unordered (see [`Scorecards::ranked`]).
     pub fn of(&self, by: ScoreBy) -> &foldhash::HashMap<Box<str>, ScoreRow> {
         match by {
             ScoreBy::Store => &self.by_store,
@@ -135,6 +143,7 @@ impl Scorecards {
         self.by_store.len() + self.by_agent.len() + self.by_courier.len()
     }
 
+    /// Whether no row was counted at all (no ticket audited, no duplicate row).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -152,11 +161,14 @@ fn row_of<'m>(rows: &'m mut foldhash::HashMap<Box<str>, ScoreRow>, key: &str) ->
 /// policy's local calendar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AppliedRange {
+    /// The first application date; `None` when no audited ticket has an `applied_at`.
     pub earliest: Option<NaiveDate>,
+    /// The last application date; `None` when no audited ticket has an `applied_at`.
     pub latest: Option<NaiveDate>,
 }
 
 impl AppliedRange {
+    /// Widens the range to include one audited ticket's application date.
     pub fn record(&mut self, date: NaiveDate) {
         self.earliest = Some(self.earliest.map_or(date, |d| d.min(date)));
         self.latest = Some(self.latest.map_or(date, |d| d.max(date)));

@@ -42,7 +42,10 @@ pub struct Listed {
     /// Seconds since the epoch of `applied_at` in the policy's timezone (a date is the start
     /// of its day); none when blank.
     pub applied: Option<i64>,
+    /// The finding itself.
     pub finding: Finding,
+    /// The ticket the finding is about, for the listing's context columns; `None` when the
+    /// ticket was not kept.
     pub ticket: Option<Ticket>,
 }
 
@@ -543,6 +546,7 @@ impl<T: Serialize + serde::de::DeserializeOwned> Appended<T> {
         self.count
     }
 
+    /// Whether nothing was spilled to the file.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }

@@ -75,7 +75,10 @@ impl<'p> Tallies<'p> {
         let index = if let Some(index) = self
             .versions
             .iter()
-            .position(|v| std::ptr::eq(v.policy, policy)) { index } else {
+            .position(|v| std::ptr::eq(v.policy, policy))
+        {
+            index
+        } else {
             self.versions.push(VersionTally {
                 policy,
                 tickets: 0,

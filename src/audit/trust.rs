@@ -92,6 +92,7 @@ fn plural(n: u64, one: &str) -> String {
 /// A canonical column that no input provides, with the rules it left not evaluable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingColumn {
+    /// The canonical column name, e.g. `received_at`.
     pub column: &'static str,
     /// The rules that needed it for some ticket, in catalogue order.
     pub rules: Vec<&'static str>,

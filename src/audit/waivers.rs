@@ -26,10 +26,17 @@ pub const WAIVERS_HEADER: [&str; 6] = [
 pub struct Waiver {
     /// The row in the waivers file (the header is row 1).
     pub row: u64,
+    /// The waived finding's id (16 hex digits, lower-cased, as in `findings.csv`); blank to
+    /// waive by `ticket_id` and `rule` instead.
     pub finding_id: String,
+    /// The ticket whose finding is waived; needed when `finding_id` is blank.
     pub ticket_id: String,
+    /// The rule id of the waived finding, e.g. `refund-cycle.late`; needed when `finding_id`
+    /// is blank.
     pub rule: String,
+    /// Why management accepts the finding; never blank, shown beside a waived finding.
     pub reason: String,
+    /// Who approved the waiver; never blank.
     pub approved_by: String,
     /// The last day the waiver holds; none = no end.
     pub expires: Option<NaiveDate>,
@@ -190,6 +197,7 @@ impl WaiverTally<'_> {
         }
     }
 
+    /// The counts and lists once every finding has been added.
     pub fn finish(self) -> WaiverUse {
         let waivers = self.waivers;
         WaiverUse {
