@@ -23,6 +23,7 @@ pub struct HorizonWarning {
     pub calendar: String,
     /// The last day the calendar covers: 31 December of its last year.
     pub last_covered: NaiveDate,
+    /// The as-of date the warning was computed for.
     pub as_of: NaiveDate,
     /// `last_covered - as_of` in days: 0 to [`HORIZON_DAYS`], or negative when the as-of is
     /// already past the last covered day.

@@ -59,11 +59,13 @@ const HOLIDAY_KEYS: &[&str] = &["name", "name_zh", "note", "dates", "makeup"];
 /// which field, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarDiagnostic {
+    /// The file's path, or the built-in file's name.
     pub file: String,
     /// 1-based line of the file the problem is on.
     pub line: Option<usize>,
     /// The key, as a path (`holiday[3].makeup[0]`), or `-` for the file as a whole.
     pub field: String,
+    /// What is wrong, in words.
     pub message: String,
 }
 

@@ -27,13 +27,18 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
+    /// Monday to Friday, nothing declared: a working day.
     Weekday,
+    /// Saturday or Sunday, nothing declared: not a working day.
     Weekend,
+    /// A declared statutory holiday: not a working day.
     Holiday,
+    /// A Saturday or Sunday declared a working day (调休).
     MakeupWorkday,
 }
 
 impl DayKind {
+    /// The snake_case name, as `calendars show` prints it.
     pub fn as_str(self) -> &'static str {
         match self {
             DayKind::Weekday => "weekday",
@@ -43,6 +48,7 @@ impl DayKind {
         }
     }
 
+    /// True for weekdays and make-up working days.
     pub fn is_working(self) -> bool {
         matches!(self, DayKind::Weekday | DayKind::MakeupWorkday)
     }
@@ -51,6 +57,7 @@ impl DayKind {
 /// A declared exception to the Monday–Friday week.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecialDay {
+    /// Holiday or make-up working day.
     pub kind: DayKind,
     /// The name of the holiday it belongs to, e.g. `National Day`.
     pub name: String,
@@ -60,6 +67,7 @@ pub struct SpecialDay {
 /// `calendar does not cover YYYY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotCovered {
+    /// The year outside the calendar's range.
     pub year: i32,
 }
 
@@ -74,10 +82,13 @@ impl std::error::Error for NotCovered {}
 /// A working-day calendar over a range of whole years.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
+    /// Short identifier that policies name it by, e.g. `cn`.
     pub id: String,
+    /// Human-readable name, for `calendars list`.
     pub name: String,
     /// First and last covered year, inclusive.
     pub first_year: i32,
+    /// Last covered year, inclusive.
     pub last_year: i32,
     special: BTreeMap<NaiveDate, SpecialDay>,
     /// SHA-256 of the data file it was loaded from (hex), for the run metadata.
@@ -108,6 +119,7 @@ impl Calendar {
         }
     }
 
+    /// True when `date`'s year is one of the covered years.
     pub fn covers(&self, date: NaiveDate) -> bool {
         (self.first_year..=self.last_year).contains(&date.year())
     }
@@ -142,6 +154,7 @@ impl Calendar {
         self.special.iter()
     }
 
+    /// Whether `date` is a working day; an error outside the covered years.
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, NotCovered> {
         Ok(self.kind(date)?.is_working())
     }
@@ -238,6 +251,7 @@ impl CalendarSet {
         }
     }
 
+    /// The calendar with this id, if one is loaded.
     pub fn get(&self, id: &str) -> Option<&Calendar> {
         self.calendars.get(id)
     }

@@ -8,18 +8,40 @@ use super::{next_day, Calendar, CalendarSet, DayKind};
 /// Why `calendars show` cannot print the range asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShowError {
+    /// No calendar has the id asked for.
     #[error("no calendar with id {id:?} (known: {known})")]
-    UnknownCalendar { id: String, known: String },
+    UnknownCalendar {
+        /// The id asked for.
+        id: String,
+        /// The known ids, comma-separated.
+        known: String,
+    },
+    /// A `--from` or `--to` value is not a date.
     #[error("--{flag} {value:?} is not a date (expected YYYY-MM-DD)")]
-    BadDate { flag: &'static str, value: String },
+    BadDate {
+        /// `from` or `to`.
+        flag: &'static str,
+        /// The text given.
+        value: String,
+    },
+    /// `--from` is after `--to`.
     #[error("--from {from} is after --to {to}")]
-    Reversed { from: NaiveDate, to: NaiveDate },
+    Reversed {
+        /// The `--from` date.
+        from: NaiveDate,
+        /// The `--to` date.
+        to: NaiveDate,
+    },
+    /// Part of the range lies outside the covered years.
     #[error("calendar {id} does not cover {uncovered} (it covers {first_year}–{last_year})")]
     NotCovered {
+        /// The calendar's id.
         id: String,
         /// The uncovered years at either end of the range, e.g. `2027` or `2020–2022 and 2027`.
         uncovered: String,
+        /// First covered year.
         first_year: i32,
+        /// Last covered year.
         last_year: i32,
     },
 }

@@ -307,8 +307,14 @@ fn result_line(run: &AuditRun, summary: &report::Summary, out: &Path) -> String 
 }
 
 pub(super) fn load_policies(dir: Option<&Path>) -> Result<PolicySet, Failure> {
-    PolicySet::load(dir)
-        .map_err(|problems| Failure::many(problems.iter().map(std::string::ToString::to_string).collect()))
+    PolicySet::load(dir).map_err(|problems| {
+        Failure::many(
+            problems
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
+        )
+    })
 }
 
 pub(super) fn policies(action: PoliciesAction) -> Outcome {
@@ -335,7 +341,10 @@ pub(super) fn policies(action: PoliciesAction) -> Outcome {
             let problems = policy::check_dir(&dir);
             if !problems.is_empty() {
                 let count = problems.len();
-                let mut lines: Vec<String> = problems.iter().map(std::string::ToString::to_string).collect();
+                let mut lines: Vec<String> = problems
+                    .iter()
+                    .map(std::string::ToString::to_string)
+                    .collect();
                 lines.push(format!("{count} problem(s) in {}", dir.display()));
                 return Err(Failure::many(lines));
             }
@@ -346,8 +355,14 @@ pub(super) fn policies(action: PoliciesAction) -> Outcome {
 }
 
 pub(super) fn load_calendars(dir: Option<&Path>) -> Result<CalendarSet, Failure> {
-    CalendarSet::load(dir)
-        .map_err(|problems| Failure::many(problems.iter().map(std::string::ToString::to_string).collect()))
+    CalendarSet::load(dir).map_err(|problems| {
+        Failure::many(
+            problems
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
+        )
+    })
 }
 
 pub(super) fn calendars(action: CalendarsAction) -> Outcome {
@@ -373,7 +388,10 @@ pub(super) fn calendars(action: CalendarsAction) -> Outcome {
             let problems = calendar::check_dir(&dir);
             if !problems.is_empty() {
                 let count = problems.len();
-                let mut lines: Vec<String> = problems.iter().map(std::string::ToString::to_string).collect();
+                let mut lines: Vec<String> = problems
+                    .iter()
+                    .map(std::string::ToString::to_string)
+                    .collect();
                 lines.push(format!("{count} problem(s) in {}", dir.display()));
                 return Err(Failure::many(lines));
             }
@@ -389,7 +407,10 @@ pub(super) fn mapping(action: MappingAction) -> Outcome {
             Ok(_) => println!("{}: valid", file.display()),
             Err(problems) => {
                 let count = problems.len();
-                let mut lines: Vec<String> = problems.iter().map(std::string::ToString::to_string).collect();
+                let mut lines: Vec<String> = problems
+                    .iter()
+                    .map(std::string::ToString::to_string)
+                    .collect();
                 lines.push(format!("{count} problem(s) in {}", file.display()));
                 return Err(Failure::many(lines));
             }

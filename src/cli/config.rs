@@ -111,6 +111,7 @@ impl ExplainSettings {
 /// Everything `audit` needs, validated.
 #[derive(Debug)]
 pub struct AuditSettings {
+    /// The policies and calendars the run judges by.
     pub rules: RuleData,
     /// Inputs, as-of, `--policy`, reading options, `--sample`, `--from`/`--to`.
     pub audit: AuditConfig,

@@ -17,26 +17,31 @@ pub use config::{parse_as_of, AuditSettings};
 #[derive(Debug, Parser)]
 #[command(name = "rma-audit", version, about, long_about = None)]
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands of `rma-audit`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit ticket exports and write findings.csv, rejected.csv, summary.json and report.xlsx.
     Audit(AuditArgs),
     /// List, show or check policy files.
     Policies {
+        /// What to do with the policies.
         #[command(subcommand)]
         action: PoliciesAction,
     },
     /// List, show or check working-day calendars.
     Calendars {
+        /// What to do with the calendars.
         #[command(subcommand)]
         action: CalendarsAction,
     },
     /// Check a mapping file, or print a starting mapping for an export's headers.
     Mapping {
+        /// What to do with the mapping.
         #[command(subcommand)]
         action: MappingAction,
     },
@@ -83,6 +88,7 @@ pub struct ReadArgs {
     pub encoding: Option<EncodingArg>,
 }
 
+/// Options of `audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Ticket exports: .csv, .xlsx, .xls, .ods (and .parquet when built with `parquet`).
@@ -97,6 +103,7 @@ pub struct AuditArgs {
     /// of stopping at once with exit status 2.
     #[arg(long)]
     pub wait: bool,
+    /// How to read the inputs and which rules to apply.
     #[command(flatten)]
     pub read: ReadArgs,
     /// Extra input columns carried into the findings, comma-separated, as named in the export.
@@ -138,6 +145,7 @@ pub struct AuditArgs {
     pub quiet: bool,
 }
 
+/// Options of `explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The ticket export holding the ticket.
@@ -146,10 +154,12 @@ pub struct ExplainArgs {
     /// The ticket id to explain.
     #[arg(long, value_name = "ID")]
     pub ticket: String,
+    /// How to read the input and which rules to apply.
     #[command(flatten)]
     pub read: ReadArgs,
 }
 
+/// Options of `sample`.
 #[derive(Debug, Args)]
 pub struct SampleArgs {
     /// Number of tickets to generate.
@@ -166,19 +176,23 @@ pub struct SampleArgs {
     /// once.
     #[arg(long, value_name = "SHARE")]
     pub violation_rate: Option<f64>,
-    /// `split`: the tickets shared out over tickets-en.csv, tickets-zh-gbk.csv and
-    /// tickets.xlsx, plus broken.csv. `full`: every ticket in tickets-full.csv and again in
-    /// tickets-full.xlsx (both streamed to disk), for timing large exports.
+    /// How the generated tickets are laid out over files.
     #[arg(long, value_enum, default_value = "split", value_name = "LAYOUT")]
     pub layout: SampleLayout,
 }
 
+/// How `sample` lays the tickets out over files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SampleLayout {
+    /// The tickets shared out over tickets-en.csv, tickets-zh-gbk.csv and tickets.xlsx, plus
+    /// broken.csv.
     Split,
+    /// Every ticket in tickets-full.csv and again in tickets-full.xlsx (both streamed to disk),
+    /// for timing large exports.
     Full,
 }
 
+/// The `policies` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PoliciesAction {
     /// List the built-in and loaded policies.
@@ -202,6 +216,7 @@ pub enum PoliciesAction {
     },
 }
 
+/// The `calendars` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CalendarsAction {
     /// List the built-in and loaded calendars with the years they cover.
@@ -231,6 +246,7 @@ pub enum CalendarsAction {
     },
 }
 
+/// The `mapping` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum MappingAction {
     /// Check a mapping file (or a shipped mapping by name) and print every problem found.
@@ -256,26 +272,38 @@ pub enum MappingAction {
     },
 }
 
+/// How to read an ambiguous date such as 01/10/2026.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DateOrderArg {
+    /// Day first: 01/10/2026 is 1 October 2026.
     Dmy,
+    /// Month first: 01/10/2026 is 10 January 2026.
     Mdy,
 }
 
+/// Text encoding of a CSV input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EncodingArg {
+    /// UTF-8 (alias: utf8).
     #[value(name = "utf-8", alias = "utf8")]
     Utf8,
+    /// GB18030, a superset of GBK (alias: gbk).
     #[value(name = "gb18030", alias = "gbk")]
     Gb18030,
 }
 
+/// The findings that make `audit` exit with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
+    /// Any violation.
     Violation,
+    /// Any warning or violation.
     Warning,
+    /// A violation the `--previous` run did not have.
     NewViolation,
+    /// A warning or violation the `--previous` run did not have.
     NewWarning,
+    /// Findings never change the exit status.
     Never,
 }
 
@@ -309,7 +337,9 @@ where
                 .map(|a| a.to_string_lossy().into_owned()),
         )
         .collect();
-    if let Ok(status) = std::panic::catch_unwind(|| dispatch(cli.command, command_line)) { status } else {
+    if let Ok(status) = std::panic::catch_unwind(|| dispatch(cli.command, command_line)) {
+        status
+    } else {
         eprintln!("rma-audit: internal error (a bug); please report it with the command line");
         ExitStatus::Internal
     }

@@ -32,8 +32,11 @@ use chrono::NaiveDate;
 /// One problem found in a policy file: which file, which field, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The file the problem is in: its path, or the built-in file's name.
     pub file: String,
+    /// The key at fault, or `-` for the file as a whole.
     pub field: String,
+    /// What is wrong, in words.
     pub message: String,
 }
 
@@ -170,14 +173,18 @@ fn compile_dir(dir: &Path) -> (Vec<(String, Policy)>, Vec<Diagnostic>) {
     for path in files {
         let label = path.display().to_string();
         let text = match std::fs::read(&path) {
-            Ok(bytes) => if let Ok(text) = String::from_utf8(bytes) { text } else {
-                diagnostics.push(Diagnostic {
-                    file: label,
-                    field: "-".into(),
-                    message: "not UTF-8 text".into(),
-                });
-                continue;
-            },
+            Ok(bytes) => {
+                if let Ok(text) = String::from_utf8(bytes) {
+                    text
+                } else {
+                    diagnostics.push(Diagnostic {
+                        file: label,
+                        field: "-".into(),
+                        message: "not UTF-8 text".into(),
+                    });
+                    continue;
+                }
+            }
             Err(err) => {
                 diagnostics.push(Diagnostic {
                     file: label,
@@ -322,7 +329,10 @@ clause = "X1"
         write(dir.path(), "notes.txt", "not a policy");
 
         let diagnostics = check_dir(dir.path());
-        let text: Vec<String> = diagnostics.iter().map(std::string::ToString::to_string).collect();
+        let text: Vec<String> = diagnostics
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         let has = |file: &str, field: &str, message: &str| {
             diagnostics
                 .iter()

@@ -14,15 +14,21 @@ use crate::ticket::{Cause, Column};
 /// One version of one vendor's after-sales policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// Short identifier that tickets and `--policy` name it by, e.g. `joining`.
     pub id: String,
+    /// Human-readable name, e.g. `JOINING after-sales policy`.
     pub name: String,
     /// Brand names and spellings as they appear in exports; matched case-insensitively.
     pub aliases: Vec<String>,
+    /// ISO 4217 code the amounts are in, e.g. `CNY`.
     pub currency: String,
+    /// Timezone a timestamp without offset is local to, and in which dates are taken.
     pub timezone: Tz,
     /// Calendar id, e.g. `cn`.
     pub calendar: String,
+    /// Version label, telling apart the versions of one policy.
     pub version: String,
+    /// First day the version is in force (inclusive).
     pub effective_from: NaiveDate,
     /// Exclusive end; `None` = no end.
     pub effective_to: Option<NaiveDate>,
@@ -30,6 +36,7 @@ pub struct Policy {
     pub clauses: BTreeMap<String, Clause>,
     /// Parameters the text leaves open and the file fills in, in words.
     pub assumptions: Vec<String>,
+    /// The parameters the rules read.
     pub params: Params,
     /// SHA-256 (hex) of the file the version was loaded from.
     pub sha256: String,
@@ -52,8 +59,10 @@ impl Policy {
     }
 }
 
+/// One clause of the policy text that findings cite.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clause {
+    /// Short quote of the text the clause id stands for.
     pub quote: String,
 }
 
@@ -69,12 +78,15 @@ pub enum Counting {
 /// A natural-day window from a date column, e.g. the 7-day return window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
+    /// Length in natural days.
     pub days: u32,
+    /// Whether the start day counts as day 1.
     pub counting: Counting,
     /// The date column it starts from (`delivered_at` for every shipped policy).
     pub from: Column,
     /// Causes the window is offered for (return: no_reason, quality; exchange: quality).
     pub causes: Vec<Cause>,
+    /// Clause id the window rests on.
     pub clause: String,
 }
 
@@ -98,6 +110,7 @@ pub struct WarrantyTerm {
     /// (repair-service 2.4: the delivery date when it precedes the invoice date). They cannot
     /// stand in for a blank start: that start could be earlier still.
     pub earlier_if_known: Vec<Column>,
+    /// Length of the term where no category override applies.
     pub period: Period,
     /// `product_category` (lower-case) → period, where the policy varies by category.
     pub by_category: BTreeMap<String, Period>,
@@ -113,6 +126,7 @@ pub struct Warranty {
     pub without_proof: Option<WarrantyTerm>,
     /// Extension after an earlier out-of-warranty repair was sent back (Changkong I.1).
     pub extension_after_repair: Option<Period>,
+    /// Clause id of the warranty term.
     pub clause: String,
     /// Clause of the extension, when there is one.
     pub extension_clause: Option<String>,
@@ -128,6 +142,7 @@ pub struct Exclusions {
     pub when_true: Vec<Column>,
     /// Boolean columns that exclude when false (authorized_channel, proof_of_purchase…).
     pub when_false: Vec<Column>,
+    /// Clause id of the exclusion list.
     pub clause: String,
 }
 
@@ -139,10 +154,12 @@ pub struct FreightRules {
     /// When true, `company_bears` applies only while the ticket is within warranty
     /// (Changkong III.1: quality within warranty).
     pub company_bears_only_in_warranty: bool,
+    /// Clause id of `company_bears`, when that is set.
     pub company_bears_clause: Option<String>,
     /// Causes for which the customer bears the inbound freight (`freight.not-recovered`);
     /// `None` = every cause (handset-oem T1, repair-service 2.1).
     pub customer_bears: Option<Vec<Cause>>,
+    /// Clause id of `customer_bears`, when the policy puts freight on the customer.
     pub customer_bears_clause: Option<String>,
     /// The fixed deduction on pay-on-delivery returns (JOINING R3.2).
     pub deduction: Option<Deduction>,
@@ -156,11 +173,15 @@ pub struct FreightRules {
 /// for exempt couriers (SF) and remote areas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deduction {
+    /// The amount deducted, in the policy currency (JOINING: 20.00).
     pub amount: Decimal,
+    /// Causes whose returns the deduction applies to (JOINING: no_reason).
     pub causes: Vec<Cause>,
     /// Couriers exempt from the deduction; matched with the SF rule of RULES.md.
     pub exempt_sf: bool,
+    /// Parcels from remote areas (`remote_area` true) are exempt.
     pub exempt_remote_area: bool,
+    /// Clause id of the deduction.
     pub clause: String,
 }
 
@@ -168,22 +189,34 @@ pub struct Deduction {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReturnLeg {
     /// Always (repair-service 2.1).
-    Always { clause: String },
+    Always {
+        /// Clause id of the obligation.
+        clause: String,
+    },
     /// For these causes while within warranty (Changkong quality within warranty).
-    CausesInWarranty { causes: Vec<Cause>, clause: String },
+    CausesInWarranty {
+        /// Causes the company owes the return leg for.
+        causes: Vec<Cause>,
+        /// Clause id of the obligation.
+        clause: String,
+    },
 }
 
 /// "Within N hours" (JOINING S2/R2: the review).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HourSla {
+    /// Longest allowed elapsed wall-clock time, in hours.
     pub hours: u32,
+    /// Clause id of the SLA.
     pub clause: String,
 }
 
 /// A working-day deadline from one event to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkingDayDeadline {
+    /// Working days allowed after the starting event.
     pub working_days: u32,
+    /// Clause id of the deadline.
     pub clause: String,
 }
 
@@ -195,29 +228,38 @@ pub struct RefundCycle {
     pub earliest_working_days: u32,
     /// The deadline, in working days after storage.
     pub latest_working_days: u32,
+    /// Clause id of the cycle.
     pub clause: String,
 }
 
 /// A natural-day limit ("within N days"): last allowed date = start + N days.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DayLimit {
+    /// Natural days allowed after the start date.
     pub days: u32,
+    /// Clause id of the limit.
     pub clause: String,
 }
 
 /// A period limit such as "more than a month from notification" (repair-service 2.6).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodLimit {
+    /// Time allowed after the start date.
     pub period: Period,
+    /// Clause id of the limit.
     pub clause: String,
 }
 
 /// Conditions of a no-reason return (JOINING W2.1/W2.5, Changkong B1/B2.2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReturnConditions {
+    /// The package must be complete (`package_complete` not false).
     pub package_complete: bool,
+    /// The goods must show no appearance damage.
     pub no_appearance_damage: bool,
+    /// The device must not have been activated (Changkong).
     pub not_activated: bool,
+    /// Clause id of the conditions.
     pub clause: String,
 }
 
@@ -225,11 +267,17 @@ pub struct ReturnConditions {
 /// that need it are out of scope for its tickets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
+    /// `eligibility.return-outside-window`: the return window (JOINING, Changkong).
     pub return_window: Option<Window>,
+    /// `eligibility.exchange-outside-window`: the exchange window (JOINING).
     pub exchange_window: Option<Window>,
+    /// `eligibility.return-condition-failed`: what a no-reason return requires.
     pub return_conditions: Option<ReturnConditions>,
+    /// The warranty the warranty and free-service rules judge against.
     pub warranty: Option<Warranty>,
+    /// What excludes a ticket from free service.
     pub exclusions: Exclusions,
+    /// `freight.*`: who bears which freight leg.
     pub freight: FreightRules,
     /// `review-sla.*`.
     pub review_sla: Option<HourSla>,

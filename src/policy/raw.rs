@@ -168,16 +168,20 @@ impl<'a> Section<'a> {
     pub(crate) fn u32(&mut self, diags: &mut Diagnostics, key: &str) -> Option<u32> {
         let value = self.required(diags, key)?;
         match value {
-            Value::Integer(number) => if let Ok(number) = u32::try_from(*number) { Some(number) } else {
-                diags.push(
-                    self.field(key),
-                    format!(
-                        "expected a whole number from 0 to {}, found {number}",
-                        u32::MAX
-                    ),
-                );
-                None
-            },
+            Value::Integer(number) => {
+                if let Ok(number) = u32::try_from(*number) {
+                    Some(number)
+                } else {
+                    diags.push(
+                        self.field(key),
+                        format!(
+                            "expected a whole number from 0 to {}, found {number}",
+                            u32::MAX
+                        ),
+                    );
+                    None
+                }
+            }
             other => {
                 self.mismatch(diags, key, "an integer", other);
                 None

@@ -40,6 +40,7 @@ pub(crate) use reading::Unknown;
 pub struct Context<'a> {
     /// The audit's as-of instant.
     pub as_of: DateTime<Utc>,
+    /// The working-day calendars, by id.
     pub calendars: &'a CalendarSet,
 }
 

@@ -17,6 +17,7 @@ pub(crate) type RuleFn = fn(&Eval<'_>, &mut Trace) -> Known<Verdict>;
 pub struct Rule {
     /// `category.name`, as findings, waivers and RULES.md spell it.
     pub id: &'static str,
+    /// The catalogue section it belongs to (freight, review-sla…).
     pub category: Category,
     /// The severity of its findings. `freight.deduction-mismatch` lowers it to warning when
     /// the deduction fell short (an under-recovery, not a customer over-charged).

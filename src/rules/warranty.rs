@@ -123,10 +123,12 @@ fn base_term(e: &Eval<'_>, warranty: &Warranty) -> Result<Term, UnknownTerm> {
         last: last_covered(start, period),
         at_the_latest,
     };
-    if let Some(start) = earliest(&term.starts) { Ok(term_from(
-        earlier.filter(|(_, date)| *date < start.1).unwrap_or(start),
-        None,
-    )) } else {
+    if let Some(start) = earliest(&term.starts) {
+        Ok(term_from(
+            earlier.filter(|(_, date)| *date < start.1).unwrap_or(start),
+            None,
+        ))
+    } else {
         let unknown = match term.starts.as_slice() {
             [only] => Unknown::Blank(only.name()),
             _ => Unknown::NoWarrantyStart,

@@ -102,7 +102,12 @@ pub(super) fn base(ctx: &mut Ctx<'_>, brand: Brand) -> Ticket {
 }
 
 /// Purchase and delivery dates: bought, then signed for 1–3 days later.
-pub(super) fn set_purchase(ctx: &mut Ctx<'_>, ticket: &mut Ticket, brand: Brand, delivered: NaiveDate) {
+pub(super) fn set_purchase(
+    ctx: &mut Ctx<'_>,
+    ticket: &mut Ticket,
+    brand: Brand,
+    delivered: NaiveDate,
+) {
     let purchased = plus_days(delivered, -ctx.rng.random_range(1..=3));
     ticket.delivered_at = Some(delivered);
     ticket.purchased_at = Some(purchased.max(super::timeline::first_date()));

@@ -30,7 +30,12 @@ enum Case {
 }
 
 fn mix(brand: Brand) -> &'static [(Case, u32)] {
-    use Case::{NoReasonRefund, QualityRefund, LogisticsRefund, QualityExchange, QualityRepair, ManMadePaidRepair, QualityPaidOutOfWarranty, RejectedLateReturn, RejectedCosmetic, Pending, SoftwareRepair, RejectedActivatedReturn, RejectedOverseas, DeclinedQuote, RejectedTampered};
+    use Case::{
+        DeclinedQuote, LogisticsRefund, ManMadePaidRepair, NoReasonRefund, Pending,
+        QualityExchange, QualityPaidOutOfWarranty, QualityRefund, QualityRepair,
+        RejectedActivatedReturn, RejectedCosmetic, RejectedLateReturn, RejectedOverseas,
+        RejectedTampered, SoftwareRepair,
+    };
     match brand {
         Brand::Joining => &[
             (NoReasonRefund, 30),

@@ -38,12 +38,17 @@ pub const SAMPLE_AS_OF: &str = "2026-11-15";
 
 /// File names written into the output directory.
 pub const EN_FILE: &str = "tickets-en.csv";
+/// The export with Chinese headers, encoded in GBK.
 pub const ZH_FILE: &str = "tickets-zh-gbk.csv";
+/// The workbook export.
 pub const XLSX_FILE: &str = "tickets.xlsx";
+/// Rows the reader must reject.
 pub const BROKEN_FILE: &str = "broken.csv";
+/// The findings the planted cases must produce.
 pub const EXPECTED_FILE: &str = "expected-findings.csv";
 /// The whole-set exports of [`Layout::Full`]: every ticket in one CSV and in one workbook.
 pub const FULL_CSV_FILE: &str = "tickets-full.csv";
+/// The workbook counterpart of [`FULL_CSV_FILE`].
 pub const FULL_XLSX_FILE: &str = "tickets-full.xlsx";
 
 /// How the generated tickets are laid out over files.
@@ -72,6 +77,7 @@ pub struct SampleOptions {
     /// (with fresh random dates) until about this share is reached. `None`: each planted case
     /// once.
     pub violation_rate: Option<f64>,
+    /// How the tickets are laid out over files.
     pub layout: Layout,
 }
 
@@ -91,7 +97,9 @@ impl SampleOptions {
 /// One file written, and how many data rows it holds (header excluded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenFile {
+    /// Where it was written.
     pub path: PathBuf,
+    /// Data rows it holds, header excluded.
     pub rows: usize,
 }
 
@@ -105,42 +113,75 @@ pub struct SampleReport {
 /// Why the sample could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
+    /// The output directory could not be created.
     #[error("cannot create the output directory {path}: {source}")]
     CreateDir {
+        /// The directory.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A file could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A CSV file could not be built.
     #[error("cannot build {path}: {source}")]
     Csv {
+        /// The file.
         path: PathBuf,
+        /// The CSV error.
         #[source]
         source: csv::Error,
     },
+    /// A workbook could not be built.
     #[error("cannot build {path}: {source}")]
     Xlsx {
+        /// The workbook.
         path: PathBuf,
+        /// The workbook writer's error.
         #[source]
         source: rust_xlsxwriter::XlsxError,
     },
+    /// A value of the Chinese export has no GBK form.
     #[error("cannot encode {path} as GBK: `{value}` has no GBK form")]
-    Encoding { path: PathBuf, value: String },
+    Encoding {
+        /// The file being written.
+        path: PathBuf,
+        /// The value without a GBK form.
+        value: String,
+    },
+    /// The built-in `cn` calendar could not be loaded.
     #[error("cannot build the sample: the built-in calendar `cn` is unavailable: {reason}")]
-    Calendar { reason: String },
+    Calendar {
+        /// Why it could not.
+        reason: String,
+    },
+    /// The shipped policies could not be loaded.
     #[error("cannot build the sample: the policies are unavailable: {reason}")]
-    Policies { reason: String },
+    Policies {
+        /// Every problem found, separated by `; `.
+        reason: String,
+    },
+    /// `--violation-rate` is not between 0 and 1.
     #[error("--violation-rate {0}: expected a share between 0 and 1")]
     ViolationRate(f64),
     #[error(
         "--tickets {requested} is too few: the sample plants {minimum} known cases and needs at least {minimum} tickets"
     )]
-    TooFewTickets { requested: usize, minimum: usize },
+    /// `--tickets` is below the number of planted cases.
+    TooFewTickets {
+        /// The `--tickets` given.
+        requested: usize,
+        /// The number of planted cases.
+        minimum: usize,
+    },
 }
 
 /// Generates the sample into `options.out` for the shipped policies, with the built-in `cn`

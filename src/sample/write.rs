@@ -297,7 +297,11 @@ pub(super) fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleErr
 
 /// The same workbook as [`xlsx`], its sheet written in constant-memory mode (rows streamed to
 /// disk, strings inline) and saved to `temp`, so a million tickets fit in a few megabytes.
-pub(super) fn xlsx_streamed(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
+pub(super) fn xlsx_streamed(
+    tickets: &[Ticket],
+    temp: &Path,
+    shown: &Path,
+) -> Result<(), SampleError> {
     let failed = |source| SampleError::Xlsx {
         path: shown.to_path_buf(),
         source,

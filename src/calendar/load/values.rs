@@ -103,7 +103,9 @@ impl Compiler<'_> {
     }
 
     pub(super) fn string(&mut self, value: &Value<'_>, field: &str) -> Option<String> {
-        if let DeValue::String(text) = value.get_ref() { Some(text.to_string()) } else {
+        if let DeValue::String(text) = value.get_ref() {
+            Some(text.to_string())
+        } else {
             self.mismatch(value, field, "a string");
             None
         }
@@ -157,7 +159,9 @@ impl Compiler<'_> {
         field: &str,
         expected: &str,
     ) -> Option<&'t [Value<'i>]> {
-        if let DeValue::Array(items) = value.get_ref() { Some(items) } else {
+        if let DeValue::Array(items) = value.get_ref() {
+            Some(items)
+        } else {
             self.mismatch(value, field, expected);
             None
         }

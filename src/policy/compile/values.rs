@@ -26,7 +26,9 @@ impl Compiler<'_> {
             self.diags.push(s.field(key), "missing required field");
             return Period::Days(0);
         };
-        if let Some(period) = value.as_str().and_then(parse_period) { period } else {
+        if let Some(period) = value.as_str().and_then(parse_period) {
+            period
+        } else {
             self.diags.push(s.field(key), bad_period_message(value));
             Period::Days(0)
         }
