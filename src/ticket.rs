@@ -58,10 +58,10 @@ impl fmt::Display for When {
 }
 
 macro_rules! value_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             /// Every value, in declaration order.
@@ -108,41 +108,70 @@ macro_rules! value_enum {
 
 value_enum!(
     /// What the customer asked for.
-    ServiceType { Return => "return", Exchange => "exchange", Repair => "repair" }
+    ServiceType {
+        /// Send the item back for a refund (退货 / 退款).
+        Return => "return",
+        /// Send the item back for another one (换货).
+        Exchange => "exchange",
+        /// Have the item repaired, in or out of warranty (维修).
+        Repair => "repair",
+    }
 );
 value_enum!(
     /// Why the customer asked.
     Cause {
+        /// The customer changed their mind; nothing is wrong with the item (七天无理由).
         NoReason => "no_reason",
+        /// A defect or performance failure of the item itself (质量问题).
         Quality => "quality",
+        /// Damaged, lost, wrong or missing in shipping to the customer (物流损坏, 错发, 漏发).
         Logistics => "logistics",
+        /// Damage the customer caused: a drop, liquid, misuse (人为损坏).
         ManMade => "man_made",
+        /// Damage from events nobody controls, such as fire or flood (不可抗力).
         ForceMajeure => "force_majeure",
+        /// Wear or scratches that do not affect function (外观磨损).
         Cosmetic => "cosmetic",
+        /// The device was sent in for a software upgrade, not for a fault (软件升级).
         Software => "software",
     }
 );
 value_enum!(
     /// What was granted. A blank decision is pending (`None` on the ticket).
     Decision {
+        /// The money was refunded (退款).
         Refund => "refund",
+        /// An exchange item was sent (换货).
         Exchange => "exchange",
+        /// Repaired at no charge, as warranty (免费维修).
         FreeRepair => "free_repair",
+        /// Repaired for a fee the customer pays (付费维修).
         PaidRepair => "paid_repair",
+        /// The application was refused (驳回).
         Rejected => "rejected",
     }
 );
 value_enum!(
     /// Who finally bore the customer→company freight.
-    FreightPayer { Customer => "customer", Company => "company" }
+    FreightPayer {
+        /// The customer bore it in the end (paid and was not reimbursed).
+        Customer => "customer",
+        /// The company bore it: paid it itself or reimbursed the customer.
+        Company => "company",
+    }
 );
 value_enum!(
     /// How the customer→company parcel was paid.
-    FreightPayment { Prepaid => "prepaid", Collect => "collect" }
+    FreightPayment {
+        /// The sender (the customer) paid the courier on sending (寄付).
+        Prepaid => "prepaid",
+        /// The receiver (the company) paid the courier on delivery (到付).
+        Collect => "collect",
+    }
 );
 
 /// Where a ticket row came from: index into the run's inputs, and the spreadsheet row
-/// number (header = row 1, first ticket = row 2).
+/// number (header = row 1, first ticket = row 2, when the header is the sheet's first row).
 #[derive(
     Debug,
     Clone,
@@ -157,7 +186,9 @@ value_enum!(
     serde::Deserialize,
 )]
 pub struct Source {
+    /// Position of the input file among the run's inputs (0-based, in command-line order).
     pub input: usize,
+    /// The sheet's own 1-based row number, counting any title rows above the header.
     pub row: u64,
 }
 
@@ -166,58 +197,114 @@ pub struct Source {
 /// `decision`, where blank means pending.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
+    /// The ticket's id in the exporting system (工单号); never blank: a row without one is rejected.
     pub ticket_id: String,
     /// The policy text as found in the row (id or alias); resolved by the audit.
     pub policy: Option<String>,
+    /// The sales order the item was bought in (订单号).
     pub order_id: Option<String>,
+    /// Code of the item sold (商品编码).
     pub sku: Option<String>,
+    /// Code of the item sent out as the exchange (换货商品编码); differs from `sku` when a different
+    /// model was sent.
     pub exchange_sku: Option<String>,
+    /// The kind of product, e.g. phone, watch, accessory (品类); picks the warranty length where a
+    /// policy varies by category.
     pub product_category: Option<String>,
+    /// The shop or sales channel the order came from (店铺), after the mapping's `[names.store]`.
     pub store: Option<String>,
+    /// The customer-service agent who handled the ticket (客服), after the mapping's `[names.agent]`.
     pub agent: Option<String>,
+    /// Carrier of the customer→company parcel (快递公司), after the mapping's `[names.courier]`.
     pub courier: Option<String>,
 
+    /// What the customer asked for: return, exchange or repair.
     pub service_type: Option<ServiceType>,
+    /// Why the customer asked: the after-sales reason.
     pub cause: Option<Cause>,
+    /// What was granted; `None` while the ticket is pending.
     pub decision: Option<Decision>,
 
+    /// Packaging, accessories, gifts and manuals all came back with the item.
     pub package_complete: Option<bool>,
+    /// The item came back worn, scratched or damaged on the outside.
     pub appearance_damaged: Option<bool>,
+    /// The device had been activated or used.
     pub activated: Option<bool>,
+    /// The customer provided a valid invoice or other proof of purchase.
     pub proof_of_purchase: Option<bool>,
+    /// Labels, serial number or warranty sticker torn, altered or missing.
     pub label_tampered: Option<bool>,
+    /// The item was opened or repaired by a party the maker has not authorised.
     pub unauthorized_repair: Option<bool>,
+    /// The item was bought through an authorised sales channel.
     pub authorized_channel: Option<bool>,
+    /// The item was bought abroad.
     pub purchased_overseas: Option<bool>,
+    /// The customer's address is in a remote area; the rules read `None` as not remote (exports
+    /// mark only remote addresses).
     pub remote_area: Option<bool>,
 
+    /// Date the item left the factory or seller (出厂日期): where a warranty starts when no purchase
+    /// date can be used.
     pub factory_shipped_at: Option<NaiveDate>,
+    /// Purchase or invoice date (购买日期).
     pub purchased_at: Option<NaiveDate>,
+    /// Date the customer received (signed for) the goods (签收日期): day 1 of the return and exchange
+    /// windows.
     pub delivered_at: Option<NaiveDate>,
+    /// Date the device was activated (激活日期).
     pub activated_at: Option<NaiveDate>,
+    /// Date an earlier out-of-warranty repair was sent back (上次维修寄还日期), which extends the warranty;
+    /// `None` means no earlier repair.
     pub last_repair_returned_at: Option<NaiveDate>,
 
+    /// When the customer submitted the after-sales application (申请时间); windows and warranty are
+    /// judged on its date.
     pub applied_at: Option<When>,
+    /// When the application got its first review decision (审核时间); `None`: not reviewed yet.
     pub reviewed_at: Option<When>,
+    /// When the customer sent the item in (寄回时间); `None`: not sent yet.
     pub customer_shipped_at: Option<When>,
+    /// When the returned goods were complete and put into storage at the warehouse or service
+    /// centre (入库时间); `None`: not received yet.
     pub received_at: Option<When>,
+    /// When the refund was issued, not when it reached the bank account (退款时间); `None`: not
+    /// refunded yet.
     pub refunded_at: Option<When>,
+    /// When the exchange item was sent out (换货发出时间); `None`: not sent yet.
     pub exchange_shipped_at: Option<When>,
+    /// When the repair was confirmed or its quote accepted (维修确认时间): the repair clock starts here;
+    /// `None`: not yet.
     pub repair_approved_at: Option<When>,
+    /// When the repair was finished (维修完成时间); `None`: not finished yet.
     pub repaired_at: Option<When>,
+    /// When the paid-repair quote was sent to the customer (报价通知时间); `None`: not sent yet.
     pub quote_notified_at: Option<When>,
+    /// When the customer paid for the repair (付款时间); `None`: not paid yet.
     pub paid_at: Option<When>,
+    /// When the device was sent back to the customer (寄还时间); `None`: not sent back yet.
     pub returned_to_customer_at: Option<When>,
 
+    /// Price paid for the item (订单金额), in the export's currency.
     pub order_amount: Option<Decimal>,
+    /// Money refunded to the customer (退款金额).
     pub refund_amount: Option<Decimal>,
+    /// Fee the customer is charged for the repair (维修费).
     pub repair_fee: Option<Decimal>,
+    /// Courier cost of the customer→company parcel (运费金额).
     pub freight_amount: Option<Decimal>,
+    /// Who finally bore the cost of the customer→company parcel.
     pub freight_payer: Option<FreightPayer>,
+    /// How the customer→company parcel was paid to the courier: by the sender or on delivery.
     pub freight_payment: Option<FreightPayment>,
+    /// Shipping fee deducted from the refund (退款扣除运费); `None` leaves the freight burden not
+    /// evaluable.
     pub freight_deducted: Option<Decimal>,
+    /// Amount charged to the customer for the company→customer parcel (回寄运费).
     pub return_freight_charged: Option<Decimal>,
 
+    /// The input file and row the ticket was read from.
     pub source: Source,
     /// Values of the columns named by `--keep-columns`, in that order.
     pub kept: Vec<String>,
@@ -226,15 +313,25 @@ pub struct Ticket {
 /// The kind of value a canonical column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// Free text: an id, a code or a name.
     Text,
+    /// A [`ServiceType`] value or one of its aliases.
     ServiceType,
+    /// A [`Cause`] value or one of its aliases.
     Cause,
+    /// A [`Decision`] value or one of its aliases.
     Decision,
+    /// A [`FreightPayer`] value or one of its aliases.
     FreightPayer,
+    /// A [`FreightPayment`] value or one of its aliases.
     FreightPayment,
+    /// Yes or no: `true`/`false`, `yes`/`no`, `1`/`0`, `是`/`否`, boolean cells.
     Bool,
+    /// A calendar date; a time of day in the cell is dropped.
     Date,
+    /// A date and time, kept as a [`When`] (a date alone is accepted).
     DateTime,
+    /// A non-negative amount of money as an exact decimal (`¥1,234.50`, `20元`).
     Money,
 }
 
@@ -242,7 +339,12 @@ macro_rules! columns {
     ($($variant:ident => $name:literal, $title:literal, $kind:ident, [$($zh:literal),*];)+) => {
         /// The canonical columns of TICKETS.md.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Column { $($variant),+ }
+        pub enum Column {
+            $(
+                #[doc = concat!("`", $name, "`: see [`Ticket::", $name, "`].")]
+                $variant
+            ),+
+        }
 
         impl Column {
             /// Every column, in the order of TICKETS.md.

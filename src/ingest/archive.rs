@@ -127,7 +127,8 @@ pub(super) fn check_parts(path: &Path, shown: &str, limits: PartLimits) -> Resul
         let size = entry.size();
         let compressed = entry.compressed_size();
         let name = entry
-            .name().map_or_else(|_| format!("#{index}"), std::borrow::Cow::into_owned);
+            .name()
+            .map_or_else(|_| format!("#{index}"), std::borrow::Cow::into_owned);
         let limit = limits.bytes;
         if size > limit {
             return Err(unreadable(
@@ -187,7 +188,8 @@ pub(super) fn find_lying_part(path: &Path) -> Option<String> {
         let declared = entry.size();
         let method = entry.compression();
         let name = entry
-            .name().map_or_else(|_| format!("#{index}"), std::borrow::Cow::into_owned);
+            .name()
+            .map_or_else(|_| format!("#{index}"), std::borrow::Cow::into_owned);
         let inflated = match method {
             zip::CompressionMethod::Stored => entry.compressed_size(),
             zip::CompressionMethod::Deflated => {

@@ -470,7 +470,9 @@ fn values(
                 list.push((alias.clone(), None));
                 continue;
             }
-            if let Some(found) = allowed.iter().find(|value| fold(value) == key) { list.push((alias.clone(), Some(*found))) } else {
+            if let Some(found) = allowed.iter().find(|value| fold(value) == key) {
+                list.push((alias.clone(), Some(*found)))
+            } else {
                 let mut expected = allowed.join(", ");
                 if kind == Kind::Decision {
                     expected.push_str(", pending");

@@ -51,14 +51,18 @@ use crate::ticket::Ticket;
 /// How to read `01/10/2026`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateOrder {
+    /// Day first: `01/10/2026` is 1 October 2026 (`--date-order dmy`).
     Dmy,
+    /// Month first: `01/10/2026` is 10 January 2026 (`--date-order mdy`).
     Mdy,
 }
 
 /// A CSV encoding forced with `--encoding`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEncoding {
+    /// UTF-8, with or without a byte-order mark; invalid bytes become U+FFFD.
     Utf8,
+    /// GB18030, a superset of the GBK that Chinese ticket systems export.
     Gb18030,
 }
 
@@ -67,6 +71,7 @@ pub enum TextEncoding {
 pub struct Options {
     /// Sheet name for workbooks (`--sheet`); first sheet when `None`.
     pub sheet: Option<String>,
+    /// How to read an ambiguous `01/10/2026` (`--date-order`); such a date is rejected when `None`.
     pub date_order: Option<DateOrder>,
     /// CSV encoding; detected when `None` (valid UTF-8 → UTF-8, else GB18030).
     pub encoding: Option<TextEncoding>,
@@ -97,16 +102,21 @@ impl Options {
 /// text keep it behind one pointer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawCell {
+    /// A blank cell.
     Empty,
     /// Text of its own (see [`RawCell::text`]).
     Text(Box<String>),
     /// Text kept in the row's buffer: bytes `start..end` of [`RawRow::text`]. CSV and XLSX rows
     /// hold all their text in one allocation instead of one per cell.
     Field {
+        /// Byte offset of the text's first byte in [`RawRow::text`].
         start: u32,
+        /// Byte offset just past the text's last byte (exclusive).
         end: u32,
     },
+    /// A numeric cell of a workbook or Parquet file (CSV numbers stay text).
     Number(f64),
+    /// A boolean cell (Excel `TRUE`/`FALSE`, a Parquet boolean).
     Bool(bool),
     /// A date cell (already a date and time).
     DateTime(NaiveDateTime),
@@ -114,7 +124,9 @@ pub enum RawCell {
     /// ([`RawRow::cell`]) where the row is parsed rather than on the thread reading the sheet.
     /// See [`RawCell::excel_date`].
     ExcelDate {
+        /// Days since the workbook's epoch; the fraction is the time of day.
         serial: f64,
+        /// The workbook counts from 1904-01-01 (the old Mac Excel epoch) instead of 1900.
         is_1904: bool,
     },
     /// An Excel error cell such as `#N/A` (see [`RawCell::error`]).
@@ -151,7 +163,9 @@ impl RawCell {
 /// One data row of an input, with its spreadsheet row number (header = 1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRow {
+    /// The sheet's own 1-based row number, title rows above the header included.
     pub row: u64,
+    /// The cells from the first column on; a row may stop early (the rest read as empty).
     pub cells: Vec<RawCell>,
     /// The text of the row's [`RawCell::Field`]s; empty when it has none.
     pub text: String,
@@ -160,11 +174,17 @@ pub struct RawRow {
 /// A cell with its text resolved, as the parser reads it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CellRef<'a> {
+    /// A blank cell, or one past the end of the row.
     Empty,
+    /// Text, borrowed from the row.
     Text(&'a str),
+    /// A numeric cell; also an Excel date whose serial is no valid date.
     Number(f64),
+    /// A boolean cell.
     Bool(bool),
+    /// A date cell, as a date and time (midnight for a date alone).
     DateTime(NaiveDateTime),
+    /// An error cell's text, such as `#N/A` or `#VALUE!`.
     Error(&'a str),
 }
 
@@ -220,15 +240,20 @@ impl RawRow {
 /// One problem with one value of one row, as written to `rejected.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rejection {
+    /// The input as named on the command line.
     pub source_file: String,
+    /// The sheet read, for workbooks; `None` for CSV and Parquet.
     pub sheet: Option<String>,
+    /// The sheet's own 1-based row number of the rejected row.
     pub source_row: u64,
     /// The row's ticket id when it could be read.
     pub ticket_id: Option<String>,
     /// Canonical name where the header mapped to one, else the header as found; empty when
     /// the problem is the whole row (a CSV record with the wrong number of fields).
     pub column: String,
+    /// The offending value as the cell shows it; empty when the problem is the whole row.
     pub value: String,
+    /// Why the value cannot be read, in words (`totals row`, `not a date`).
     pub reason: String,
     /// The header as the export wrote it (trimmed); empty when the problem is the whole row or
     /// the value did not come from a column of the export (`--policy`, a mapping constant).
@@ -240,7 +265,9 @@ pub struct Rejection {
 /// A parsed row: a ticket, or every problem that kept it from being one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {
+    /// Every value of the row could be read.
     Ticket(Box<Ticket>),
+    /// The row is not audited: every problem found with it (at least one).
     Rejected(Vec<Rejection>),
 }
 
@@ -250,10 +277,20 @@ pub enum IngestError {
     /// An input file that cannot be read (missing, not a spreadsheet, encrypted, no header
     /// row, no ticket_id column, two headers for one column).
     #[error("{path}: {reason}")]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        /// The input as named on the command line.
+        path: String,
+        /// What is wrong with it, in words.
+        reason: String,
+    },
     /// A `--mapping` file that is missing or wrong; `reason` names the key.
     #[error("{path}: {reason}")]
-    Mapping { path: String, reason: String },
+    Mapping {
+        /// The mapping file as the user named it (`--mapping`, `mapping check`).
+        path: String,
+        /// What is wrong, naming the key.
+        reason: String,
+    },
 }
 
 pub(crate) const ENCRYPTED: &str = "encrypted or password-protected workbook";
@@ -301,8 +338,9 @@ pub(crate) fn io_reason(err: &std::io::Error) -> String {
 
 /// Streams the data rows of one input file.
 pub trait RowReader: Send {
-    /// The header row (cells as text) and the sheet read, if a workbook.
+    /// The header row, cells as text.
     fn header(&self) -> &[String];
+    /// The sheet read, for workbooks; `None` for CSV and Parquet.
     fn sheet(&self) -> Option<&str>;
     /// The input as named on the command line.
     fn source_file(&self) -> &str;

@@ -20,7 +20,10 @@ fn column_keys(mapping: Option<&Mapping>) -> HashMap<String, Column> {
             by_key.insert(fold(chinese), *column);
         }
     }
-    for (source, column) in mapping.map(super::super::mapping::Mapping::columns).unwrap_or(&[]) {
+    for (source, column) in mapping
+        .map(super::super::mapping::Mapping::columns)
+        .unwrap_or(&[])
+    {
         by_key.insert(fold(source), *column);
     }
     by_key
@@ -110,7 +113,10 @@ pub(super) fn constants_for_missing_columns(
     warnings: &mut Vec<String>,
 ) -> Vec<(Field, String)> {
     let mut constants = Vec::new();
-    for (column, value) in mapping.map(super::super::mapping::Mapping::constants).unwrap_or(&[]) {
+    for (column, value) in mapping
+        .map(super::super::mapping::Mapping::constants)
+        .unwrap_or(&[])
+    {
         match fields.iter().find(|field| field.column == *column) {
             Some(field) => warnings.push(format!(
                 "{source_file}: the mapping's constant {} = `{value}` is not used: the export has the column (`{}`, column {})",
