@@ -308,12 +308,15 @@ fn median_by<T: Clone>(items: &[T], key: impl Fn(&T) -> f64) -> T {
 }
 
 fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "?".into(), |text| {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(
+        |_| "?".into(),
+        |text| {
             text.split_whitespace()
                 .take(3)
                 .collect::<Vec<_>>()
                 .join(" ")
-        })
+        },
+    )
 }
 
 fn machine() -> String {

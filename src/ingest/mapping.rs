@@ -471,7 +471,7 @@ fn values(
                 continue;
             }
             if let Some(found) = allowed.iter().find(|value| fold(value) == key) {
-                list.push((alias.clone(), Some(*found)))
+                list.push((alias.clone(), Some(*found)));
             } else {
                 let mut expected = allowed.join(", ");
                 if kind == Kind::Decision {

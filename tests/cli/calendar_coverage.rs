@@ -55,7 +55,11 @@ fn tickets_outside_the_calendar_are_not_evaluable_and_warned_about_once() {
     let uncovered = |rule: &str| {
         coverage
             .iter()
-            .find(|c| c["policy"] == "joining" && c["rule"] == rule).map_or_else(|| panic!("coverage of {rule}"), |c| c["reasons"][REASON].as_u64().unwrap_or(0))
+            .find(|c| c["policy"] == "joining" && c["rule"] == rule)
+            .map_or_else(
+                || panic!("coverage of {rule}"),
+                |c| c["reasons"][REASON].as_u64().unwrap_or(0),
+            )
     };
     assert_eq!(uncovered("refund-cycle.late"), 2, "C1 and C3 refunded");
     assert_eq!(uncovered("refund-cycle.overdue"), 1, "C2 not refunded");

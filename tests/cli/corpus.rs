@@ -199,7 +199,12 @@ pub(crate) fn xlsx_of(sheet: &[u8]) -> Vec<u8> {
 
 /// A header row of [`HEADER`] as text cells.
 pub(crate) fn header_row() -> Xrow {
-    Xrow::text(&columns().iter().map(std::string::ToString::to_string).collect::<Vec<_>>())
+    Xrow::text(
+        &columns()
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect::<Vec<_>>(),
+    )
 }
 
 const FREE: u32 = 0xFFFF_FFFF;

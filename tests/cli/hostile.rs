@@ -13,7 +13,12 @@ use crate::corpus::{
 use crate::harness::{read_csv, read_json, snapshot, Run, Scratch, HEADER};
 
 /// Audits `inputs` at as-of 2026-11-15 into `out/`, with `extra` flags and `env`.
-pub(crate) fn audit_with(scratch: &Scratch, inputs: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn audit_with(
+    scratch: &Scratch,
+    inputs: &[&str],
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Run {
     let mut args = vec!["audit"];
     args.extend_from_slice(inputs);
     args.extend_from_slice(&["--as-of", "2026-11-15", "--out", "out"]);
