@@ -69,7 +69,7 @@ pub struct ReadArgs {
     pub calendars: Option<PathBuf>,
     /// Mapping file (TOML): source headers → canonical columns, per-column date formats,
     /// extra value aliases, blank tokens, constants and names; or a shipped mapping by name:
-    /// servicenow, zendesk, freshdesk, jira.
+    /// servicenow, zendesk, freshdesk, jira, taobao.
     #[arg(long, value_name = "FILE|NAME")]
     pub mapping: Option<PathBuf>,
     /// Sheet to read from workbook inputs (default: the first sheet with a ticket header).
