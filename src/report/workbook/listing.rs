@@ -9,6 +9,10 @@ use super::cells::{put_in, Cell};
 use super::styles::{colour_severities, tab_color, Look, Styles, TabKind};
 use super::widths::{lines_height, text_width, wrapped_lines, Widths};
 
+/// The rows of a listing sheet whose height is fitted to their wrapped text (see
+/// `SheetListing::push`).
+const SIZED_ROWS: usize = 100_000;
+
 /// A column of a listing: its header and the width bounds of its cells.
 #[derive(Debug, Clone)]
 pub(super) struct Head {
@@ -178,8 +182,11 @@ impl SheetListing {
         }
         // The row's height is set as it is written: applications do not all fit it to the
         // wrapped text themselves (LibreOffice keeps one line), and in constant-memory mode
-        // it cannot be set once the next row is written.
-        if lines > 1 {
+        // it cannot be set once the next row is written. The writer keeps every row height it
+        // is given until the workbook is saved, so heights are set on the first
+        // [`SIZED_ROWS`] rows of a sheet only: past them the memory would grow with the
+        // listing, and a reader of a listing that long filters it before reading rows.
+        if lines > 1 && self.written < SIZED_ROWS {
             sheet.set_row_height(row, lines_height(lines))?;
         }
         self.written += 1;
