@@ -199,15 +199,17 @@ fn judge(
 ) -> std::io::Result<()> {
     let mut ids = std::collections::HashSet::new();
     let mut waived = triage.waivers.as_ref().map(audit::Waivers::tally);
-    run.each_finding(|finding, _| {
-        let id = finding.finding_id();
-        if let Some(tally) = waived.as_mut() {
-            tally.add(finding, &id);
-        }
-        if triage.previous.is_some() {
-            ids.insert(id);
-        }
-    })?;
+    if waived.is_some() || triage.previous.is_some() {
+        run.each_finding(|finding, _| {
+            let id = finding.finding_id();
+            if let Some(tally) = waived.as_mut() {
+                tally.add(finding, &id);
+            }
+            if triage.previous.is_some() {
+                ids.insert(id);
+            }
+        })?;
+    }
     run.waiver_use = waived.map(audit::WaiverTally::finish);
     if let Some(previous) = &triage.previous {
         run.previous = Some(audit::PreviousComparison::new(previous, &ids));

@@ -57,6 +57,10 @@ pub(super) struct BlankTokens {
     tokens: Vec<String>,
     /// The longest token in bytes, full-width: longer cells are never compared.
     longest: usize,
+    /// The bytes a cell that may be a token can start with: a token's first byte in either
+    /// ASCII case, the lead byte of a full-width form, and leading spaces. Most cells (dates,
+    /// amounts, enum values) start with none of them and are passed over at once.
+    starts: [bool; 256],
 }
 
 impl BlankTokens {
@@ -70,7 +74,24 @@ impl BlankTokens {
             None => BLANK_TOKENS.iter().map(|t| (*t).to_string()).collect(),
         };
         let longest = tokens.iter().map(|t| t.len() * 3).max().unwrap_or(0);
-        BlankTokens { tokens, longest }
+        let mut starts = [false; 256];
+        for token in &tokens {
+            if let Some(&first) = token.as_bytes().first() {
+                starts[usize::from(first)] = true;
+                starts[usize::from(first.to_ascii_lowercase())] = true;
+                starts[usize::from(first.to_ascii_uppercase())] = true;
+            }
+        }
+        // Full-width forms (U+FF01…U+FF5E) and the ideographic space (U+3000) fold to ASCII;
+        // spaces, tabs and the no-break space are trimmed first.
+        for byte in [0xEF, 0xE3, 0xC2, b' ', b'\t', b'\r', b'\n'] {
+            starts[usize::from(byte)] = true;
+        }
+        BlankTokens {
+            tokens,
+            longest,
+            starts,
+        }
     }
 
     /// Whether `cell` is one of the tokens.
@@ -79,7 +100,10 @@ impl BlankTokens {
             CellRef::Text(text) | CellRef::Error(text) => text,
             _ => return false,
         };
-        if text.len() > self.longest + 8 {
+        let Some(&first) = text.as_bytes().first() else {
+            return false;
+        };
+        if !self.starts[usize::from(first)] || text.len() > self.longest + 8 {
             return false;
         }
         let text = half_width(trim(text));
