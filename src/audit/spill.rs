@@ -385,20 +385,28 @@ impl Record {
     }
 }
 
-fn write_record(out: &mut impl Write, item: &Listed) -> io::Result<()> {
-    let bytes = postcard::to_stdvec(&Record::of(item)).map_err(io::Error::other)?;
+/// Writes one value as a spill file holds it: its postcard bytes after their length.
+fn write_frame(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    let bytes = postcard::to_stdvec(value).map_err(io::Error::other)?;
     out.write_all(&(bytes.len() as u32).to_le_bytes())?;
     out.write_all(&bytes)
 }
 
-fn read_record(reader: &mut impl Read) -> io::Result<Listed> {
+/// Reads back one value written by [`write_frame`].
+fn read_frame<T: serde::de::DeserializeOwned>(reader: &mut impl Read) -> io::Result<T> {
     let mut length = [0u8; 4];
     reader.read_exact(&mut length)?;
     let mut bytes = vec![0u8; u32::from_le_bytes(length) as usize];
     reader.read_exact(&mut bytes)?;
-    postcard::from_bytes::<Record>(&bytes)
-        .map_err(io::Error::other)?
-        .into_listed()
+    postcard::from_bytes(&bytes).map_err(io::Error::other)
+}
+
+fn write_record(out: &mut impl Write, item: &Listed) -> io::Result<()> {
+    write_frame(out, &Record::of(item))
+}
+
+fn read_record(reader: &mut impl Read) -> io::Result<Listed> {
+    read_frame::<Record>(reader)?.into_listed()
 }
 
 #[cfg(test)]
@@ -568,9 +576,7 @@ impl<T: Serialize + serde::de::DeserializeOwned> Appended<T> {
         let handle = std::fs::OpenOptions::new().append(true).open(file.path())?;
         let mut out = BufWriter::with_capacity(64 << 10, handle);
         for item in items {
-            let bytes = postcard::to_stdvec(item).map_err(io::Error::other)?;
-            out.write_all(&(bytes.len() as u32).to_le_bytes())?;
-            out.write_all(&bytes)?;
+            write_frame(&mut out, item)?;
         }
         out.flush()?;
         self.count += items.len() as u64;
@@ -589,14 +595,7 @@ impl<T: Serialize + serde::de::DeserializeOwned> Appended<T> {
                 return None;
             }
             left -= 1;
-            let reader = reader.as_mut()?;
-            Some((|| {
-                let mut length = [0u8; 4];
-                reader.read_exact(&mut length)?;
-                let mut bytes = vec![0u8; u32::from_le_bytes(length) as usize];
-                reader.read_exact(&mut bytes)?;
-                postcard::from_bytes(&bytes).map_err(io::Error::other)
-            })())
+            Some(read_frame(reader.as_mut()?))
         }))
     }
 }

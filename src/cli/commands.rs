@@ -340,20 +340,26 @@ pub(super) fn policies(action: PoliciesAction) -> Outcome {
             }
         }
         PoliciesAction::Check { dir } => {
-            let problems = policy::check_dir(&dir);
-            if !problems.is_empty() {
-                let count = problems.len();
-                let mut lines: Vec<String> = problems
-                    .iter()
-                    .map(std::string::ToString::to_string)
-                    .collect();
-                lines.push(format!("{count} problem(s) in {}", dir.display()));
-                return Err(Failure::many(lines));
-            }
+            fail_on_problems(&policy::check_dir(&dir), &dir)?;
             println!("{}: every policy file is valid", dir.display());
         }
     }
     Ok(ExitStatus::Ok)
+}
+
+/// The failure of a `check` command that found problems: every problem, then their count
+/// in `checked` (exit status 2).
+fn fail_on_problems(problems: &[impl ToString], checked: &Path) -> Result<(), Failure> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.push(format!(
+        "{} problem(s) in {}",
+        problems.len(),
+        checked.display()
+    ));
+    Err(Failure::many(lines))
 }
 
 pub(super) fn load_calendars(dir: Option<&Path>) -> Result<CalendarSet, Failure> {
@@ -387,16 +393,7 @@ pub(super) fn calendars(action: CalendarsAction) -> Outcome {
             print!("{csv}");
         }
         CalendarsAction::Check { dir } => {
-            let problems = calendar::check_dir(&dir);
-            if !problems.is_empty() {
-                let count = problems.len();
-                let mut lines: Vec<String> = problems
-                    .iter()
-                    .map(std::string::ToString::to_string)
-                    .collect();
-                lines.push(format!("{count} problem(s) in {}", dir.display()));
-                return Err(Failure::many(lines));
-            }
+            fail_on_problems(&calendar::check_dir(&dir), &dir)?;
             println!("{}: every calendar file is valid", dir.display());
         }
     }
@@ -407,15 +404,7 @@ pub(super) fn mapping(action: MappingAction) -> Outcome {
     match action {
         MappingAction::Check { file } => match crate::ingest::Mapping::load_all(&file) {
             Ok(_) => println!("{}: valid", file.display()),
-            Err(problems) => {
-                let count = problems.len();
-                let mut lines: Vec<String> = problems
-                    .iter()
-                    .map(std::string::ToString::to_string)
-                    .collect();
-                lines.push(format!("{count} problem(s) in {}", file.display()));
-                return Err(Failure::many(lines));
-            }
+            Err(problems) => fail_on_problems(&problems, &file)?,
         },
         MappingAction::Template {
             export,
