@@ -95,6 +95,7 @@ impl BlankTokens {
     }
 
     /// Whether `cell` is one of the tokens.
+    #[inline]
     pub(super) fn matches(&self, cell: CellRef<'_>) -> bool {
         let text = match cell {
             CellRef::Text(text) | CellRef::Error(text) => text,
@@ -123,7 +124,10 @@ impl Default for BlankTokens {
 /// case, trimmed: the row sums the ones above and is no ticket.
 pub(super) fn is_totals_label(text: &str) -> bool {
     let text = trim(text);
-    if text.len() > 16 {
+    // Nearly every ticket id starts with a character no totals label starts with.
+    if text.len() > 16
+        || !text.starts_with(['合', '总', '小', 't', 'T', 'g', 'G', 'ｔ', 'Ｔ', 'ｇ', 'Ｇ'])
+    {
         return false;
     }
     matches!(

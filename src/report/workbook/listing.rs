@@ -170,9 +170,10 @@ impl SheetListing {
         styles: &Styles,
     ) -> Result<(), XlsxError> {
         let row = self.written as u32 + 1;
+        let sized = self.written < SIZED_ROWS;
         let mut lines = 1;
         for (col, cell) in cells.iter().enumerate() {
-            if let (Some(Some(wrap)), Cell::Text(text)) = (self.wraps.get(col), cell) {
+            if let (true, Some(Some(wrap)), Cell::Text(text)) = (sized, self.wraps.get(col), cell) {
                 lines = lines.max(wrapped_lines(text, *wrap));
             }
             let col = col as u16;
@@ -186,7 +187,7 @@ impl SheetListing {
         // is given until the workbook is saved, so heights are set on the first
         // [`SIZED_ROWS`] rows of a sheet only: past them the memory would grow with the
         // listing, and a reader of a listing that long filters it before reading rows.
-        if lines > 1 && self.written < SIZED_ROWS {
+        if lines > 1 {
             sheet.set_row_height(row, lines_height(lines))?;
         }
         self.written += 1;

@@ -39,36 +39,59 @@ pub(super) fn lines_height(lines: u32) -> f64 {
 /// cut. Characters are as wide as in Calibri 11, rounded up ([`glyph_width`]), so that a row
 /// rather gets a line too many than one too few.
 pub(super) fn wrapped_lines(text: &str, width: f64) -> u32 {
-    // The padding Excel leaves in a cell is about a character.
+    // The padding Excel leaves in a cell is about a character. Widths are counted in whole
+    // twentieths of a digit, which every glyph width is, so the sums are exact.
+    let room = ((width - 1.0).max(1.0) * f64::from(PARTS)).floor() as u32;
+    // Short ASCII text on one line fits whatever its letters: no ASCII glyph is wider than 22.
+    let bytes = text.as_bytes();
+    if bytes.len() <= (room / 22) as usize && bytes.iter().all(|&b| b.is_ascii() && b != b'\n') {
+        return 1;
+    }
     let mut wrap = Wrap {
-        room: (width - 1.0).max(1.0),
+        room: room.max(1),
         lines: 1,
-        used: 0.0,
-        word: 0.0,
+        used: 0,
+        word: 0,
         space: false,
     };
-    for ch in text.chars() {
-        match ch {
-            '\n' => {
-                wrap.place();
-                wrap.lines += 1;
-                wrap.used = 0.0;
-                wrap.space = false;
+    // Byte by byte: nearly all text is ASCII, and only a placed word can add a line.
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            at += 1;
+            match byte {
+                b'\n' => {
+                    wrap.place();
+                    wrap.lines += 1;
+                    wrap.used = 0;
+                    wrap.space = false;
+                }
+                b' ' | b'\t' => {
+                    wrap.place();
+                    wrap.space = true;
+                }
+                b'-' | b'/' => {
+                    wrap.word += u32::from(ASCII_WIDTHS[usize::from(byte)]);
+                    wrap.place();
+                }
+                _ => {
+                    wrap.word += u32::from(ASCII_WIDTHS[usize::from(byte)]);
+                    continue;
+                }
             }
-            ' ' | '\t' => {
-                wrap.place();
-                wrap.space = true;
-            }
-            '-' | '/' => {
-                wrap.word += glyph_width(ch);
-                wrap.place();
-            }
-            _ if is_wide(ch) => {
+        } else {
+            let Some(ch) = text[at..].chars().next() else {
+                break;
+            };
+            at += ch.len_utf8();
+            if is_wide(ch) {
                 wrap.place();
                 wrap.word = glyph_width(ch);
                 wrap.place();
+            } else {
+                wrap.word += glyph_width(ch);
+                continue;
             }
-            _ => wrap.word += glyph_width(ch),
         }
         if wrap.lines >= MAX_LINES {
             return MAX_LINES;
@@ -78,29 +101,50 @@ pub(super) fn wrapped_lines(text: &str, width: f64) -> u32 {
     wrap.lines.min(MAX_LINES)
 }
 
-/// The width of a character in Calibri 11, in digit widths, rounded up: digits 1, capitals
-/// a little wider, small letters narrower, spaces and punctuation half; a wide (East Asian)
-/// character somewhat over 2, as its font draws it.
-fn glyph_width(ch: char) -> f64 {
+/// The unit of [`glyph_width`]: a twentieth of a digit's width.
+const PARTS: u32 = 20;
+
+/// The width of a character in Calibri 11, in twentieths of a digit's width, rounded up:
+/// digits 1 (20), capitals a little wider, small letters narrower, spaces and punctuation
+/// about half; a wide (East Asian) character somewhat over 2, as its font draws it.
+#[inline]
+fn glyph_width(ch: char) -> u32 {
     match ch {
-        '0'..='9' => 1.0,
-        'A'..='Z' => 1.1,
-        'a'..='z' => 0.85,
-        ' ' | '.' | ',' | ':' | ';' | '(' | ')' | '\'' | '-' | '/' | '!' | '|' => 0.6,
-        _ if is_wide(ch) => 2.2,
-        _ => 1.0,
+        '\0'..='\x7f' => u32::from(ASCII_WIDTHS[ch as usize]),
+        _ if is_wide(ch) => 44,
+        _ => 20,
     }
 }
 
-/// Text being laid out in lines by [`wrapped_lines`].
+/// [`glyph_width`] of each ASCII character, looked up rather than matched: every character of
+/// every wrapped cell of a listing passes here.
+const ASCII_WIDTHS: [u8; 128] = {
+    let mut widths = [20; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        widths[byte] = match byte as u8 {
+            b'0'..=b'9' => 20,
+            b'A'..=b'Z' => 22,
+            b'a'..=b'z' => 17,
+            b' ' | b'.' | b',' | b':' | b';' | b'(' | b')' | b'\'' | b'-' | b'/' | b'!' | b'|' => {
+                12
+            }
+            _ => 20,
+        };
+        byte += 1;
+    }
+    widths
+};
+
+/// Text being laid out in lines by [`wrapped_lines`], in [`glyph_width`] units.
 struct Wrap {
     /// The width a line holds.
-    room: f64,
+    room: u32,
     lines: u32,
     /// The width the current line holds so far.
-    used: f64,
+    used: u32,
     /// The width of the word being read, not yet placed.
-    word: f64,
+    word: u32,
     /// A space comes before that word.
     space: bool,
 }
@@ -108,28 +152,27 @@ struct Wrap {
 impl Wrap {
     /// Places the word read on the current line, or else on the next ones.
     fn place(&mut self) {
-        if self.word == 0.0 {
+        if self.word == 0 {
             return;
         }
-        let gap = if self.space && self.used > 0.0 {
+        let gap = if self.space && self.used > 0 {
             glyph_width(' ')
         } else {
-            0.0
+            0
         };
         if self.used + gap + self.word <= self.room {
             self.used += gap + self.word;
         } else {
-            if self.used > 0.0 {
+            if self.used > 0 {
                 self.lines += 1;
             }
-            let mut rest = self.word;
-            while rest > self.room {
-                self.lines += 1;
-                rest -= self.room;
-            }
-            self.used = rest;
+            // A word longer than a line takes as many more lines as it fills.
+            let rest = self.word;
+            let extra = (rest - 1) / self.room;
+            self.lines = self.lines.saturating_add(extra);
+            self.used = rest - extra * self.room;
         }
-        self.word = 0.0;
+        self.word = 0;
         self.space = false;
     }
 }
@@ -190,6 +233,61 @@ impl Widths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`wrapped_lines`] read character by character, without its shortcuts.
+    fn wrapped_lines_by_chars(text: &str, width: f64) -> u32 {
+        let room = ((width - 1.0).max(1.0) * f64::from(PARTS)).floor() as u32;
+        let mut wrap = Wrap {
+            room: room.max(1),
+            lines: 1,
+            used: 0,
+            word: 0,
+            space: false,
+        };
+        for ch in text.chars() {
+            match ch {
+                '\n' => {
+                    wrap.place();
+                    wrap.lines += 1;
+                    wrap.used = 0;
+                    wrap.space = false;
+                }
+                ' ' | '\t' => {
+                    wrap.place();
+                    wrap.space = true;
+                }
+                '-' | '/' => {
+                    wrap.word += glyph_width(ch);
+                    wrap.place();
+                }
+                _ if is_wide(ch) => {
+                    wrap.place();
+                    wrap.word = glyph_width(ch);
+                    wrap.place();
+                }
+                _ => wrap.word += glyph_width(ch),
+            }
+        }
+        wrap.place();
+        wrap.lines.min(MAX_LINES)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_shortcuts_change_no_line_count(
+            text in proptest::prop_oneof![
+                "[a-zA-Z0-9 .,/\\-\n\t退款工作日é]{0,400}",
+                // Wide capitals and few spaces: lines that only just fit or do not.
+                "[A-Z]{1,12}( [A-Z]{1,12}){0,20}",
+            ],
+            width in 2.0f64..120.0,
+        ) {
+            proptest::prop_assert_eq!(
+                wrapped_lines(&text, width),
+                wrapped_lines_by_chars(&text, width)
+            );
+        }
+    }
 
     #[test]
     fn wrapped_lines_break_at_spaces_hyphens_and_wide_characters() {
