@@ -45,3 +45,39 @@ pub fn enum_text(column: Column, text: &str) -> Option<Option<&'static str>> {
 pub fn header_key(text: &str) -> String {
     fold(text)
 }
+
+/// An XLSX read as [`super::open`] reads it, by the parallel reader (`fast`) or calamine's:
+/// the header, its row number, the notes and every row (its number and cells, text resolved),
+/// or the one-line error. The two must agree on every input.
+pub fn xlsx_read(path: &std::path::Path, fast: bool) -> Result<XlsxRead, String> {
+    let options = super::Options::default();
+    let shown = path.display().to_string();
+    let read = || -> Result<XlsxRead, super::IngestError> {
+        super::archive::check_parts(path, &shown, super::archive::PartLimits::from_env())?;
+        let mut reader = super::workbook::open_xlsx_with(path, shown.clone(), &options, fast)?;
+        let mut rows = Vec::new();
+        while let Some(row) = reader.next_row()? {
+            rows.push((row.row, row.owned_cells()));
+        }
+        Ok(XlsxRead {
+            header: reader.header().to_vec(),
+            header_row: reader.header_row(),
+            notes: reader.notes().to_vec(),
+            rows,
+        })
+    };
+    read().map_err(|err| super::zip_failure(path, &shown, err).to_string())
+}
+
+/// What [`xlsx_read`] gives.
+#[derive(Debug, PartialEq)]
+pub struct XlsxRead {
+    /// The header's cells as text.
+    pub header: Vec<String>,
+    /// The header's row number.
+    pub header_row: u64,
+    /// The notices about the sheets passed over.
+    pub notes: Vec<String>,
+    /// Each data row's number and cells.
+    pub rows: Vec<(u64, Vec<super::RawCell>)>,
+}

@@ -45,6 +45,7 @@ pub use archive::{
 };
 pub use mapping::{template as mapping_template, Latest, Mapping, BUILTIN as BUILTIN_MAPPINGS};
 pub use schema::Schema;
+pub use workbook::XLSX_READER_ENV;
 
 use crate::ticket::Ticket;
 

@@ -6,6 +6,7 @@
 //! The two readers are [`xlsx`] and [`range`]; this file holds what they share: which sheet
 //! to read, calamine's values as [`RawCell`]s, and what is said of sheets passed over.
 
+mod fast;
 mod range;
 mod xlsx;
 
@@ -15,8 +16,9 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use super::header::no_header_message;
 use super::{CellRef, Options, RawCell, RawRow, NO_HEADER};
 
+pub use fast::READER_ENV as XLSX_READER_ENV;
 pub(super) use range::open_range;
-pub(super) use xlsx::open_xlsx;
+pub(super) use xlsx::{open_xlsx, open_xlsx_with};
 
 /// Columns a sheet can have (A…XFD). A cell past the last one is a damaged or hostile file;
 /// reading it would allocate a row that wide.

@@ -7,7 +7,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use calamine::{open_workbook, DataRef, Xlsx, XlsxError};
+use calamine::{open_workbook, DataRef, Reader, Xlsx, XlsxError};
 
 use super::{
     candidates, from_data_ref, no_header_in, not_a_spreadsheet, passed_over_note, row_is_blank,
@@ -19,10 +19,10 @@ use crate::ingest::{
 };
 
 /// Rows handed from the reading thread at a time.
-const BATCH: usize = 512;
+pub(super) const BATCH: usize = 512;
 
 /// A header row past the last column: the sheet is refused before its rows are read.
-fn header_beyond_last_column(row: u32) -> String {
+pub(super) fn header_beyond_last_column(row: u32) -> String {
     format!(
         "the header (row {}) has cells past column XFD; at most 16,384 columns are read \
          (Excel's limit)",
@@ -30,7 +30,7 @@ fn header_beyond_last_column(row: u32) -> String {
     )
 }
 
-fn beyond_last_column(row: u32) -> String {
+pub(super) fn beyond_last_column(row: u32) -> String {
     format!(
         "a cell in row {} lies beyond column XFD, the last column a sheet can have",
         u64::from(row) + 1
@@ -38,7 +38,7 @@ fn beyond_last_column(row: u32) -> String {
 }
 
 /// What the reading thread sends.
-enum Message {
+pub(super) enum Message {
     Rows(Vec<RawRow>),
     Done,
     Failed(String),
@@ -211,6 +211,11 @@ struct XlsxReader {
     finished: bool,
 }
 
+/// The workbook opened again on a reading thread (it opened before, so a failure now is rare).
+pub(super) fn open_calamine(path: &Path) -> Result<Xlsx<BufReader<File>>, String> {
+    open_workbook(path).map_err(|err: XlsxError| err.to_string())
+}
+
 fn open_xlsx_workbook(
     path: &Path,
     source_file: &str,
@@ -237,6 +242,16 @@ pub(in crate::ingest) fn open_xlsx(
     source_file: String,
     options: &Options,
 ) -> Result<Box<dyn RowReader>, IngestError> {
+    open_xlsx_with(path, source_file, options, super::fast::chosen())
+}
+
+/// [`open_xlsx`] with the reader given: the parallel one (`fast`) or calamine's.
+pub(in crate::ingest) fn open_xlsx_with(
+    path: &Path,
+    source_file: String,
+    options: &Options,
+    fast: bool,
+) -> Result<Box<dyn RowReader>, IngestError> {
     let mut workbook = Some(open_xlsx_workbook(path, &source_file)?);
     let worksheets = worksheet_names(workbook.as_ref().expect("just opened"));
     let sheets = candidates(&worksheets, options.sheet.as_deref())
@@ -249,7 +264,7 @@ pub(in crate::ingest) fn open_xlsx(
             Some(book) => book,
             None => open_xlsx_workbook(path, &source_file)?,
         };
-        let receiver = spawn_sheet(book, &sheet, &source_file)?;
+        let receiver = spawn_sheet(book, path, &sheet, &source_file, fast)?;
         let mut pending: VecDeque<RawRow> = VecDeque::new();
         let mut finished = false;
         let scan = {
@@ -309,29 +324,60 @@ pub(in crate::ingest) fn open_xlsx(
     Err(unreadable(&source_file, no_header_in(&passed, options)))
 }
 
-/// Starts the thread that streams `sheet` of `workbook`.
+/// Starts the thread that streams `sheet` of `workbook`: the parallel reader
+/// ([`super::fast`]) when `fast`, else calamine's.
 fn spawn_sheet(
     workbook: Xlsx<BufReader<File>>,
+    path: &Path,
     sheet: &str,
     source_file: &str,
+    fast: bool,
 ) -> Result<Receiver<Message>, IngestError> {
     let (sender, receiver) = sync_channel(4);
     let thread_sheet = sheet.to_string();
+    let fast = fast.then(|| super::fast::Sheet {
+        path: path.to_path_buf(),
+        index: workbook
+            .sheets_metadata()
+            .iter()
+            .position(|meta| meta.name == sheet)
+            .unwrap_or(0),
+        name: sheet.to_string(),
+        is_1904: workbook.has_1904_epoch(),
+    });
+    let calamine = if fast.is_some() {
+        // The parallel reader loads the parts it needs itself; calamine's copy of the shared
+        // strings is let go before it does.
+        drop(workbook);
+        None
+    } else {
+        Some(workbook)
+    };
     std::thread::Builder::new()
         .name("xlsx-reader".to_string())
-        .spawn(move || {
-            // A panic inside the XML reader (malformed input it does not expect) fails the
-            // sheet instead of leaving the reading side with a closed channel.
-            let on_panic = sender.clone();
-            let read = std::panic::AssertUnwindSafe(|| stream_xlsx(workbook, thread_sheet, sender));
-            if std::panic::catch_unwind(read).is_err() {
-                let _ = on_panic.send(Message::Failed(
-                    "the sheet's XML is malformed (the workbook reader failed on it)".to_string(),
-                ));
-            }
+        .spawn(move || match (fast, calamine) {
+            (Some(fast), _) => super::fast::stream(&fast, sender),
+            (None, Some(workbook)) => stream_guarded(workbook, thread_sheet, sender),
+            (None, None) => {}
         })
         .map_err(|err| unreadable(source_file, format!("cannot start reading: {err}")))?;
     Ok(receiver)
+}
+
+/// calamine's streaming reader, a panic inside its XML reader (malformed input it does not
+/// expect) failing the sheet instead of leaving the reading side with a closed channel.
+pub(super) fn stream_guarded(
+    workbook: Xlsx<BufReader<File>>,
+    sheet: String,
+    sender: SyncSender<Message>,
+) {
+    let on_panic = sender.clone();
+    let read = std::panic::AssertUnwindSafe(|| stream_xlsx(workbook, sheet, sender));
+    if std::panic::catch_unwind(read).is_err() {
+        let _ = on_panic.send(Message::Failed(
+            "the sheet's XML is malformed (the workbook reader failed on it)".to_string(),
+        ));
+    }
 }
 
 impl RowReader for XlsxReader {

@@ -1,0 +1,19 @@
+//! Arbitrary bytes as an XLSX export, read by the parallel reader and by calamine's: both must
+//! give the same header, rows and cells, or fail with the same message.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rma_audit::ingest::fuzzing::xlsx_read;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(file) = tempfile::Builder::new().suffix(".xlsx").tempfile() else {
+        return;
+    };
+    if std::fs::write(file.path(), data).is_err() {
+        return;
+    }
+    let calamine = xlsx_read(file.path(), false);
+    let fast = xlsx_read(file.path(), true);
+    // Printed, so that a NaN cell equals itself.
+    assert_eq!(format!("{fast:?}"), format!("{calamine:?}"));
+});

@@ -1,0 +1,468 @@
+//! The XLSX sheet reader that overlaps inflating and parsing. One thread inflates the sheet's
+//! XML and cuts it into chunks of whole `<row>` elements; the chunks are parsed in parallel;
+//! the same thread hands their rows on in sheet order, through the channel the calamine reader
+//! uses ([`Message`]), so the header scan, sheet choice and everything after are shared.
+//!
+//! The shared strings and number formats are loaded first ([`parts`]); every cell is read as
+//! calamine 0.38 reads it ([`cells`]), which the differential tests check. What this reader
+//! does not handle goes to calamine instead, before any row is sent:
+//!
+//! - `RMA_AUDIT_XLSX_READER=calamine` ([`READER_ENV`]);
+//! - parts it cannot locate or load (relationships, shared strings, styles) the way it expects;
+//! - a sheet whose `<sheetData>` carries a namespace prefix (`<x:sheetData>`, whose rows end
+//!   in `</x:row>`), or whose XML before `<sheetData>` is not as calamine expects (a
+//!   `<dimension>` without a valid `ref`, no `<sheetData>` at all);
+//! - a sheet part declared in an encoding other than UTF-8.
+//!
+//! Memory stays bounded: at most [`WINDOW`] chunks of about [`CHUNK_BYTES`] are in flight, and
+//! rows leave through the bounded channel. A single row whose XML passes [`MAX_ROW_BYTES`]
+//! fails the sheet.
+//!
+//! The parse workers are rayon tasks (`rayon::spawn`): rayon is the crate's one parallel seam,
+//! its pool already sized to the machine and shared with the audit's evaluation, so the parse
+//! and the audit take turns on the same threads instead of oversubscribing the cores.
+
+mod cells;
+mod parts;
+mod split;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, SyncSender};
+use std::sync::Arc;
+
+use quick_xml::events::Event;
+
+use self::cells::{field, parse_chunk, put, Group, Parsed, Stop};
+use self::parts::{attrs, Book};
+use super::row_is_blank;
+use super::xlsx::{beyond_last_column, header_beyond_last_column, stream_guarded, Message, BATCH};
+use crate::ingest::{RawCell, RawRow};
+
+/// The environment variable that picks the XLSX reader: `calamine` for calamine's streaming
+/// reader; anything else, or unset, for this one.
+pub const READER_ENV: &str = "RMA_AUDIT_XLSX_READER";
+
+/// XML bytes per chunk handed to a parse worker (cut at the last row end past this size).
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Chunks read ahead of the row handed on: inflated, being parsed or parsed and waiting.
+const WINDOW: usize = 8;
+
+/// The most XML one row may take: a row this long is a damaged or hostile sheet.
+pub(super) const MAX_ROW_BYTES: usize = 256 << 20;
+
+/// Whether the reader in force is this one (not forced to calamine by [`READER_ENV`]).
+pub(super) fn chosen() -> bool {
+    std::env::var(READER_ENV).map_or(true, |value| !value.trim().eq_ignore_ascii_case("calamine"))
+}
+
+/// The sheet to read: its name, its place among all the workbook's sheets and the epoch.
+pub(super) struct Sheet {
+    pub path: PathBuf,
+    pub name: String,
+    pub index: usize,
+    pub is_1904: bool,
+}
+
+/// Reads `sheet` and sends its rows; calamine reads it instead when this reader cannot.
+pub(super) fn stream(sheet: &Sheet, sender: SyncSender<Message>) {
+    let Ok((book, part)) = parts::load(&sheet.path, sheet.index, sheet.is_1904) else {
+        return fallback(sheet, sender);
+    };
+    let archive = File::open(&sheet.path)
+        .ok()
+        .and_then(|file| zip::ZipArchive::new(BufReader::new(file)).ok());
+    let Some(mut archive) = archive else {
+        return fallback(sheet, sender);
+    };
+    let Ok(file) = archive.by_name(&part) else {
+        return fallback(sheet, sender);
+    };
+    let mut data = BufReader::with_capacity(64 << 10, file);
+    if !declared_utf8(&mut data) {
+        return fallback(sheet, sender);
+    }
+    let Some(empty) = skip_prelude(&mut data) else {
+        return fallback(sheet, sender);
+    };
+    let mut pipeline = Pipeline {
+        sheet,
+        book: Arc::new(book),
+        assembler: Assembler::new(sender),
+    };
+    if empty {
+        pipeline.assembler.finish();
+    } else {
+        pipeline.run(&mut data);
+    }
+}
+
+/// Whether this reader reads the sheet itself (`Ok`) or hands it to calamine (why).
+#[cfg(test)]
+pub(super) fn handled(path: &std::path::Path, index: usize) -> Result<(), String> {
+    let (_, part) = parts::load(path, index, false)?;
+    let file = File::open(path).map_err(|err| err.to_string())?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|err| err.to_string())?;
+    let file = archive.by_name(&part).map_err(|err| err.to_string())?;
+    let mut data = BufReader::new(file);
+    if !declared_utf8(&mut data) {
+        return Err("not UTF-8".to_string());
+    }
+    skip_prelude(&mut data)
+        .map(|_| ())
+        .ok_or_else(|| "the sheet's prelude".to_string())
+}
+
+/// calamine's streaming reader on this thread.
+fn fallback(sheet: &Sheet, sender: SyncSender<Message>) {
+    match super::xlsx::open_calamine(&sheet.path) {
+        Ok(workbook) => stream_guarded(workbook, sheet.name.clone(), sender),
+        Err(err) => {
+            let _ = sender.send(Message::Failed(err));
+        }
+    }
+}
+
+/// Whether the part is UTF-8 as far as its start says (no UTF-16 byte order mark, no other
+/// encoding declared): the chunks are parsed without the XML declaration.
+fn declared_utf8(stream: &mut impl BufRead) -> bool {
+    let Ok(start) = stream.fill_buf() else {
+        return false;
+    };
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    let start = start.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(start);
+    if !start.starts_with(b"<?xml") {
+        return true;
+    }
+    let declaration = start.split(|byte| *byte == b'>').next().unwrap_or_default();
+    let declaration = String::from_utf8_lossy(declaration).to_ascii_lowercase();
+    match declaration.split_once("encoding") {
+        None => true,
+        Some((_, rest)) => {
+            let name: String = rest
+                .chars()
+                .skip_while(|c| matches!(c, ' ' | '=' | '"' | '\''))
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            name == "utf-8" || name == "utf8"
+        }
+    }
+}
+
+/// Reads up to `<sheetData>` as calamine's `XlsxCellReader::new`: whether the sheet has no
+/// rows (`<sheetData/>`); `None` when calamine should read the sheet (it fails there, or
+/// something here is not handled).
+fn skip_prelude(stream: &mut impl BufRead) -> Option<bool> {
+    let mut reader = quick_xml::Reader::from_reader(stream);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let (e, empty) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => continue,
+        };
+        match e.local_name().as_ref() {
+            "dimension" => match attrs(&e, ["ref"]) {
+                Ok([Some(range)]) if cells::valid_dimension(range) => {}
+                _ => return None,
+            },
+            "sheetData" if e.name().prefix().is_none() => return Some(empty),
+            "sheetData" => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The inflating thread's work: chunks out to the workers, rows on in order.
+struct Pipeline<'s> {
+    sheet: &'s Sheet,
+    book: Arc<Book>,
+    assembler: Assembler,
+}
+
+impl Pipeline<'_> {
+    fn run(&mut self, data: &mut impl Read) {
+        let (done, results) = mpsc::channel::<(usize, Parsed)>();
+        let mut cutter = Cutter::default();
+        let mut ready: BTreeMap<usize, Parsed> = BTreeMap::new();
+        let (mut sent, mut handed) = (0, 0);
+        let mut ended = false;
+        loop {
+            while let Some(parsed) = ready.remove(&handed) {
+                handed += 1;
+                if !self.hand_on(parsed) {
+                    return;
+                }
+            }
+            if !ended && sent - handed < WINDOW {
+                let chunk = match cutter.next(data) {
+                    Ok(chunk) => chunk,
+                    Err(reason) => {
+                        self.assembler.fail(reason);
+                        return;
+                    }
+                };
+                ended = chunk.last;
+                self.dispatch(sent, chunk, done.clone());
+                sent += 1;
+                continue;
+            }
+            match results.recv() {
+                Ok((index, parsed)) => {
+                    ready.insert(index, parsed);
+                }
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn dispatch(&self, index: usize, chunk: Chunk, done: mpsc::Sender<(usize, Parsed)>) {
+        let book = Arc::clone(&self.book);
+        rayon::spawn(move || {
+            let parse = std::panic::AssertUnwindSafe(|| parse_chunk(&chunk.xml, &book, chunk.last));
+            let parsed = std::panic::catch_unwind(parse).unwrap_or_else(|_| Parsed {
+                groups: Vec::new(),
+                end: cells::RowAt::After(0),
+                finished: false,
+                stop: Some(Stop::Malformed("the parser failed on it".to_string())),
+            });
+            let _ = done.send((index, parsed));
+        });
+    }
+
+    /// False when the sheet is done (finished, failed, or nobody reads on).
+    fn hand_on(&mut self, parsed: Parsed) -> bool {
+        let start = self.assembler.start;
+        for group in parsed.groups {
+            if !self.assembler.push(group) {
+                return false;
+            }
+        }
+        match parsed.stop {
+            Some(Stop::BeyondLastColumn(at)) => {
+                let row = at.settle(start);
+                let reason = if self.assembler.width > 0 {
+                    beyond_last_column(row)
+                } else {
+                    header_beyond_last_column(row)
+                };
+                self.assembler.fail(reason);
+                false
+            }
+            Some(Stop::Malformed(why)) => {
+                let reason = calamine_failure(self.sheet)
+                    .unwrap_or_else(|| format!("the sheet's XML is malformed ({why})"));
+                self.assembler.fail(reason);
+                false
+            }
+            None if parsed.finished => {
+                self.assembler.finish();
+                false
+            }
+            None => {
+                self.assembler.start = parsed.end.settle(start);
+                true
+            }
+        }
+    }
+}
+
+/// What calamine says of the sheet: its failure, `None` when it reads the whole sheet. Asked
+/// when the XML cannot be read, so that both readers fail in the same words.
+fn calamine_failure(sheet: &Sheet) -> Option<String> {
+    let workbook = match super::xlsx::open_calamine(&sheet.path) {
+        Ok(workbook) => workbook,
+        Err(err) => return Some(err),
+    };
+    let (sender, receiver) = mpsc::sync_channel(4);
+    let name = sheet.name.clone();
+    std::thread::scope(|scope| {
+        scope.spawn(move || stream_guarded(workbook, name, sender));
+        receiver.iter().find_map(|message| match message {
+            Message::Failed(reason) => Some(reason),
+            Message::Rows(_) | Message::Done => None,
+        })
+    })
+}
+
+/// A piece of the sheet's XML holding whole rows.
+struct Chunk {
+    xml: Vec<u8>,
+    /// Nothing follows: the part ended (or failed to inflate further).
+    last: bool,
+}
+
+/// What every chunk starts with: the elements open around the rows in the sheet, so that the
+/// parse of a chunk sees `</sheetData>` close an open element, as calamine's parse does.
+const OPEN: &[u8] = b"<worksheet><sheetData>";
+
+/// Cuts the inflating XML after row ends.
+struct Cutter {
+    carry: Vec<u8>,
+}
+
+impl Default for Cutter {
+    fn default() -> Cutter {
+        Cutter {
+            carry: OPEN.to_vec(),
+        }
+    }
+}
+
+impl Cutter {
+    /// The next chunk; the last one holds what remains when the part ends or fails to inflate
+    /// (the parse then tells whether `</sheetData>` came first).
+    fn next(&mut self, stream: &mut impl Read) -> Result<Chunk, String> {
+        let mut want = CHUNK_BYTES;
+        let mut scanned = 0;
+        loop {
+            let ended = fill(&mut self.carry, stream, want);
+            if let Some(cut) = split::last_row_end(&self.carry[scanned..]).map(|at| scanned + at) {
+                if !ended {
+                    let mut rest = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+                    rest.extend_from_slice(OPEN);
+                    rest.extend_from_slice(&self.carry[cut..]);
+                    self.carry.truncate(cut);
+                    let xml = std::mem::replace(&mut self.carry, rest);
+                    return Ok(Chunk { xml, last: false });
+                }
+            }
+            if ended {
+                return Ok(Chunk {
+                    xml: std::mem::take(&mut self.carry),
+                    last: true,
+                });
+            }
+            if self.carry.len() > MAX_ROW_BYTES {
+                return Err(format!(
+                    "a row of the sheet takes more than {} MB of XML",
+                    MAX_ROW_BYTES >> 20
+                ));
+            }
+            // A row end split across reads is found on the next scan: start just before.
+            scanned = self.carry.len().saturating_sub(16);
+            want = self.carry.len() + CHUNK_BYTES;
+        }
+    }
+}
+
+/// Reads until `buffer` holds `want` bytes; true when the stream ended (or failed).
+fn fill(buffer: &mut Vec<u8>, stream: &mut impl Read, want: usize) -> bool {
+    while buffer.len() < want {
+        let filled = buffer.len();
+        buffer.resize(filled + (64 << 10), 0);
+        let read = stream.read(&mut buffer[filled..]);
+        buffer.truncate(filled + read.as_ref().map_or(0, |read| *read));
+        if matches!(read, Ok(0) | Err(_)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Groups into rows, in sheet order, as calamine's row builder: consecutive groups of one row
+/// make one row, blank rows are dropped, rows leave in batches.
+struct Assembler {
+    sender: SyncSender<Message>,
+    /// The row the next chunk starts on (for rows without an `r`).
+    start: u32,
+    current: Option<(u32, Vec<RawCell>, String)>,
+    /// The widest row handed on so far (0: none had a value yet).
+    width: usize,
+    batch: Vec<RawRow>,
+}
+
+impl Assembler {
+    fn new(sender: SyncSender<Message>) -> Assembler {
+        Assembler {
+            sender,
+            start: 0,
+            current: None,
+            width: 0,
+            batch: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// False when nobody reads on.
+    fn push(&mut self, group: Group) -> bool {
+        let row = group.row.settle(self.start);
+        match &mut self.current {
+            Some((current, cells, text)) if *current == row => {
+                merge(cells, text, group);
+                true
+            }
+            _ => {
+                let sent = self.flush();
+                self.current = Some((row, group.cells, group.text));
+                sent
+            }
+        }
+    }
+
+    fn flush(&mut self) -> bool {
+        let Some((row, cells, text)) = self.current.take() else {
+            return true;
+        };
+        self.width = self.width.max(cells.len());
+        let raw = RawRow {
+            row: u64::from(row) + 1,
+            cells,
+            text,
+        };
+        if row_is_blank(&raw) {
+            return true;
+        }
+        self.batch.push(raw);
+        if self.batch.len() >= BATCH {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            return self.sender.send(Message::Rows(batch)).is_ok();
+        }
+        true
+    }
+
+    fn finish(&mut self) {
+        if self.flush() {
+            let batch = std::mem::take(&mut self.batch);
+            if !batch.is_empty() && self.sender.send(Message::Rows(batch)).is_err() {
+                return;
+            }
+            let _ = self.sender.send(Message::Done);
+        }
+    }
+
+    /// The row in progress and the batch not yet sent are dropped, as calamine's builder
+    /// drops them.
+    fn fail(&mut self, reason: String) {
+        let _ = self.sender.send(Message::Failed(reason));
+    }
+}
+
+/// A second group of the row in progress laid over it: its values at their columns.
+fn merge(cells: &mut Vec<RawCell>, text: &mut String, group: Group) {
+    for (column, cell) in group.cells.into_iter().enumerate() {
+        let cell = match cell {
+            RawCell::Empty => continue,
+            RawCell::Field { start, end } => field(
+                text,
+                group.text.get(start as usize..end as usize).unwrap_or(""),
+            ),
+            cell => cell,
+        };
+        put(cells, column, cell);
+    }
+}
+
+#[cfg(test)]
+#[path = "fast_tests.rs"]
+mod tests;
