@@ -2,6 +2,7 @@
 //! reasons kept unformatted. They are folded into the run's sorted maps (and the warnings
 //! about calendar years not covered) once, at the end, so merging a ticket allocates nothing.
 
+use crate::l10n::Texts;
 use std::collections::BTreeMap;
 
 use super::{AuditRun, Coverage};
@@ -99,6 +100,7 @@ impl<'p> Tallies<'p> {
     pub(super) fn fold_into(self, run: &mut AuditRun) {
         // (calendar id, year) → working-day checks not evaluated.
         let mut uncovered: BTreeMap<(String, i32), u64> = BTreeMap::new();
+        let texts = Texts::of(run.lang);
         for version in &self.versions {
             let policy = version.policy;
             *run.tickets_by_policy.entry(policy.id.clone()).or_default() += version.tickets;
@@ -108,6 +110,9 @@ impl<'p> Tallies<'p> {
             for (rule, counts) in rules::rule_ids().zip(&version.coverage) {
                 counts.fold_into(run.coverage.entry((policy.id.clone(), rule)).or_default());
                 for (reason, n) in &counts.reasons {
+                    run.reason_texts
+                        .entry(reason.to_string())
+                        .or_insert_with(|| reason.text(texts));
                     match *reason {
                         Unknown::Calendar(year) => {
                             *uncovered

@@ -1,0 +1,1 @@
+# Workbook labels: sheet names, headers, labels.
