@@ -170,6 +170,9 @@ pub struct AuditRun {
     pub lang: Lang,
     /// Each coverage reason of `coverage` (English, as summary.json keys them) in `lang`.
     pub reason_texts: BTreeMap<String, String>,
+    /// Each warning of `warnings` (English, as summary.json and standard error have them)
+    /// that has a translation, in `lang`.
+    pub warning_texts: BTreeMap<String, String>,
     /// The as-of instant the run judged open tickets at; `None` only in an empty default run.
     pub as_of: Option<DateTime<FixedOffset>>,
     /// One row reconciliation per input file, in command-line order.

@@ -132,13 +132,18 @@ impl<'p> Tallies<'p> {
             }
         }
         for ((calendar, year), checks) in uncovered {
-            let counted = match checks {
-                1 => "1 working-day check was".to_string(),
-                n => format!("{n} working-day checks were"),
+            let warning = |texts: &Texts| {
+                crate::tr!(
+                    texts,
+                    "calendar-uncovered",
+                    calendar = calendar,
+                    year = year,
+                    checks = checks
+                )
             };
-            run.warnings.push(format!(
-                "calendar {calendar} does not cover {year}: {counted} not evaluated"
-            ));
+            let english = warning(Texts::of(crate::l10n::Lang::En));
+            run.warning_texts.insert(english.clone(), warning(texts));
+            run.warnings.push(english);
             run.uncovered.push(super::Uncovered {
                 calendar,
                 year,

@@ -238,6 +238,10 @@ pub struct Texts {
     plurals: Plurals,
     /// The label of each ticket column (`field-received_at`), by [`Column`] position.
     fields: Vec<String>,
+    /// The ids of the workbook's fixed labels (`workbook.ftl` messages without variables).
+    label_ids: Vec<String>,
+    /// English label → the label in this language (empty for English).
+    labels: HashMap<String, String>,
 }
 
 impl fmt::Debug for Texts {
@@ -266,6 +270,7 @@ impl Texts {
         bundle.set_use_isolating(false);
         bundle.add_builtins().expect("the builtin functions");
         let mut messages = HashMap::default();
+        let mut label_ids = Vec::new();
         for (name, source) in lang.sources() {
             let resource = FluentResource::try_new((*source).to_string())
                 .unwrap_or_else(|(_, errors)| panic!("{name} does not parse: {errors:?}"));
@@ -276,6 +281,17 @@ impl Texts {
                         .as_ref()
                         .and_then(Template::compile)
                         .map_or(Compiled::Bundle, Compiled::Fast);
+                    let fixed = message.value.as_ref().is_some_and(|pattern| {
+                        pattern.elements.iter().all(|element| {
+                            matches!(
+                                element,
+                                fluent_syntax::ast::PatternElement::TextElement { .. }
+                            )
+                        })
+                    });
+                    if fixed && name.ends_with("workbook.ftl") {
+                        label_ids.push(message.id.name.to_string());
+                    }
                     messages.insert(message.id.name.to_string(), compiled);
                 }
             }
@@ -289,7 +305,17 @@ impl Texts {
             messages,
             plurals: Plurals::new(&id),
             fields: Vec::new(),
+            label_ids,
+            labels: HashMap::default(),
         };
+        if lang != Lang::En {
+            let english = Texts::of(Lang::En);
+            texts.labels = texts
+                .label_ids
+                .iter()
+                .map(|id| (english.render(id, &[]), texts.render(id, &[])))
+                .collect();
+        }
         texts.fields = Column::ALL
             .iter()
             .map(|column| {
@@ -307,6 +333,16 @@ impl Texts {
     /// The language of this catalogue.
     pub fn lang(&self) -> Lang {
         self.lang
+    }
+
+    /// A fixed label of the workbook, given in English (the `en` catalogue's text of a
+    /// `workbook.ftl` message), in this language: `Findings` → `问题明细`. Text that is no
+    /// label (a store name, a path) is returned as it is.
+    pub fn label<'a>(&'a self, english: &'a str) -> &'a str {
+        if self.labels.is_empty() {
+            return english;
+        }
+        self.labels.get(english).map_or(english, String::as_str)
     }
 
     /// The label of a ticket column as texts name it (`received_at` → `入库时间`).

@@ -47,7 +47,7 @@ pub(crate) fn latin_words(text: &str) -> Vec<String> {
 /// the run), holds a digit (SKUs, dates, clause numbers), or is an allowed code.
 pub(crate) fn is_data(word: &str, data_words: &BTreeSet<String>) -> bool {
     let word = word.trim_end_matches(['.', '-', '/']);
-    word.chars().any(|c| c.is_ascii_digit())
+    word.chars().any(|c| c.is_ascii_digit() || c == '/')
         || ALLOWED_LATIN.contains(&word)
         || data_words.contains(word)
         || data_words
@@ -176,5 +176,131 @@ fn an_unknown_language_is_a_usage_error() {
             .contains("unknown language `fr`: expected `en` or `zh-CN`"),
         "{}",
         run.stderr
+    );
+}
+
+/// A sheet's cells: (row, column, value).
+type Cells = Vec<(u32, u32, calamine::Data)>;
+
+/// Every sheet of a workbook: its name and its cells.
+fn read_workbook(path: &std::path::Path) -> Vec<(String, Cells)> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut workbook: Xlsx<_> = open_workbook(path).expect("the workbook opens");
+    let names = workbook.sheet_names().clone();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = workbook.worksheet_range(&name).expect("a sheet");
+            let cells = range
+                .cells()
+                .map(|(row, col, value)| (row as u32, col as u32, value.clone()))
+                .collect();
+            (name, cells)
+        })
+        .collect()
+}
+
+/// Headers over columns of data (names, ids, paths, quotes of the policies), in English.
+const DATA_HEADERS: [&str; 16] = [
+    "Store",
+    "Agent",
+    "Courier",
+    "Name",
+    "SKU",
+    "Exchange SKU",
+    "Ticket",
+    "Policy",
+    "Source file",
+    "Path",
+    "Input",
+    "Clause text",
+    "Calendar",
+    "Order ID",
+    "Product category",
+    "Sheet",
+];
+
+/// Labels on the Run sheet whose value beside them is data: the policy's own words.
+const DATA_ROW_LABELS: [&str; 7] = [
+    "Name",
+    "Aliases",
+    "Source",
+    "Timezone",
+    "Tool",
+    "Command",
+    "Assumption (not in the text)",
+];
+
+/// The cells of the English workbook that may hold data: below a data header, or beside a
+/// data row label.
+fn data_cells(cells: &[(u32, u32, calamine::Data)]) -> BTreeSet<(u32, u32)> {
+    let at: std::collections::BTreeMap<(u32, u32), &calamine::Data> =
+        cells.iter().map(|(r, c, v)| ((*r, *c), v)).collect();
+    let text = |r: u32, c: u32| match at.get(&(r, c)) {
+        Some(calamine::Data::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let mut data = BTreeSet::new();
+    for (row, col, value) in cells {
+        let calamine::Data::String(label) = value else {
+            continue;
+        };
+        if DATA_HEADERS.contains(&label.as_str()) {
+            data.extend(at.keys().filter(|(r, c)| c == col && r > row).copied());
+        }
+        if DATA_ROW_LABELS.contains(&label.as_str()) && text(*row, col + 1).is_some() {
+            data.insert((*row, col + 1));
+        }
+    }
+    data
+}
+
+#[test]
+fn the_chinese_workbook_has_the_english_ones_numbers_and_no_english_label() {
+    let scratch = Scratch::new();
+    audit_samples(&scratch, "en", "en");
+    audit_samples(&scratch, "zh-CN", "zh");
+    let en = read_workbook(&scratch.path("en/report.xlsx"));
+    let zh = read_workbook(&scratch.path("zh/report.xlsx"));
+    assert_eq!(en.len(), zh.len(), "the same sheets");
+    let words = data_words(&read_csv(&scratch.path("en/findings.csv")));
+    let mut leftovers = BTreeSet::new();
+    let mut strings = 0;
+    for ((en_name, en_cells), (zh_name, zh_cells)) in en.iter().zip(&zh) {
+        assert_ne!(en_name, zh_name, "sheet names are translated");
+        assert_eq!(
+            en_cells.len(),
+            zh_cells.len(),
+            "{en_name} / {zh_name}: cells"
+        );
+        let data = data_cells(en_cells);
+        for ((row, col, en_value), (zh_row, zh_col, zh_value)) in en_cells.iter().zip(zh_cells) {
+            assert_eq!((row, col), (zh_row, zh_col), "{zh_name}");
+            let place = format!("{zh_name}!R{}C{}", row + 1, col + 1);
+            match (en_value, zh_value) {
+                (calamine::Data::String(en_text), calamine::Data::String(text)) => {
+                    strings += 1;
+                    // Data is written as it is (the command line names the run's own flags);
+                    // a label below a table (a total) is not data.
+                    let command = en_text.starts_with("rma-audit audit ");
+                    if data.contains(&(*row, *col)) && (en_text == text || command) {
+                        continue;
+                    }
+                    for word in latin_words(text) {
+                        if !is_data(&word, &words) {
+                            leftovers.insert(format!("{place}: {word} in {text}"));
+                        }
+                    }
+                }
+                (en_value, zh_value) => assert_eq!(en_value, zh_value, "{place}"),
+            }
+        }
+    }
+    assert!(strings > 1000, "{strings} text cells read");
+    assert!(
+        leftovers.is_empty(),
+        "{} English words left:\n{}",
+        leftovers.len(),
+        leftovers.into_iter().collect::<Vec<_>>().join("\n")
     );
 }

@@ -4,6 +4,7 @@
 
 use crate::audit::AuditRun;
 use crate::finding::{Category, Finding};
+use crate::l10n::Texts;
 
 /// Excel's limit on rows in one worksheet.
 const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -31,14 +32,14 @@ impl Limits {
     }
 }
 
-pub(super) const SUMMARY: &str = "Summary";
+const SUMMARY: &str = "Summary";
 const FINDINGS: &str = "Findings";
 pub(super) const FREIGHT_RECONCILIATION: &str = "Freight reconciliation";
 pub(super) const SCORECARDS: &str = "Scorecards";
-pub(super) const COVERAGE: &str = "Coverage";
+const COVERAGE: &str = "Coverage";
 const REJECTED_ROWS: &str = "Rejected rows";
-pub(super) const REVIEW_SAMPLE: &str = "Review sample";
-pub(super) const RUN: &str = "Run";
+const REVIEW_SAMPLE: &str = "Review sample";
+const RUN: &str = "Run";
 
 /// Rows below the Freight reconciliation's table on its last sheet: a gap, the total, a gap,
 /// the note. The layout keeps room for them.
@@ -66,6 +67,11 @@ fn sheet_names(base: &str, rows: usize, limits: Limits) -> Vec<String> {
 /// can link to every one of them.
 #[derive(Debug, Clone)]
 pub(super) struct Layout {
+    /// The sheets of one table, in the run's language: Summary, Coverage, Review sample, Run.
+    pub summary: String,
+    pub coverage: String,
+    pub review_sample_name: String,
+    pub run: String,
     pub findings: Vec<String>,
     /// In `Category::ALL` order.
     pub categories: Vec<(Category, Vec<String>)>,
@@ -79,7 +85,14 @@ pub(super) struct Layout {
 
 impl Layout {
     /// Plans the sheets of `run`, whose findings held in memory are `findings`.
-    pub(super) fn plan(run: &AuditRun, findings: &[&Finding], limits: Limits) -> Layout {
+    pub(super) fn plan(
+        run: &AuditRun,
+        findings: &[&Finding],
+        limits: Limits,
+        texts: &Texts,
+    ) -> Layout {
+        let sheet_names =
+            |base: &str, rows: usize, limits: Limits| sheet_names(texts.label(base), rows, limits);
         let categories = Category::ALL
             .into_iter()
             .map(|category| {
@@ -94,6 +107,10 @@ impl Layout {
         let ledger = &run.freight_ledger;
         let freight_rows = ledger.by_courier.len() + ledger.by_store.len();
         Layout {
+            summary: texts.label(SUMMARY).to_owned(),
+            coverage: texts.label(COVERAGE).to_owned(),
+            review_sample_name: texts.label(REVIEW_SAMPLE).to_owned(),
+            run: texts.label(RUN).to_owned(),
             findings: sheet_names(FINDINGS, run.finding_count() as usize, limits),
             categories,
             // Room is kept on the last sheet for the rows below the table.
