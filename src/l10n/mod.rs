@@ -238,7 +238,7 @@ pub struct Texts {
     plurals: Plurals,
     /// The label of each ticket column (`field-received_at`), by [`Column`] position.
     fields: Vec<String>,
-    /// The ids of the workbook's fixed labels (`workbook.ftl` messages without variables).
+    /// The ids of the workbook's fixed labels (`wb-` messages without variables).
     label_ids: Vec<String>,
     /// English label → the label in this language (empty for English).
     labels: HashMap<String, String>,
@@ -289,7 +289,7 @@ impl Texts {
                             )
                         })
                     });
-                    if fixed && name.ends_with("workbook.ftl") {
+                    if fixed && message.id.name.starts_with("wb-") {
                         label_ids.push(message.id.name.to_string());
                     }
                     messages.insert(message.id.name.to_string(), compiled);
@@ -336,7 +336,7 @@ impl Texts {
     }
 
     /// A fixed label of the workbook, given in English (the `en` catalogue's text of a
-    /// `workbook.ftl` message), in this language: `Findings` → `问题明细`. Text that is no
+    /// `wb-` message without variables), in this language: `Findings` → `问题明细`. Text that is no
     /// label (a store name, a path) is returned as it is.
     pub fn label<'a>(&'a self, english: &'a str) -> &'a str {
         if self.labels.is_empty() {

@@ -1,14 +1,7 @@
 # Workbook labels: sheet names, headers, labels and notes. The code writes each label
 # in English; the workbook shows the text of the same message in the run's language.
 
-wb-summary = Summary
 wb-findings = Findings
-wb-freight-reconciliation = Freight reconciliation
-wb-scorecards = Scorecards
-wb-coverage = Coverage
-wb-rejected-rows = Rejected rows
-wb-review-sample = Review sample
-wb-run = Run
 wb-freight = Freight
 wb-review-sla = Review SLA
 wb-refund-cycle = Refund cycle
@@ -332,3 +325,14 @@ pp-not-for = ; not for { $exempt }
 pp-or = { " or " }
 pp-deduction = { $amount } { $currency } for causes { $causes }{ $exempt }
 pp-causes-in-warranty = causes { $causes } within warranty
+
+## Sheet names
+
+sheet-summary = Summary
+sheet-findings = Findings
+sheet-freight-reconciliation = Freight reconciliation
+sheet-scorecards = Scorecards
+sheet-coverage = Coverage
+sheet-rejected-rows = Rejected rows
+sheet-review-sample = Review sample
+sheet-run = Run

@@ -1,13 +1,6 @@
 # 工作簿中的固定文字：工作表名称、表头、标签和说明。
 
-wb-summary = 汇总
-wb-findings = 问题明细
-wb-freight-reconciliation = 运费核对
-wb-scorecards = 考核排名
-wb-coverage = 审核覆盖
-wb-rejected-rows = 拒收行
-wb-review-sample = 抽查样本
-wb-run = 运行信息
+wb-findings = 问题数
 wb-freight = 运费
 wb-review-sla = 审核时效
 wb-refund-cycle = 退款周期
@@ -325,3 +318,14 @@ pp-not-for = ；{ $exempt }除外
 pp-or = 或
 pp-deduction = 原因为{ $causes }时扣除{ $amount } { $currency }{ $exempt }
 pp-causes-in-warranty = 保修期内、原因为{ $causes }
+
+## 工作表名称
+
+sheet-summary = 汇总
+sheet-findings = 问题明细
+sheet-freight-reconciliation = 运费核对
+sheet-scorecards = 考核排名
+sheet-coverage = 审核覆盖
+sheet-rejected-rows = 拒收行
+sheet-review-sample = 抽查样本
+sheet-run = 运行信息

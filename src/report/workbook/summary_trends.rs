@@ -188,7 +188,7 @@ pub(super) fn notes(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError>
             &crate::tr!(
                 book.styles.texts,
                 "wb-split",
-                what = book.styles.texts.label(what),
+                what = what,
                 count = names.len(),
                 sheets = names.join(", "),
                 rows = book.limits.rows_per_sheet
