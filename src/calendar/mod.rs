@@ -267,7 +267,7 @@ impl Calendar {
         if parts.is_empty() {
             return None;
         }
-        let separator = tr!(texts, "list-comma");
+        let separator = tr!(texts, "calendar-separator");
         Some(tr!(
             texts,
             "calendar-describe",

@@ -18,6 +18,8 @@ mod warranty;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod zh_tests;
 
 use chrono::{DateTime, Utc};
 

@@ -304,3 +304,23 @@ fn the_chinese_workbook_has_the_english_ones_numbers_and_no_english_label() {
         leftovers.into_iter().collect::<Vec<_>>().join("\n")
     );
 }
+
+#[test]
+fn a_chinese_run_on_one_thread_writes_the_same_bytes() {
+    let outputs = |threads: Option<&str>| {
+        let scratch = Scratch::new();
+        let inputs = ["tickets-en.csv", "tickets-zh-gbk.csv", "tickets.xlsx"].map(sample_path);
+        let mut args = vec!["audit"];
+        args.extend(inputs.iter().map(String::as_str));
+        args.extend(["--as-of", "2026-11-15", "--lang", "zh-CN", "--out", "out"]);
+        let env: Vec<(&str, &str)> = threads
+            .map(|n| ("RAYON_NUM_THREADS", n))
+            .into_iter()
+            .collect();
+        let run = scratch.run_with_env(&args, &env);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        ["findings.csv", "summary.json", "report.xlsx"]
+            .map(|f| std::fs::read(scratch.path("out").join(f)).expect("an output"))
+    };
+    assert_eq!(outputs(None), outputs(Some("1")), "one thread, same bytes");
+}

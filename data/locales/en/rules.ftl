@@ -246,6 +246,7 @@ field-return_freight_charged = return_freight_charged
 
 calendar-describe = { $calendar } calendar: { $parts }
 calendar-day = { $mm }-{ $dd }
+calendar-separator = { ", " }
 calendar-span = { $first }…{ $last }
 calendar-makeup-day = { $span } a make-up working day
 calendar-makeup-days = { $span } make-up working days

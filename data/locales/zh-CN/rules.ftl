@@ -74,9 +74,9 @@ deadline-pending = { $kind ->
 deadline-because = { $start }{ $start_phrase }，{ $cite }规定{ $allowed }内完成{ $holidays }
 deadline-expected = { $action }不晚于{ $deadline }（{ $start }后{ $nth }）
 deadline-late-actual = { $action }为{ $done }
-deadline-late-explanation = { $done }{ $done_phrase }，超过截止日{ $deadline }{ $late_days }：{ $because }。
+deadline-late-explanation = { $done }{ $done_phrase }，截止日为{ $deadline }，逾期{ $late_days }：{ $because }。
 deadline-overdue-actual = 截至审计日{ $as_of }，{ $action }仍为空
-deadline-overdue-explanation = 截至审计日{ $as_of }{ $pending_phrase }，已超过截止日{ $deadline }{ $late_days }：{ $because }。
+deadline-overdue-explanation = 截至审计日{ $as_of }{ $pending_phrase }，截止日为{ $deadline }，已逾期{ $late_days }：{ $because }。
 
 ## refund-cycle.early / before-receipt
 
@@ -91,10 +91,10 @@ refund-before-receipt-explanation = { $refunded }即已退款，早于商品入�
 
 close-expected = 入库时间不晚于{ $close }
 close-actual = 入库时间为{ $received }
-close-explanation = { $received }才入库，晚于{ $close }{ $late_days }：申请日期为{ $applied }，{ $cite }规定申请后{ $limit }天内设备未寄达即关闭申请。
+close-explanation = { $received }才入库，比期限{ $close }晚{ $late_days }：申请日期为{ $applied }，{ $cite }规定申请后{ $limit }天内设备未寄达即关闭申请。
 held-expected = { $end }前付款或寄还客户
 held-actual = 截至审计日{ $as_of }仍未付款、设备仍在扣留
-held-explanation = 截至审计日{ $as_of }仍未付款、设备仍在扣留，超过{ $end }{ $late_days }：报价已于{ $quoted }通知客户，{ $cite }规定超过{ $period }未付款即将设备寄还。
+held-explanation = 截至审计日{ $as_of }仍未付款、设备仍在扣留，比期限{ $end }晚{ $late_days }：报价已于{ $quoted }通知客户，{ $cite }规定超过{ $period }未付款即将设备寄还。
 period = { $unit ->
     [months] { $n }个月
    *[days] { $n }天
@@ -153,7 +153,7 @@ window-counting = { $counting ->
 }
 window-expected = { $what }申请不晚于{ $last }
 window-actual = 申请日期为{ $applied }
-window-explanation = { $applied }才申请{ $what }，超过最后期限{ $last }{ $late_days }：{ $started }，{ $cite }规定{ $window_days }内可申请（{ $counting }）。
+window-explanation = { $applied }才申请{ $what }，最后期限为{ $last }，晚了{ $late_days }：{ $started }，{ $cite }规定{ $window_days }内可申请（{ $counting }）。
 condition-failed = { $check ->
     [damaged] 商品外观损坏
     [incomplete] 包装不完整
@@ -167,7 +167,7 @@ free-service = { $decision ->
 }
 out-of-warranty-expected = 免费服务须不晚于{ $last }申请
 out-of-warranty-actual = 申请日期为{ $applied }，仍予{ $decision }
-out-of-warranty-explanation = 申请日期为{ $applied }，已超过保修期最后一天{ $last }{ $late_days }，仍给予{ $service }：{ $cover }（{ $cite }），且不在任何退货或换货期内。
+out-of-warranty-explanation = 申请日期为{ $applied }，保修期最后一天为{ $last }，已超出{ $late_days }，仍给予{ $service }：{ $cover }（{ $cite }），且不在任何退货或换货期内。
 excluded-expected = 属于除外情形，不提供免费服务
 excluded-actual = { $excluded }，仍予{ $decision }
 excluded-explanation = 属于{ $cite }的除外情形（{ $excluded }），仍给予{ $service }。
@@ -184,10 +184,10 @@ rejected-actual = 已拒绝
 rejected-explanation = 拒绝了{ $applied }申请的质量问题{ $asked }，该申请{ $basis }且无除外情形，{ $cite }规定应予受理。
 model-expected = 换货商品编码 { $sku }
 model-actual = 换货商品编码 { $exchange_sku }
-model-explanation = 以{ $exchange_sku }换{ $sku }，而{ $cite }规定换同型号、同规格、同颜色商品。
+model-explanation = 原商品为{ $sku }，换货发出的却是{ $exchange_sku }，而{ $cite }规定只换同型号、同规格、同颜色的商品。
 shipment-expected = 客户寄回不晚于{ $last }
 shipment-actual = 客户寄回时间为{ $shipped }
-shipment-explanation = 客户于{ $shipped }才寄回商品，晚于{ $last }{ $late_days }，仍予退款：退货于{ $reviewed }审核通过，{ $cite }规定未在{ $limit }天内寄回的退货不予受理。
+shipment-explanation = 客户于{ $shipped }才寄回商品，比期限{ $last }晚{ $late_days }，仍予退款：退货于{ $reviewed }审核通过，{ $cite }规定未在{ $limit }天内寄回的退货不予受理。
 
 ## 保修期说明
 
@@ -248,6 +248,7 @@ field-return_freight_charged = 回寄运费
 
 calendar-describe = { $calendar }日历：{ $parts }
 calendar-day = { $m }月{ $d }日
+calendar-separator = ，
 calendar-span = { $first }至{ $last }
 calendar-makeup-day = { $span }调休上班
 calendar-makeup-days = { $span }调休上班
