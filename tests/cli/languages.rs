@@ -11,14 +11,33 @@ use crate::sample_data::sample_path;
 const TEXT_COLUMNS: [&str; 3] = ["expected", "actual", "explanation"];
 
 /// Latin words a Chinese text may hold besides what the run's data supplies: courier and
-/// currency codes, the calendar id.
-const ALLOWED_LATIN: [&str; 10] = [
-    "SF", "EMS", "ZTO", "YTO", "STO", "Yunda", "JD", "CNY", "cn", "SKU",
+/// currency codes, the calendar id, a command-line flag and its values.
+const ALLOWED_LATIN: [&str; 13] = [
+    "SF",
+    "EMS",
+    "ZTO",
+    "YTO",
+    "STO",
+    "Yunda",
+    "JD",
+    "CNY",
+    "cn",
+    "SKU",
+    "date-order",
+    "dmy",
+    "mdy",
 ];
 
-/// Audits the bundled sample set (all three exports) in `lang` into `out`.
+/// Audits the bundled sample set as the README's first command does (every export, the broken
+/// one too) in `lang` into `out`.
 pub(crate) fn audit_samples(scratch: &Scratch, lang: &str, out: &str) {
-    let inputs = ["tickets-en.csv", "tickets-zh-gbk.csv", "tickets.xlsx"].map(sample_path);
+    let inputs = [
+        "tickets-en.csv",
+        "tickets-zh-gbk.csv",
+        "tickets.xlsx",
+        "broken.csv",
+    ]
+    .map(sample_path);
     let mut args = vec!["audit"];
     args.extend(inputs.iter().map(String::as_str));
     args.extend(["--as-of", "2026-11-15", "--lang", lang, "--out", out]);
@@ -201,7 +220,7 @@ fn read_workbook(path: &std::path::Path) -> Vec<(String, Cells)> {
 }
 
 /// Headers over columns of data (names, ids, paths, quotes of the policies), in English.
-const DATA_HEADERS: [&str; 16] = [
+const DATA_HEADERS: [&str; 19] = [
     "Store",
     "Agent",
     "Courier",
@@ -218,6 +237,9 @@ const DATA_HEADERS: [&str; 16] = [
     "Order ID",
     "Product category",
     "Sheet",
+    "Value",
+    "Header in the export",
+    "Letter",
 ];
 
 /// Labels on the Run sheet whose value beside them is data: the policy's own words.
@@ -263,7 +285,14 @@ fn the_chinese_workbook_has_the_english_ones_numbers_and_no_english_label() {
     let en = read_workbook(&scratch.path("en/report.xlsx"));
     let zh = read_workbook(&scratch.path("zh/report.xlsx"));
     assert_eq!(en.len(), zh.len(), "the same sheets");
-    let words = data_words(&read_csv(&scratch.path("en/findings.csv")));
+    let mut words = data_words(&read_csv(&scratch.path("en/findings.csv")));
+    // The values of rejected rows are the export's own (an unknown policy's name).
+    let rejected = read_csv(&scratch.path("en/rejected.csv"));
+    let value = rejected[0]
+        .iter()
+        .position(|h| h == "value")
+        .expect("a value column");
+    words.extend(rejected[1..].iter().map(|row| row[value].clone()));
     let mut leftovers = BTreeSet::new();
     let mut strings = 0;
     for ((en_name, en_cells), (zh_name, zh_cells)) in en.iter().zip(&zh) {

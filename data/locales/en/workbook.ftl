@@ -205,6 +205,12 @@ wb-persisting-cap = Persisting
 wb-status-persisting-on-the-findings-sheet = Status "persisting" on the Findings sheet
 wb-notes = Notes
 wb-blank = (blank)
+wb-not-a-date = not a date
+wb-negative-amount = negative amount
+wb-not-an-amount = not an amount
+wb-not-a-yes-no-value = not a yes/no value
+wb-ticket-id-is-blank = ticket_id is blank
+wb-day-month-order-is-ambiguous-pass-date-order-dmy-m = day/month order is ambiguous; pass --date-order dmy|mdy
 wb-return = return
 wb-exchange = exchange
 wb-repair = repair
@@ -336,3 +342,8 @@ sheet-coverage = Coverage
 sheet-rejected-rows = Rejected rows
 sheet-review-sample = Review sample
 sheet-run = Run
+
+## Rejection reasons with a part
+
+wb-unknown-value = unknown { $column } value
+wb-unknown-policy = unknown policy `{ $policy }`

@@ -204,6 +204,12 @@ wb-persisting-cap = 持续
 wb-status-persisting-on-the-findings-sheet = “问题明细”表中状态为“持续”
 wb-notes = 注
 wb-blank = （空）
+wb-not-a-date = 不是日期
+wb-negative-amount = 金额为负数
+wb-not-an-amount = 不是金额
+wb-not-a-yes-no-value = 不是“是/否”值
+wb-ticket-id-is-blank = 工单号为空
+wb-day-month-order-is-ambiguous-pass-date-order-dmy-m = 无法判断日/月顺序；请指定 --date-order dmy|mdy
 wb-return = 退货
 wb-exchange = 换货
 wb-repair = 维修
@@ -329,3 +335,8 @@ sheet-coverage = 审核覆盖
 sheet-rejected-rows = 拒收行
 sheet-review-sample = 抽查样本
 sheet-run = 运行信息
+
+## 带参数的拒收原因
+
+wb-unknown-value = { $column }的值无法识别
+wb-unknown-policy = 未知政策“{ $policy }”

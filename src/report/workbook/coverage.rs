@@ -153,6 +153,26 @@ fn missing_columns(
     Ok(())
 }
 
+/// A rejection's reason (as `rejected.csv` writes it, in English) in the run's language: the
+/// fixed reasons are labels of the catalogue, `unknown <column> value` and `unknown policy
+/// `…`` are rendered with their part; any other reason is written as it is.
+fn rejection_reason(texts: &crate::l10n::Texts, reason: &str) -> String {
+    if let Some(column) = reason
+        .strip_prefix("unknown ")
+        .and_then(|rest| rest.strip_suffix(" value"))
+        .and_then(Column::from_name)
+    {
+        return crate::tr!(texts, "wb-unknown-value", column = texts.field(column));
+    }
+    if let Some(policy) = reason
+        .strip_prefix("unknown policy `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return crate::tr!(texts, "wb-unknown-policy", policy = policy);
+    }
+    texts.label(reason).to_owned()
+}
+
 pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let heads: Vec<Head> = REJECTED_HEADERS
         .iter()
@@ -167,15 +187,18 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
             _ => Head::new(*title, 8.0, 24.0),
         })
         .collect();
+    let texts = book.styles.texts;
     let row = |rejection: &Rejection| -> Vec<Cell<'static>> {
+        let column = Column::from_name(&rejection.column)
+            .map_or(rejection.column.as_str(), |column| texts.field(column));
         vec![
             rejection.ticket_id.clone().map_or(Cell::Blank, Cell::owned),
             Cell::owned(rejection.source_file.clone()),
             rejection.sheet.clone().map_or(Cell::Blank, Cell::owned),
             Cell::Count(rejection.source_row),
-            Cell::owned(rejection.column.clone()),
+            Cell::owned(column.to_owned()),
             Cell::owned(rejection.value.clone()),
-            Cell::owned(rejection.reason.clone()),
+            Cell::owned(rejection_reason(texts, &rejection.reason)),
             Cell::owned(rejection.source_column.clone()),
             Cell::owned(rejection.column_letter.clone()),
         ]
