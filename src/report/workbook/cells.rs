@@ -30,6 +30,9 @@ pub(super) fn cell_text(text: &str) -> Cow<'_, str> {
     cut.into()
 }
 
+/// How a blank store, agent or courier is shown.
+pub(super) const BLANK: &str = "(blank)";
+
 /// One value of one cell.
 #[derive(Debug, Clone)]
 pub(super) enum Cell<'a> {
@@ -69,6 +72,16 @@ impl<'a> Cell<'a> {
             Cell::Bool(b) => Cell::Bool(b),
             Cell::Severity(s) => Cell::Severity(s),
             Cell::Word(w) => Cell::Word(w),
+        }
+    }
+
+    /// A store, agent or courier name; the placeholder for a blank one (`(blank)`) is written
+    /// in the run's language.
+    pub(super) fn name(name: &'a str) -> Cell<'a> {
+        if name == BLANK {
+            Cell::Word(BLANK)
+        } else {
+            Cell::text(name)
         }
     }
 

@@ -30,7 +30,7 @@ pub(super) fn headers(currency: &str, texts: &crate::l10n::Texts) -> Vec<String>
 fn line<'a>(by: &'static str, name: &'a str, row: &LedgerRow) -> Vec<Cell<'a>> {
     vec![
         Cell::Word(by),
-        Cell::text(name),
+        Cell::name(name),
         Cell::Count(row.tickets),
         Cell::Money(row.deductions_taken),
         Cell::Money(row.deductions_expected),

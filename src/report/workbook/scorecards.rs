@@ -38,7 +38,7 @@ fn title(by: ScoreBy) -> &'static str {
 fn line<'a>(by: ScoreBy, name: &'a str, row: &ScoreRow) -> Vec<Cell<'a>> {
     vec![
         Cell::Word(title(by)),
-        Cell::text(name),
+        Cell::name(name),
         Cell::Count(row.tickets.into()),
         Cell::Count(row.tickets_with_findings.into()),
         Cell::Count(row.findings.into()),

@@ -5,6 +5,7 @@
 use rust_xlsxwriter::{Chart, ChartLegendPosition, ChartSolidFill, ChartType, XlsxError};
 
 use super::book::Book;
+use super::cells::Cell;
 use super::pen::{severity_title, Pen};
 use super::tally::{Ranked, Tally, TOP};
 use crate::finding::{Category, Severity};
@@ -31,7 +32,8 @@ pub(super) fn by_month(
     pen.header(&titles, &[1, 2, 3, 4, 5, 6, 7])?;
     let first_data_row = pen.row;
     for (month, counts) in &tally.by_month {
-        pen.text(0, &month.label())?;
+        let month = month.label();
+        pen.text(0, book.styles.texts.label(&month))?;
         for (offset, (category, count)) in Category::ALL.iter().zip(counts).enumerate() {
             let target = &book.layout.category_sheets(*category)[0];
             pen.link(1 + offset as u16, *count, target, false)?;
@@ -106,7 +108,7 @@ pub(super) fn top_lists(
             pen.next();
         }
         for (name, counts) in ranked {
-            pen.text(0, name)?;
+            pen.cell(0, &Cell::name(name))?;
             pen.link(1, counts.iter().sum(), findings, false)?;
             for (offset, count) in counts.iter().enumerate() {
                 pen.link(2 + offset as u16, *count, findings, false)?;
