@@ -353,21 +353,27 @@ impl Texts {
     /// Message `id` with `args`. An id missing from the catalogue renders as the id itself
     /// (a test checks every id the code uses).
     pub fn render(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        if let Some(Compiled::Fast(template)) = self.messages.get(id) {
+            let mut out = String::with_capacity(template.capacity);
+            template.write(&mut out, args, &self.writer());
+            return out;
+        }
         let mut out = String::new();
         self.render_into(&mut out, id, args);
         out
     }
 
+    fn writer(&self) -> Writer<'_> {
+        Writer {
+            lang: self.lang,
+            plurals: &self.plurals,
+        }
+    }
+
     /// [`Texts::render`], appended to `out`.
     pub fn render_into(&self, out: &mut String, id: &str, args: &[(&str, Arg<'_>)]) {
         match self.messages.get(id) {
-            Some(Compiled::Fast(template)) => {
-                let writer = Writer {
-                    lang: self.lang,
-                    plurals: &self.plurals,
-                };
-                template.write(out, args, &writer);
-            }
+            Some(Compiled::Fast(template)) => template.write(out, args, &self.writer()),
             Some(Compiled::Bundle) => out.push_str(&self.render_with_fluent(id, args).0),
             None => out.push_str(id),
         }

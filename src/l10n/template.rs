@@ -14,6 +14,8 @@ use super::Arg;
 #[derive(Debug)]
 pub(super) struct Template {
     pieces: Vec<Piece>,
+    /// Bytes to reserve before writing: the text, and a dozen per variable.
+    pub(super) capacity: usize,
 }
 
 #[derive(Debug)]
@@ -77,8 +79,10 @@ impl Template {
     /// The compiled form of a message's value, or `None` where it uses more than this
     /// renderer knows.
     pub(super) fn compile(pattern: &ast::Pattern<&str>) -> Option<Template> {
+        let pieces = pieces(pattern)?;
         Some(Template {
-            pieces: pieces(pattern)?,
+            capacity: capacity(&pieces),
+            pieces,
         })
     }
 
@@ -92,6 +96,22 @@ impl Template {
     ) {
         write_pieces(&self.pieces, out, args, ctx);
     }
+}
+
+fn capacity(pieces: &[Piece]) -> usize {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.len(),
+            Piece::Var(_) => 12,
+            Piece::Select(select) => select
+                .variants
+                .iter()
+                .map(|(_, pieces)| capacity(pieces))
+                .max()
+                .unwrap_or(0),
+        })
+        .sum()
 }
 
 fn pieces(pattern: &ast::Pattern<&str>) -> Option<Vec<Piece>> {

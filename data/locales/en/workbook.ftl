@@ -347,3 +347,5 @@ sheet-run = Run
 
 wb-unknown-value = unknown { $column } value
 wb-unknown-policy = unknown policy `{ $policy }`
+wb-waivers-unused = Waivers that waived nothing ({ $path }): expired, or matching no finding
+wb-resolved-since = Findings resolved since the previous run ({ $path })

@@ -340,3 +340,5 @@ sheet-run = 运行信息
 
 wb-unknown-value = { $column }的值无法识别
 wb-unknown-policy = 未知政策“{ $policy }”
+wb-waivers-unused = 未生效的豁免（{ $path }）：已过期，或没有对应的问题
+wb-resolved-since = 自上次运行（{ $path }）以来已解决的问题

@@ -207,9 +207,10 @@ fn waivers(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     let (Some(waivers), Some(used)) = (&book.run.triage.waivers, &book.run.waiver_use) else {
         return Ok(());
     };
-    pen.section(&format!(
-        "Waivers that waived nothing ({}): expired, or matching no finding",
-        waivers.path
+    pen.section(&crate::tr!(
+        book.styles.texts,
+        "wb-waivers-unused",
+        path = waivers.path
     ))?;
     pen.header(
         &[
@@ -231,7 +232,7 @@ fn waivers(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     for (waiver, why) in listed {
         pen.text(0, &waiver.target())?;
         pen.count(1, waiver.row, false)?;
-        pen.text(2, why)?;
+        pen.cell(2, &Cell::Word(why))?;
         pen.text(3, &waiver.reason)?;
         pen.text(4, &waiver.approved_by)?;
         let expires = waiver.expires.map(|d| d.to_string()).unwrap_or_default();
@@ -254,9 +255,10 @@ fn resolved(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<Option<String>, XlsxEr
         return Ok(None);
     };
     let anchor = cell_ref(&book.layout.run, pen.row, 0);
-    pen.section(&format!(
-        "Findings resolved since the previous run ({})",
-        previous.path
+    pen.section(&crate::tr!(
+        book.styles.texts,
+        "wb-resolved-since",
+        path = previous.path
     ))?;
     pen.header(&["Finding id", "Ticket", "Rule", "Severity"], &[])?;
     for finding in &previous.resolved_findings {
