@@ -415,3 +415,99 @@ fn languages_parse_as_the_flag_takes_them() {
         "unknown language `fr`: expected `en` or `zh-CN`"
     );
 }
+
+/// Literals of the workbook's code that are not labels: formats, colours, the marker of a cut
+/// cell, the parts a rejection reason is matched by, and the name of a hash.
+const NOT_LABELS: [&str; 7] = [
+    "… [cut]",
+    "unknown ",
+    " value",
+    "unknown policy `",
+    "SHA-256",
+    "yyyy-mm-dd hh:mm",
+    "yyyy-mm-dd",
+];
+
+/// The string literals of a source file's code (comments and tests left out), with `\`
+/// line continuations joined as Rust joins them.
+fn literals(source: &str) -> Vec<String> {
+    // The inline tests end a file; a `mod tests;` declaration does not.
+    let code = source
+        .split("#[cfg(test)]\nmod tests {")
+        .next()
+        .unwrap_or_default();
+    let code: String = code
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut found = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(start) = rest.find('"') {
+        let body = &rest[start + 1..];
+        let mut text = String::new();
+        let mut chars = body.char_indices();
+        let mut end = body.len();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '"' => {
+                    end = at;
+                    break;
+                }
+                '\\' => match chars.next() {
+                    Some((_, '\n')) => {
+                        while chars.clone().next().is_some_and(|(_, c)| c.is_whitespace()) {
+                            chars.next();
+                        }
+                    }
+                    Some((_, escaped)) => text.push(escaped),
+                    None => {}
+                },
+                c => text.push(c),
+            }
+        }
+        found.push(text);
+        rest = body.get(end + 1..).unwrap_or_default();
+    }
+    found
+}
+
+#[test]
+fn every_label_the_workbook_code_writes_has_a_chinese_text() {
+    let chinese = Texts::of(Lang::ZhCn);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/workbook");
+    let mut missing = Vec::new();
+    let mut labels = 0;
+    for entry in std::fs::read_dir(&dir).expect("the workbook's sources") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_none_or(|ext| ext != "rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("a source file");
+        let ids: BTreeSet<String> = tr_calls(&source).into_iter().map(|(id, _)| id).collect();
+        for text in literals(&source) {
+            let english_words = text.chars().filter(char::is_ascii_alphabetic).count() >= 2;
+            let code_like = text.starts_with('#')
+                || text.contains(['%', '&'])
+                || text.contains('{')
+                || ids.contains(&text)
+                || text
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || "_-.".contains(c))
+                    && text.contains(['.', '-']);
+            if !english_words || code_like || NOT_LABELS.contains(&text.as_str()) {
+                continue;
+            }
+            labels += 1;
+            if !chinese.labels.contains_key(&text) {
+                missing.push(format!("{}: {text:?}", path.display()));
+            }
+        }
+    }
+    assert!(labels > 150, "{labels} labels found");
+    assert!(
+        missing.is_empty(),
+        "labels with no Chinese text:\n{}",
+        missing.join("\n")
+    );
+}
