@@ -78,6 +78,7 @@ fn config(input: PathBuf) -> AuditConfig {
         sample_per_policy: 0,
         spill_budget: rma_audit::audit::spill::DEFAULT_BUDGET,
         period: rma_audit::audit::Period::default(),
+        lang: rma_audit::l10n::Lang::En,
     }
 }
 
@@ -91,6 +92,7 @@ fn parts(c: &mut Criterion) {
     let ctx = Context {
         as_of: config.as_of.with_timezone(&chrono::Utc),
         calendars: &calendars,
+        texts: rma_audit::l10n::Texts::of(rma_audit::l10n::Lang::En),
     };
 
     let (schema, raw) = read_raw(&csv);

@@ -693,6 +693,7 @@ mod phases {
             sample_per_policy: 0,
             spill_budget: rma_audit::audit::spill::DEFAULT_BUDGET,
             period: rma_audit::audit::Period::default(),
+            lang: rma_audit::l10n::Lang::En,
         };
         let started = Instant::now();
         let run = match audit::run(&config, &policies, &calendars, |_| {}) {

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod exit;
 pub mod finding;
 pub mod ingest;
+pub mod l10n;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -217,6 +217,7 @@ fn run_case(
     let ctx = Context {
         as_of: as_of(&case.as_of, policy)?,
         calendars,
+        texts: rma_audit::l10n::Texts::of(rma_audit::l10n::Lang::En),
     };
     let results = evaluate(&ticket, policy, &ctx);
     if case.expect.is_empty() {

@@ -65,6 +65,7 @@ pub fn explain(
     let ctx = Context {
         as_of: config.as_of.with_timezone(&Utc),
         calendars,
+        texts: crate::l10n::Texts::of(crate::l10n::Lang::En),
     };
     let mut found: Option<Explanation> = None;
     while let Some(raw) = reader.next_row()? {

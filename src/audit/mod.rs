@@ -6,6 +6,7 @@
 //! this one (`par_iter().map().collect()` keeps input order) and the chunk before is merged
 //! into the run sequentially. The result is the same for any number of threads.
 
+use crate::l10n::{Lang, Texts};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -70,6 +71,8 @@ pub struct AuditConfig {
     /// `--from` / `--to`: the tickets applied for in this period (inclusive, on the date of
     /// `applied_at` in the policy's timezone) are audited, the others counted out of period.
     pub period: Period,
+    /// `--lang`: the language of the findings' texts and of the workbook.
+    pub lang: Lang,
 }
 
 /// An inclusive period of application dates; an open end is unbounded.
@@ -163,6 +166,13 @@ pub struct Coverage {
 /// The result of an audit, ready for the report writers.
 #[derive(Debug, Clone, Default)]
 pub struct AuditRun {
+    /// The language of the findings' texts (`--lang`), which the workbook is written in too.
+    pub lang: Lang,
+    /// Each coverage reason of `coverage` (English, as summary.json keys them) in `lang`.
+    pub reason_texts: BTreeMap<String, String>,
+    /// Each warning of `warnings` (English, as summary.json and standard error have them)
+    /// that has a translation, in `lang`.
+    pub warning_texts: BTreeMap<String, String>,
     /// The as-of instant the run judged open tickets at; `None` only in an empty default run.
     pub as_of: Option<DateTime<FixedOffset>>,
     /// One row reconciliation per input file, in command-line order.
@@ -421,9 +431,11 @@ pub fn run_streaming(
     let ctx = Context {
         as_of: config.as_of.with_timezone(&Utc),
         calendars,
+        texts: Texts::of(config.lang),
     };
     let mut run = AuditRun {
         as_of: Some(config.as_of),
+        lang: config.lang,
         kept_columns: config.read.keep_columns.clone(),
         review_sample: ReviewSample::new(config.sample_per_policy, config.as_of),
         ..AuditRun::default()
@@ -573,7 +585,7 @@ pub fn resolve_rows<'p>(
         .collect()
 }
 
-fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str) -> Finding {
+fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str, texts: &Texts) -> Finding {
     let rule = &crate::rules::DUPLICATE_TICKET_RULE;
     Finding {
         ticket_id: ticket.ticket_id.clone(),
@@ -583,14 +595,16 @@ fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str) -> Finding {
         category: rule.category,
         severity: rule.severity,
         clause: String::new(),
-        expected: "each ticket_id once".into(),
-        actual: format!("ticket_id {} seen again", ticket.ticket_id),
+        expected: crate::tr!(texts, "duplicate-expected"),
+        actual: crate::tr!(texts, "duplicate-actual", ticket = ticket.ticket_id),
         amount: None,
         late_by: None,
-        explanation: format!(
-            "Ticket {} appears again in {file} row {}; the first row with this id was audited \
-             and this one was not.",
-            ticket.ticket_id, ticket.source.row
+        explanation: crate::tr!(
+            texts,
+            "duplicate-explanation",
+            ticket = ticket.ticket_id,
+            file = file,
+            row = ticket.source.row
         ),
         source: ticket.source,
     }

@@ -4,6 +4,7 @@
 //! SHA-256 is computed on a thread of its own. Chunks are merged strictly in file order, so
 //! the result is the same for any number of threads and any timing.
 
+use crate::l10n::Texts;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -339,7 +340,8 @@ impl<'p> Merger<'_, 'p, '_> {
                 Item::Audit(ticket, policy, verdicts) => {
                     if !self.seen.insert(&ticket.ticket_id) {
                         summary.rows_duplicate += 1;
-                        let finding = duplicate_finding(&ticket, policy, &summary.path);
+                        let finding =
+                            duplicate_finding(&ticket, policy, &summary.path, Texts::of(run.lang));
                         run.scorecards.record_finding(&ticket, &finding);
                         run.hold(finding, Some(ticket));
                         continue;

@@ -2,6 +2,7 @@
 //! reasons kept unformatted. They are folded into the run's sorted maps (and the warnings
 //! about calendar years not covered) once, at the end, so merging a ticket allocates nothing.
 
+use crate::l10n::Texts;
 use std::collections::BTreeMap;
 
 use super::{AuditRun, Coverage};
@@ -99,6 +100,7 @@ impl<'p> Tallies<'p> {
     pub(super) fn fold_into(self, run: &mut AuditRun) {
         // (calendar id, year) → working-day checks not evaluated.
         let mut uncovered: BTreeMap<(String, i32), u64> = BTreeMap::new();
+        let texts = Texts::of(run.lang);
         for version in &self.versions {
             let policy = version.policy;
             *run.tickets_by_policy.entry(policy.id.clone()).or_default() += version.tickets;
@@ -108,6 +110,9 @@ impl<'p> Tallies<'p> {
             for (rule, counts) in rules::rule_ids().zip(&version.coverage) {
                 counts.fold_into(run.coverage.entry((policy.id.clone(), rule)).or_default());
                 for (reason, n) in &counts.reasons {
+                    run.reason_texts
+                        .entry(reason.to_string())
+                        .or_insert_with(|| reason.text(texts));
                     match *reason {
                         Unknown::Calendar(year) => {
                             *uncovered
@@ -127,13 +132,18 @@ impl<'p> Tallies<'p> {
             }
         }
         for ((calendar, year), checks) in uncovered {
-            let counted = match checks {
-                1 => "1 working-day check was".to_string(),
-                n => format!("{n} working-day checks were"),
+            let warning = |texts: &Texts| {
+                crate::tr!(
+                    texts,
+                    "calendar-uncovered",
+                    calendar = calendar,
+                    year = year,
+                    checks = checks
+                )
             };
-            run.warnings.push(format!(
-                "calendar {calendar} does not cover {year}: {counted} not evaluated"
-            ));
+            let english = warning(Texts::of(crate::l10n::Lang::En));
+            run.warning_texts.insert(english.clone(), warning(texts));
+            run.warnings.push(english);
             run.uncovered.push(super::Uncovered {
                 calendar,
                 year,

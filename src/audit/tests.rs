@@ -46,6 +46,7 @@ fn plain_loop(config: &AuditConfig, policies: &PolicySet, calendars: &CalendarSe
     let ctx = Context {
         as_of: config.as_of.with_timezone(&Utc),
         calendars,
+        texts: crate::l10n::Texts::of(crate::l10n::Lang::En),
     };
     let mut findings = Vec::new();
     let mut rejections = Vec::new();
@@ -63,7 +64,12 @@ fn plain_loop(config: &AuditConfig, policies: &PolicySet, calendars: &CalendarSe
                 Resolved::Reject(problems) => rejections.extend(problems),
                 Resolved::Audit(ticket, policy) => {
                     if !seen.insert(ticket.ticket_id.clone()) {
-                        findings.push(duplicate_finding(&ticket, policy, &origin.file));
+                        findings.push(duplicate_finding(
+                            &ticket,
+                            policy,
+                            &origin.file,
+                            crate::l10n::Texts::of(crate::l10n::Lang::En),
+                        ));
                         continue;
                     }
                     let mut traced = Vec::new();
@@ -105,6 +111,7 @@ fn resolve_rows_keeps_and_rejects_the_rows_the_audit_does() {
         sample_per_policy: 0,
         spill_budget: crate::audit::spill::DEFAULT_BUDGET,
         period: crate::audit::Period::default(),
+        lang: crate::l10n::Lang::En,
     };
     let run = run(&config, &policies, &calendars, |_| {}).expect("the audit runs");
     let reader = ingest::open(&config.inputs[0], &config.read).expect("the input opens");
@@ -142,6 +149,7 @@ fn the_pipeline_finds_what_a_plain_loop_finds() {
         sample_per_policy: 0,
         spill_budget: crate::audit::spill::DEFAULT_BUDGET,
         period: crate::audit::Period::default(),
+        lang: crate::l10n::Lang::En,
     };
     let mut streamed = Vec::new();
     let run = run_streaming(&config, &policies, &calendars, |_| {}, &mut |batch| {

@@ -8,6 +8,8 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 
 use super::Calendar;
+use crate::l10n::{Lang, Texts};
+use crate::tr;
 
 /// How many days before the last covered day the warning starts. Inclusive: an as-of exactly
 /// this many days before the last covered day warns, one day earlier does not.
@@ -34,30 +36,44 @@ pub struct HorizonWarning {
     pub add_to: i32,
 }
 
-impl fmt::Display for HorizonWarning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = |n: i64| format!("{n} day{}", if n == 1 { "" } else { "s" });
+impl HorizonWarning {
+    /// The warning in the language of `texts`.
+    pub fn text(&self, texts: &Texts) -> String {
         let relation = match self.days_left {
-            0 => format!("the day of the as-of {}", self.as_of),
-            n if n > 0 => format!("{} after the as-of {}", days(n), self.as_of),
-            n => format!("{} before the as-of {}", days(-n), self.as_of),
+            0 => tr!(texts, "horizon-on-the-day", as_of = self.as_of),
+            n => tr!(
+                texts,
+                "horizon-relation",
+                days = tr!(texts, "days", n = n.abs()),
+                side = if n > 0 { "after" } else { "before" },
+                as_of = self.as_of
+            ),
         };
         let years = if self.add_from == self.add_to {
             self.add_from.to_string()
         } else {
-            format!("{} to {}", self.add_from, self.add_to)
+            tr!(
+                texts,
+                "horizon-years",
+                from = self.add_from,
+                to = self.add_to
+            )
         };
-        let notice = if self.calendar == "cn" {
-            "from the State Council's holiday notice"
-        } else {
-            "from the notice its dates come from"
-        };
-        write!(
-            f,
-            "calendar {} covers working days up to {}, {relation}: add {years} {notice} \
-             (docs/CALENDARS.md)",
-            self.calendar, self.last_covered
+        tr!(
+            texts,
+            "horizon-warning",
+            calendar = self.calendar,
+            last = self.last_covered,
+            relation = relation,
+            years = years,
+            notice = tr!(texts, "horizon-notice", calendar = self.calendar)
         )
+    }
+}
+
+impl fmt::Display for HorizonWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Texts::of(Lang::En)))
     }
 }
 

@@ -406,7 +406,10 @@ fn holiday(
     let keys = c.keys(table, entry, HOLIDAY_KEYS);
     let at = Some(table_span);
     let name = c.nonblank(&keys, entry, "name", at).unwrap_or_default();
-    c.opt_string(&keys, entry, "name_zh");
+    let name_zh = c
+        .opt_string(&keys, entry, "name_zh")
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty());
     let noted = c
         .opt_string(&keys, entry, "note")
         .is_some_and(|note| !note.trim().is_empty());
@@ -430,6 +433,7 @@ fn holiday(
             let day = SpecialDay {
                 kind,
                 name: name.trim().to_string(),
+                name_zh: name_zh.clone(),
             };
             let mut date = first;
             loop {

@@ -17,6 +17,8 @@ pub use load::CalendarDiagnostic;
 pub use set::check_dir;
 pub use show::{calendar_csv, list_text, show_csv, ShowError};
 
+use crate::l10n::{Lang, Texts};
+use crate::tr;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -61,6 +63,8 @@ pub struct SpecialDay {
     pub kind: DayKind,
     /// The name of the holiday it belongs to, e.g. `National Day`.
     pub name: String,
+    /// Its Chinese name (`name_zh`), e.g. `国庆节、中秋节`, for texts in Chinese.
+    pub name_zh: Option<String>,
 }
 
 /// A date the calendar does not cover; carries the year for the reason text
@@ -195,21 +199,52 @@ impl Calendar {
     /// The declared special days in `from..=to`, grouped into runs of one name and kind, for
     /// explanations: `National Day holiday 10-01…10-08, 10-11 a make-up working day`.
     pub fn describe_between(&self, from: NaiveDate, to: NaiveDate) -> Option<String> {
+        self.describe_between_in(from, to, Texts::of(Lang::En))
+    }
+
+    /// [`Calendar::describe_between`] in the language of `texts`
+    /// (`cn 日历：国庆节、中秋节假期10月1日至10月8日，10月11日调休上班`).
+    pub fn describe_between_in(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        texts: &Texts,
+    ) -> Option<String> {
         let mut parts: Vec<String> = Vec::new();
         let mut run: Option<(NaiveDate, NaiveDate, &SpecialDay)> = None;
         let flush = |run: Option<(NaiveDate, NaiveDate, &SpecialDay)>, parts: &mut Vec<String>| {
             if let Some((first, last, day)) = run {
+                let day_text = |date: NaiveDate| {
+                    let (mm, dd) = (format!("{:02}", date.month()), format!("{:02}", date.day()));
+                    tr!(
+                        texts,
+                        "calendar-day",
+                        mm = mm,
+                        dd = dd,
+                        m = date.month(),
+                        d = date.day()
+                    )
+                };
                 let span = if first == last {
-                    first.format("%m-%d").to_string()
+                    day_text(first)
                 } else {
-                    format!("{}…{}", first.format("%m-%d"), last.format("%m-%d"))
+                    tr!(
+                        texts,
+                        "calendar-span",
+                        first = day_text(first),
+                        last = day_text(last)
+                    )
+                };
+                let name = match (&day.name_zh, texts.lang()) {
+                    (Some(name_zh), Lang::ZhCn) => name_zh.as_str(),
+                    _ => day.name.as_str(),
                 };
                 parts.push(match day.kind {
                     DayKind::MakeupWorkday if first == last => {
-                        format!("{span} a make-up working day")
+                        tr!(texts, "calendar-makeup-day", span = span)
                     }
-                    DayKind::MakeupWorkday => format!("{span} make-up working days"),
-                    _ => format!("{} holiday {span}", day.name),
+                    DayKind::MakeupWorkday => tr!(texts, "calendar-makeup-days", span = span),
+                    _ => tr!(texts, "calendar-holiday", name = name, span = span),
                 });
             }
         };
@@ -230,10 +265,15 @@ impl Calendar {
         }
         flush(run, &mut parts);
         if parts.is_empty() {
-            None
-        } else {
-            Some(format!("{} calendar: {}", self.id, parts.join(", ")))
+            return None;
         }
+        let separator = tr!(texts, "calendar-separator");
+        Some(tr!(
+            texts,
+            "calendar-describe",
+            calendar = self.id,
+            parts = parts.join(&separator)
+        ))
     }
 }
 
@@ -282,6 +322,7 @@ mod tests {
                 SpecialDay {
                     kind: DayKind::Holiday,
                     name: "National Day".into(),
+                    name_zh: Some("国庆节".into()),
                 },
             );
         }
@@ -291,6 +332,7 @@ mod tests {
                 SpecialDay {
                     kind: DayKind::MakeupWorkday,
                     name: "National Day".into(),
+                    name_zh: Some("国庆节".into()),
                 },
             );
         }

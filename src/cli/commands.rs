@@ -214,7 +214,13 @@ fn judge(
     if let Some(previous) = &triage.previous {
         run.previous = Some(audit::PreviousComparison::new(previous, &ids));
     }
-    run.horizon = horizon_warnings(run, calendars, settings.audit.as_of.date_naive());
+    let horizon = horizon_warnings(run, calendars, settings.audit.as_of.date_naive());
+    let texts = crate::l10n::Texts::of(run.lang);
+    run.horizon = horizon.iter().map(ToString::to_string).collect();
+    for (warning, english) in horizon.iter().zip(&run.horizon) {
+        run.warning_texts
+            .insert(english.clone(), warning.text(texts));
+    }
     run.warnings.extend(run.horizon.iter().cloned());
     run.untrusted = audit::untrusted_reasons(run, triage.previous.as_ref(), &settings.trust);
     if !run.untrusted.is_empty() {
@@ -472,7 +478,7 @@ fn horizon_warnings(
     run: &AuditRun,
     calendars: &CalendarSet,
     as_of: chrono::NaiveDate,
-) -> Vec<String> {
+) -> Vec<calendar::HorizonWarning> {
     let mut used: Vec<&str> = run
         .policies_used
         .values()
@@ -481,7 +487,4 @@ fn horizon_warnings(
     used.sort_unstable();
     used.dedup();
     calendar::horizon_warnings(used.into_iter().filter_map(|id| calendars.get(id)), as_of)
-        .iter()
-        .map(ToString::to_string)
-        .collect()
 }

@@ -83,6 +83,7 @@ fn shared(
         sample_per_policy: 0,
         spill_budget: crate::audit::spill::budget_from_env(),
         period: crate::audit::Period::default(),
+        lang: crate::l10n::Lang::En,
     };
     Ok((rules, config))
 }
@@ -243,6 +244,7 @@ impl AuditSettings {
             .filter(|c| !c.is_empty())
             .collect();
         let (rules, mut audit) = shared(&args.read, args.inputs.clone(), keep_columns)?;
+        audit.lang = args.lang;
         audit.sample_per_policy = args.sample.unwrap_or(0);
         audit.period = period(args.from.as_deref(), args.to.as_deref()).map_err(Failure::usage)?;
         let out = args.out.clone().unwrap_or_else(|| {

@@ -114,6 +114,10 @@ pub struct AuditArgs {
     /// findings never count.
     #[arg(long, value_enum, default_value = "never", value_name = "LEVEL")]
     pub fail_on: FailOn,
+    /// The language of the workbook and of the findings' texts: `en` or `zh-CN`. CSV
+    /// headers, rule ids, clause ids and summary.json keys stay the same in every language.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
+    pub lang: crate::l10n::Lang,
     /// An earlier run's output directory: findings are marked new or persisting, and the ones
     /// gone are counted as resolved. A directory without findings.csv (the first night) is
     /// not an error: every finding is new.
@@ -363,4 +367,10 @@ fn dispatch(command: Command, command_line: Vec<String>) -> ExitStatus {
             failure.status
         }
     }
+}
+
+/// `--lang`: a language with a catalogue.
+fn parse_lang(text: &str) -> Result<crate::l10n::Lang, String> {
+    text.parse()
+        .map_err(|error: crate::l10n::UnknownLang| error.to_string())
 }

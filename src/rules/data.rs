@@ -3,6 +3,7 @@
 //! per ticket naming every inconsistent pair.
 
 use crate::ticket::{Column, When};
+use crate::tr;
 
 use super::reading::{note, Eval, Flag, Known, Trace, Unknown, Verdict};
 
@@ -22,10 +23,12 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
     for column in [Column::ReviewedAt, Column::ReceivedAt, Column::RefundedAt] {
         if let Some(value) = e.when(column) {
             if e.moment(value).before(&applied_moment) {
-                problems.push(format!(
-                    "{} {} is before applied_at {applied_text}",
-                    column.name(),
-                    e.show(value)
+                problems.push(tr!(
+                    e.texts(),
+                    "timeline-before-applied",
+                    column = e.field(column),
+                    value = e.show(value),
+                    applied = applied_text
                 ));
             }
         }
@@ -33,8 +36,11 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
     match e.ticket.delivered_at {
         Some(delivered) => {
             if applied_moment.before(&e.moment(When::Date(delivered))) {
-                problems.push(format!(
-                    "applied_at {applied_text} is before delivered_at {delivered}"
+                problems.push(tr!(
+                    e.texts(),
+                    "timeline-applied-before-delivered",
+                    applied = applied_text,
+                    delivered = delivered
                 ));
             }
         }
@@ -49,14 +55,13 @@ pub(crate) fn timeline_inconsistent(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
     for problem in &problems {
         note(trace, "inconsistent", problem);
     }
-    let explanation = format!(
-        "The export's timeline is out of order: {}.",
-        problems.join("; ")
-    );
+    let texts = e.texts();
+    let actual = problems.join(&tr!(texts, "list-semicolon"));
+    let explanation = tr!(texts, "timeline-explanation", problems = actual);
     Ok(Verdict::Flagged(Flag {
         clause: String::new(),
-        expected: "delivered_at ≤ applied_at ≤ reviewed_at, received_at, refunded_at".into(),
-        actual: problems.join("; "),
+        expected: tr!(texts, "timeline-expected"),
+        actual,
         amount: None,
         late_by: None,
         explanation,

@@ -9,26 +9,24 @@ use crate::finding::LateBy;
 use crate::ticket::Column;
 
 use super::periods::plus_days;
-use super::reading::{count, note, Eval, Flag, Known, Trace, Verdict};
+use super::reading::{note, Eval, Flag, Known, Trace, Verdict};
+use crate::tr;
 
 /// One working-day deadline rule: from which event, for which action, how many working days.
 pub(crate) struct WorkingDeadline<'p> {
     /// The event the clock starts from (`received_at`, `repair_approved_at`).
     pub start: Column,
-    /// How the explanation names the start: `goods were put into storage`.
-    pub start_phrase: &'static str,
+    /// Which deadline, as the catalogue's `deadline-*` messages select their words:
+    /// `refund`, `exchange` or `repair`.
+    pub kind: &'static str,
     /// The action that must happen by the deadline (`refunded_at`).
     pub action: Column,
-    /// The action as a past participle starting a sentence: `Refunded`.
-    pub action_done: &'static str,
-    /// The action not yet done: `Not refunded`.
-    pub action_pending: &'static str,
     pub working_days: u32,
     pub clause: &'p str,
     pub amount: Option<Decimal>,
 }
 
-/// `1st`, `2nd`, `3rd`, `5th`, `11th`…
+/// `1st`, `2nd`, `3rd`, `5th`, `11th`… (the trace's English).
 pub(crate) fn ordinal(n: u32) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
@@ -83,27 +81,32 @@ fn compute<'c>(e: &Eval<'c>, rule: &WorkingDeadline<'_>, trace: &mut Trace) -> K
 
 /// The reason clause of the explanation, naming the holidays that moved the deadline.
 fn because(e: &Eval<'_>, rule: &WorkingDeadline<'_>, computed: &Computed<'_>) -> String {
+    let texts = e.texts();
     let holidays = computed
         .calendar
-        .describe_between(plus_days(computed.start, 1), computed.deadline)
-        .map(|text| format!(" ({text})"))
+        .describe_between_in(plus_days(computed.start, 1), computed.deadline, texts)
+        .map(|text| tr!(texts, "holidays", text = text))
         .unwrap_or_default();
-    format!(
-        "{} on {} and {} allows {}{holidays}",
-        rule.start_phrase,
-        computed.start,
-        e.cite(rule.clause),
-        count(rule.working_days, "working day"),
+    tr!(
+        texts,
+        "deadline-because",
+        start_phrase = tr!(texts, "deadline-start", kind = rule.kind),
+        start = computed.start,
+        cite = e.cite(rule.clause),
+        allowed = e.working_days(rule.working_days),
+        holidays = holidays
     )
 }
 
-fn expected(rule: &WorkingDeadline<'_>, computed: &Computed<'_>) -> String {
-    format!(
-        "{} by {} ({} working day after {})",
-        rule.action.name(),
-        computed.deadline,
-        ordinal(rule.working_days),
-        computed.start
+fn expected(e: &Eval<'_>, rule: &WorkingDeadline<'_>, computed: &Computed<'_>) -> String {
+    let texts = e.texts();
+    tr!(
+        texts,
+        "deadline-expected",
+        action = e.field(rule.action),
+        deadline = computed.deadline,
+        nth = tr!(texts, "nth-working-day", n = rule.working_days),
+        start = computed.start
     )
 }
 
@@ -122,18 +125,26 @@ pub(crate) fn late(e: &Eval<'_>, rule: &WorkingDeadline<'_>, trace: &mut Trace) 
     let late = computed
         .calendar
         .working_days_after(computed.deadline, done)?;
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: rule.clause.to_string(),
-        expected: expected(rule, &computed),
-        actual: format!("{} {done}", rule.action.name()),
+        expected: expected(e, rule, &computed),
+        actual: tr!(
+            texts,
+            "deadline-late-actual",
+            action = e.field(rule.action),
+            done = done
+        ),
         amount: rule.amount,
         late_by: Some(LateBy::working_days(late)),
-        explanation: format!(
-            "{} {done}, {} after the deadline {}: {}.",
-            rule.action_done,
-            count(late, "working day"),
-            computed.deadline,
-            because(e, rule, &computed)
+        explanation: tr!(
+            texts,
+            "deadline-late-explanation",
+            done_phrase = tr!(texts, "deadline-done", kind = rule.kind),
+            done = done,
+            late_days = e.working_days(late),
+            deadline = computed.deadline,
+            because = because(e, rule, &computed)
         ),
     }))
 }
@@ -158,18 +169,26 @@ pub(crate) fn overdue(
     let late = computed
         .calendar
         .working_days_after(computed.deadline, as_of)?;
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: rule.clause.to_string(),
-        expected: expected(rule, &computed),
-        actual: format!("{} blank at as-of {as_of}", rule.action.name()),
+        expected: expected(e, rule, &computed),
+        actual: tr!(
+            texts,
+            "deadline-overdue-actual",
+            action = e.field(rule.action),
+            as_of = as_of
+        ),
         amount: rule.amount,
         late_by: Some(LateBy::working_days(late)),
-        explanation: format!(
-            "{} by the as-of date {as_of}, {} after the deadline {}: {}.",
-            rule.action_pending,
-            count(late, "working day"),
-            computed.deadline,
-            because(e, rule, &computed)
+        explanation: tr!(
+            texts,
+            "deadline-overdue-explanation",
+            pending_phrase = tr!(texts, "deadline-pending", kind = rule.kind),
+            as_of = as_of,
+            late_days = e.working_days(late),
+            deadline = computed.deadline,
+            because = because(e, rule, &computed)
         ),
     }))
 }

@@ -9,7 +9,9 @@ use crate::policy::{Counting, Window};
 use crate::ticket::{Cause, Column, Decision, ServiceType};
 
 use super::periods::days_between;
-use super::reading::{all, any, count, money, note, Eval, Flag, Known, Trace, Unknown, Verdict};
+use crate::tr;
+
+use super::reading::{all, any, money, note, Eval, Flag, Known, Trace, Unknown, Verdict};
 use super::warranty::{
     coverage, exclusion, free_service_clause, in_warranty_not_excluded, outside_every_window,
     window_dates, within_window,
@@ -37,25 +39,38 @@ fn outside_window(
         return Ok(Verdict::Passed);
     }
     let late = days_between(last, applied);
+    let texts = e.texts();
     let counting = match window.counting {
-        Counting::Inclusive => "that day counting as day 1",
-        Counting::After => "after that day",
+        Counting::Inclusive => "inclusive",
+        Counting::After => "after",
     };
     let started = match window.from {
-        Column::DeliveredAt => format!("the goods were signed for on {start}"),
-        other => format!("{} was {start}", other.name()),
+        Column::DeliveredAt => tr!(texts, "window-started-delivered", start = start),
+        other => tr!(
+            texts,
+            "window-started-other",
+            column = e.field(other),
+            start = start
+        ),
     };
+    let what = tr!(texts, "window-what", what = what);
     Ok(Verdict::Flagged(Flag {
         clause: window.clause.clone(),
-        expected: format!("{what} applied by {last}"),
-        actual: format!("applied {applied}"),
+        expected: tr!(texts, "window-expected", what = what, last = last),
+        actual: tr!(texts, "window-actual", applied = applied),
         amount,
         late_by: Some(LateBy::days(late)),
-        explanation: format!(
-            "The {what} was applied for on {applied}, {} after the last allowed date {last}: {started} and {} allows {}, {counting}.",
-            count(late, "day"),
-            e.cite(&window.clause),
-            count(window.days, "day"),
+        explanation: tr!(
+            texts,
+            "window-explanation",
+            what = what,
+            applied = applied,
+            late_days = e.days(late),
+            last = last,
+            started = started,
+            cite = e.cite(&window.clause),
+            window_days = e.days(window.days),
+            counting = tr!(texts, "window-counting", counting = counting)
         ),
     }))
 }
@@ -92,19 +107,19 @@ pub(crate) fn return_condition_failed(e: &Eval<'_>, trace: &mut Trace) -> Known<
             conditions.no_appearance_damage,
             Column::AppearanceDamaged,
             true,
-            "the item is damaged",
+            "damaged",
         ),
         (
             conditions.package_complete,
             Column::PackageComplete,
             false,
-            "the package is incomplete",
+            "incomplete",
         ),
         (
             conditions.not_activated,
             Column::Activated,
             true,
-            "the device was activated",
+            "activated",
         ),
     ];
     let mut failed = Vec::new();
@@ -115,7 +130,7 @@ pub(crate) fn return_condition_failed(e: &Eval<'_>, trace: &mut Trace) -> Known<
             note(trace, column.name(), value);
         }
         if value == Some(failing) {
-            failed.push(words);
+            failed.push(tr!(e.texts(), "condition-failed", check = words));
         }
         members.push(
             value
@@ -126,16 +141,18 @@ pub(crate) fn return_condition_failed(e: &Eval<'_>, trace: &mut Trace) -> Known<
     if !any(&members)? {
         return Ok(Verdict::Passed);
     }
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: conditions.clause.clone(),
-        expected: "return conditions met".into(),
-        actual: failed.join(", "),
+        expected: tr!(texts, "condition-expected"),
+        actual: failed.join(&tr!(texts, "list-comma")),
         amount: e.ticket.refund_amount.map(money),
         late_by: None,
-        explanation: format!(
-            "A no-reason return was refunded although {}, which {} does not allow.",
-            failed.join(" and "),
-            e.cite(&conditions.clause)
+        explanation: tr!(
+            texts,
+            "condition-explanation",
+            failed = failed.join(&tr!(texts, "list-and")),
+            cite = e.cite(&conditions.clause)
         ),
     }))
 }
@@ -153,16 +170,14 @@ pub(crate) fn exchange_outside_window(e: &Eval<'_>, trace: &mut Trace) -> Known<
 
 const FREE_SERVICE: [Decision; 2] = [Decision::FreeRepair, Decision::Exchange];
 
-fn decision_text(e: &Eval<'_>) -> &'static str {
-    e.ticket.decision.map_or("", Decision::as_str)
+fn decision_text(e: &Eval<'_>) -> String {
+    e.value(e.ticket.decision.map_or("", Decision::as_str))
 }
 
 /// The free service granted, in words.
-fn free_service_words(e: &Eval<'_>) -> &'static str {
-    match e.ticket.decision {
-        Some(Decision::Exchange) => "a free replacement (exchange)",
-        _ => "a free repair",
-    }
+fn free_service_words(e: &Eval<'_>) -> String {
+    let decision = e.ticket.decision.map_or("", Decision::as_str);
+    tr!(e.texts(), "free-service", decision = decision)
 }
 
 /// `eligibility.free-service-out-of-warranty`
@@ -189,17 +204,27 @@ pub(crate) fn free_service_out_of_warranty(e: &Eval<'_>, trace: &mut Trace) -> K
     let last = cover.last_covered.unwrap_or(applied);
     let late = days_between(last, applied);
     let service = free_service_words(e);
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: warranty.clause.clone(),
-        expected: format!("applied by {last} for free service"),
-        actual: format!("{} granted, applied {applied}", decision_text(e)),
+        expected: tr!(texts, "out-of-warranty-expected", last = last),
+        actual: tr!(
+            texts,
+            "out-of-warranty-actual",
+            decision = decision_text(e),
+            applied = applied
+        ),
         amount: None,
         late_by: Some(LateBy::days(late)),
-        explanation: format!(
-            "Granted {service} on an application of {applied}, {} after the warranty's last covered date {last}: {} ({}), and no return or exchange window was open.",
-            count(late, "day"),
-            cover,
-            e.cite(&warranty.clause)
+        explanation: tr!(
+            texts,
+            "out-of-warranty-explanation",
+            service = service,
+            applied = applied,
+            late_days = e.days(late),
+            last = last,
+            cover = cover.text(texts),
+            cite = e.cite(&warranty.clause)
         ),
     }))
 }
@@ -215,15 +240,24 @@ pub(crate) fn free_service_excluded(e: &Eval<'_>, trace: &mut Trace) -> Known<Ve
     note(trace, "exclusion", &excluded);
     let clause = &e.policy.params.exclusions.clause;
     let service = free_service_words(e);
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: clause.clone(),
-        expected: "no free service under an exclusion".into(),
-        actual: format!("{} granted with {excluded}", decision_text(e)),
+        expected: tr!(texts, "excluded-expected"),
+        actual: tr!(
+            texts,
+            "excluded-actual",
+            decision = decision_text(e),
+            excluded = excluded
+        ),
         amount: None,
         late_by: None,
-        explanation: format!(
-            "Granted {service} although an exclusion of {} applies ({excluded}).",
-            e.cite(clause)
+        explanation: tr!(
+            texts,
+            "excluded-explanation",
+            service = service,
+            cite = e.cite(clause),
+            excluded = excluded
         ),
     }))
 }
@@ -244,16 +278,21 @@ pub(crate) fn charged_in_warranty(e: &Eval<'_>, trace: &mut Trace) -> Known<Verd
     };
     let clause = free_service_clause(e);
     let fee = e.ticket.repair_fee.map(money);
-    let fee_text = fee.map_or_else(|| "a fee".to_string(), |fee| fee.to_string());
+    let texts = e.texts();
+    let fee_text = fee.map_or_else(|| tr!(texts, "charged-fee-unknown"), |fee| fee.to_string());
     Ok(Verdict::Flagged(Flag {
         clause: clause.clone(),
-        expected: "free repair".into(),
-        actual: format!("paid repair, repair_fee {fee_text}"),
+        expected: tr!(texts, "charged-expected"),
+        actual: tr!(texts, "charged-actual", fee = fee_text),
         amount: fee,
         late_by: None,
-        explanation: format!(
-            "Charged {fee_text} for a quality repair applied for on {applied}, within the warranty ({description}) and with no exclusion, where {} provides free repair.",
-            e.cite(&clause)
+        explanation: tr!(
+            texts,
+            "charged-explanation",
+            fee = fee_text,
+            applied = applied,
+            cover = description.text(texts),
+            cite = e.cite(&clause)
         ),
     }))
 }
@@ -293,7 +332,7 @@ pub(crate) fn wrongly_rejected(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
         if let Ok(last) = last {
             note(trace, "last allowed date", last);
         }
-        let basis = last.map(|l| format!("within the window ending {l}"));
+        let basis = last.map(|l| tr!(e.texts(), "rejected-basis-window", last = l));
         let excluded = exclusion(e);
         let holds = all(&[
             within,
@@ -309,23 +348,33 @@ pub(crate) fn wrongly_rejected(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
                 .unwrap_or_default(),
             _ => free_service_clause(e),
         };
-        let basis = description
-            .as_ref()
-            .map(|d| format!("within the warranty ({d})"));
+        let basis = description.as_ref().map(|d| {
+            tr!(
+                e.texts(),
+                "rejected-basis-warranty",
+                cover = d.text(e.texts())
+            )
+        });
         (description.is_some(), clause, basis.unwrap_or_default())
     };
     if !within {
         return Ok(Verdict::Passed);
     }
+    let texts = e.texts();
+    let asked = e.value(asked.as_str());
     Ok(Verdict::Flagged(Flag {
         clause: clause.clone(),
-        expected: format!("{asked} granted"),
-        actual: "rejected".into(),
+        expected: tr!(texts, "rejected-expected", asked = asked),
+        actual: tr!(texts, "rejected-actual"),
         amount: None,
         late_by: None,
-        explanation: format!(
-            "Rejected a quality {asked} request applied for on {applied}, {basis} and with no exclusion, which {} grants.",
-            e.cite(&clause)
+        explanation: tr!(
+            texts,
+            "rejected-explanation",
+            asked = asked,
+            applied = applied,
+            basis = basis,
+            cite = e.cite(&clause)
         ),
     }))
 }
@@ -353,15 +402,19 @@ pub(crate) fn exchange_model_mismatch(e: &Eval<'_>, trace: &mut Trace) -> Known<
     if sku == exchange_sku {
         return Ok(Verdict::Passed);
     }
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: clause.clone(),
-        expected: format!("exchange_sku {sku}"),
-        actual: format!("exchange_sku {exchange_sku}"),
+        expected: tr!(texts, "model-expected", sku = sku),
+        actual: tr!(texts, "model-actual", exchange_sku = exchange_sku),
         amount: None,
         late_by: None,
-        explanation: format!(
-            "Sent {exchange_sku} in exchange for {sku}, although {} exchanges for the same model, specification and colour.",
-            e.cite(clause)
+        explanation: tr!(
+            texts,
+            "model-explanation",
+            exchange_sku = exchange_sku,
+            sku = sku,
+            cite = e.cite(clause)
         ),
     }))
 }
@@ -384,17 +437,22 @@ pub(crate) fn late_customer_shipment(e: &Eval<'_>, trace: &mut Trace) -> Known<V
         return Ok(Verdict::Passed);
     }
     let late = days_between(last, shipped);
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: limit.clause.clone(),
-        expected: format!("customer_shipped_at by {last}"),
-        actual: format!("customer_shipped_at {shipped}"),
+        expected: tr!(texts, "shipment-expected", last = last),
+        actual: tr!(texts, "shipment-actual", shipped = shipped),
         amount: e.ticket.refund_amount.map(money),
         late_by: Some(LateBy::days(late)),
-        explanation: format!(
-            "Refunded although the customer shipped the item on {shipped}, {} after {last}: the return was confirmed on {reviewed} and {} refuses returns not sent within {} days.",
-            count(late, "day"),
-            e.cite(&limit.clause),
-            limit.days
+        explanation: tr!(
+            texts,
+            "shipment-explanation",
+            shipped = shipped,
+            late_days = e.days(late),
+            last = last,
+            reviewed = reviewed,
+            cite = e.cite(&limit.clause),
+            limit = limit.days
         ),
     }))
 }

@@ -8,6 +8,8 @@ use crate::finding::Severity;
 use crate::policy::ReturnLeg;
 use crate::ticket::{Cause, Column, Decision, FreightPayer, FreightPayment};
 
+use crate::tr;
+
 use super::reading::{all, money, note, Eval, Flag, Known, Trace, Unknown, Verdict};
 use super::warranty::coverage;
 
@@ -38,12 +40,17 @@ fn customer_burden(e: &Eval<'_>, trace: &mut Trace) -> Known<(Decimal, String)> 
     };
     let burden = deducted + paid;
     let breakdown = if paid.is_zero() {
-        format!("{} deducted from the refund", money(deducted))
+        tr!(
+            e.texts(),
+            "freight-breakdown-deducted",
+            deducted = money(deducted)
+        )
     } else {
-        format!(
-            "{} deducted from the refund + {} paid on a prepaid parcel",
-            money(deducted),
-            money(paid)
+        tr!(
+            e.texts(),
+            "freight-breakdown-both",
+            deducted = money(deducted),
+            paid = money(paid)
         )
     };
     note(
@@ -84,16 +91,19 @@ pub(crate) fn charged_on_quality(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdi
         return Ok(Verdict::Passed);
     }
     let clause = rules.company_bears_clause.clone().unwrap_or_default();
-    let explanation = format!(
-        "The customer bore {} of return freight ({breakdown}) on a {} ticket, although {} has the company bear it.",
-        money(burden),
-        cause_text(e),
-        e.cite(&clause)
+    let texts = e.texts();
+    let explanation = tr!(
+        texts,
+        "freight-quality-explanation",
+        burden = money(burden),
+        breakdown = breakdown,
+        cause = e.value(cause_text(e)),
+        cite = e.cite(&clause)
     );
     Ok(Verdict::Flagged(Flag {
         clause,
-        expected: "customer freight burden 0.00".into(),
-        actual: format!("customer freight burden {}", money(burden)),
+        expected: tr!(texts, "freight-burden-expected"),
+        actual: tr!(texts, "freight-burden-actual", burden = money(burden)),
         amount: Some(money(burden)),
         late_by: None,
         explanation,
@@ -138,30 +148,26 @@ pub(crate) fn deduction_mismatch(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdi
     let deducted = e.money(e.ticket.freight_deducted, Column::FreightDeducted)?;
     note(trace, "freight_deducted", money(deducted));
     note(trace, "expected deduction", money(deduction.amount));
-    let (severity, amount, word) = match deducted.cmp(&deduction.amount) {
+    let (severity, amount, direction) = match deducted.cmp(&deduction.amount) {
         std::cmp::Ordering::Equal => return Ok(Verdict::Passed),
-        std::cmp::Ordering::Greater => (
-            Severity::Violation,
-            deducted - deduction.amount,
-            "over-charged",
-        ),
-        std::cmp::Ordering::Less => (
-            Severity::Warning,
-            deduction.amount - deducted,
-            "under-recovered",
-        ),
+        std::cmp::Ordering::Greater => (Severity::Violation, deducted - deduction.amount, "over"),
+        std::cmp::Ordering::Less => (Severity::Warning, deduction.amount - deducted, "under"),
     };
-    let explanation = format!(
-        "Deducted {} from the refund of a no-reason return sent freight-collect with {courier}, but {} sets the deduction at exactly {} ({} {word}).",
-        money(deducted),
-        e.cite(&deduction.clause),
-        money(deduction.amount),
-        money(amount)
+    let texts = e.texts();
+    let explanation = tr!(
+        texts,
+        "freight-mismatch-explanation",
+        deducted = money(deducted),
+        courier = courier,
+        cite = e.cite(&deduction.clause),
+        expected = money(deduction.amount),
+        difference = money(amount),
+        direction = direction
     );
     let flag = Flag {
         clause: deduction.clause.clone(),
-        expected: format!("freight_deducted {}", money(deduction.amount)),
-        actual: format!("freight_deducted {}", money(deducted)),
+        expected: tr!(texts, "freight-deducted", amount = money(deduction.amount)),
+        actual: tr!(texts, "freight-deducted", amount = money(deducted)),
         amount: Some(money(amount)),
         late_by: None,
         explanation,
@@ -189,15 +195,17 @@ pub(crate) fn deduction_on_prepaid(e: &Eval<'_>, trace: &mut Trace) -> Known<Ver
     if deducted <= Decimal::ZERO {
         return Ok(Verdict::Passed);
     }
-    let explanation = format!(
-        "Deducted {} freight from the refund of a no-reason return the customer had already sent prepaid; {} provides a deduction only on freight-collect returns.",
-        money(deducted),
-        e.cite(&deduction.clause)
+    let texts = e.texts();
+    let explanation = tr!(
+        texts,
+        "freight-prepaid-explanation",
+        deducted = money(deducted),
+        cite = e.cite(&deduction.clause)
     );
     Ok(Verdict::Flagged(Flag {
         clause: deduction.clause.clone(),
-        expected: "freight_deducted 0.00 (prepaid parcel)".into(),
-        actual: format!("freight_deducted {}", money(deducted)),
+        expected: tr!(texts, "freight-prepaid-expected"),
+        actual: tr!(texts, "freight-deducted", amount = money(deducted)),
         amount: Some(money(deducted)),
         late_by: None,
         explanation,
@@ -228,16 +236,18 @@ pub(crate) fn return_leg_charged(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdi
     if charged <= Decimal::ZERO {
         return Ok(Verdict::Passed);
     }
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: clause.clone(),
-        expected: "return_freight_charged 0.00".into(),
-        actual: format!("return_freight_charged {}", money(charged)),
+        expected: tr!(texts, "freight-return-leg-expected"),
+        actual: tr!(texts, "freight-return-leg-actual", charged = money(charged)),
         amount: Some(money(charged)),
         late_by: None,
-        explanation: format!(
-            "Charged the customer {} for sending the item back, although {} has the company pay the company→customer leg.",
-            money(charged),
-            e.cite(clause)
+        explanation: tr!(
+            texts,
+            "freight-return-leg-explanation",
+            charged = money(charged),
+            cite = e.cite(clause)
         ),
     }))
 }
@@ -263,24 +273,27 @@ pub(crate) fn not_recovered(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
         return Ok(Verdict::Passed);
     }
     let amount = e.ticket.freight_amount.map(money);
-    let amount_text =
-        amount.map_or_else(|| "the freight".to_string(), |a| format!("the {a} freight"));
+    let texts = e.texts();
+    let amount_text = amount.map_or_else(
+        || tr!(texts, "freight-amount-unknown"),
+        |a| tr!(texts, "freight-amount-known", amount = a),
+    );
     let why = match &rules.customer_bears {
-        None => "the customer bears the inbound freight".to_string(),
-        Some(_) => format!(
-            "the customer bears the inbound freight for cause {}",
-            cause_text(e)
-        ),
+        None => tr!(texts, "freight-why-all"),
+        Some(_) => tr!(texts, "freight-why-cause", cause = e.value(cause_text(e))),
     };
     Ok(Verdict::Flagged(Flag {
         clause: clause.clone(),
-        expected: "freight_payer customer".into(),
-        actual: "freight_payer company".into(),
+        expected: tr!(texts, "freight-not-recovered-expected"),
+        actual: tr!(texts, "freight-not-recovered-actual"),
         amount,
         late_by: None,
-        explanation: format!(
-            "The company bore {amount_text} of the customer's parcel, but under {} {why}.",
-            e.cite(clause)
+        explanation: tr!(
+            texts,
+            "freight-not-recovered-explanation",
+            amount = amount_text,
+            cite = e.cite(clause),
+            why = why
         ),
     }))
 }
@@ -297,18 +310,23 @@ pub(crate) fn collect_accepted(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict
     ])? {
         return Ok(Verdict::Passed);
     }
-    let received = received.map(|r| e.show(r).to_string()).unwrap_or_default();
+    let Some(received) = received.map(|r| e.show(r)) else {
+        return Ok(Verdict::Passed);
+    };
     note(trace, "freight_payment", "collect");
-    note(trace, "received_at", &received);
+    note(trace, "received_at", received);
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: clause.clone(),
-        expected: "freight_payment prepaid (no payment on delivery)".into(),
-        actual: "freight_payment collect, parcel received".into(),
+        expected: tr!(texts, "freight-collect-expected"),
+        actual: tr!(texts, "freight-collect-actual"),
         amount: None,
         late_by: None,
-        explanation: format!(
-            "A freight-collect parcel was accepted on {received}, although {} accepts no payment on delivery.",
-            e.cite(clause)
+        explanation: tr!(
+            texts,
+            "freight-collect-explanation",
+            received = received,
+            cite = e.cite(clause)
         ),
     }))
 }

@@ -18,11 +18,14 @@ mod warranty;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod zh_tests;
 
 use chrono::{DateTime, Utc};
 
 use crate::calendar::CalendarSet;
 use crate::finding::{Finding, Outcome, RuleResult, Severity};
+use crate::l10n::Texts;
 use crate::policy::Policy;
 use crate::ticket::Ticket;
 
@@ -42,6 +45,8 @@ pub struct Context<'a> {
     pub as_of: DateTime<Utc>,
     /// The working-day calendars, by id.
     pub calendars: &'a CalendarSet,
+    /// The catalogue the findings' texts are written from (the readers' language).
+    pub texts: &'a Texts,
 }
 
 /// The per-ticket rule ids, in catalogue order (the order of [`evaluate`]'s results).

@@ -2,7 +2,9 @@
 
 use chrono::{Days, Months, NaiveDate};
 
+use crate::l10n::Texts;
 use crate::policy::{Counting, Period, Window};
+use crate::tr;
 
 /// `date` + `days`, saturating at chrono's far future (never reached by real tickets).
 pub(crate) fn plus_days(date: NaiveDate, days: u32) -> NaiveDate {
@@ -51,21 +53,22 @@ pub(crate) fn days_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
     (later - earlier).num_days()
 }
 
-/// A period in words: `12 months`, `180 days`.
-pub(crate) fn describe_period(period: Period) -> String {
-    match period {
-        Period::Months(1) => "1 month".to_string(),
-        Period::Months(months) => format!("{months} months"),
-        Period::Days(1) => "1 day".to_string(),
-        Period::Days(days) => format!("{days} days"),
-    }
+/// A period in words: `12 months`, `180 days` (`12个月`).
+pub(crate) fn describe_period(texts: &Texts, period: Period) -> String {
+    let (unit, n) = unit_and_count(period);
+    tr!(texts, "period", unit = unit, n = n)
 }
 
 /// A period as an adjective: `12-month`, `180-day`.
-pub(crate) fn period_adjective(period: Period) -> String {
+pub(crate) fn period_adjective(texts: &Texts, period: Period) -> String {
+    let (unit, n) = unit_and_count(period);
+    tr!(texts, "period-adjective", unit = unit, n = n)
+}
+
+fn unit_and_count(period: Period) -> (&'static str, u32) {
     match period {
-        Period::Months(months) => format!("{months}-month"),
-        Period::Days(days) => format!("{days}-day"),
+        Period::Months(months) => ("months", months),
+        Period::Days(days) => ("days", days),
     }
 }
 
@@ -144,7 +147,12 @@ mod tests {
             date(2025, 4, 10)
         );
         assert_eq!(days_between(date(2025, 4, 10), date(2025, 4, 12)), 2);
-        assert_eq!(describe_period(Period::Months(12)), "12 months");
-        assert_eq!(period_adjective(Period::Days(60)), "60-day");
+        let en = Texts::of(crate::l10n::Lang::En);
+        let zh = Texts::of(crate::l10n::Lang::ZhCn);
+        assert_eq!(describe_period(en, Period::Months(12)), "12 months");
+        assert_eq!(describe_period(en, Period::Months(1)), "1 month");
+        assert_eq!(describe_period(zh, Period::Months(1)), "1个月");
+        assert_eq!(period_adjective(en, Period::Days(60)), "60-day");
+        assert_eq!(period_adjective(zh, Period::Days(60)), "60天");
     }
 }

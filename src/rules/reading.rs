@@ -9,8 +9,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::calendar::{Calendar, NotCovered};
 use crate::finding::{LateBy, Severity};
+use crate::l10n::{Arg, IntoArg, Lang, Texts};
 use crate::policy::Policy;
 use crate::ticket::{Cause, Column, Decision, FreightPayment, Ticket, When};
+use crate::tr;
 
 use super::Context;
 
@@ -34,19 +36,39 @@ pub(crate) enum Unknown {
     ReturnCondition(&'static str),
 }
 
-impl fmt::Display for Unknown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unknown::Blank(column) => write!(f, "no {column}"),
-            Unknown::NoTime(column) => write!(f, "{column} has no time"),
-            Unknown::Calendar(year) => write!(f, "calendar does not cover {year}"),
-            Unknown::CalendarMissing => f.write_str("calendar not loaded"),
-            Unknown::NoWarrantyStart => f.write_str("no warranty start date"),
-            Unknown::Exclusion(column) => write!(f, "exclusion unknown: {column} blank"),
+impl Unknown {
+    /// The reason in the language of `texts`, as the coverage table counts it.
+    pub(crate) fn text(&self, texts: &Texts) -> String {
+        match *self {
+            Unknown::Blank(column) => tr!(texts, "unknown-blank", column = field(texts, column)),
+            Unknown::NoTime(column) => {
+                tr!(texts, "unknown-no-time", column = field(texts, column))
+            }
+            Unknown::Calendar(year) => tr!(texts, "unknown-calendar", year = year),
+            Unknown::CalendarMissing => tr!(texts, "unknown-calendar-missing"),
+            Unknown::NoWarrantyStart => tr!(texts, "unknown-no-warranty-start"),
+            Unknown::Exclusion(column) => {
+                tr!(texts, "unknown-exclusion", column = field(texts, column))
+            }
             Unknown::ReturnCondition(column) => {
-                write!(f, "return condition unknown: {column} blank")
+                tr!(
+                    texts,
+                    "unknown-return-condition",
+                    column = field(texts, column)
+                )
             }
         }
+    }
+}
+
+/// A column named by its canonical name, as `texts` label it.
+fn field<'t>(texts: &'t Texts, name: &'static str) -> &'t str {
+    Column::from_name(name).map_or(name, |column| texts.field(column))
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Texts::of(Lang::En)))
     }
 }
 
@@ -178,6 +200,15 @@ impl fmt::Display for Shown {
                 }
             }
             None => write!(f, "{}", self.when.date_in(self.tz)),
+        }
+    }
+}
+
+impl IntoArg for Shown {
+    fn arg(&self) -> Arg<'_> {
+        match self.when.instant_in(self.tz) {
+            Some(instant) => Arg::Minute(instant.with_timezone(&self.tz).naive_local()),
+            None => Arg::Date(self.when.date_in(self.tz)),
         }
     }
 }
@@ -317,15 +348,49 @@ impl<'a> Eval<'a> {
         Shown { when, tz: self.tz }
     }
 
+    /// The run's catalogue, in the readers' language.
+    pub(crate) fn texts(&self) -> &'a Texts {
+        self.ctx.texts
+    }
+
+    /// A ticket column as texts name it.
+    pub(crate) fn field(&self, column: Column) -> &'a str {
+        self.ctx.texts.field(column)
+    }
+
+    /// A coded value (cause, decision, service type…) as texts name it.
+    pub(crate) fn value(&self, word: &str) -> String {
+        tr!(self.ctx.texts, "value", word = word)
+    }
+
+    /// `n` days, in words.
+    pub(crate) fn days(&self, n: impl IntoArg) -> String {
+        tr!(self.ctx.texts, "days", n = n)
+    }
+
+    /// `n` working days, in words.
+    pub(crate) fn working_days(&self, n: impl IntoArg) -> String {
+        tr!(self.ctx.texts, "working-days", n = n)
+    }
+
     /// The policy as explanations name it, with a clause: `JOINING S4.1`. The brand is the
-    /// first alias (as exports write it) that is not the id itself, else the policy's name.
+    /// first alias (as exports write it) that is not the id itself, else the policy's name;
+    /// in Chinese texts, the first Chinese alias where the policy has one (`乔宁 S4.1`).
     pub(crate) fn cite(&self, clause: &str) -> String {
         let policy = self.policy;
-        let brand = policy
-            .aliases
-            .iter()
-            .map(|alias| alias.trim())
-            .find(|alias| !alias.is_empty() && alias.is_ascii() && *alias != policy.id)
+        let aliases = || {
+            policy
+                .aliases
+                .iter()
+                .map(|alias| alias.trim())
+                .filter(|alias| !alias.is_empty() && *alias != policy.id)
+        };
+        let chinese = match self.ctx.texts.lang() {
+            Lang::ZhCn => aliases().find(|alias| !alias.is_ascii()),
+            Lang::En => None,
+        };
+        let brand = chinese
+            .or_else(|| aliases().find(|alias| alias.is_ascii()))
             .unwrap_or(&policy.name);
         format!("{brand} {clause}")
     }
@@ -346,20 +411,11 @@ pub(crate) fn hours_late(seconds_over: i64) -> Decimal {
     hours
 }
 
-/// An elapsed time as `24 h 01 min`.
-pub(crate) fn elapsed(seconds: i64) -> String {
+/// An elapsed time as `24 h 01 min` (`24小时01分钟`).
+pub(crate) fn elapsed(texts: &Texts, seconds: i64) -> String {
     let minutes = seconds.div_euclid(60);
-    format!("{} h {:02} min", minutes / 60, minutes % 60)
-}
-
-/// `1 day`, `3 days`, `1 working day`…
-pub(crate) fn count(n: impl Into<i64>, unit: &str) -> String {
-    let n = n.into();
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+    let padded = format!("{:02}", minutes % 60);
+    tr!(texts, "elapsed", hours = minutes / 60, minutes = padded)
 }
 
 #[cfg(test)]
@@ -444,7 +500,11 @@ mod tests {
         assert_eq!(hours_late(180).to_string(), "0.1"); // 0.05 h
         assert_eq!(hours_late(179).to_string(), "0.0");
         assert_eq!(hours_late(38 * 3600).to_string(), "38.0");
-        assert_eq!(elapsed(24 * 3600 + 60), "24 h 01 min");
+        assert_eq!(elapsed(Texts::of(Lang::En), 24 * 3600 + 60), "24 h 01 min");
+        assert_eq!(
+            elapsed(Texts::of(Lang::ZhCn), 24 * 3600 + 60),
+            "24小时01分钟"
+        );
         assert_eq!(money(Decimal::from(20)).to_string(), "20.00");
     }
 }

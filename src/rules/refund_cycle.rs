@@ -4,9 +4,10 @@
 use crate::policy::RefundCycle;
 use crate::ticket::{Column, Decision};
 
-use super::deadlines::{self, nth_working_day, ordinal, WorkingDeadline};
+use super::deadlines::{self, nth_working_day, WorkingDeadline};
 use super::periods::plus_days;
 use super::reading::{money, note, Eval, Flag, Known, Trace, Unknown, Verdict};
+use crate::tr;
 
 /// The cycle, when the policy has one and the ticket was decided as a refund.
 fn cycle<'p>(e: &Eval<'p>) -> Option<&'p RefundCycle> {
@@ -20,10 +21,8 @@ fn cycle<'p>(e: &Eval<'p>) -> Option<&'p RefundCycle> {
 fn deadline<'p>(e: &Eval<'_>, cycle: &'p RefundCycle) -> WorkingDeadline<'p> {
     WorkingDeadline {
         start: Column::ReceivedAt,
-        start_phrase: "goods were put into storage",
+        kind: "refund",
         action: Column::RefundedAt,
-        action_done: "Refunded",
-        action_pending: "Not refunded",
         working_days: cycle.latest_working_days,
         clause: &cycle.clause,
         amount: e.ticket.refund_amount.map(money),
@@ -85,24 +84,33 @@ pub(crate) fn early(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
     if refunded >= earliest {
         return Ok(Verdict::Passed);
     }
+    let texts = e.texts();
     let holidays = calendar
-        .describe_between(plus_days(received, 1), earliest)
-        .map(|text| format!(" ({text})"))
+        .describe_between_in(plus_days(received, 1), earliest, texts)
+        .map(|text| tr!(texts, "holidays", text = text))
         .unwrap_or_default();
     Ok(Verdict::Flagged(Flag {
         clause: cycle.clause.clone(),
-        expected: format!(
-            "refunded_at from {earliest} ({} working day after {received})",
-            ordinal(cycle.earliest_working_days)
+        expected: tr!(
+            texts,
+            "refund-early-expected",
+            earliest = earliest,
+            nth = tr!(texts, "nth-working-day", n = cycle.earliest_working_days),
+            received = received
         ),
-        actual: format!("refunded_at {refunded}"),
+        actual: tr!(texts, "refund-early-actual", refunded = refunded),
         amount: None,
         late_by: None,
-        explanation: format!(
-            "Refunded {refunded}, before {earliest}: goods were put into storage on {received} and {} describes a cycle of {}–{} working days{holidays}.",
-            e.cite(&cycle.clause),
-            cycle.earliest_working_days,
-            cycle.latest_working_days
+        explanation: tr!(
+            texts,
+            "refund-early-explanation",
+            refunded = refunded,
+            earliest = earliest,
+            received = received,
+            cite = e.cite(&cycle.clause),
+            from = cycle.earliest_working_days,
+            to = cycle.latest_working_days,
+            holidays = holidays
         ),
     }))
 }
@@ -119,15 +127,19 @@ pub(crate) fn before_receipt(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> 
         return Ok(Verdict::Passed);
     };
     let (refunded, received) = (e.show(refunded), e.show(received));
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: cycle.clause.clone(),
-        expected: format!("refunded_at on or after received_at {received}"),
-        actual: format!("refunded_at {refunded}"),
+        expected: tr!(texts, "refund-before-receipt-expected", received = received),
+        actual: tr!(texts, "refund-before-receipt-actual", refunded = refunded),
         amount: e.ticket.refund_amount.map(money),
         late_by: None,
-        explanation: format!(
-            "Refunded {refunded}, before the goods were put into storage on {received}; {} counts the refund cycle from storage.",
-            e.cite(&cycle.clause)
+        explanation: tr!(
+            texts,
+            "refund-before-receipt-explanation",
+            refunded = refunded,
+            received = received,
+            cite = e.cite(&cycle.clause)
         ),
     }))
 }

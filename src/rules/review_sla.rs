@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::finding::LateBy;
 use crate::policy::HourSla;
 use crate::ticket::Column;
+use crate::tr;
 
 use super::reading::{elapsed, hours_late, note, Eval, Flag, Known, Trace, Unknown, Verdict};
 
@@ -22,33 +23,50 @@ fn late_flag(
         return Verdict::Passed;
     }
     let late = hours_late(seconds - limit);
-    let applied_text = applied.with_timezone(&e.tz).format("%Y-%m-%d %H:%M");
-    let until_text = until.with_timezone(&e.tz).format("%Y-%m-%d %H:%M");
-    let promise = format!(
-        "applied {applied_text} and {} promises a review within {} hours",
-        e.cite(&sla.clause),
-        sla.hours
+    let texts = e.texts();
+    let applied_at = applied.with_timezone(&e.tz).naive_local();
+    let until_at = until.with_timezone(&e.tz).naive_local();
+    let elapsed = elapsed(texts, seconds);
+    let promise = tr!(
+        texts,
+        "review-promise",
+        applied = applied_at,
+        cite = e.cite(&sla.clause),
+        hours = sla.hours
     );
     let (actual, explanation) = if overdue {
         (
-            format!("not reviewed at as-of {until_text}"),
-            format!(
-                "Not reviewed by the as-of {until_text}, {} after applying ({late} hours over): {promise}.",
-                elapsed(seconds)
+            tr!(texts, "review-overdue-actual", until = until_at),
+            tr!(
+                texts,
+                "review-overdue-explanation",
+                until = until_at,
+                elapsed = elapsed,
+                late = late,
+                promise = promise
             ),
         )
     } else {
         (
-            format!("reviewed_at {until_text}"),
-            format!(
-                "Reviewed {until_text}, {} after applying ({late} hours over): {promise}.",
-                elapsed(seconds)
+            tr!(texts, "review-late-actual", until = until_at),
+            tr!(
+                texts,
+                "review-late-explanation",
+                until = until_at,
+                elapsed = elapsed,
+                late = late,
+                promise = promise
             ),
         )
     };
     Verdict::Flagged(Flag {
         clause: sla.clause.clone(),
-        expected: format!("reviewed within {} hours of {applied_text}", sla.hours),
+        expected: tr!(
+            texts,
+            "review-expected",
+            hours = sla.hours,
+            applied = applied_at
+        ),
         actual,
         amount: None,
         late_by: Some(LateBy::hours(late)),

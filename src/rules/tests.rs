@@ -13,6 +13,7 @@ fn run(ticket: &Ticket, policy: &Policy, as_of: DateTime<Utc>) -> Vec<RuleResult
     let ctx = Context {
         as_of,
         calendars: &calendars,
+        texts: crate::l10n::Texts::of(crate::l10n::Lang::En),
     };
     evaluate(ticket, policy, &ctx)
 }

@@ -7,15 +7,14 @@ use crate::ticket::{Column, Decision};
 
 use super::deadlines::{self, WorkingDeadline};
 use super::periods::{days_between, describe_period, period_end, plus_days};
-use super::reading::{count, note, Eval, Flag, Known, Trace, Verdict};
+use super::reading::{note, Eval, Flag, Known, Trace, Verdict};
+use crate::tr;
 
 fn exchange_deadline(params: &WorkingDayDeadline) -> WorkingDeadline<'_> {
     WorkingDeadline {
         start: Column::ReceivedAt,
-        start_phrase: "the returned goods were put into storage",
+        kind: "exchange",
         action: Column::ExchangeShippedAt,
-        action_done: "Exchange shipped",
-        action_pending: "Exchange not shipped",
         working_days: params.working_days,
         clause: &params.clause,
         amount: None,
@@ -25,10 +24,8 @@ fn exchange_deadline(params: &WorkingDayDeadline) -> WorkingDeadline<'_> {
 fn repair_deadline(params: &WorkingDayDeadline) -> WorkingDeadline<'_> {
     WorkingDeadline {
         start: Column::RepairApprovedAt,
-        start_phrase: "the repair was approved",
+        kind: "repair",
         action: Column::RepairedAt,
-        action_done: "Repaired",
-        action_pending: "Not repaired",
         working_days: params.working_days,
         clause: &params.clause,
         amount: None,
@@ -106,17 +103,22 @@ pub(crate) fn received_after_close(e: &Eval<'_>, trace: &mut Trace) -> Known<Ver
         return Ok(Verdict::Passed);
     }
     let late = days_between(close, received);
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: limit.clause.clone(),
-        expected: format!("received_at by {close}"),
-        actual: format!("received_at {received}"),
+        expected: tr!(texts, "close-expected", close = close),
+        actual: tr!(texts, "close-actual", received = received),
         amount: None,
         late_by: Some(LateBy::days(late)),
-        explanation: format!(
-            "Received {received}, {} after {close}: applied {applied} and {} closes an application whose device has not arrived within {} days.",
-            count(late, "day"),
-            e.cite(&limit.clause),
-            limit.days
+        explanation: tr!(
+            texts,
+            "close-explanation",
+            received = received,
+            late_days = e.days(late),
+            close = close,
+            applied = applied,
+            cite = e.cite(&limit.clause),
+            limit = limit.days
         ),
     }))
 }
@@ -146,17 +148,22 @@ pub(crate) fn unpaid_held(e: &Eval<'_>, trace: &mut Trace) -> Known<Verdict> {
         return Ok(Verdict::Passed);
     }
     let late = days_between(end, as_of);
+    let texts = e.texts();
     Ok(Verdict::Flagged(Flag {
         clause: hold.clause.clone(),
-        expected: format!("paid or returned to the customer by {end}"),
-        actual: format!("unpaid and held at as-of {as_of}"),
+        expected: tr!(texts, "held-expected", end = end),
+        actual: tr!(texts, "held-actual", as_of = as_of),
         amount: None,
         late_by: Some(LateBy::days(late)),
-        explanation: format!(
-            "Still held unpaid at the as-of date {as_of}, {} after {end}: the quote was sent {quoted} and {} returns equipment unpaid for more than {}.",
-            count(late, "day"),
-            e.cite(&hold.clause),
-            describe_period(hold.period)
+        explanation: tr!(
+            texts,
+            "held-explanation",
+            as_of = as_of,
+            late_days = e.days(late),
+            end = end,
+            quoted = quoted,
+            cite = e.cite(&hold.clause),
+            period = describe_period(texts, hold.period)
         ),
     }))
 }

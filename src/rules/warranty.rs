@@ -6,8 +6,10 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+use crate::l10n::{Lang, Texts};
 use crate::policy::{Period, Warranty, WarrantyTerm, Window};
 use crate::ticket::Column;
+use crate::tr;
 
 use super::periods::{last_covered, period_adjective, window_end};
 use super::reading::{all, note, Eval, Known, Trace, Unknown};
@@ -24,34 +26,52 @@ pub(crate) struct Coverage {
     extension: Option<Extension>,
 }
 
-impl fmt::Display for Coverage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Coverage {
+    /// The coverage in the words of `texts`.
+    pub(crate) fn text(&self, texts: &Texts) -> String {
+        let mut out = String::new();
         if let Some(term) = &self.base {
-            write!(
-                f,
-                "the {} warranty from {} {}",
-                period_adjective(term.period),
-                term.start_column.name(),
-                term.start,
-            )?;
-            match term.at_the_latest {
-                Some(unknown) => write!(f, " ({unknown}) ends {} at the latest", term.last)?,
-                None => write!(f, " ends {}", term.last)?,
-            }
+            let period = period_adjective(texts, term.period);
+            let column = texts.field(term.start_column);
+            out = match term.at_the_latest {
+                Some(unknown) => tr!(
+                    texts,
+                    "warranty-term-at-latest",
+                    period = period,
+                    column = column,
+                    start = term.start,
+                    unknown = unknown.text(texts),
+                    last = term.last
+                ),
+                None => tr!(
+                    texts,
+                    "warranty-term",
+                    period = period,
+                    column = column,
+                    start = term.start,
+                    last = term.last
+                ),
+            };
         }
         if let Some(extension) = &self.extension {
             if self.base.is_some() {
-                f.write_str(" and ")?;
+                texts.render_into(&mut out, "warranty-and", &[]);
             }
-            write!(
-                f,
-                "the {} extension after the repair returned {} ends {}",
-                period_adjective(extension.period),
-                extension.returned,
-                extension.last
-            )?;
+            out.push_str(&tr!(
+                texts,
+                "warranty-extension",
+                period = period_adjective(texts, extension.period),
+                returned = extension.returned,
+                last = extension.last
+            ));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Texts::of(Lang::En)))
     }
 }
 
@@ -207,7 +227,11 @@ pub(crate) fn exclusion(e: &Eval<'_>) -> Known<Option<String>> {
     if !exclusions.causes.is_empty() {
         match e.ticket.cause {
             Some(cause) if exclusions.causes.contains(&cause) => {
-                hits.push(format!("cause {cause}"));
+                hits.push(tr!(
+                    e.texts(),
+                    "exclusion-cause",
+                    cause = e.value(cause.as_str())
+                ));
             }
             Some(_) => {}
             None => unknown = unknown.or(Some(Unknown::Exclusion(Column::Cause.name()))),
@@ -220,13 +244,18 @@ pub(crate) fn exclusion(e: &Eval<'_>) -> Known<Option<String>> {
         .chain(exclusions.when_false.iter().map(|column| (column, false)));
     for (column, excluding) in flags {
         match e.flag(*column) {
-            Some(value) if value == excluding => hits.push(format!("{} {value}", column.name())),
+            Some(value) if value == excluding => hits.push(tr!(
+                e.texts(),
+                "exclusion-flag",
+                column = e.field(*column),
+                value = e.value(if value { "true" } else { "false" })
+            )),
             Some(_) => {}
             None => unknown = unknown.or(Some(Unknown::Exclusion(column.name()))),
         }
     }
     match (hits.is_empty(), unknown) {
-        (false, _) => Ok(Some(hits.join(", "))),
+        (false, _) => Ok(Some(hits.join(&tr!(e.texts(), "list-comma")))),
         (true, Some(unknown)) => Err(unknown),
         (true, None) => Ok(None),
     }
@@ -278,6 +307,7 @@ mod tests {
         let ctx = Context {
             as_of: end_of("2030-01-01"),
             calendars: &calendars,
+            texts: crate::l10n::Texts::of(crate::l10n::Lang::En),
         };
         let e = Eval::new(ticket, policy, &ctx);
         let warranty = policy.params.warranty.as_ref().expect("a warranty");

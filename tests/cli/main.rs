@@ -13,6 +13,7 @@ mod header_spelling;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
+mod languages;
 mod latest_and_period;
 mod nightly;
 mod output_atomicity;

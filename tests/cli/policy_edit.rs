@@ -55,6 +55,7 @@ fn refund_on_day_six(policies: &PolicySet) -> Outcome {
     let ctx = Context {
         as_of: chrono::Utc.from_utc_datetime(&day.and_hms_opt(15, 0, 0).unwrap()),
         calendars: &calendars,
+        texts: rma_audit::l10n::Texts::of(rma_audit::l10n::Lang::En),
     };
     let policy = policies.version_on("joining", day).unwrap();
     let results = evaluate(&ticket, policy, &ctx);

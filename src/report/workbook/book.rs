@@ -2,6 +2,7 @@
 //! written — the run, its findings in listing order, the layout, the styles and the policies'
 //! timezones.
 
+use crate::l10n::Texts;
 use chrono_tz::Tz;
 use rayon::prelude::*;
 
@@ -39,12 +40,13 @@ impl<'a> Book<'a> {
             .map(|((id, version), policy)| ((id.as_str(), version.as_str()), policy.timezone))
             .collect();
         let sorted = sort_findings(run, &zones);
-        let layout = Layout::plan(run, &sorted, limits);
+        let texts = Texts::of(run.lang);
+        let layout = Layout::plan(run, &sorted, limits, texts);
         Book {
             run,
             meta,
             summary,
-            styles: Styles::new(),
+            styles: Styles::new(texts),
             layout,
             limits,
             sorted,

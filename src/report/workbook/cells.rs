@@ -30,6 +30,9 @@ pub(super) fn cell_text(text: &str) -> Cow<'_, str> {
     cut.into()
 }
 
+/// How a blank store, agent or courier is shown.
+pub(super) const BLANK: &str = "(blank)";
+
 /// One value of one cell.
 #[derive(Debug, Clone)]
 pub(super) enum Cell<'a> {
@@ -43,6 +46,9 @@ pub(super) enum Cell<'a> {
     Time(LocalTime),
     Bool(bool),
     Severity(Severity),
+    /// A fixed word of the workbook (a category, a coded value such as `quality`), written
+    /// in the run's language.
+    Word(&'static str),
 }
 
 impl<'a> Cell<'a> {
@@ -65,6 +71,17 @@ impl<'a> Cell<'a> {
             Cell::Time(t) => Cell::Time(t),
             Cell::Bool(b) => Cell::Bool(b),
             Cell::Severity(s) => Cell::Severity(s),
+            Cell::Word(w) => Cell::Word(w),
+        }
+    }
+
+    /// A store, agent or courier name; the placeholder for a blank one (`(blank)`) is written
+    /// in the run's language.
+    pub(super) fn name(name: &'a str) -> Cell<'a> {
+        if name == BLANK {
+            Cell::Word(BLANK)
+        } else {
+            Cell::text(name)
         }
     }
 
@@ -153,22 +170,25 @@ pub(super) fn put_in(
             text_width(&text)
         }
         Cell::Bool(value) => {
-            sheet.write_string(row, col, if *value { "yes" } else { "no" })?;
-            3.0
+            let word = styles.texts.label(if *value { "yes" } else { "no" });
+            sheet.write_string(row, col, word)?;
+            text_width(word).max(3.0)
+        }
+        Cell::Word(word) => {
+            let word = styles.texts.label(word);
+            sheet.write_string(row, col, word)?;
+            text_width(word)
         }
         // In a severity column the colour is the column's (`colour_severities`).
         Cell::Severity(severity) if column == Look::Severity => {
-            sheet.write_string(row, col, severity.as_str())?;
-            text_width(severity.as_str())
+            let word = styles.texts.label(severity.as_str());
+            sheet.write_string(row, col, word)?;
+            text_width(word)
         }
         Cell::Severity(severity) => {
-            sheet.write_string_with_format(
-                row,
-                col,
-                severity.as_str(),
-                styles.severity(*severity),
-            )?;
-            text_width(severity.as_str())
+            let word = styles.texts.label(severity.as_str());
+            sheet.write_string_with_format(row, col, word, styles.severity(*severity))?;
+            text_width(word)
         }
     })
 }

@@ -5,7 +5,6 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::book::Book;
 use super::cells::Cell;
-use super::layout::{COVERAGE, REVIEW_SAMPLE};
 use super::listing::{write_listing, write_table, Head};
 use super::styles::{Look, TabKind};
 use super::ticket_values::ticket_cell;
@@ -38,13 +37,21 @@ pub(super) const REJECTED_HEADERS: [&str; 9] = [
     "Letter",
 ];
 
-/// Reasons as one line: `no received_at (3); calendar does not cover 2027 (1)`.
-pub(super) fn reasons_text(reasons: &std::collections::BTreeMap<String, u64>) -> String {
+/// Reasons as one line, in the run's language: `no received_at (3); calendar does not
+/// cover 2027 (1)`.
+pub(super) fn reasons_text(
+    reasons: &std::collections::BTreeMap<String, u64>,
+    book: &Book<'_>,
+) -> String {
+    let texts = book.styles.texts;
     reasons
         .iter()
-        .map(|(reason, count)| format!("{reason} ({count})"))
+        .map(|(reason, count)| {
+            let reason = book.run.reason_texts.get(reason).unwrap_or(reason);
+            crate::tr!(texts, "wb-reason-count", reason = reason, count = *count)
+        })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(&crate::tr!(texts, "list-semicolon"))
 }
 
 pub(super) fn write_coverage(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(), XlsxError> {
@@ -64,21 +71,30 @@ pub(super) fn write_coverage(sheet: &mut Worksheet, book: &Book<'_>) -> Result<(
         vec![
             Cell::text(policy),
             Cell::text(rule),
-            Category::of_rule(rule).map_or(Cell::Blank, |c| Cell::text(c.title())),
+            Category::of_rule(rule).map_or(Cell::Blank, |c| Cell::Word(c.title())),
             Cell::Count(coverage.in_scope),
             Cell::Count(coverage.evaluated),
             Cell::Count(coverage.passed),
             Cell::Count(coverage.flagged),
             Cell::Count(coverage.not_evaluable),
-            Cell::owned(reasons_text(&coverage.reasons)),
+            Cell::owned(reasons_text(&coverage.reasons, book)),
         ]
     });
-    let end = write_table(sheet, COVERAGE, &heads, rows, &book.styles, TabKind::Audit)?;
+    let end = write_table(
+        sheet,
+        &book.layout.coverage,
+        &heads,
+        rows,
+        &book.styles,
+        TabKind::Audit,
+    )?;
     sheet.write_string_with_format(
         end.next_row + 1,
         0,
-        "In scope = evaluated + not evaluable; evaluated = passed + flagged. A ticket that is not \
-         evaluable was not guessed: its reason says which input was missing.",
+        book.styles.texts.label(
+            "In scope = evaluated + not evaluable; evaluated = passed + flagged. A ticket that \
+             is not evaluable was not guessed: its reason says which input was missing.",
+        ),
         &book.styles.note,
     )?;
     missing_columns(sheet, book, end.next_row + 3)
@@ -95,13 +111,19 @@ fn missing_columns(
     let missing = &book.summary.missing_columns;
     let (needed, unneeded): (Vec<_>, Vec<_>) = missing.iter().partition(|m| !m.rules.is_empty());
     let mut row = first_row;
-    sheet.write_string_with_format(row, 0, "Columns no input provides", &styles.label)?;
+    let texts = styles.texts;
+    sheet.write_string_with_format(
+        row,
+        0,
+        texts.label("Columns no input provides"),
+        &styles.label,
+    )?;
     row += 1;
     if needed.is_empty() {
         sheet.write_string_with_format(
             row,
             0,
-            "No rule was left not evaluable by a missing column.",
+            texts.label("No rule was left not evaluable by a missing column."),
             &styles.note,
         )?;
         row += 1;
@@ -111,7 +133,11 @@ fn missing_columns(
         sheet.write_string(
             row,
             1,
-            format!("leaves not evaluable: {}", column.rules.join(", ")),
+            crate::tr!(
+                texts,
+                "wb-leaves-not-evaluable",
+                rules = column.rules.join(", ")
+            ),
         )?;
         row += 1;
     }
@@ -120,11 +146,31 @@ fn missing_columns(
         sheet.write_string_with_format(
             row,
             0,
-            format!("Also absent, needed by no rule here: {}", names.join(", ")),
+            crate::tr!(texts, "wb-also-absent", columns = names.join(", ")),
             &styles.note,
         )?;
     }
     Ok(())
+}
+
+/// A rejection's reason (as `rejected.csv` writes it, in English) in the run's language: the
+/// fixed reasons are labels of the catalogue, `unknown <column> value` and `unknown policy
+/// `…`` are rendered with their part; any other reason is written as it is.
+fn rejection_reason(texts: &crate::l10n::Texts, reason: &str) -> String {
+    if let Some(column) = reason
+        .strip_prefix("unknown ")
+        .and_then(|rest| rest.strip_suffix(" value"))
+        .and_then(Column::from_name)
+    {
+        return crate::tr!(texts, "wb-unknown-value", column = texts.field(column));
+    }
+    if let Some(policy) = reason
+        .strip_prefix("unknown policy `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return crate::tr!(texts, "wb-unknown-policy", policy = policy);
+    }
+    texts.label(reason).to_owned()
 }
 
 pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
@@ -141,15 +187,18 @@ pub(super) fn write_rejected(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
             _ => Head::new(*title, 8.0, 24.0),
         })
         .collect();
+    let texts = book.styles.texts;
     let row = |rejection: &Rejection| -> Vec<Cell<'static>> {
+        let column = Column::from_name(&rejection.column)
+            .map_or(rejection.column.as_str(), |column| texts.field(column));
         vec![
             rejection.ticket_id.clone().map_or(Cell::Blank, Cell::owned),
             Cell::owned(rejection.source_file.clone()),
             rejection.sheet.clone().map_or(Cell::Blank, Cell::owned),
             Cell::Count(rejection.source_row),
-            Cell::owned(rejection.column.clone()),
+            Cell::owned(column.to_owned()),
             Cell::owned(rejection.value.clone()),
-            Cell::owned(rejection.reason.clone()),
+            Cell::owned(rejection_reason(texts, &rejection.reason)),
             Cell::owned(rejection.source_column.clone()),
             Cell::owned(rejection.column_letter.clone()),
         ]
@@ -260,7 +309,7 @@ pub(super) fn write_review_sample(sheet: &mut Worksheet, book: &Book<'_>) -> Res
     });
     let end = write_table(
         sheet,
-        REVIEW_SAMPLE,
+        &book.layout.review_sample_name,
         &heads,
         rows,
         &book.styles,
@@ -269,8 +318,11 @@ pub(super) fn write_review_sample(sheet: &mut Worksheet, book: &Book<'_>) -> Res
     sheet.write_string_with_format(
         end.next_row + 1,
         0,
-        "A reproducible random sample of tickets no rule flagged (seeded from the as-of): check \
-         them by hand and note the result; a finding here means a rule missed something.",
+        book.styles.texts.label(
+            "A reproducible random sample of tickets no rule flagged (seeded from the as-of): \
+             check them by hand and note the result; a finding here means a rule missed \
+             something.",
+        ),
         &book.styles.note,
     )?;
     Ok(())

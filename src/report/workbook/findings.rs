@@ -299,7 +299,7 @@ impl<'b, 'a> RowMaker<'b, 'a> {
                     .run
                     .as_of
                     .map(|t| LocalTime::of(crate::ticket::When::Fixed(t), zone));
-                rule_dates(finding, ticket, policy, as_of, zone)
+                rule_dates(finding, ticket, policy, as_of, zone, book.styles.texts)
             }
             _ => None,
         };
@@ -314,9 +314,9 @@ impl<'b, 'a> RowMaker<'b, 'a> {
         let mark_at = |mark: Option<&Mark>| mark.and_then(|m| m.at).map_or(Cell::Blank, Cell::Time);
         for field in &self.fields {
             cells.push(match field {
-                Field::Status => status.map_or(Cell::Blank, |(s, _)| Cell::text(s.as_str())),
+                Field::Status => status.map_or(Cell::Blank, |(s, _)| Cell::Word(s.as_str())),
                 Field::Severity => Cell::Severity(finding.severity),
-                Field::Category => Cell::text(finding.category.title()),
+                Field::Category => Cell::Word(finding.category.title()),
                 Field::Rule => Cell::text(finding.rule),
                 Field::Clause => Cell::text(&finding.clause),
                 Field::Policy => Cell::text(&finding.policy),
@@ -333,8 +333,8 @@ impl<'b, 'a> RowMaker<'b, 'a> {
                 Field::Actual => Cell::text(&finding.actual),
                 Field::Amount => Cell::opt_money(finding.amount),
                 Field::MoneySide => match money_side(finding) {
-                    Some(MoneySide::CustomerOvercharged) => Cell::text("customer over-charged"),
-                    Some(MoneySide::CompanyUnderrecovered) => Cell::text("company under-recovered"),
+                    Some(MoneySide::CustomerOvercharged) => Cell::Word("customer over-charged"),
+                    Some(MoneySide::CompanyUnderrecovered) => Cell::Word("company under-recovered"),
                     None => Cell::Blank,
                 },
                 Field::LateBy(_) => finding
@@ -342,7 +342,7 @@ impl<'b, 'a> RowMaker<'b, 'a> {
                     .map_or(Cell::Blank, |l| Cell::Number(l.value)),
                 Field::Unit => finding
                     .late_by
-                    .map_or(Cell::Blank, |l| Cell::text(l.unit.as_str())),
+                    .map_or(Cell::Blank, |l| Cell::Word(l.unit.as_str())),
                 Field::Explanation => Cell::text(&finding.explanation),
                 Field::SourceFile => Cell::text(book.input_path(finding.source.input)),
                 Field::Row => Cell::Count(finding.source.row),

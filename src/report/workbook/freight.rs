@@ -13,13 +13,13 @@ use super::pen::Pen;
 use super::styles::TabKind;
 use crate::audit::LedgerRow;
 
-pub(super) fn headers(currency: &str) -> Vec<String> {
+pub(super) fn headers(currency: &str, texts: &crate::l10n::Texts) -> Vec<String> {
     vec![
         "By".to_owned(),
         "Name".to_owned(),
         "Tickets".to_owned(),
-        format!("Deductions taken ({currency})"),
-        format!("Deductions expected ({currency})"),
+        crate::tr!(texts, "wb-deductions-taken", currency = currency),
+        crate::tr!(texts, "wb-deductions-expected", currency = currency),
         "Taken − expected".to_owned(),
         "Customer over-charged".to_owned(),
         "Company under-recovered".to_owned(),
@@ -29,8 +29,8 @@ pub(super) fn headers(currency: &str) -> Vec<String> {
 
 fn line<'a>(by: &'static str, name: &'a str, row: &LedgerRow) -> Vec<Cell<'a>> {
     vec![
-        Cell::text(by),
-        Cell::text(name),
+        Cell::Word(by),
+        Cell::name(name),
         Cell::Count(row.tickets),
         Cell::Money(row.deductions_taken),
         Cell::Money(row.deductions_expected),
@@ -45,7 +45,7 @@ fn line<'a>(by: &'static str, name: &'a str, row: &LedgerRow) -> Vec<Cell<'a>> {
 /// ([`FREIGHT_ROWS_BELOW`]) on the last.
 pub(super) fn write(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let ledger = &book.run.freight_ledger;
-    let heads: Vec<Head> = headers(&book.summary.money.currency)
+    let heads: Vec<Head> = headers(&book.summary.money.currency, book.styles.texts)
         .into_iter()
         .enumerate()
         .map(|(col, title)| match col {

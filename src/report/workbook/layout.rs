@@ -4,6 +4,8 @@
 
 use crate::audit::AuditRun;
 use crate::finding::{Category, Finding};
+use crate::l10n::Texts;
+use crate::tr;
 
 /// Excel's limit on rows in one worksheet.
 const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -31,15 +33,6 @@ impl Limits {
     }
 }
 
-pub(super) const SUMMARY: &str = "Summary";
-const FINDINGS: &str = "Findings";
-pub(super) const FREIGHT_RECONCILIATION: &str = "Freight reconciliation";
-pub(super) const SCORECARDS: &str = "Scorecards";
-pub(super) const COVERAGE: &str = "Coverage";
-const REJECTED_ROWS: &str = "Rejected rows";
-pub(super) const REVIEW_SAMPLE: &str = "Review sample";
-pub(super) const RUN: &str = "Run";
-
 /// Rows below the Freight reconciliation's table on its last sheet: a gap, the total, a gap,
 /// the note. The layout keeps room for them.
 pub(super) const FREIGHT_ROWS_BELOW: usize = 4;
@@ -66,6 +59,11 @@ fn sheet_names(base: &str, rows: usize, limits: Limits) -> Vec<String> {
 /// can link to every one of them.
 #[derive(Debug, Clone)]
 pub(super) struct Layout {
+    /// The sheets of one table, in the run's language: Summary, Coverage, Review sample, Run.
+    pub summary: String,
+    pub coverage: String,
+    pub review_sample_name: String,
+    pub run: String,
     pub findings: Vec<String>,
     /// In `Category::ALL` order.
     pub categories: Vec<(Category, Vec<String>)>,
@@ -79,7 +77,12 @@ pub(super) struct Layout {
 
 impl Layout {
     /// Plans the sheets of `run`, whose findings held in memory are `findings`.
-    pub(super) fn plan(run: &AuditRun, findings: &[&Finding], limits: Limits) -> Layout {
+    pub(super) fn plan(
+        run: &AuditRun,
+        findings: &[&Finding],
+        limits: Limits,
+        texts: &Texts,
+    ) -> Layout {
         let categories = Category::ALL
             .into_iter()
             .map(|category| {
@@ -87,27 +90,39 @@ impl Layout {
                     + run.spilled.count_in(category);
                 (
                     category,
-                    sheet_names(category.title(), rows as usize, limits),
+                    sheet_names(texts.label(category.title()), rows as usize, limits),
                 )
             })
             .collect();
         let ledger = &run.freight_ledger;
         let freight_rows = ledger.by_courier.len() + ledger.by_store.len();
         Layout {
-            findings: sheet_names(FINDINGS, run.finding_count() as usize, limits),
+            summary: tr!(texts, "sheet-summary"),
+            coverage: tr!(texts, "sheet-coverage"),
+            review_sample_name: tr!(texts, "sheet-review-sample"),
+            run: tr!(texts, "sheet-run"),
+            findings: sheet_names(
+                &tr!(texts, "sheet-findings"),
+                run.finding_count() as usize,
+                limits,
+            ),
             categories,
             // Room is kept on the last sheet for the rows below the table.
             freight: sheet_names(
-                FREIGHT_RECONCILIATION,
+                &tr!(texts, "sheet-freight-reconciliation"),
                 freight_rows + FREIGHT_ROWS_BELOW,
                 limits,
             ),
             scorecards: sheet_names(
-                SCORECARDS,
+                &tr!(texts, "sheet-scorecards"),
                 run.scorecards.len() + SCORECARD_ROWS_BELOW,
                 limits,
             ),
-            rejected: sheet_names(REJECTED_ROWS, run.rejection_count() as usize, limits),
+            rejected: sheet_names(
+                &tr!(texts, "sheet-rejected-rows"),
+                run.rejection_count() as usize,
+                limits,
+            ),
             review_sample: !run.review_sample.is_empty(),
         }
     }
@@ -119,16 +134,19 @@ impl Layout {
             .map_or(&[][..], |(_, names)| names.as_slice())
     }
 
-    /// Every listing split over more than one sheet: (what, sheet names).
+    /// Every listing split over more than one sheet: (its first sheet's name, sheet names).
     pub(super) fn splits(&self) -> Vec<(&str, &[String])> {
-        let mut splits = vec![(FINDINGS, self.findings.as_slice())];
-        for (category, names) in &self.categories {
-            splits.push((category.title(), names.as_slice()));
-        }
-        splits.push((FREIGHT_RECONCILIATION, self.freight.as_slice()));
-        splits.push((SCORECARDS, self.scorecards.as_slice()));
-        splits.push((REJECTED_ROWS, self.rejected.as_slice()));
-        splits.retain(|(_, names)| names.len() > 1);
-        splits
+        let mut lists = vec![self.findings.as_slice()];
+        lists.extend(self.categories.iter().map(|(_, names)| names.as_slice()));
+        lists.extend([
+            self.freight.as_slice(),
+            self.scorecards.as_slice(),
+            self.rejected.as_slice(),
+        ]);
+        lists
+            .into_iter()
+            .filter(|names| names.len() > 1)
+            .map(|names| (names[0].as_str(), names))
+            .collect()
     }
 }

@@ -246,7 +246,8 @@ fn put_header(
         } else {
             &styles.header
         };
-        sheet.write_string_with_format(row, col, header.as_ref(), format)?;
+        let header = styles.texts.label(header.as_ref());
+        sheet.write_string_with_format(row, col, header, format)?;
         widths.fit(col, text_width(header) + 2.5);
     }
     Ok(())

@@ -109,8 +109,12 @@ fn write_with_limits(
     workbook.set_zip_compression_level(ZIP_COMPRESSION_LEVEL);
     workbook.set_properties(
         &DocProperties::new()
-            .set_title("rma-audit report")
-            .set_subject(format!("After-sales audit as of {}", summary.as_of))
+            .set_title(book.styles.texts.label("rma-audit report"))
+            .set_subject(crate::tr!(
+                book.styles.texts,
+                "wb-doc-subject",
+                as_of = summary.as_of
+            ))
             .set_author("rma-audit")
             .set_creation_datetime(&creation_time(run)),
     );

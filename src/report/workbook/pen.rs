@@ -49,6 +49,7 @@ impl<'s> Pen<'s> {
 
     /// A section title on its own row; the pen moves below it.
     pub(super) fn section(&mut self, title: &str) -> Result<(), XlsxError> {
+        let title = self.styles.texts.label(title);
         self.sheet
             .write_string_with_format(self.row, 0, title, &self.styles.section)?;
         self.row += 1;
@@ -64,14 +65,15 @@ impl<'s> Pen<'s> {
     ) -> Result<(), XlsxError> {
         for (col, title) in titles.iter().enumerate() {
             let col = col as u16;
+            let title = self.styles.texts.label(title.as_ref());
             let format = if numeric.contains(&col) {
                 &self.styles.header_number
             } else {
                 &self.styles.header
             };
             self.sheet
-                .write_string_with_format(self.row, col, title.as_ref(), format)?;
-            self.widths.fit(col, text_width(title.as_ref()) + 1.0);
+                .write_string_with_format(self.row, col, title, format)?;
+            self.widths.fit(col, text_width(title) + 1.0);
         }
         self.row += 1;
         Ok(())
@@ -84,7 +86,7 @@ impl<'s> Pen<'s> {
             self.sheet.write_string_with_format(
                 self.row - 1,
                 first_col + offset as u16,
-                severity_title(severity),
+                self.styles.texts.label(&severity_title(severity)),
                 self.styles.severity_header(severity),
             )?;
         }
@@ -109,6 +111,7 @@ impl<'s> Pen<'s> {
         text: &str,
         format: &Format,
     ) -> Result<(), XlsxError> {
+        let text = self.styles.texts.label(text);
         self.sheet
             .write_string_with_format(self.row, col, text, format)?;
         self.widths.fit(col, text_width(text));
@@ -117,6 +120,7 @@ impl<'s> Pen<'s> {
 
     /// A note that may run past its column: not counted in the width.
     pub(super) fn note(&mut self, text: &str, format: &Format) -> Result<(), XlsxError> {
+        let text = self.styles.texts.label(text);
         self.sheet
             .write_string_with_format(self.row, 0, text, format)?;
         Ok(())
@@ -159,6 +163,7 @@ impl<'s> Pen<'s> {
         text: &str,
         target: &str,
     ) -> Result<(), XlsxError> {
+        let text = self.styles.texts.label(text);
         put_link_text(self.sheet, self.row, col, text, target, self.styles)?;
         self.widths.fit(col, text_width(text));
         Ok(())
@@ -166,6 +171,7 @@ impl<'s> Pen<'s> {
 
     /// Text linking to a sheet that may run past its column: not counted in the width.
     pub(super) fn link_note(&mut self, text: &str, target: &str) -> Result<(), XlsxError> {
+        let text = self.styles.texts.label(text);
         put_link_text(self.sheet, self.row, 0, text, target, self.styles)
     }
 

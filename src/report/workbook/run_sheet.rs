@@ -6,7 +6,6 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::book::Book;
 use super::cells::{cell_ref, cell_text, Cell};
-use super::layout::RUN;
 use super::pen::Pen;
 use super::policy_params::parameters;
 use super::styles::{tab_color, TabKind};
@@ -35,7 +34,7 @@ pub(super) fn command_line(args: &[String]) -> String {
 /// resolved findings are listed, for the Summary's link.
 pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), XlsxError> {
     let mut sheet = Worksheet::new();
-    sheet.set_name(RUN)?;
+    sheet.set_name(&book.layout.run)?;
     sheet.set_tab_color(tab_color(TabKind::Audit));
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
@@ -53,7 +52,7 @@ pub(super) fn build(book: &Book<'_>) -> Result<(Worksheet, Option<String>), Xlsx
     let styles = pen.styles;
 
     pen.sheet
-        .write_string_with_format(0, 0, "Run", &styles.title)?;
+        .write_string_with_format(0, 0, &book.layout.run, &styles.title)?;
     pen.row = 1;
     let summary = book.summary;
     for (label, value) in [
@@ -127,6 +126,7 @@ fn calendars_and_warnings(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), Xlsx
     pen.section("Warnings")?;
     let mut any = false;
     for warning in &run.warnings {
+        let warning = run.warning_texts.get(warning).unwrap_or(warning);
         pen.note(warning, &styles.warning_note)?;
         pen.next();
         any = true;
@@ -161,9 +161,15 @@ fn policies_used(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
         &[],
     )?;
     for ((id, version), policy) in &book.run.policies_used {
+        let texts = book.styles.texts;
         let effective = match policy.effective_to {
-            Some(end) => format!("from {} to {end} (exclusive)", policy.effective_from),
-            None => format!("from {}, no end", policy.effective_from),
+            Some(end) => crate::tr!(
+                texts,
+                "wb-in-force-until",
+                from = policy.effective_from,
+                to = end
+            ),
+            None => crate::tr!(texts, "wb-in-force-from", from = policy.effective_from),
         };
         let facts = [
             ("Name", policy.name.clone()),
@@ -178,14 +184,14 @@ fn policies_used(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
         for (name, value) in facts {
             pen.text(0, id)?;
             pen.text(1, version)?;
-            pen.text(2, name)?;
+            pen.text(2, texts.label(name))?;
             pen.text(3, &value)?;
             pen.next();
         }
-        for param in parameters(policy) {
+        for param in parameters(policy, texts) {
             pen.text(0, id)?;
             pen.text(1, version)?;
-            pen.text(2, param.name)?;
+            pen.text(2, texts.label(param.name))?;
             pen.text(3, &param.value)?;
             pen.text(4, &param.clause)?;
             pen.text(5, policy.quote(&param.clause))?;
@@ -201,9 +207,10 @@ fn waivers(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     let (Some(waivers), Some(used)) = (&book.run.triage.waivers, &book.run.waiver_use) else {
         return Ok(());
     };
-    pen.section(&format!(
-        "Waivers that waived nothing ({}): expired, or matching no finding",
-        waivers.path
+    pen.section(&crate::tr!(
+        book.styles.texts,
+        "wb-waivers-unused",
+        path = waivers.path
     ))?;
     pen.header(
         &[
@@ -225,7 +232,7 @@ fn waivers(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     for (waiver, why) in listed {
         pen.text(0, &waiver.target())?;
         pen.count(1, waiver.row, false)?;
-        pen.text(2, why)?;
+        pen.cell(2, &Cell::Word(why))?;
         pen.text(3, &waiver.reason)?;
         pen.text(4, &waiver.approved_by)?;
         let expires = waiver.expires.map(|d| d.to_string()).unwrap_or_default();
@@ -247,10 +254,11 @@ fn resolved(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<Option<String>, XlsxEr
     let Some(previous) = &book.run.previous else {
         return Ok(None);
     };
-    let anchor = cell_ref(RUN, pen.row, 0);
-    pen.section(&format!(
-        "Findings resolved since the previous run ({})",
-        previous.path
+    let anchor = cell_ref(&book.layout.run, pen.row, 0);
+    pen.section(&crate::tr!(
+        book.styles.texts,
+        "wb-resolved-since",
+        path = previous.path
     ))?;
     pen.header(&["Finding id", "Ticket", "Rule", "Severity"], &[])?;
     for finding in &previous.resolved_findings {

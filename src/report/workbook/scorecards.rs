@@ -14,7 +14,7 @@ use super::pen::Pen;
 use super::styles::{Look, TabKind};
 use crate::audit::{ScoreBy, ScoreRow};
 
-pub(super) fn headers(currency: &str) -> Vec<String> {
+pub(super) fn headers(currency: &str, texts: &crate::l10n::Texts) -> Vec<String> {
     vec![
         "Scorecard".to_owned(),
         "Name".to_owned(),
@@ -23,7 +23,7 @@ pub(super) fn headers(currency: &str) -> Vec<String> {
         "Findings".to_owned(),
         "Findings per 100 tickets".to_owned(),
         "Violations".to_owned(),
-        format!("Money at stake ({currency})"),
+        crate::tr!(texts, "wb-money-at-stake-in", currency = currency),
     ]
 }
 
@@ -37,8 +37,8 @@ fn title(by: ScoreBy) -> &'static str {
 
 fn line<'a>(by: ScoreBy, name: &'a str, row: &ScoreRow) -> Vec<Cell<'a>> {
     vec![
-        Cell::text(title(by)),
-        Cell::text(name),
+        Cell::Word(title(by)),
+        Cell::name(name),
         Cell::Count(row.tickets.into()),
         Cell::Count(row.tickets_with_findings.into()),
         Cell::Count(row.findings.into()),
@@ -52,7 +52,7 @@ fn line<'a>(by: ScoreBy, name: &'a str, row: &ScoreRow) -> Vec<Cell<'a>> {
 /// ([`SCORECARD_ROWS_BELOW`]) below the table on the last.
 pub(super) fn write(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
     let cards = &book.run.scorecards;
-    let heads: Vec<Head> = headers(&book.summary.money.currency)
+    let heads: Vec<Head> = headers(&book.summary.money.currency, book.styles.texts)
         .into_iter()
         .enumerate()
         .map(|(col, title)| match col {

@@ -2,6 +2,7 @@
 //! is formatted by, severity colours (as cell formats and as conditional formats) and tab
 //! colours.
 
+use crate::l10n::Texts;
 use rust_xlsxwriter::{
     Color, ConditionalFormatCell, ConditionalFormatCellRule, Format, FormatAlign, FormatBorder,
     Workbook, Worksheet, XlsxError,
@@ -23,8 +24,10 @@ fn severity_colors(severity: Severity) -> (&'static str, &'static str) {
     }
 }
 
-/// Every format the workbook uses, built once.
+/// Every format the workbook uses, built once, and the words it is written in.
 pub(super) struct Styles {
+    /// The run's catalogue: every fixed label passes through [`Texts::label`] as written.
+    pub texts: &'static Texts,
     pub title: Format,
     pub section: Format,
     pub header: Format,
@@ -59,7 +62,7 @@ pub(super) struct Styles {
 }
 
 impl Styles {
-    pub(super) fn new() -> Styles {
+    pub(super) fn new(texts: &'static Texts) -> Styles {
         let header = Format::new()
             .set_bold()
             .set_background_color("#D9E1F2")
@@ -86,6 +89,7 @@ impl Styles {
                 .set_font_color(font)
         });
         Styles {
+            texts,
             title: Format::new()
                 .set_bold()
                 .set_font_size(16)

@@ -5,7 +5,6 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::book::Book;
 use super::cells::Cell;
-use super::layout::{RUN, SUMMARY};
 use super::pen::Pen;
 use super::styles::{severity_index, tab_color, TabKind};
 use super::summary_trends;
@@ -23,7 +22,7 @@ pub(super) fn write(
     book: &Book<'_>,
     resolved_anchor: Option<&str>,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(SUMMARY)?;
+    sheet.set_name(&book.layout.summary)?;
     sheet.set_tab_color(tab_color(TabKind::Summary));
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
@@ -49,8 +48,12 @@ pub(super) fn write(
 
 fn heading(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     let styles = pen.styles;
-    pen.sheet
-        .write_string_with_format(0, 0, "After-sales audit report", &styles.title)?;
+    pen.sheet.write_string_with_format(
+        0,
+        0,
+        styles.texts.label("After-sales audit report"),
+        &styles.title,
+    )?;
     pen.sheet.set_row_height(0, 24)?;
     pen.row = 1;
     pen.styled(0, "As of", &styles.label)?;
@@ -63,7 +66,7 @@ fn heading(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     pen.link(1, book.run.finding_count(), &book.layout.findings[0], false)?;
     pen.next();
     pen.styled(0, "Command, policies, calendars", &styles.label)?;
-    pen.link_text(1, "see Run", RUN)?;
+    pen.link_text(1, "see Run", &book.layout.run)?;
     pen.gap();
     Ok(())
 }
@@ -87,6 +90,7 @@ fn alerts(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
     if !run.horizon.is_empty() {
         pen.section("Calendar horizon")?;
         for warning in &run.horizon {
+            let warning = run.warning_texts.get(warning).unwrap_or(warning);
             pen.note(warning, &styles.warning_note)?;
             pen.next();
         }
@@ -112,7 +116,7 @@ fn alerts(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError> {
         if !used.expired.is_empty() || !used.unmatched.is_empty() {
             pen.link_note(
                 "Expired and unmatched waivers are listed on the Run sheet.",
-                RUN,
+                &book.layout.run,
             )?;
             pen.next();
         }
@@ -201,7 +205,11 @@ fn reconciliation(
     let balanced = if accounted == read {
         "yes".to_owned()
     } else {
-        format!("NO (off by {})", read.abs_diff(accounted))
+        crate::tr!(
+            book.styles.texts,
+            "wb-off-by",
+            count = read.abs_diff(accounted)
+        )
     };
     let format = if accounted == read {
         &pen.styles.label
@@ -328,7 +336,11 @@ fn by_policy(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), Xl
 fn money(pen: &mut Pen<'_>, book: &Book<'_>, tally: &Tally) -> Result<(), XlsxError> {
     let findings = &book.layout.findings[0];
     let currency = &book.summary.money.currency;
-    pen.section(&format!("Money at stake ({currency})"))?;
+    pen.section(&crate::tr!(
+        book.styles.texts,
+        "wb-money-at-stake-in",
+        currency = currency
+    ))?;
     pen.header(&["Side", "Findings", "Amount"], &[1, 2])?;
     let lines = [
         (

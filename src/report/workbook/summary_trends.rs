@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Chart, ChartLegendPosition, ChartSolidFill, ChartType, XlsxError};
 
 use super::book::Book;
-use super::layout::{RUN, SUMMARY};
+use super::cells::Cell;
 use super::pen::{severity_title, Pen};
 use super::tally::{Ranked, Tally, TOP};
 use crate::finding::{Category, Severity};
@@ -32,7 +32,8 @@ pub(super) fn by_month(
     pen.header(&titles, &[1, 2, 3, 4, 5, 6, 7])?;
     let first_data_row = pen.row;
     for (month, counts) in &tally.by_month {
-        pen.text(0, &month.label())?;
+        let month = month.label();
+        pen.text(0, book.styles.texts.label(&month))?;
         for (offset, (category, count)) in Category::ALL.iter().zip(counts).enumerate() {
             let target = &book.layout.category_sheets(*category)[0];
             pen.link(1 + offset as u16, *count, target, false)?;
@@ -46,7 +47,7 @@ pub(super) fn by_month(
         pen.note("No findings.", &styles.note)?;
         pen.next();
     } else {
-        let chart = month_chart(first_data_row, last_data_row);
+        let chart = month_chart(book, first_data_row, last_data_row);
         pen.sheet
             .insert_chart_with_offset(section_row, chart_col, &chart, 10, 0)?;
     }
@@ -55,21 +56,24 @@ pub(super) fn by_month(
 }
 
 /// A stacked column chart of findings per category per month, fed from the table above.
-fn month_chart(first_row: u32, last_row: u32) -> Chart {
+fn month_chart(book: &Book<'_>, first_row: u32, last_row: u32) -> Chart {
+    let texts = book.styles.texts;
     let mut chart = Chart::new(ChartType::ColumnStacked);
     for (offset, color) in CATEGORY_COLORS.iter().enumerate() {
         let col = 1 + offset as u16;
         chart
             .add_series()
-            .set_name((SUMMARY, first_row - 1, col))
-            .set_categories((SUMMARY, first_row, 0, last_row, 0))
-            .set_values((SUMMARY, first_row, col, last_row, col))
+            .set_name((book.layout.summary.as_str(), first_row - 1, col))
+            .set_categories((book.layout.summary.as_str(), first_row, 0, last_row, 0))
+            .set_values((book.layout.summary.as_str(), first_row, col, last_row, col))
             .set_format(ChartSolidFill::new().set_color(*color))
             .set_gap(60);
     }
-    chart.title().set_name("Findings per category per month");
-    chart.x_axis().set_name("Month of application");
-    chart.y_axis().set_name("Findings");
+    chart
+        .title()
+        .set_name(texts.label("Findings per category per month"));
+    chart.x_axis().set_name(texts.label("Month of application"));
+    chart.y_axis().set_name(texts.label("Findings"));
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.set_width(520).set_height(330);
     chart
@@ -86,8 +90,14 @@ pub(super) fn top_lists(
         ("couriers", "Courier", &tally.couriers),
     ];
     let findings = &book.layout.findings[0];
+    let texts = book.styles.texts;
     for (plural, singular, ranked) in lists {
-        pen.section(&format!("Top {TOP} {plural} by findings"))?;
+        pen.section(&crate::tr!(
+            texts,
+            "wb-top",
+            top = TOP,
+            what = texts.label(plural)
+        ))?;
         let mut titles = vec![singular.to_owned(), "Findings".to_owned()];
         titles.extend(Severity::ALL.into_iter().map(severity_title));
         pen.header(&titles, &[1, 2, 3, 4])?;
@@ -98,7 +108,7 @@ pub(super) fn top_lists(
             pen.next();
         }
         for (name, counts) in ranked {
-            pen.text(0, name)?;
+            pen.cell(0, &Cell::name(name))?;
             pen.link(1, counts.iter().sum(), findings, false)?;
             for (offset, count) in counts.iter().enumerate() {
                 pen.link(2 + offset as u16, *count, findings, false)?;
@@ -142,7 +152,12 @@ pub(super) fn previous(
     pen.styled(2, "Status \"new\" on the Findings sheet", &styles.note)?;
     pen.next();
     pen.styled(0, "Resolved", &styles.label)?;
-    pen.link(1, previous.resolved, resolved_anchor.unwrap_or(RUN), false)?;
+    pen.link(
+        1,
+        previous.resolved,
+        resolved_anchor.unwrap_or(&book.layout.run),
+        false,
+    )?;
     pen.styled(2, "Listed on the Run sheet", &styles.note)?;
     pen.next();
     pen.styled(0, "Persisting", &styles.label)?;
@@ -172,11 +187,13 @@ pub(super) fn notes(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError>
     pen.section("Notes")?;
     for (what, names) in splits {
         pen.note(
-            &format!(
-                "{what}: listed over {} sheets ({}); a sheet holds at most {} rows.",
-                names.len(),
-                names.join(", "),
-                book.limits.rows_per_sheet
+            &crate::tr!(
+                book.styles.texts,
+                "wb-split",
+                what = what,
+                count = names.len(),
+                sheets = names.join(", "),
+                rows = book.limits.rows_per_sheet
             ),
             &styles.warning_note,
         )?;
@@ -184,8 +201,8 @@ pub(super) fn notes(pen: &mut Pen<'_>, book: &Book<'_>) -> Result<(), XlsxError>
     }
     if warnings > 0 {
         pen.link_note(
-            &format!("{warnings} warning(s) about the run: see the Run sheet."),
-            RUN,
+            &crate::tr!(book.styles.texts, "wb-warnings-count", count = warnings),
+            &book.layout.run,
         )?;
         pen.next();
     }

@@ -1,5 +1,6 @@
 //! The counts the Summary sheet shows, computed in one pass over the findings.
 
+use super::cells::BLANK;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Datelike;
@@ -11,8 +12,6 @@ use super::styles::severity_index;
 use crate::audit::{money_side, AppliedRange, MoneySide};
 use crate::finding::{Category, Finding};
 
-/// How a blank store, agent or courier is shown.
-pub(super) const BLANK: &str = "(blank)";
 /// The month bucket of findings whose ticket has no `applied_at`.
 pub(super) const NO_APPLIED_AT: &str = "(no applied_at)";
 /// Rows in each top list.

@@ -19,7 +19,7 @@ fn flag<'a>(value: Option<bool>) -> Cell<'a> {
 }
 
 fn name<'a, T: Copy>(value: Option<T>, as_str: fn(T) -> &'static str) -> Cell<'a> {
-    value.map_or(Cell::Blank, |v| Cell::text(as_str(v)))
+    value.map_or(Cell::Blank, |v| Cell::Word(as_str(v)))
 }
 
 /// The value of one canonical column of a ticket.
@@ -118,6 +118,7 @@ pub(super) fn rule_dates(
     policy: Option<&Policy>,
     as_of: Option<LocalTime>,
     zone: Option<Tz>,
+    texts: &crate::l10n::Texts,
 ) -> Option<(Mark, Mark)> {
     use Column as C;
     let (start, end) = match finding.rule {
@@ -146,11 +147,11 @@ pub(super) fn rule_dates(
     };
     let mark = |column: Column| match moment(ticket, column) {
         Some(value) => Mark {
-            label: column.name().to_owned(),
+            label: texts.field(column).to_owned(),
             at: Some(LocalTime::of(value, zone)),
         },
         None => Mark {
-            label: format!("as-of (no {})", column.name()),
+            label: crate::tr!(texts, "wb-as-of-no", column = texts.field(column)),
             at: as_of,
         },
     };
