@@ -10,6 +10,7 @@ mod exports;
 mod freight_tie_out;
 mod harness;
 mod header_spelling;
+mod history;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
