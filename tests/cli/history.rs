@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use crate::harness::{read_csv, read_json, Scratch};
 
 /// The last day of each month of 2026: the as-ofs of twelve monthly runs.
-const MONTH_ENDS: [&str; 12] = [
+pub(crate) const MONTH_ENDS: [&str; 12] = [
     "2026-01-31",
     "2026-02-28",
     "2026-03-31",
@@ -57,13 +57,13 @@ fn generate(scratch: &Scratch, seed: u64, tickets: usize) -> Export {
 /// month by month (its findings persist for months, then are resolved), and each month's
 /// own tickets (ids prefixed with the month), which stay in the exports for up to five
 /// months before they are closed.
-struct Year {
+pub(crate) struct Year {
     backlog: Export,
     monthly: Vec<Export>,
 }
 
 impl Year {
-    fn generate(scratch: &Scratch, tickets: usize) -> Year {
+    pub(crate) fn generate(scratch: &Scratch, tickets: usize) -> Year {
         Year {
             backlog: generate(scratch, 1, tickets),
             monthly: (0..12)
@@ -73,7 +73,7 @@ impl Year {
     }
 
     /// Writes month `month`'s export (0 = January) and returns its path.
-    fn write(&self, scratch: &Scratch, month: usize) -> PathBuf {
+    pub(crate) fn write(&self, scratch: &Scratch, month: usize) -> PathBuf {
         let path = scratch.path(&format!("exports/{:02}.csv", month + 1));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let mut writer = csv::Writer::from_path(&path).unwrap();
@@ -98,7 +98,7 @@ impl Year {
     }
 }
 
-fn audit(scratch: &Scratch, export: &Path, as_of: &str, out: &str, extra: &[&str]) {
+pub(crate) fn audit(scratch: &Scratch, export: &Path, as_of: &str, out: &str, extra: &[&str]) {
     let export = export.display().to_string();
     let mut args = vec!["audit", &export, "--as-of", as_of, "--out", out, "--quiet"];
     args.extend_from_slice(extra);

@@ -11,6 +11,7 @@ mod freight_tie_out;
 mod harness;
 mod header_spelling;
 mod history;
+mod history_queries;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
