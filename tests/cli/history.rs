@@ -506,6 +506,13 @@ fn previous_from_the_history_equals_previous_from_the_directory() {
         "by-directory",
         &["--previous", "out/2026-02-28"],
     );
+    let sheets = open_workbook_auto(scratch.path("by-directory/report.xlsx"))
+        .unwrap()
+        .sheet_names();
+    assert!(
+        !sheets.contains(&"Trends".to_owned()),
+        "no history, no Trends: {sheets:?}"
+    );
     let from_history = read_json(&scratch.path("out/2026-03-31/summary.json"));
     let from_directory = read_json(&scratch.path("by-directory/summary.json"));
     for key in ["found", "new", "persisting", "resolved"] {
@@ -575,6 +582,13 @@ fn an_untrusted_run_is_not_recorded_and_the_next_compares_with_the_last_trusted(
         run.stderr
     );
     assert_eq!(runs_in(&scratch.path("history.sqlite")).len(), 1);
+    let trends = crate::hostile::sheet_texts(&scratch.path("out/feb/report.xlsx"), "Trends");
+    assert!(
+        trends.iter().any(|t| t
+            == "This run cannot be trusted and is not recorded in the history: the next run \
+                compares with the last run recorded."),
+        "{trends:?}"
+    );
     // March compares with January: what January found and March still has persists.
     audit(&scratch, &january, "2026-03-31", "out/mar", &history);
     let summary = read_json(&scratch.path("out/mar/summary.json"));
