@@ -96,7 +96,7 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     let summary = report::write_staged(&run, &meta, set, &settings.out)
         .map_err(|err| Failure::output(err.to_string()))?;
     if let Some(history) = history.as_mut() {
-        super::history::record(history, &run, &meta, &summary)?;
+        super::history::record(history, &run, &meta, &summary, settings.quiet)?;
     }
     if !settings.quiet {
         eprintln!("{}", result_line(&run, &summary, &settings.out));

@@ -29,12 +29,14 @@ pub(super) fn trends(history: Option<&History>, run: &AuditRun) -> Result<Option
 
 /// Records a run whose outputs are in place. An untrusted run is not recorded, as an untrusted
 /// run keeps the baseline beside its outputs: the next run compares with the last run worth
-/// trusting, so one broken export neither resolves nor renews every finding.
+/// trusting, so one broken export neither resolves nor renews every finding. Without `quiet`,
+/// says how long the write took.
 pub(super) fn record(
     history: &mut History,
     run: &AuditRun,
     meta: &RunMeta,
     summary: &Summary,
+    quiet: bool,
 ) -> Result<(), Failure> {
     if !run.untrusted.is_empty() {
         eprintln!(
@@ -43,9 +45,19 @@ pub(super) fn record(
         );
         return Ok(());
     }
+    let started = std::time::Instant::now();
     history
         .record(run, meta, summary)
-        .map_err(|err| Failure::output(format!("{err} (the outputs are written)")))
+        .map_err(|err| Failure::output(format!("{err} (the outputs are written)")))?;
+    if !quiet {
+        eprintln!(
+            "rma-audit: {}: run recorded ({} findings) in {:.2} s",
+            history.path().display(),
+            summary.totals.findings,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 /// `rma-audit history FILE [--drop AS_OF]`: lists the runs, oldest first, or drops one.
