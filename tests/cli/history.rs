@@ -1,6 +1,6 @@
 //! `--history`: twelve monthly runs into one history, the Trends sheet against the database
-//! and the runs' `summary.json`, the same as-of twice, a run killed in the middle of the
-//! history write, `--previous` against `--history`, and `rma-audit history`.
+//! and the runs' `summary.json`, and `rma-audit history`; the generated year of exports the
+//! other history tests use.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook_auto, Data, Range, Reader};
 use rusqlite::Connection;
 
-use crate::harness::{read_csv, read_json, Scratch};
+use crate::harness::{read_json, Scratch};
 
 /// The last day of each month of 2026: the as-ofs of twelve monthly runs.
 pub(crate) const MONTH_ENDS: [&str; 12] = [
@@ -106,7 +106,7 @@ pub(crate) fn audit(scratch: &Scratch, export: &Path, as_of: &str, out: &str, ex
     assert_eq!(run.status, 0, "{as_of}: {}", run.stderr);
 }
 
-fn count(db: &Connection, sql: &str, params: impl rusqlite::Params) -> u64 {
+pub(crate) fn count(db: &Connection, sql: &str, params: impl rusqlite::Params) -> u64 {
     db.query_row(sql, params, |row| row.get::<_, i64>(0))
         .unwrap() as u64
 }
@@ -154,13 +154,13 @@ fn twelve_monthly_runs_agree_across_trends_sheet_database_and_summaries() {
     let year = Year::generate(&scratch, 330);
     for (month, as_of) in MONTH_ENDS.iter().enumerate() {
         let export = year.write(&scratch, month);
-        let out = format!("reports/{as_of}");
+        let history = ["--history", "history.sqlite"];
         audit(
             &scratch,
             &export,
             as_of,
-            &out,
-            &["--history", "history.sqlite"],
+            &format!("reports/{as_of}"),
+            &history,
         );
     }
     let summaries: Vec<serde_json::Value> = MONTH_ENDS
@@ -176,116 +176,102 @@ fn twelve_monthly_runs_agree_across_trends_sheet_database_and_summaries() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(run_ids.len(), 12);
+    database_agrees_with_summaries(&db, &run_ids, &summaries);
+    let rows = trends_rows(&scratch.path("reports/2026-12-31/report.xlsx"));
+    trends_sheet_agrees_with_summaries(&rows, &summaries);
+    ages_agree_with_database(&rows, &db, &run_ids);
+    listing_agrees_with_summaries(&scratch, &summaries);
+}
 
-    // The database against each run's summary.json.
+/// Every finding id a run recorded, each once.
+fn finding_ids(db: &Connection, run_id: i64) -> BTreeSet<String> {
+    db.prepare("SELECT finding_id FROM findings WHERE run_id = ?1")
+        .unwrap()
+        .query_map([run_id], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Each run's rows, tickets, categories, and new and resolved (worked out here from the
+/// findings of consecutive runs) against its summary.json.
+fn database_agrees_with_summaries(
+    db: &Connection,
+    run_ids: &[i64],
+    summaries: &[serde_json::Value],
+) {
     let mut ids_before = BTreeSet::new();
-    for (month, (run_id, summary)) in run_ids.iter().zip(&summaries).enumerate() {
+    for (month, (run_id, summary)) in run_ids.iter().zip(summaries).enumerate() {
         let as_of = summary["as_of"].as_str().unwrap();
-        let ids: BTreeSet<String> = db
-            .prepare("SELECT finding_id FROM findings WHERE run_id = ?1")
-            .unwrap()
-            .query_map([run_id], |row| row.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let totals = &summary["totals"];
         let rows = count(
-            &db,
+            db,
             "SELECT count(*) FROM findings WHERE run_id = ?1",
             [run_id],
         );
-        assert_eq!(
-            rows,
-            summary["totals"]["findings"].as_u64().unwrap(),
-            "{as_of}"
-        );
+        assert_eq!(rows, totals["findings"].as_u64().unwrap(), "{as_of}");
         let audited = count(
-            &db,
+            db,
             "SELECT rows_audited FROM runs WHERE run_id = ?1",
             [run_id],
         );
-        assert_eq!(audited, summary["totals"]["rows_audited"].as_u64().unwrap());
+        assert_eq!(audited, totals["rows_audited"].as_u64().unwrap());
+        let ids = finding_ids(db, *run_id);
         let previous = &summary["previous"];
         assert_eq!(previous["found"], month > 0, "{as_of}");
         let new = ids.difference(&ids_before).count() as u64;
         let resolved = ids_before.difference(&ids).count() as u64;
         assert_eq!(new, previous["new"].as_u64().unwrap(), "{as_of}: new");
-        assert_eq!(
-            resolved,
-            previous["resolved"].as_u64().unwrap(),
-            "{as_of}: resolved"
-        );
-        let mut by_category = BTreeMap::new();
+        assert_eq!(resolved, previous["resolved"].as_u64().unwrap(), "{as_of}");
         let mut select = db
             .prepare("SELECT category, count(*) FROM findings WHERE run_id = ?1 GROUP BY category")
             .unwrap();
-        for row in select
+        let by_category: BTreeMap<String, u64> = select
             .query_map([run_id], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                Ok((row.get(0)?, row.get::<_, i64>(1)? as u64))
             })
             .unwrap()
-        {
-            let (category, n) = row.unwrap();
-            by_category.insert(category, n as u64);
-        }
+            .map(Result::unwrap)
+            .collect();
         let mut expected = categories_of(summary);
         expected.retain(|_, n| *n > 0);
         assert_eq!(by_category, expected, "{as_of}");
         ids_before = ids;
     }
     // The data is realistic only if findings came and went: some persisted, some resolved.
-    let total_resolved: u64 = summaries
-        .iter()
-        .map(|s| s["previous"]["resolved"].as_u64().unwrap())
-        .sum();
-    let total_persisting: u64 = summaries
-        .iter()
-        .map(|s| s["previous"]["persisting"].as_u64().unwrap())
-        .sum();
-    assert!(total_resolved > 0 && total_persisting > 0);
-
-    // The Trends sheet of December against the summaries.
-    let (header, rows) = trends_rows(&scratch.path("reports/2026-12-31/report.xlsx"));
-    assert_eq!(
-        header,
-        MONTH_ENDS
+    let total = |key: &str| -> u64 {
+        summaries
             .iter()
-            .map(|d| (*d).to_owned())
-            .collect::<Vec<_>>()
-    );
-    let column = |label: &str| {
-        rows.get(label)
-            .unwrap_or_else(|| panic!("no row {label}"))
-            .clone()
+            .map(|s| s["previous"][key].as_u64().unwrap())
+            .sum()
     };
-    let from_summaries = |value: &dyn Fn(&serde_json::Value) -> f64| {
-        summaries.iter().map(value).collect::<Vec<f64>>()
-    };
+    assert!(total("resolved") > 0 && total("persisting") > 0);
+}
+
+/// December's Trends sheet: a column per month, each number as that month's summary.json has it.
+fn trends_sheet_agrees_with_summaries(
+    (header, rows): &(Vec<String>, BTreeMap<String, Vec<f64>>),
+    summaries: &[serde_json::Value],
+) {
+    assert_eq!(header, &MONTH_ENDS.map(str::to_owned));
+    let row = |label: &str| rows.get(label).unwrap_or_else(|| panic!("no row {label}"));
     let number =
-        |s: &serde_json::Value, pointer: &str| s.pointer(pointer).unwrap().as_u64().unwrap() as f64;
-    assert_eq!(
-        column("Tickets audited"),
-        from_summaries(&|s| number(s, "/totals/rows_audited"))
-    );
-    assert_eq!(
-        column("Findings"),
-        from_summaries(&|s| number(s, "/totals/findings"))
-    );
-    assert_eq!(
-        column("Violations"),
-        from_summaries(&|s| number(s, "/findings_by_severity/violation"))
-    );
-    assert_eq!(
-        column("New"),
-        from_summaries(&|s| number(s, "/previous/new"))
-    );
-    assert_eq!(
-        column("Resolved"),
-        from_summaries(&|s| number(s, "/previous/resolved"))
-    );
-    let rates = from_summaries(&|s| {
+        |s: &serde_json::Value, pointer: &str| s.pointer(pointer).unwrap().as_f64().unwrap();
+    let each = |pointer: &str| {
+        summaries
+            .iter()
+            .map(|s| number(s, pointer))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("Tickets audited"), &each("/totals/rows_audited"));
+    assert_eq!(row("Findings"), &each("/totals/findings"));
+    assert_eq!(row("Violations"), &each("/findings_by_severity/violation"));
+    assert_eq!(row("New"), &each("/previous/new"));
+    assert_eq!(row("Resolved"), &each("/previous/resolved"));
+    let rates = summaries.iter().map(|s| {
         number(s, "/findings_by_severity/violation") * 100.0 / number(s, "/totals/rows_audited")
     });
-    for (shown, expected) in column("Violations per 100 tickets").iter().zip(&rates) {
+    for (shown, expected) in row("Violations per 100 tickets").iter().zip(rates) {
         assert!((shown - expected).abs() < 1e-9, "{shown} vs {expected}");
     }
     for (category, title) in [
@@ -296,35 +282,29 @@ fn twelve_monthly_runs_agree_across_trends_sheet_database_and_summaries() {
         ("eligibility", "Eligibility"),
         ("data", "Data"),
     ] {
-        let expected =
-            from_summaries(&|s| categories_of(s).get(category).copied().unwrap_or(0) as f64);
-        assert_eq!(column(title), expected, "{title}");
+        let expected: Vec<f64> = (summaries.iter())
+            .map(|s| categories_of(s).get(category).copied().unwrap_or(0) as f64)
+            .collect();
+        assert_eq!(row(title), &expected, "{title}");
     }
+}
 
-    // The open findings' ages: from the month each id first appears in the history, computed
-    // here from the database.
+/// The open findings' ages on the sheet against the month each id first appears in the
+/// database (the runs are a month apart, on the months' last days).
+fn ages_agree_with_database(
+    (_, rows): &(Vec<String>, BTreeMap<String, Vec<f64>>),
+    db: &Connection,
+    run_ids: &[i64],
+) {
     let mut first_month: BTreeMap<String, usize> = BTreeMap::new();
     for (month, run_id) in run_ids.iter().enumerate() {
-        let mut select = db
-            .prepare("SELECT finding_id FROM findings WHERE run_id = ?1")
-            .unwrap();
-        for id in select
-            .query_map([run_id], |row| row.get::<_, String>(0))
-            .unwrap()
-        {
-            first_month.entry(id.unwrap()).or_insert(month);
+        for id in finding_ids(db, *run_id) {
+            first_month.entry(id).or_insert(month);
         }
     }
     let mut bands = [0.0; 4];
-    let mut select = db
-        .prepare("SELECT DISTINCT finding_id FROM findings WHERE run_id = ?1")
-        .unwrap();
-    for id in select
-        .query_map([run_ids[11]], |row| row.get::<_, String>(0))
-        .unwrap()
-    {
-        let months = 11 - first_month[&id.unwrap()];
-        bands[match months {
+    for id in finding_ids(db, run_ids[11]) {
+        bands[match 11 - first_month[&id] {
             0 => 0,
             1..=2 => 1,
             3..=5 => 2,
@@ -342,11 +322,13 @@ fn twelve_monthly_runs_agree_across_trends_sheet_database_and_summaries() {
         "6 months or more",
     ]
     .iter()
-    .map(|label| column(label)[0])
+    .map(|label| rows[*label][0])
     .collect();
     assert_eq!(shown, bands);
+}
 
-    // rma-audit history lists the same runs.
+/// `rma-audit history` lists the twelve runs, December as its summary has it.
+fn listing_agrees_with_summaries(scratch: &Scratch, summaries: &[serde_json::Value]) {
     let listed = scratch.run(&["history", "history.sqlite"]);
     assert_eq!(listed.status, 0, "{}", listed.stderr);
     let lines: Vec<&str> = listed.stdout.lines().collect();
@@ -365,261 +347,5 @@ fn twelve_monthly_runs_agree_across_trends_sheet_database_and_summaries() {
             last["previous"]["new"].to_string(),
             last["previous"]["resolved"].to_string(),
         ]
-    );
-}
-
-fn runs_in(history: &Path) -> Vec<(String, u64)> {
-    let db = Connection::open(history).unwrap();
-    let runs = db
-        .prepare("SELECT as_of, findings FROM runs ORDER BY as_of_epoch")
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    runs
-}
-
-#[test]
-fn the_same_as_of_again_replaces_that_run() {
-    let scratch = Scratch::new();
-    let year = Year::generate(&scratch, 330);
-    let january = year.write(&scratch, 0);
-    let february = year.write(&scratch, 1);
-    let history = ["--history", "history.sqlite"];
-    audit(&scratch, &january, "2026-01-31", "out/jan", &history);
-    audit(&scratch, &january, "2026-02-28", "out/feb", &history);
-    // February audited again on the corrected export: one February run, with its findings.
-    audit(&scratch, &february, "2026-02-28", "out/feb", &history);
-    let summary = read_json(&scratch.path("out/feb/summary.json"));
-    let runs = runs_in(&scratch.path("history.sqlite"));
-    assert_eq!(
-        runs,
-        [
-            ("2026-01-31T23:59:59+08:00".to_owned(), runs[0].1),
-            (
-                "2026-02-28T23:59:59+08:00".to_owned(),
-                summary["totals"]["findings"].as_u64().unwrap()
-            ),
-        ]
-    );
-    let db = Connection::open(scratch.path("history.sqlite")).unwrap();
-    let rows = count(
-        &db,
-        "SELECT count(*) FROM findings JOIN runs USING (run_id) WHERE as_of_date = '2026-02-28'",
-        [],
-    );
-    assert_eq!(rows, summary["totals"]["findings"].as_u64().unwrap());
-    // The rerun compared with January, not with the February run it replaced.
-    assert_eq!(
-        summary["previous"]["history_as_of"],
-        "2026-01-31T23:59:59+08:00"
-    );
-
-    let dropped = scratch.run(&["history", "history.sqlite", "--drop", "2026-01-31"]);
-    assert_eq!(dropped.status, 0, "{}", dropped.stderr);
-    assert_eq!(
-        dropped.stdout,
-        "history.sqlite: dropped the run as of 2026-01-31T23:59:59+08:00\n"
-    );
-    assert_eq!(runs_in(&scratch.path("history.sqlite")).len(), 1);
-    let orphans = count(
-        &db,
-        "SELECT count(*) FROM findings WHERE run_id NOT IN (SELECT run_id FROM runs)",
-        [],
-    );
-    assert_eq!(orphans, 0, "a dropped run's findings go with it");
-}
-
-#[test]
-fn a_run_killed_while_writing_the_history_leaves_it_as_it_was() {
-    let scratch = Scratch::new();
-    let year = Year::generate(&scratch, 330);
-    let history = ["--history", "history.sqlite"];
-    for (month, as_of) in MONTH_ENDS.iter().enumerate().take(2) {
-        let export = year.write(&scratch, month);
-        audit(&scratch, &export, as_of, &format!("out/{as_of}"), &history);
-    }
-    let before = runs_in(&scratch.path("history.sqlite"));
-    let march = year.write(&scratch, 2);
-    let marker = scratch.path("paused");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rma-audit"))
-        .args([
-            "audit",
-            &march.display().to_string(),
-            "--as-of",
-            "2026-03-31",
-        ])
-        .args([
-            "--out",
-            "out/2026-03-31",
-            "--quiet",
-            "--history",
-            "history.sqlite",
-        ])
-        .env(rma_audit::history::PAUSE_FOR_TESTS, &marker)
-        .current_dir(scratch.dir.path())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while !marker.exists() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(120),
-            "the run never reached the history write"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    // The outputs were in place before the history write began.
-    assert!(scratch.path("out/2026-03-31/summary.json").is_file());
-
-    let db = Connection::open(scratch.path("history.sqlite")).unwrap();
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
-    drop(db);
-    assert_eq!(runs_in(&scratch.path("history.sqlite")), before);
-    let listed = scratch.run(&["history", "history.sqlite"]);
-    assert_eq!(listed.stdout.lines().count(), 3, "{}", listed.stdout);
-
-    // The same run again, not killed, is recorded.
-    audit(&scratch, &march, "2026-03-31", "out/2026-03-31", &history);
-    assert_eq!(runs_in(&scratch.path("history.sqlite")).len(), 3);
-}
-
-#[test]
-fn previous_from_the_history_equals_previous_from_the_directory() {
-    let scratch = Scratch::new();
-    let year = Year::generate(&scratch, 330);
-    let history = ["--history", "history.sqlite"];
-    for (month, as_of) in MONTH_ENDS.iter().enumerate().take(3) {
-        let export = year.write(&scratch, month);
-        audit(&scratch, &export, as_of, &format!("out/{as_of}"), &history);
-    }
-    let march = year.write(&scratch, 2);
-    audit(
-        &scratch,
-        &march,
-        "2026-03-31",
-        "by-directory",
-        &["--previous", "out/2026-02-28"],
-    );
-    let sheets = open_workbook_auto(scratch.path("by-directory/report.xlsx"))
-        .unwrap()
-        .sheet_names();
-    assert!(
-        !sheets.contains(&"Trends".to_owned()),
-        "no history, no Trends: {sheets:?}"
-    );
-    let from_history = read_json(&scratch.path("out/2026-03-31/summary.json"));
-    let from_directory = read_json(&scratch.path("by-directory/summary.json"));
-    for key in ["found", "new", "persisting", "resolved"] {
-        assert_eq!(
-            from_history["previous"][key], from_directory["previous"][key],
-            "{key}"
-        );
-    }
-    assert!(from_history["previous"]["resolved"].as_u64().unwrap() > 0);
-    assert!(from_history["previous"]["persisting"].as_u64().unwrap() > 0);
-    // Every finding has the same status either way.
-    let statuses = |path: &str| {
-        let rows = read_csv(&scratch.path(path));
-        let status = rows[0].iter().position(|h| h == "status").unwrap();
-        rows[1..]
-            .iter()
-            .map(|row| (row[0].clone(), row[status].clone()))
-            .collect::<BTreeSet<_>>()
-    };
-    assert_eq!(
-        statuses("out/2026-03-31/findings.csv"),
-        statuses("by-directory/findings.csv")
-    );
-    // And as recorded.
-    let db = Connection::open(scratch.path("history.sqlite")).unwrap();
-    let recorded_new = count(
-        &db,
-        "SELECT count(DISTINCT finding_id) FROM findings JOIN runs USING (run_id)
-         WHERE as_of_date = '2026-03-31' AND status = 'new'",
-        [],
-    );
-    assert_eq!(
-        recorded_new,
-        from_directory["previous"]["new"].as_u64().unwrap()
-    );
-}
-
-#[test]
-fn an_untrusted_run_is_not_recorded_and_the_next_compares_with_the_last_trusted() {
-    let scratch = Scratch::new();
-    let year = Year::generate(&scratch, 330);
-    let history = ["--history", "history.sqlite"];
-    let january = year.write(&scratch, 0);
-    audit(&scratch, &january, "2026-01-31", "out/jan", &history);
-    // February's export lost every ticket date: nothing can be audited.
-    let broken = scratch.write(
-        "exports/broken.csv",
-        "ticket_id,policy,applied_at\nRMA-1,JOINING,not a date\nRMA-2,JOINING,not a date\n",
-    );
-    let run = scratch.run(&[
-        "audit",
-        &broken.display().to_string(),
-        "--as-of",
-        "2026-02-28",
-        "--out",
-        "out/feb",
-        "--quiet",
-        "--history",
-        "history.sqlite",
-    ]);
-    assert_eq!(run.status, 4, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "rma-audit: history.sqlite: this run cannot be trusted and is not recorded in the history"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(runs_in(&scratch.path("history.sqlite")).len(), 1);
-    let trends = crate::hostile::sheet_texts(&scratch.path("out/feb/report.xlsx"), "Trends");
-    assert!(
-        trends.iter().any(|t| t
-            == "This run cannot be trusted and is not recorded in the history: the next run \
-                compares with the last run recorded."),
-        "{trends:?}"
-    );
-    // March compares with January: what January found and March still has persists.
-    audit(&scratch, &january, "2026-03-31", "out/mar", &history);
-    let summary = read_json(&scratch.path("out/mar/summary.json"));
-    assert_eq!(
-        summary["previous"]["history_as_of"],
-        "2026-01-31T23:59:59+08:00"
-    );
-    assert_eq!(summary["previous"]["resolved"], 0);
-}
-
-#[test]
-fn a_history_inside_the_output_directory_is_refused() {
-    let scratch = Scratch::new();
-    let export = scratch.write(
-        "tickets.csv",
-        "ticket_id,policy,applied_at\nRMA-1,JOINING,2026-01-05\n",
-    );
-    let run = scratch.run(&[
-        "audit",
-        &export.display().to_string(),
-        "--as-of",
-        "2026-01-31",
-        "--out",
-        "out",
-        "--history",
-        "out/history.sqlite",
-    ]);
-    assert_eq!(run.status, 2);
-    assert_eq!(
-        run.stderr,
-        "rma-audit: --history out/history.sqlite: inside --out out, which each run replaces; \
-         keep the history beside it\n"
     );
 }

@@ -12,6 +12,7 @@ mod harness;
 mod header_spelling;
 mod history;
 mod history_queries;
+mod history_runs;
 mod hostile;
 mod hostile_policies;
 mod hostile_values;
