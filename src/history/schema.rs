@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::HistoryError;
 
-/// The schema this version writes: the number of [`MIGRATIONS`].
+/// The schema this version writes (`PRAGMA user_version`): the number of migrations.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// `PRAGMA application_id` of a history: "RMAH".
