@@ -265,3 +265,50 @@ fn a_history_inside_the_output_directory_is_refused() {
          keep the history beside it\n"
     );
 }
+
+#[test]
+fn runs_sharing_a_history_at_once_are_all_recorded() {
+    let scratch = Scratch::new();
+    let year = Year::generate(&scratch, 330);
+    let history = ["--history", "shared.sqlite"];
+    let january = year.write(&scratch, 0);
+    audit(&scratch, &january, MONTH_ENDS[0], "out/first", &history);
+    // Three runs started together on the same history (as a re-run of a quarter might be).
+    let children: Vec<std::process::Child> = MONTH_ENDS[1..4]
+        .iter()
+        .enumerate()
+        .map(|(offset, as_of)| {
+            let export = year.write(&scratch, 1 + offset).display().to_string();
+            std::process::Command::new(env!("CARGO_BIN_EXE_rma-audit"))
+                .args(["audit", &export, "--as-of", as_of, "--quiet"])
+                .args(["--out", &format!("out/{as_of}")])
+                .args(history)
+                .current_dir(scratch.dir.path())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+    let runs = runs_in(&scratch.path("shared.sqlite"));
+    assert_eq!(runs.len(), 4, "{runs:?}");
+    let db = Connection::open(scratch.path("shared.sqlite")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    for (as_of, findings) in runs {
+        let date = &as_of[..10];
+        let summary = read_json(&scratch.path(&format!(
+            "out/{}/summary.json",
+            if date == MONTH_ENDS[0] { "first" } else { date }
+        )));
+        assert_eq!(
+            findings,
+            summary["totals"]["findings"].as_u64().unwrap(),
+            "{as_of}"
+        );
+    }
+}
