@@ -325,6 +325,7 @@ fn ages_agree_with_database(
     .map(|label| rows[*label][0])
     .collect();
     assert_eq!(shown, bands);
+    assert_eq!(rows["Total"], [bands.iter().sum::<f64>()]);
 }
 
 /// `rma-audit history` lists the twelve runs, December as its summary has it.

@@ -13,7 +13,7 @@ use crate::report::{TrendRun, Trends};
 
 /// Every label of the Trends sheet: (message key, English). One table, so the texts can move
 /// into the message catalogues as they are.
-pub(super) const LABELS: [(&str, &str); 20] = [
+pub(super) const LABELS: [(&str, &str); 21] = [
     ("trends-sheet", "Trends"),
     ("trends-title", "Trends: the last runs side by side"),
     ("trends-history", "History file"),
@@ -40,6 +40,7 @@ pub(super) const LABELS: [(&str, &str); 20] = [
     ("trends-age-1-3", "1 to 3 months"),
     ("trends-age-3-6", "3 to 6 months"),
     ("trends-age-over-6", "6 months or more"),
+    ("trends-total", "Total"),
 ];
 
 /// The English text of a label key of [`LABELS`].
@@ -174,7 +175,7 @@ fn ages(pen: &mut Pen<'_>, trends: &Trends) -> Result<(), XlsxError> {
         pen.next();
     }
     let styles = pen.styles;
-    pen.styled(0, label("trends-findings"), &styles.total_label)?;
+    pen.styled(0, label("trends-total"), &styles.total_label)?;
     pen.count(1, trends.ages.iter().sum(), true)?;
     pen.next();
     Ok(())
@@ -202,4 +203,20 @@ fn runs_chart(sheet: &str, first_category_row: u32, runs: u16) -> Chart {
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.set_width(560).set_height(320);
     chart
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_key_is_given_once() {
+        let mut keys: Vec<&str> = LABELS.iter().map(|(key, _)| *key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), LABELS.len());
+        for key in AGE_KEYS {
+            assert!(!label(key).is_empty());
+        }
+    }
 }
