@@ -3,8 +3,9 @@
 # tickets into one history, each audited twice, alternating: with --history (the previous run
 # read from the history, the Trends sheet, the run recorded) and without (--previous on the
 # run before's directory, so both compare with an earlier run). Prints per month the tickets,
-# findings, the seconds of both runs, the seconds the history write took (as the run reports it
-# on standard error), and at the end the history's size.
+# findings, the seconds of both runs, the seconds the run with --history spent reading the
+# history (earlier run, Trends) and writing it (as it reports them on standard error), and at
+# the end the history's size.
 #
 #   benches/history.sh              # twelve months, ~100,000 tickets each
 #   benches/history.sh 10000        # a quick run at a tenth of the size
@@ -42,22 +43,30 @@ PY
 
 ends=(2026-01-31 2026-02-28 2026-03-31 2026-04-30 2026-05-31 2026-06-30 2026-07-31 2026-08-31
       2026-09-30 2026-10-31 2026-11-30 2026-12-31)
-seconds() { /usr/bin/time -f %e -o "$1" "${@:2}"; cat "$1"; }
-printf '%-10s %8s %8s %9s %9s %9s\n' month tickets findings "with(s)" "without(s)" "write(s)"
+# Runs a command, its output discarded, and prints its wall seconds.
+seconds() {
+    local err=$1
+    shift
+    /usr/bin/time -f %e -o time.txt "$@" >/dev/null 2>"$err" || true
+    cat time.txt
+}
+printf '%-10s %8s %8s %9s %9s %9s %9s\n' month tickets findings "with(s)" "without(s)" "read(s)" "write(s)"
 previous=""
 for m in $(seq 0 11); do
     as_of=${ends[$m]}
     export=export-$(printf %02d $((m + 1))).csv
-    with=$(seconds t1 "$bin" audit "$export" --as-of "$as_of" --out "with/$as_of" \
-        --history history.sqlite 2>err-with >/dev/null || true)
-    without=$(seconds t2 "$bin" audit "$export" --as-of "$as_of" --out "without/$as_of" \
-        ${previous:+--previous "$previous"} --quiet 2>/dev/null >/dev/null || true)
+    with=$(seconds err-with "$bin" audit "$export" --as-of "$as_of" --out "with/$as_of" \
+        --history history.sqlite)
+    without=$(seconds /dev/null "$bin" audit "$export" --as-of "$as_of" --out "without/$as_of" \
+        ${previous:+--previous "$previous"} --quiet)
     previous="without/$as_of"
+    read_s=$(sed -n 's/.*: read in \([0-9.]*\) s;.*/\1/p' err-with)
     write=$(sed -n 's/.*run recorded (.*) in \([0-9.]*\) s/\1/p' err-with)
     read -r tickets findings < <(python3 -c "
 import json; s = json.load(open('with/$as_of/summary.json'))
 print(s['totals']['rows_audited'], s['totals']['findings'])")
-    printf '%-10s %8s %8s %9s %9s %9s\n' "$as_of" "$tickets" "$findings" "$with" "$without" "$write"
+    printf '%-10s %8s %8s %9s %9s %9s %9s\n' "$as_of" "$tickets" "$findings" "$with" "$without" \
+        "$read_s" "$write"
 done
 ls -l history.sqlite* | awk '{print $5, $9}'
 "$bin" history history.sqlite | tail -3

@@ -68,8 +68,8 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     let settings = AuditSettings::from_args(args)?;
     let (policies, calendars) = (&settings.rules.policies, &settings.rules.calendars);
     let out_dir = settings.claim_out()?;
-    let mut history = super::history::open_for_audit(&settings)?;
-    let triage = load_triage(&settings, history.as_ref())?;
+    let mut history = super::history::Recorder::open(&settings)?;
+    let triage = load_triage(&settings, history.as_mut())?;
     // The output set is staged first, so findings.csv is written while the audit runs.
     let set =
         report::OutputSet::create(&out_dir).map_err(|err| Failure::output(err.to_string()))?;
@@ -92,11 +92,14 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
         })?;
     }
     let mut meta = run_meta(command, policies, calendars);
-    meta.trends = super::history::trends(history.as_ref(), &run)?;
+    meta.trends = match history.as_mut() {
+        Some(history) => Some(history.trends(&run)?),
+        None => None,
+    };
     let summary = report::write_staged(&run, &meta, set, &settings.out)
         .map_err(|err| Failure::output(err.to_string()))?;
     if let Some(history) = history.as_mut() {
-        super::history::record(history, &run, &meta, &summary, settings.quiet)?;
+        history.record(&run, &meta, &summary)?;
     }
     if !settings.quiet {
         eprintln!("{}", result_line(&run, &summary, &settings.out));
@@ -123,16 +126,12 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
 /// one's as-of is the earlier run.
 fn load_triage(
     settings: &AuditSettings,
-    history: Option<&crate::history::History>,
+    history: Option<&mut super::history::Recorder>,
 ) -> Result<audit::Triage, Failure> {
     Ok(audit::Triage {
         previous: match (&settings.previous, history) {
             (Some(dir), _) => Some(audit::PreviousRun::load(dir).map_err(Failure::usage)?),
-            (None, Some(history)) => Some(
-                history
-                    .previous_run(settings.audit.as_of)
-                    .map_err(|err| Failure::usage(err.to_string()))?,
-            ),
+            (None, Some(history)) => Some(history.previous_run(settings.audit.as_of)?),
             (None, None) => None,
         },
         waivers: match &settings.waivers {

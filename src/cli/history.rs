@@ -1,63 +1,91 @@
 //! `--history` in an audit (open, trends, record) and the `history` subcommand.
 
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+
 use super::commands::Failure;
 use super::config::AuditSettings;
 use super::HistoryArgs;
-use crate::audit::AuditRun;
+use crate::audit::{AuditRun, PreviousRun};
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::report::{RunMeta, Summary, Trends};
 
-/// Opens (or creates) the `--history` file before the audit starts, so a file that is not a
-/// history stops the run at once (exit status 2).
-pub(super) fn open_for_audit(settings: &AuditSettings) -> Result<Option<History>, Failure> {
-    settings
-        .history
-        .as_deref()
-        .map(History::open)
-        .transpose()
-        .map_err(|err| Failure::usage(err.to_string()))
-}
-
-/// The Trends sheet's data, read from the history before the workbook is written.
-pub(super) fn trends(history: Option<&History>, run: &AuditRun) -> Result<Option<Trends>, Failure> {
-    history
-        .map(|history| history.trends(run))
-        .transpose()
-        .map_err(|err| Failure::output(err.to_string()))
-}
-
-/// Records a run whose outputs are in place. An untrusted run is not recorded, as an untrusted
-/// run keeps the baseline beside its outputs: the next run compares with the last run worth
-/// trusting, so one broken export neither resolves nor renews every finding. Without `quiet`,
-/// says how long the write took.
-pub(super) fn record(
-    history: &mut History,
-    run: &AuditRun,
-    meta: &RunMeta,
-    summary: &Summary,
+/// The `--history` of an audit: the file, and the time spent reading it.
+pub(super) struct Recorder {
+    history: History,
+    /// Reading the earlier run and the Trends data.
+    read: Duration,
     quiet: bool,
-) -> Result<(), Failure> {
-    if !run.untrusted.is_empty() {
-        eprintln!(
-            "rma-audit: {}: this run cannot be trusted and is not recorded in the history",
-            history.path().display()
-        );
-        return Ok(());
+}
+
+impl Recorder {
+    /// Opens (or creates) the `--history` file before the audit starts, so a file that is not
+    /// a history stops the run at once (exit status 2).
+    pub(super) fn open(settings: &AuditSettings) -> Result<Option<Recorder>, Failure> {
+        let Some(path) = settings.history.as_deref() else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        let history = History::open(path).map_err(|err| Failure::usage(err.to_string()))?;
+        Ok(Some(Recorder {
+            history,
+            read: started.elapsed(),
+            quiet: settings.quiet,
+        }))
     }
-    let started = std::time::Instant::now();
-    history
-        .record(run, meta, summary)
-        .map_err(|err| Failure::output(format!("{err} (the outputs are written)")))?;
-    if !quiet {
-        eprintln!(
-            "rma-audit: {}: run recorded ({} findings) in {:.2} s",
-            history.path().display(),
-            summary.totals.findings,
-            started.elapsed().as_secs_f64()
-        );
+
+    /// The latest run recorded before `as_of`: the earlier run when no `--previous` is given.
+    pub(super) fn previous_run(
+        &mut self,
+        as_of: DateTime<FixedOffset>,
+    ) -> Result<PreviousRun, Failure> {
+        let started = Instant::now();
+        let previous = self.history.previous_run(as_of);
+        self.read += started.elapsed();
+        previous.map_err(|err| Failure::usage(err.to_string()))
     }
-    Ok(())
+
+    /// The Trends sheet's data, read before the workbook is written.
+    pub(super) fn trends(&mut self, run: &AuditRun) -> Result<Trends, Failure> {
+        let started = Instant::now();
+        let trends = self.history.trends(run);
+        self.read += started.elapsed();
+        trends.map_err(|err| Failure::output(err.to_string()))
+    }
+
+    /// Records a run whose outputs are in place. An untrusted run is not recorded, as an
+    /// untrusted run keeps the baseline beside its outputs: the next run compares with the
+    /// last run worth trusting, so one broken export neither resolves nor renews every
+    /// finding. Without `--quiet`, says how long reading and writing the history took.
+    pub(super) fn record(
+        &mut self,
+        run: &AuditRun,
+        meta: &RunMeta,
+        summary: &Summary,
+    ) -> Result<(), Failure> {
+        let path = self.history.path().display().to_string();
+        if !run.untrusted.is_empty() {
+            eprintln!(
+                "rma-audit: {path}: this run cannot be trusted and is not recorded in the history"
+            );
+            return Ok(());
+        }
+        let started = Instant::now();
+        self.history
+            .record(run, meta, summary)
+            .map_err(|err| Failure::output(format!("{err} (the outputs are written)")))?;
+        if !self.quiet {
+            eprintln!(
+                "rma-audit: {path}: read in {:.2} s; run recorded ({} findings) in {:.2} s",
+                self.read.as_secs_f64(),
+                summary.totals.findings,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(())
+    }
 }
 
 /// `rma-audit history FILE [--drop AS_OF]`: lists the runs, oldest first, or drops one.
