@@ -63,6 +63,14 @@ pub enum HistoryError {
         /// What was asked and what the history holds.
         message: String,
     },
+    /// The run's findings spilled to disk could not be read back.
+    #[error("{path}: cannot read back the spilled findings: {source}")]
+    ReadBack {
+        /// The history file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
     /// SQLite could not read or write the file.
     #[error("{path}: {source}")]
     Sql {
@@ -133,6 +141,13 @@ impl History {
 
     fn sql_error(&self, source: rusqlite::Error) -> HistoryError {
         HistoryError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn read_back_error(&self, source: std::io::Error) -> HistoryError {
+        HistoryError::ReadBack {
             path: self.path.clone(),
             source,
         }

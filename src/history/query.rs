@@ -161,7 +161,7 @@ impl History {
                 ages[age_band(first, today)] += 1;
             }
         })
-        .map_err(|err| sql(rusqlite::Error::ToSqlConversionFailure(Box::new(err))))?;
+        .map_err(|err| self.read_back_error(err))?;
         Ok(ages)
     }
 

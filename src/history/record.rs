@@ -38,7 +38,10 @@ impl History {
         insert_inputs(&transaction, run_id, run).map_err(sql)?;
         let waived = insert_findings(&transaction, run_id, run).map_err(|err| match err {
             Failure::Sql(source) => sql(source),
-            Failure::Spill(io) => sql(rusqlite::Error::ToSqlConversionFailure(Box::new(io))),
+            Failure::Spill(source) => HistoryError::ReadBack {
+                path: path.clone(),
+                source,
+            },
         })?;
         transaction
             .execute(
