@@ -312,3 +312,66 @@ fn runs_sharing_a_history_at_once_are_all_recorded() {
         );
     }
 }
+
+/// Every recorded finding as the history has it, in a fixed order.
+fn recorded_findings(history: &Path) -> Vec<Vec<String>> {
+    let db = Connection::open(history).unwrap();
+    let mut select = db
+        .prepare(
+            "SELECT finding_id, status, ticket_id, rule, store, agent, courier, applied_month,
+                    amount, amount_cents, money_side, late_by, late_unit, source_row
+             FROM findings ORDER BY run_id, finding_id, source_row",
+        )
+        .unwrap();
+    let rows = select
+        .query_map([], |row| {
+            (0..14)
+                .map(|i| {
+                    row.get::<_, rusqlite::types::Value>(i)
+                        .map(|value| format!("{value:?}"))
+                })
+                .collect()
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows
+}
+
+#[test]
+fn findings_spilled_to_disk_are_recorded_as_those_held_in_memory() {
+    let scratch = Scratch::new();
+    let year = Year::generate(&scratch, 330);
+    for (history, budget) in [("held.sqlite", None), ("spilled.sqlite", Some("2000"))] {
+        for (month, as_of) in MONTH_ENDS.iter().enumerate().take(2) {
+            let export = year.write(&scratch, month).display().to_string();
+            let out = format!("out-{history}/{as_of}");
+            let args = [
+                "audit",
+                &export,
+                "--as-of",
+                as_of,
+                "--out",
+                &out,
+                "--quiet",
+                "--history",
+                history,
+            ];
+            let env: Vec<(&str, &str)> = budget
+                .map(|b| ("RMA_AUDIT_SPILL_BYTES", b))
+                .into_iter()
+                .collect();
+            let run = scratch.run_with_env(&args, &env);
+            assert_eq!(run.status, 0, "{}", run.stderr);
+        }
+    }
+    let held = recorded_findings(&scratch.path("held.sqlite"));
+    assert!(held.len() > 100);
+    assert!(
+        held.iter().any(|row| row[1] == "Text(\"persisting\")")
+            && held
+                .iter()
+                .any(|row| row[10] == "Text(\"customer_overcharged\")")
+    );
+    assert_eq!(recorded_findings(&scratch.path("spilled.sqlite")), held);
+}
