@@ -9,7 +9,7 @@ use super::config::AuditSettings;
 use super::HistoryArgs;
 use crate::audit::{AuditRun, PreviousRun};
 use crate::exit::ExitStatus;
-use crate::history::History;
+use crate::history::{FirstSeen, History};
 use crate::report::{RunMeta, Summary, Trends};
 
 /// The `--history` of an audit: the file, and the time spent reading it.
@@ -18,6 +18,8 @@ pub(super) struct Recorder {
     /// Reading the earlier run and the Trends data.
     read: Duration,
     quiet: bool,
+    /// When the latest earlier run's findings were first seen, read with the Trends data.
+    first_seen: FirstSeen,
 }
 
 impl Recorder {
@@ -33,6 +35,7 @@ impl Recorder {
             history,
             read: started.elapsed(),
             quiet: settings.quiet,
+            first_seen: FirstSeen::default(),
         }))
     }
 
@@ -50,7 +53,11 @@ impl Recorder {
     /// The Trends sheet's data, read before the workbook is written.
     pub(super) fn trends(&mut self, run: &AuditRun) -> Result<Trends, Failure> {
         let started = Instant::now();
-        let trends = self.history.trends(run);
+        let as_of = run.as_of.unwrap_or_default();
+        let trends = self.history.first_seen(as_of).and_then(|first_seen| {
+            self.first_seen = first_seen;
+            self.history.trends(run, &self.first_seen)
+        });
         self.read += started.elapsed();
         trends.map_err(|err| Failure::output(err.to_string()))
     }
@@ -74,7 +81,7 @@ impl Recorder {
         }
         let started = Instant::now();
         self.history
-            .record(run, meta, summary)
+            .record(run, meta, summary, &self.first_seen)
             .map_err(|err| Failure::output(format!("{err} (the outputs are written)")))?;
         if !self.quiet {
             eprintln!(

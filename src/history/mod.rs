@@ -16,7 +16,7 @@ mod query;
 mod record;
 mod schema;
 
-pub use query::ListedRun;
+pub use query::{FirstSeen, ListedRun};
 pub use record::PAUSE_FOR_TESTS;
 pub use schema::SCHEMA_VERSION;
 

@@ -26,6 +26,20 @@ pub struct ListedRun {
     pub resolved: u64,
 }
 
+/// When the findings of the latest earlier run were first seen, by `finding_id`: a finding
+/// that run had keeps its date, any other is first seen now.
+#[derive(Debug, Clone, Default)]
+pub struct FirstSeen {
+    dates: HashMap<String, NaiveDate>,
+}
+
+impl FirstSeen {
+    /// The date the finding `id` was first seen, `today` when the earlier run did not have it.
+    pub fn of(&self, id: &str, today: NaiveDate) -> NaiveDate {
+        self.dates.get(id).copied().unwrap_or(today)
+    }
+}
+
 impl History {
     /// The latest run recorded before `as_of`, as the earlier run to compare with; a run with
     /// nothing found when the history holds none (the first night).
@@ -74,9 +88,9 @@ impl History {
     }
 
     /// What the Trends sheet shows beside `run`: the runs recorded before its as-of (at most
-    /// [`Trends::RUNS`]` - 1`, oldest first), and its open findings by how long ago the history
-    /// first recorded them.
-    pub fn trends(&self, run: &AuditRun) -> Result<Trends, HistoryError> {
+    /// [`Trends::RUNS`]` - 1`, oldest first), and its open findings by how long ago they were
+    /// first seen (`first_seen`, from [`History::first_seen`]).
+    pub fn trends(&self, run: &AuditRun, first_seen: &FirstSeen) -> Result<Trends, HistoryError> {
         let sql = |source| self.sql_error(source);
         let as_of = run.as_of.unwrap_or_default();
         let mut select = self
@@ -123,24 +137,24 @@ impl History {
         Ok(Trends {
             history: self.path.display().to_string(),
             earlier: earlier.into_iter().map(|(_, trend)| trend).collect(),
-            ages: self.open_ages(run)?,
+            ages: self.open_ages(run, first_seen)?,
             recorded: run.untrusted.is_empty(),
         })
     }
 
-    /// The run's findings not waived, each id once, by the age band of the first run before
-    /// it that recorded the id (this run's as-of when none did).
-    fn open_ages(&self, run: &AuditRun) -> Result<[u64; 4], HistoryError> {
+    /// When each finding of the latest run recorded before `as_of` was first seen: the
+    /// start of its unbroken presence in the runs up to that one.
+    pub fn first_seen(&self, as_of: DateTime<FixedOffset>) -> Result<FirstSeen, HistoryError> {
         let sql = |source| self.sql_error(source);
-        let as_of = run.as_of.unwrap_or_default();
         let mut select = self
             .connection
             .prepare(
-                "SELECT f.finding_id, min(r.as_of_date) FROM findings f JOIN runs r USING (run_id)
-                 WHERE r.as_of_epoch < ?1 GROUP BY f.finding_id",
+                "SELECT finding_id, first_seen FROM findings WHERE run_id = (
+                     SELECT run_id FROM runs WHERE as_of_epoch < ?1
+                     ORDER BY as_of_epoch DESC LIMIT 1)",
             )
             .map_err(sql)?;
-        let first_seen: HashMap<String, NaiveDate> = select
+        let dates = select
             .query_map([as_of.timestamp()], |row| {
                 let date: String = row.get(1)?;
                 Ok((row.get(0)?, date.parse().unwrap_or_default()))
@@ -148,7 +162,13 @@ impl History {
             .map_err(sql)?
             .collect::<Result<_, _>>()
             .map_err(sql)?;
-        let today = as_of.date_naive();
+        Ok(FirstSeen { dates })
+    }
+
+    /// The run's findings not waived, each id once, by the age band of when they were first
+    /// seen.
+    fn open_ages(&self, run: &AuditRun, first_seen: &FirstSeen) -> Result<[u64; 4], HistoryError> {
+        let today = run.as_of.unwrap_or_default().date_naive();
         let mut ages = [0; 4];
         let mut counted = std::collections::HashSet::new();
         run.each_finding(|finding, _| {
@@ -156,7 +176,7 @@ impl History {
                 return;
             }
             let id = finding.finding_id();
-            let first = first_seen.get(&id).copied().unwrap_or(today);
+            let first = first_seen.of(&id, today);
             if counted.insert(id) {
                 ages[age_band(first, today)] += 1;
             }

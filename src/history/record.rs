@@ -2,7 +2,7 @@
 
 use rusqlite::{params, Transaction};
 
-use super::{History, HistoryError};
+use super::{FirstSeen, History, HistoryError};
 use crate::audit::{money_side, AuditRun, FindingStatus, MoneySide};
 use crate::finding::{format_money, Finding, Severity};
 use crate::report::{RunMeta, Summary};
@@ -15,12 +15,14 @@ pub const PAUSE_FOR_TESTS: &str = "RMA_AUDIT_TEST_PAUSE_IN_HISTORY_WRITE";
 
 impl History {
     /// Records the run (its outputs already in place) in one transaction; a run recorded
-    /// with the same as-of is replaced.
+    /// with the same as-of is replaced. `first_seen` ([`History::first_seen`]) dates its
+    /// findings.
     pub fn record(
         &mut self,
         run: &AuditRun,
         meta: &RunMeta,
         summary: &Summary,
+        first_seen: &FirstSeen,
     ) -> Result<(), HistoryError> {
         let path = self.path.clone();
         let sql = |source| HistoryError::Sql {
@@ -36,13 +38,14 @@ impl History {
             .map_err(sql)?;
         let run_id = insert_run(&transaction, run, meta, summary).map_err(sql)?;
         insert_inputs(&transaction, run_id, run).map_err(sql)?;
-        let waived = insert_findings(&transaction, run_id, run).map_err(|err| match err {
-            Failure::Sql(source) => sql(source),
-            Failure::Spill(source) => HistoryError::ReadBack {
-                path: path.clone(),
-                source,
-            },
-        })?;
+        let waived =
+            insert_findings(&transaction, run_id, run, first_seen).map_err(|err| match err {
+                Failure::Sql(source) => sql(source),
+                Failure::Spill(source) => HistoryError::ReadBack {
+                    path: path.clone(),
+                    source,
+                },
+            })?;
         transaction
             .execute(
                 "UPDATE runs SET waived = ?1 WHERE run_id = ?2",
@@ -173,14 +176,16 @@ fn insert_findings(
     transaction: &Transaction<'_>,
     run_id: i64,
     run: &AuditRun,
+    first_seen: &FirstSeen,
 ) -> Result<u64, Failure> {
     let mut finding_row = transaction
         .prepare(
-            "INSERT INTO findings (run_id, finding_id, status, ticket_id, rule, category,
-                 severity, policy, policy_version, clause, store, agent, courier, applied_month,
-                 amount, amount_cents, money_side, late_by, late_unit, source_file, source_row)
+            "INSERT INTO findings (run_id, finding_id, status, first_seen, ticket_id, rule,
+                 category, severity, policy, policy_version, clause, store, agent, courier,
+                 applied_month, amount, amount_cents, money_side, late_by, late_unit,
+                 source_file, source_row)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21)",
+                 ?17, ?18, ?19, ?20, ?21, ?22)",
         )
         .map_err(Failure::Sql)?;
     let mut waiver_row = transaction
@@ -192,6 +197,7 @@ fn insert_findings(
     let zones: Zones<'_> = (run.policies_used.iter())
         .map(|((id, version), policy)| ((id.as_str(), version.as_str()), policy.timezone))
         .collect();
+    let today = run.as_of.unwrap_or_default().date_naive();
     let mut failed = None;
     let mut waived = 0u64;
     run.each_finding(|finding, ticket| {
@@ -204,7 +210,7 @@ fn insert_findings(
             .status(finding)
             .unwrap_or((FindingStatus::New, None));
         let mut write = || -> rusqlite::Result<()> {
-            let key = (run_id, id.as_str(), status);
+            let key = (run_id, id.as_str(), status, first_seen.of(&id, today));
             write_finding(&mut finding_row, key, finding, ticket, (run, &zones))?;
             if let Some(waiver) = waiver {
                 waived += 1;
@@ -234,7 +240,7 @@ type Zones<'a> = foldhash::HashMap<(&'a str, &'a str), chrono_tz::Tz>;
 /// Writes one finding's row.
 fn write_finding(
     insert: &mut rusqlite::Statement<'_>,
-    (run_id, id, status): (i64, &str, FindingStatus),
+    (run_id, id, status, first_seen): (i64, &str, FindingStatus, chrono::NaiveDate),
     finding: &Finding,
     ticket: Option<&Ticket>,
     (run, zones): (&AuditRun, &Zones<'_>),
@@ -265,6 +271,7 @@ fn write_finding(
         run_id,
         id,
         status.as_str(),
+        first_seen.to_string(),
         finding.ticket_id,
         finding.rule,
         finding.category.as_str(),

@@ -69,6 +69,7 @@ CREATE TABLE findings (
     run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
     finding_id TEXT NOT NULL,
     status TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
     ticket_id TEXT NOT NULL,
     rule TEXT NOT NULL,
     category TEXT NOT NULL,

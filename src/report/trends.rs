@@ -15,7 +15,8 @@ pub struct Trends {
     /// column comes from its summary.
     pub earlier: Vec<TrendRun>,
     /// This run's open findings (every finding not waived, counted once by `finding_id`) by
-    /// the time since the history first recorded them: [`AGE_BANDS`].
+    /// how long they have been open, from the first of the consecutive recorded runs that had
+    /// them: [`AGE_BANDS`].
     pub ages: [u64; 4],
     /// Whether this run is recorded in the history: false when its result cannot be trusted.
     pub recorded: bool,
@@ -26,13 +27,13 @@ impl Trends {
     pub const RUNS: usize = 12;
 }
 
-/// The age bands of open findings, in whole months since first recorded: under 1, 1 to under
-/// 3, 3 to under 6, 6 and more.
+/// The age bands of open findings, in whole months since first seen: under 1, 1 to under 3, 3
+/// to under 6, 6 and more.
 pub const AGE_BANDS: [(u32, Option<u32>); 4] =
     [(0, Some(1)), (1, Some(3)), (3, Some(6)), (6, None)];
 
-/// The band of a finding first recorded on `first_seen` and still open on `as_of`: a finding
-/// first recorded on 31 October is a month old on 30 November (the month's last day).
+/// The band of a finding first seen on `first_seen` and still open on `as_of`: a finding first
+/// seen on 31 October is a month old on 30 November (the month's last day).
 pub fn age_band(first_seen: NaiveDate, as_of: NaiveDate) -> usize {
     let months_after = |months: u32| {
         first_seen
@@ -94,7 +95,7 @@ mod tests {
         let as_of = date("2026-11-30");
         assert_eq!(age_band(date("2026-11-30"), as_of), 0);
         assert_eq!(age_band(date("2026-11-01"), as_of), 0);
-        // Recorded a month ago and still open: one month old.
+        // Seen a month ago and still open: one month old.
         assert_eq!(age_band(date("2026-10-30"), as_of), 1);
         // Monthly runs on the last day of the month: seen in two runs is a month old.
         assert_eq!(age_band(date("2026-10-31"), as_of), 1);

@@ -289,22 +289,37 @@ fn trends_sheet_agrees_with_summaries(
     }
 }
 
-/// The open findings' ages on the sheet against the month each id first appears in the
-/// database (the runs are a month apart, on the months' last days).
+/// The open findings' ages on the sheet against when each id's unbroken presence in the
+/// runs began, worked out here from the database (the runs are a month apart, on the months'
+/// last days); and the `first_seen` recorded with each finding of the last run.
 fn ages_agree_with_database(
     (_, rows): &(Vec<String>, BTreeMap<String, Vec<f64>>),
     db: &Connection,
     run_ids: &[i64],
 ) {
-    let mut first_month: BTreeMap<String, usize> = BTreeMap::new();
-    for (month, run_id) in run_ids.iter().enumerate() {
-        for id in finding_ids(db, *run_id) {
-            first_month.entry(id).or_insert(month);
+    let runs: Vec<BTreeSet<String>> = run_ids.iter().map(|id| finding_ids(db, *id)).collect();
+    let first_month = |id: &str| {
+        let mut month = 11;
+        while month > 0 && runs[month - 1].contains(id) {
+            month -= 1;
         }
+        month
+    };
+    let mut first_seen = db
+        .prepare("SELECT DISTINCT finding_id, first_seen FROM findings WHERE run_id = ?1")
+        .unwrap();
+    for row in first_seen
+        .query_map([run_ids[11]], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })
+        .unwrap()
+    {
+        let (id, date) = row.unwrap();
+        assert_eq!(date, MONTH_ENDS[first_month(&id)], "{id}");
     }
     let mut bands = [0.0; 4];
-    for id in finding_ids(db, run_ids[11]) {
-        bands[match 11 - first_month[&id] {
+    for id in &runs[11] {
+        bands[match 11 - first_month(id) {
             0 => 0,
             1..=2 => 1,
             3..=5 => 2,

@@ -34,7 +34,7 @@ pub(super) const LABELS: [(&str, &str); 21] = [
     ("trends-new", "New"),
     ("trends-resolved", "Resolved"),
     ("trends-chart-title", "Findings per category, run by run"),
-    ("trends-ages", "Open findings by time since first recorded"),
+    ("trends-ages", "Open findings by how long they have been open"),
     ("trends-open-for", "Open for"),
     ("trends-age-under-1", "Under 1 month"),
     ("trends-age-1-3", "1 to 3 months"),
