@@ -9,17 +9,26 @@
 #
 #   benches/history.sh              # twelve months, ~100,000 tickets each
 #   benches/history.sh 10000        # a quick run at a tenth of the size
+#   WORK=/tmp/h benches/history.sh  # keep the exports and the history in /tmp/h (and reuse them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-100000}
 cargo build --release --quiet
 bin=$PWD/target/release/rma-audit
-work=$(mktemp -d "${TMPDIR:-/tmp}/rma-audit-history.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# WORK=DIR keeps the exports (and reuses them on the next run) and the last history there.
+if [[ -n ${WORK:-} ]]; then
+    work=$WORK
+    mkdir -p "$work"
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/rma-audit-history.XXXXXX")
+    trap 'rm -rf "$work"' EXIT
+fi
 cd "$work"
+rm -rf with without history.sqlite*
 
 # A backlog that shrinks month by month, and each month's own tickets, kept for up to five
 # months (as tests/cli/history.rs builds its year, at size).
+if [[ ! -f export-12.csv ]]; then
 "$bin" sample --tickets $((size * 6 / 10)) --seed 1 --violation-rate 0.15 --layout full --out backlog >/dev/null
 for m in $(seq 0 11); do
     "$bin" sample --tickets $((size * 3 / 10)) --seed $((101 + m)) --violation-rate 0.15 \
@@ -40,6 +49,7 @@ for month in range(12):
                 if age < 5 and i % 5 >= age:
                     writer.writerow([f"M{batch + 1:02}-{row[0]}"] + row[1:])
 PY
+fi
 
 ends=(2026-01-31 2026-02-28 2026-03-31 2026-04-30 2026-05-31 2026-06-30 2026-07-31 2026-08-31
       2026-09-30 2026-10-31 2026-11-30 2026-12-31)

@@ -335,12 +335,23 @@ impl Triage {
         if !self.is_active() {
             return None;
         }
-        let id = finding.finding_id();
-        if let Some(waiver) = self.waivers.as_ref().and_then(|w| w.covering(finding, &id)) {
+        self.status_by_id(finding, &finding.finding_id())
+    }
+
+    /// [`Triage::status`] for a caller that has the finding's id already.
+    pub fn status_by_id(
+        &self,
+        finding: &Finding,
+        id: &str,
+    ) -> Option<(FindingStatus, Option<&Waiver>)> {
+        if !self.is_active() {
+            return None;
+        }
+        if let Some(waiver) = self.waivers.as_ref().and_then(|w| w.covering(finding, id)) {
             return Some((FindingStatus::Waived, Some(waiver)));
         }
         match &self.previous {
-            Some(previous) if previous.had(&id) => Some((FindingStatus::Persisting, None)),
+            Some(previous) if previous.had(id) => Some((FindingStatus::Persisting, None)),
             _ => Some((FindingStatus::New, None)),
         }
     }

@@ -129,6 +129,11 @@ impl History {
                 self.path.display()
             );
         }
+        // 32 MiB of pages (the default is 2 MiB): the index by finding id takes each run's
+        // findings at random places, and a year of large runs makes it larger than that.
+        self.connection
+            .pragma_update(None, "cache_size", -32_768)
+            .map_err(sql)?;
         self.connection
             .pragma_update(None, "foreign_keys", true)
             .map_err(sql)

@@ -121,7 +121,7 @@ impl History {
         earlier.reverse();
         let mut by_category = self
             .connection
-            .prepare("SELECT category, count(*) FROM findings WHERE run_id = ?1 GROUP BY category")
+            .prepare("SELECT category, findings FROM run_categories WHERE run_id = ?1")
             .map_err(sql)?;
         for (run_id, trend) in &mut earlier {
             let counts = by_category
@@ -172,10 +172,13 @@ impl History {
         let mut ages = [0; 4];
         let mut counted = std::collections::HashSet::new();
         run.each_finding(|finding, _| {
-            if matches!(run.triage.status(finding), Some((FindingStatus::Waived, _))) {
+            let id = finding.finding_id();
+            if matches!(
+                run.triage.status_by_id(finding, &id),
+                Some((FindingStatus::Waived, _))
+            ) {
                 return;
             }
-            let id = finding.finding_id();
             let first = first_seen.of(&id, today);
             if counted.insert(id) {
                 ages[age_band(first, today)] += 1;

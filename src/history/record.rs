@@ -4,7 +4,7 @@ use rusqlite::{params, Transaction};
 
 use super::{FirstSeen, History, HistoryError};
 use crate::audit::{money_side, AuditRun, FindingStatus, MoneySide};
-use crate::finding::{format_money, Finding, Severity};
+use crate::finding::{format_money, Category, Finding, Severity};
 use crate::report::{RunMeta, Summary};
 use crate::ticket::Ticket;
 
@@ -38,6 +38,7 @@ impl History {
             .map_err(sql)?;
         let run_id = insert_run(&transaction, run, meta, summary).map_err(sql)?;
         insert_inputs(&transaction, run_id, run).map_err(sql)?;
+        insert_categories(&transaction, run_id, summary).map_err(sql)?;
         let waived =
             insert_findings(&transaction, run_id, run, first_seen).map_err(|err| match err {
                 Failure::Sql(source) => sql(source),
@@ -170,6 +171,28 @@ fn insert_inputs(
     Ok(())
 }
 
+/// Writes the run's findings per category, every category of the catalogue, zeros included.
+fn insert_categories(
+    transaction: &Transaction<'_>,
+    run_id: i64,
+    summary: &Summary,
+) -> rusqlite::Result<()> {
+    let mut counts = [0u64; 6];
+    for (rule, count) in &summary.findings_by_rule {
+        if let Some(category) = Category::of_rule(rule) {
+            if let Some(index) = Category::ALL.iter().position(|c| *c == category) {
+                counts[index] += count;
+            }
+        }
+    }
+    let mut insert = transaction
+        .prepare("INSERT INTO run_categories (run_id, category, findings) VALUES (?1, ?2, ?3)")?;
+    for (category, count) in Category::ALL.iter().zip(counts) {
+        insert.execute(params![run_id, category.as_str(), count])?;
+    }
+    Ok(())
+}
+
 /// Writes every finding with its status and ticket columns, and the waiver of each waived
 /// one; returns how many were waived.
 fn insert_findings(
@@ -207,7 +230,7 @@ fn insert_findings(
         let id = finding.finding_id();
         let (status, waiver) = run
             .triage
-            .status(finding)
+            .status_by_id(finding, &id)
             .unwrap_or((FindingStatus::New, None));
         let mut write = || -> rusqlite::Result<()> {
             let key = (run_id, id.as_str(), status, first_seen.of(&id, today));

@@ -17,7 +17,8 @@ const APPLICATION_ID: i64 = 0x524d_4148;
 /// the transaction that sets the new version. Never edit one that has shipped: add another.
 const MIGRATIONS: [&str; 1] = [V1];
 
-/// Version 1: runs, their inputs, their findings and the waivers applied to them.
+/// Version 1: runs with their findings per category, their inputs, their findings and the
+/// waivers applied to them.
 const V1: &str = "
 CREATE TABLE runs (
     run_id INTEGER PRIMARY KEY,
@@ -49,6 +50,13 @@ CREATE TABLE runs (
     company_underrecovered TEXT NOT NULL
 );
 CREATE INDEX runs_by_time ON runs (as_of_epoch);
+
+CREATE TABLE run_categories (
+    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    PRIMARY KEY (run_id, category)
+);
 
 CREATE TABLE inputs (
     run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
@@ -89,8 +97,7 @@ CREATE TABLE findings (
     source_file TEXT NOT NULL,
     source_row INTEGER NOT NULL
 );
-CREATE INDEX findings_by_run ON findings (run_id, category);
-CREATE INDEX findings_by_id ON findings (finding_id);
+CREATE INDEX findings_by_run ON findings (run_id, finding_id);
 
 CREATE TABLE waivers_applied (
     run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
