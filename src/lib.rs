@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cli;
 pub mod exit;
 pub mod finding;
+pub mod history;
 pub mod ingest;
 pub mod l10n;
 pub mod policy;

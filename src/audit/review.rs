@@ -147,6 +147,9 @@ pub struct PreviousRun {
     /// The file the earlier findings were read from: `findings.csv`, or the baseline an
     /// untrusted run kept (`baseline-findings.csv`).
     pub findings_file: std::path::PathBuf,
+    /// The as-of of the run read from a history (`--history` without `--previous`); `None`
+    /// when the earlier run is a directory.
+    pub history_as_of: Option<String>,
 }
 
 /// The file an untrusted run keeps the last trusted run's findings in, so that the night
@@ -214,6 +217,29 @@ impl PreviousRun {
         Ok(previous)
     }
 
+    /// The earlier run recorded in a history: `path` names the history file, `as_of` the run
+    /// (`None` when the history holds no earlier run: the first night).
+    pub fn from_history(
+        path: String,
+        as_of: Option<String>,
+        columns_read: Option<Vec<String>>,
+        findings: Vec<ResolvedFinding>,
+    ) -> PreviousRun {
+        let mut previous = PreviousRun {
+            path,
+            found: as_of.is_some(),
+            columns_read,
+            history_as_of: as_of,
+            ..PreviousRun::default()
+        };
+        for finding in findings {
+            if previous.ids.insert(finding.finding_id.clone()) {
+                previous.findings.push(finding);
+            }
+        }
+        previous
+    }
+
     /// Whether the earlier run had the finding with this id.
     pub fn had(&self, finding_id: &str) -> bool {
         self.ids.contains(finding_id)
@@ -253,6 +279,9 @@ pub struct PreviousComparison {
     pub persisting: u64,
     /// The resolved findings themselves, in the earlier file's order.
     pub resolved_findings: Vec<ResolvedFinding>,
+    /// The as-of of the earlier run when it was read from a history (`path` is then the
+    /// history file).
+    pub history_as_of: Option<String>,
 }
 
 impl PreviousComparison {
@@ -272,6 +301,7 @@ impl PreviousComparison {
             resolved: resolved_findings.len() as u64,
             persisting,
             resolved_findings,
+            history_as_of: previous.history_as_of.clone(),
         }
     }
 }
@@ -305,12 +335,23 @@ impl Triage {
         if !self.is_active() {
             return None;
         }
-        let id = finding.finding_id();
-        if let Some(waiver) = self.waivers.as_ref().and_then(|w| w.covering(finding, &id)) {
+        self.status_by_id(finding, &finding.finding_id())
+    }
+
+    /// [`Triage::status`] for a caller that has the finding's id already.
+    pub fn status_by_id(
+        &self,
+        finding: &Finding,
+        id: &str,
+    ) -> Option<(FindingStatus, Option<&Waiver>)> {
+        if !self.is_active() {
+            return None;
+        }
+        if let Some(waiver) = self.waivers.as_ref().and_then(|w| w.covering(finding, id)) {
             return Some((FindingStatus::Waived, Some(waiver)));
         }
         match &self.previous {
-            Some(previous) if previous.had(&id) => Some((FindingStatus::Persisting, None)),
+            Some(previous) if previous.had(id) => Some((FindingStatus::Persisting, None)),
             _ => Some((FindingStatus::New, None)),
         }
     }

@@ -30,7 +30,7 @@ impl Failure {
     }
 
     /// The outputs could not be written (exit status 3); `--out` keeps what it had.
-    fn output(line: impl Into<String>) -> Failure {
+    pub(super) fn output(line: impl Into<String>) -> Failure {
         Failure {
             lines: vec![line.into()],
             status: ExitStatus::Internal,
@@ -60,6 +60,7 @@ fn run_meta(command: Vec<String>, policies: &PolicySet, calendars: &CalendarSet)
             .iter()
             .map(|c| (c.id.clone(), c.first_year, c.last_year, c.sha256.clone()))
             .collect(),
+        trends: None,
     }
 }
 
@@ -67,7 +68,8 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
     let settings = AuditSettings::from_args(args)?;
     let (policies, calendars) = (&settings.rules.policies, &settings.rules.calendars);
     let out_dir = settings.claim_out()?;
-    let triage = load_triage(&settings)?;
+    let mut history = super::history::Recorder::open(&settings)?;
+    let triage = load_triage(&settings, history.as_mut())?;
     // The output set is staged first, so findings.csv is written while the audit runs.
     let set =
         report::OutputSet::create(&out_dir).map_err(|err| Failure::output(err.to_string()))?;
@@ -89,9 +91,16 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
             ))
         })?;
     }
-    let meta = run_meta(command, policies, calendars);
+    let mut meta = run_meta(command, policies, calendars);
+    meta.trends = match history.as_mut() {
+        Some(history) => Some(history.trends(&run)?),
+        None => None,
+    };
     let summary = report::write_staged(&run, &meta, set, &settings.out)
         .map_err(|err| Failure::output(err.to_string()))?;
+    if let Some(history) = history.as_mut() {
+        history.record(&run, &meta, &summary)?;
+    }
     if !settings.quiet {
         eprintln!("{}", result_line(&run, &summary, &settings.out));
     }
@@ -113,11 +122,17 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
 
 /// The earlier run and the waivers, read before anything is written: `--previous` may name
 /// `--out` itself, and a finding's status goes into findings.csv as it is streamed.
-fn load_triage(settings: &AuditSettings) -> Result<audit::Triage, Failure> {
+/// With `--history` and no `--previous`, the latest run the history recorded before this
+/// one's as-of is the earlier run.
+fn load_triage(
+    settings: &AuditSettings,
+    history: Option<&mut super::history::Recorder>,
+) -> Result<audit::Triage, Failure> {
     Ok(audit::Triage {
-        previous: match &settings.previous {
-            Some(dir) => Some(audit::PreviousRun::load(dir).map_err(Failure::usage)?),
-            None => None,
+        previous: match (&settings.previous, history) {
+            (Some(dir), _) => Some(audit::PreviousRun::load(dir).map_err(Failure::usage)?),
+            (None, Some(history)) => Some(history.previous_run(settings.audit.as_of)?),
+            (None, None) => None,
         },
         waivers: match &settings.waivers {
             Some(path) => Some(
@@ -227,7 +242,8 @@ fn judge(
         run.baseline = triage
             .previous
             .as_ref()
-            .filter(|p| p.found)
+            // A history keeps the last trusted run itself: no baseline file is needed.
+            .filter(|p| p.found && p.history_as_of.is_none())
             .map(|p| audit::Baseline {
                 from: p.path.clone(),
                 source: p.findings_file.clone(),

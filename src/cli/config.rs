@@ -126,6 +126,8 @@ pub struct AuditSettings {
     pub previous: Option<PathBuf>,
     /// The waivers file (`--waivers`).
     pub waivers: Option<PathBuf>,
+    /// The run history (`--history`), never inside `out`.
+    pub history: Option<PathBuf>,
     /// What makes the result untrusted (`--max-rejected`, `--allow-uncovered`).
     pub trust: TrustSettings,
     /// Nothing on standard error but what an unattended job must hear (`--quiet`).
@@ -272,6 +274,7 @@ impl AuditSettings {
             fail_on,
             previous: args.previous,
             waivers: args.waivers,
+            history: args.history,
             trust: TrustSettings {
                 max_rejected: args.max_rejected,
                 allow_uncovered: args.allow_uncovered,
@@ -293,6 +296,9 @@ impl AuditSettings {
             .map(PathBuf::as_path)
             .collect();
         let (out, quiet) = (&self.out, self.quiet);
+        if let Some(history) = &self.history {
+            check_history_outside(history, out)?;
+        }
         OutDir::claim(out, &reads, self.wait, |holder| {
             if !quiet {
                 eprintln!(
@@ -310,6 +316,19 @@ impl AuditSettings {
             },
         })
     }
+}
+
+/// The history must not be inside `--out`: the directory is replaced as a whole by each run.
+fn check_history_outside(history: &Path, out: &Path) -> Result<(), Failure> {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    if absolute(history).starts_with(absolute(out)) {
+        return Err(Failure::usage(format!(
+            "--history {}: inside --out {}, which each run replaces; keep the history beside it",
+            history.display(),
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::exit::ExitStatus;
 
 mod commands;
 mod config;
+mod history;
 
 pub use config::{parse_as_of, AuditSettings};
 
@@ -49,6 +50,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Generate sample ticket exports for the shipped policies.
     Sample(SampleArgs),
+    /// List the runs a history file (`audit --history`) holds, or drop one.
+    History(HistoryArgs),
 }
 
 /// Options shared by `audit` and `explain`: how to read the inputs and which rules to apply.
@@ -123,6 +126,11 @@ pub struct AuditArgs {
     /// not an error: every finding is new.
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
+    /// Run history (SQLite, created on first use): the run is recorded there once its outputs
+    /// are written (the same as-of again replaces it), the report gains a Trends sheet, and
+    /// without --previous the latest earlier run recorded is the one compared with.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
     /// Waivers file (CSV: finding_id,ticket_id,rule,reason,approved_by,expires): findings
     /// management has accepted stay listed as `waived` and never count for `--fail-on`.
     #[arg(long, value_name = "FILE")]
@@ -147,6 +155,17 @@ pub struct AuditArgs {
     /// No progress output on standard error.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// Options of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The history file written by `audit --history`.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Remove the run recorded as of this date or instant (as listed) with its findings.
+    #[arg(long, value_name = "AS_OF")]
+    pub drop: Option<String>,
 }
 
 /// Options of `explain`.
@@ -357,6 +376,7 @@ fn dispatch(command: Command, command_line: Vec<String>) -> ExitStatus {
         Command::Mapping { action } => commands::mapping(action),
         Command::Explain(args) => commands::explain(args),
         Command::Sample(args) => commands::sample(args),
+        Command::History(args) => history::history(args),
     };
     match outcome {
         Ok(status) => status,

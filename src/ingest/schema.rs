@@ -303,7 +303,9 @@ impl Schema {
                 cell
             };
             // An empty cell leaves its field unset (most cells of a wide export).
-            if matches!(read, CellRef::Empty | CellRef::Text("")) && field.column != Column::TicketId {
+            if matches!(read, CellRef::Empty | CellRef::Text(""))
+                && field.column != Column::TicketId
+            {
                 continue;
             }
             if let Err(reason) = read_field(field, read, self.date_order, &mut ticket) {
@@ -407,7 +409,10 @@ impl Schema {
 pub(crate) const TOTALS_ROW: &str = "totals row";
 
 /// Reads one cell of `field` into `ticket`, or says why it cannot be read.
-#[allow(clippy::inline_always, reason = "one call per cell of every row: inlined into `Schema::parse`, the row loop spends a quarter less time (perf, 1M tickets)")]
+#[allow(
+    clippy::inline_always,
+    reason = "one call per cell of every row: inlined into `Schema::parse`, the row loop spends a quarter less time (perf, 1M tickets)"
+)]
 #[inline(always)]
 fn read_field(
     field: &Field,

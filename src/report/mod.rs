@@ -5,6 +5,7 @@ mod atomic;
 mod csv_out;
 mod outdir;
 mod summary;
+mod trends;
 mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -13,11 +14,13 @@ pub use atomic::OutputSet;
 pub use csv_out::{neutralise, FindingsWriter, FINDINGS_HEADER, REJECTED_HEADER};
 pub use outdir::{OutDir, OutDirError};
 pub use summary::{Summary, SummaryCoverage, SummaryInput};
+pub use trends::{age_band, TrendRun, Trends, AGE_BANDS};
 pub use workbook::ZIP_COMPRESSION_LEVEL;
 
 use crate::audit::AuditRun;
 
-/// Facts about the run that are not audit results: the tool, the command, the rule data.
+/// Facts about the run that are not audit results: the tool, the command, the rule data, the
+/// history.
 #[derive(Debug, Clone, Default)]
 pub struct RunMeta {
     /// The program's version, as `summary.json` `tool.version` shows it.
@@ -28,6 +31,8 @@ pub struct RunMeta {
     pub policies: Vec<(String, String, String)>,
     /// Every loaded calendar: (id, first year, last year, sha256).
     pub calendars: Vec<(String, i32, i32, String)>,
+    /// With `--history`: the earlier runs and the open findings' ages, for the Trends sheet.
+    pub trends: Option<Trends>,
 }
 
 /// A failure writing the outputs; the output directory keeps what it had before.

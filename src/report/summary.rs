@@ -253,6 +253,10 @@ pub struct Previous {
     pub resolved: u64,
     /// Findings both runs have.
     pub persisting: u64,
+    /// With `--history` and no `--previous`: the as-of of the run read from the history
+    /// (`path` is then the history file); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_as_of: Option<String>,
 }
 
 impl Summary {
@@ -457,6 +461,7 @@ impl Previous {
             new: p.new,
             resolved: p.resolved,
             persisting: p.persisting,
+            history_as_of: p.history_as_of.clone(),
         }
     }
 }

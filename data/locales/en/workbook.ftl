@@ -351,3 +351,19 @@ wb-unknown-policy = unknown policy `{ $policy }`
 wb-waivers-unused = Waivers that waived nothing ({ $path }): expired, or matching no finding
 wb-resolved-since = Findings resolved since the previous run ({ $path })
 wb-doc-subject = After-sales audit as of { $as_of }
+
+# The Trends sheet (with --history).
+sheet-trends = Trends
+wb-trends-title = Trends: the last runs side by side
+wb-history-file = History file
+wb-trends-intro = The runs recorded before this one (oldest first) and this run, in the last column.
+wb-trends-not-recorded = This run cannot be trusted and is not recorded in the history: the next run compares with the last run recorded.
+wb-runs-side-by-side = Runs side by side
+wb-violations-per-100-tickets = Violations per 100 tickets
+wb-trends-chart-title = Findings per category, run by run
+wb-open-findings-by-age = Open findings by how long they have been open
+wb-open-for = Open for
+wb-age-under-1-month = Under 1 month
+wb-age-1-to-3-months = 1 to 3 months
+wb-age-3-to-6-months = 3 to 6 months
+wb-age-6-months-or-more = 6 months or more

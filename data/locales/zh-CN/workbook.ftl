@@ -344,3 +344,19 @@ wb-unknown-policy = 未知政策“{ $policy }”
 wb-waivers-unused = 未生效的豁免（{ $path }）：已过期，或没有对应的问题
 wb-resolved-since = 自上次运行（{ $path }）以来已解决的问题
 wb-doc-subject = 截至{ $as_of }的售后审计
+
+# 趋势工作表（使用 --history 时）。
+sheet-trends = 趋势
+wb-trends-title = 趋势：近期各次审计对比
+wb-history-file = 历史库文件
+wb-trends-intro = 本次之前已记录的各次审计（按时间先后），本次审计列于最后一列。
+wb-trends-not-recorded = 本次审计结果不可信，未写入历史库；下次审计将与最近一次已记录的审计对比。
+wb-runs-side-by-side = 各次审计对比
+wb-violations-per-100-tickets = 每百单违规数
+wb-trends-chart-title = 各类问题数（逐次审计）
+wb-open-findings-by-age = 未关闭问题（按持续时长）
+wb-open-for = 已持续
+wb-age-under-1-month = 不足1个月
+wb-age-1-to-3-months = 1–3个月
+wb-age-3-to-6-months = 3–6个月
+wb-age-6-months-or-more = 6个月及以上

@@ -1,7 +1,7 @@
 //! `report.xlsx`, the workbook people read. Sheets, in order: Summary, Findings, one sheet per
 //! category (Freight, Review SLA, Refund cycle, Turnaround, Eligibility, Data), Freight
-//! reconciliation, Scorecards, Coverage, Rejected rows, Review sample (only with `--sample`),
-//! Run.
+//! reconciliation, Scorecards, Trends (only with `--history`), Coverage, Rejected rows, Review
+//! sample (only with `--sample`), Run.
 //!
 //! Input text is always written as a string cell, never as a formula. Listings are written in
 //! constant-memory mode, sorted before writing, and split over numbered sheets ("Findings (2)")
@@ -29,7 +29,7 @@
 //! 3. **Sheets**, one writer per sheet or kind of sheet, each reading the [`book::Book`]:
 //!    [`summary_trends`] (the Summary's lower half), [`summary_sheet`], [`findings`] (the
 //!    Findings and category sheets), [`freight`], [`scorecards`], [`coverage`] (Coverage,
-//!    Rejected rows, Review sample), [`run_sheet`].
+//!    Rejected rows, Review sample), [`run_sheet`], [`trends_sheet`].
 //! 4. **Assembly**, this file: it builds the Book, writes the two listings of findings and the
 //!    other sheets side by side, adds the sheets in order and saves.
 
@@ -56,6 +56,7 @@ mod run_sheet;
 mod scorecards;
 mod summary_sheet;
 mod summary_trends;
+mod trends_sheet;
 
 #[cfg(test)]
 mod tests;
@@ -162,6 +163,9 @@ fn write_with_limits(
     for sheet in freight_sheets.into_iter().chain(scorecard_sheets) {
         workbook.push_worksheet(sheet);
     }
+    if let Some(sheet) = small.trends {
+        workbook.push_worksheet(sheet);
+    }
     workbook.push_worksheet(small.coverage);
     for sheet in rejected_sheets {
         workbook.push_worksheet(sheet);
@@ -175,11 +179,12 @@ fn write_with_limits(
 
 /// Every sheet but the two listings of findings, written while those are: the Summary, the
 /// Freight reconciliation, the Scorecards and the Rejected rows (into the sheets the layout
-/// planned), the Coverage, the Review sample and the Run.
+/// planned), the Coverage, the Review sample, the Trends and the Run.
 struct SmallSheets {
     summary: Worksheet,
     coverage: Worksheet,
     review_sample: Option<Worksheet>,
+    trends: Option<Worksheet>,
     run: Worksheet,
 }
 
@@ -206,10 +211,19 @@ impl SmallSheets {
         } else {
             None
         };
+        let trends = match &book.meta.trends {
+            Some(trends) => {
+                let mut sheet = Worksheet::new();
+                trends_sheet::write(&mut sheet, book, trends)?;
+                Some(sheet)
+            }
+            None => None,
+        };
         Ok(SmallSheets {
             summary,
             coverage,
             review_sample,
+            trends,
             run,
         })
     }

@@ -404,5 +404,6 @@ pub(super) fn meta() -> RunMeta {
         ],
         policies: vec![("joining".into(), "2025.1".into(), "ab".repeat(32))],
         calendars: vec![("cn".into(), 2023, 2026, "cd".repeat(32))],
+        trends: None,
     }
 }

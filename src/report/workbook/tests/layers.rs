@@ -5,7 +5,7 @@ use std::path::Path;
 
 /// The modules in reading order, with their layer (1 cells, 2 blocks, 3 sheets), as the
 /// module's doc lists them.
-const LAYERS: [(&str, u8); 18] = [
+const LAYERS: [(&str, u8); 19] = [
     ("local_time", 1),
     ("styles", 1),
     ("widths", 1),
@@ -24,6 +24,7 @@ const LAYERS: [(&str, u8); 18] = [
     ("scorecards", 3),
     ("coverage", 3),
     ("run_sheet", 3),
+    ("trends_sheet", 3),
 ];
 
 /// The names following `super::` in the code of a module, its tests and comments aside.
