@@ -303,7 +303,9 @@ impl Schema {
                 cell
             };
             // An empty cell leaves its field unset (most cells of a wide export).
-            if matches!(read, CellRef::Empty | CellRef::Text("")) && field.column != Column::TicketId {
+            if matches!(read, CellRef::Empty | CellRef::Text(""))
+                && field.column != Column::TicketId
+            {
                 continue;
             }
             if let Err(reason) = read_field(field, read, self.date_order, &mut ticket) {
