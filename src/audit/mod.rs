@@ -19,6 +19,7 @@ use crate::rules::Context;
 use crate::ticket::{Source, Ticket};
 
 mod explain;
+mod inputs;
 mod ledger;
 mod pipeline;
 mod review;
@@ -441,48 +442,57 @@ pub fn run_streaming(
     let mut tallies = Tallies::default();
     let mut rows_done = 0u64;
 
-    for (index, path) in config.inputs.iter().enumerate() {
-        let reader = ingest::open(path, &config.read)?;
-        // From the reader, so CSV rows with the wrong number of fields are rejected.
-        let schema = ingest::Schema::for_reader(reader.as_ref(), index, &config.read)?;
-        let summary = InputSummary::start(path, reader.as_ref(), &schema);
-        let origin = RowOrigin {
-            file: summary.path.clone(),
-            sheet: summary.sheet.clone(),
-            policy_column: schema.source_of(crate::ticket::Column::Policy),
-        };
-        let winners = if schema.has_latest() {
-            let reader = ingest::open(path, &config.read)?;
-            let period = config.period;
-            Some(pipeline::latest_rows(
-                reader, &schema, &origin, &resolver, period,
-            )?)
-        } else {
-            None
-        };
-        let stage = Stage {
-            schema: &schema,
-            origin: &origin,
-            resolver: &resolver,
-            ctx: &ctx,
-            period: config.period,
-            winners: winners.as_ref(),
-        };
-        let merger = Merger {
-            run: &mut run,
-            seen: &mut seen,
-            spilling: &spilling,
-            tallies: &mut tallies,
-            sink: &mut *sink,
-            summary,
-            rows_done,
-            block_rows: 0,
-            deferred: Vec::new(),
-        };
-        let (summary, done) = pipeline::run_input(path, reader, &stage, merger, &mut progress)?;
-        rows_done = done;
-        run.inputs.push(summary);
-    }
+    let ahead = inputs::read_ahead(config.inputs.len());
+    std::thread::scope(|scope| -> Result<(), AuditError> {
+        let resolver = &resolver;
+        // Inputs started, in command-line order: the next one to merge first.
+        let mut started = std::collections::VecDeque::new();
+        for index in 0..config.inputs.len() {
+            let first = index + started.len();
+            for next in first..config.inputs.len().min(index + ahead + 1) {
+                let path = &config.inputs[next];
+                let read_ahead = ahead > 0;
+                started.push_back(inputs::start(
+                    scope, next, path, config, resolver, read_ahead,
+                ));
+            }
+            let input = started.pop_front().expect("started above")?;
+            let opened = match input.pieces.recv() {
+                Ok(Ok(inputs::Piece::Opened(opened))) => *opened,
+                Ok(Err(err)) => return Err(err),
+                Ok(Ok(inputs::Piece::Rows(_))) | Err(_) => {
+                    return Err(AuditError::Io {
+                        path: config.inputs[index].display().to_string(),
+                        source: std::io::Error::other("the input's reading stopped"),
+                    })
+                }
+            };
+            let stage = Stage {
+                schema: &opened.schema,
+                origin: &opened.origin,
+                resolver,
+                ctx: &ctx,
+                period: config.period,
+                winners: opened.winners.as_ref(),
+            };
+            let merger = Merger {
+                run: &mut run,
+                seen: &mut seen,
+                spilling: &spilling,
+                tallies: &mut tallies,
+                sink: &mut *sink,
+                summary: opened.summary,
+                rows_done,
+                block_rows: 0,
+                deferred: Vec::new(),
+            };
+            let (summary, done) =
+                pipeline::run_input(&input.pieces, input.hashing, &stage, merger, &mut progress)?;
+            rows_done = done;
+            run.inputs.push(summary);
+        }
+        Ok(())
+    })?;
     tallies.fold_into(&mut run);
     if !run.spilled.is_empty() {
         run.spill_held(&spilling.zones).map_err(AuditError::Spill)?;
