@@ -5,6 +5,7 @@
 //! is evaluated and merged, the next ones (as many as the cores allow beyond the audit's own
 //! work, see [`read_ahead`]) are already being read, each through a bounded channel.
 
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::{Scope, ScopedJoinHandle};
@@ -46,9 +47,74 @@ pub(super) struct Started<'scope> {
     pub hashing: ScopedJoinHandle<'scope, std::io::Result<String>>,
 }
 
+/// The inputs of a run, started in command-line order, each as far ahead of its turn as
+/// [`read_ahead`] allows.
+pub(super) struct Queue<'scope, 'env> {
+    scope: &'scope Scope<'scope, 'env>,
+    config: &'env AuditConfig,
+    resolver: &'env Resolver<'env>,
+    ahead: usize,
+    /// Inputs started and not yet taken, the next one to take first.
+    started: VecDeque<Result<Started<'scope>, AuditError>>,
+    next: usize,
+}
+
+impl<'scope, 'env> Queue<'scope, 'env> {
+    pub(super) fn new(
+        scope: &'scope Scope<'scope, 'env>,
+        config: &'env AuditConfig,
+        resolver: &'env Resolver<'env>,
+    ) -> Queue<'scope, 'env> {
+        Queue {
+            scope,
+            config,
+            resolver,
+            ahead: read_ahead(config.inputs.len()),
+            started: VecDeque::new(),
+            next: 0,
+        }
+    }
+
+    /// Input `index` (taken in order), once opened, with the inputs after it started as far
+    /// as they may be; an input that failed to open or start fails here, in its turn.
+    pub(super) fn take(&mut self, index: usize) -> Result<(Started<'scope>, Opened), AuditError> {
+        let inputs = &self.config.inputs;
+        while self.next < inputs.len() && self.next <= index + self.ahead {
+            let path = &inputs[self.next];
+            let ahead = self.ahead > 0;
+            let started = start(
+                self.scope,
+                self.next,
+                path,
+                self.config,
+                self.resolver,
+                ahead,
+            );
+            self.started.push_back(started);
+            self.next += 1;
+        }
+        let input = self
+            .started
+            .pop_front()
+            .ok_or_else(|| stopped(&inputs[index]))??;
+        match input.pieces.recv() {
+            Ok(Ok(Piece::Opened(opened))) => Ok((input, *opened)),
+            Ok(Err(err)) => Err(err),
+            Ok(Ok(Piece::Rows(_))) | Err(_) => Err(stopped(&inputs[index])),
+        }
+    }
+}
+
+fn stopped(path: &Path) -> AuditError {
+    AuditError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other("the input's reading stopped"),
+    }
+}
+
 /// Starts reading input `index` at `path` on threads of `scope`: opening, schema and
 /// `[latest]` pass, then the rows; and its SHA-256. `ahead`: it is read ahead of its turn.
-pub(super) fn start<'scope, 'env>(
+fn start<'scope, 'env>(
     scope: &'scope Scope<'scope, 'env>,
     index: usize,
     path: &'env Path,

@@ -442,31 +442,11 @@ pub fn run_streaming(
     let mut tallies = Tallies::default();
     let mut rows_done = 0u64;
 
-    let ahead = inputs::read_ahead(config.inputs.len());
     std::thread::scope(|scope| -> Result<(), AuditError> {
         let resolver = &resolver;
-        // Inputs started, in command-line order: the next one to merge first.
-        let mut started = std::collections::VecDeque::new();
+        let mut queue = inputs::Queue::new(scope, config, resolver);
         for index in 0..config.inputs.len() {
-            let first = index + started.len();
-            for next in first..config.inputs.len().min(index + ahead + 1) {
-                let path = &config.inputs[next];
-                let read_ahead = ahead > 0;
-                started.push_back(inputs::start(
-                    scope, next, path, config, resolver, read_ahead,
-                ));
-            }
-            let input = started.pop_front().expect("started above")?;
-            let opened = match input.pieces.recv() {
-                Ok(Ok(inputs::Piece::Opened(opened))) => *opened,
-                Ok(Err(err)) => return Err(err),
-                Ok(Ok(inputs::Piece::Rows(_))) | Err(_) => {
-                    return Err(AuditError::Io {
-                        path: config.inputs[index].display().to_string(),
-                        source: std::io::Error::other("the input's reading stopped"),
-                    })
-                }
-            };
+            let (input, opened) = queue.take(index)?;
             let stage = Stage {
                 schema: &opened.schema,
                 origin: &opened.origin,
