@@ -165,7 +165,8 @@ impl CsvOut {
 }
 
 /// The `Tickets` workbook, its rows written as they come: held in memory for the split
-/// layout's `tickets.xlsx` (shared strings), streamed to disk for the full layout's.
+/// layout's `tickets.xlsx` (shared strings), streamed to disk (inline strings) for the full
+/// layout's and for a split one past [`Limits::workbook_rows_in_memory`].
 struct XlsxOut {
     staged: Staged,
     workbook: Workbook,
@@ -350,7 +351,8 @@ pub(super) fn files(
     let xlsx_rows = drawing.rows(xlsx_target);
     let mut skipped = Vec::new();
     let xlsx = if xlsx_rows < limits.rows_per_sheet {
-        Some(XlsxOut::new(dir, xlsx_name, layout == Layout::Full)?)
+        let streamed = layout == Layout::Full || xlsx_rows > limits.workbook_rows_in_memory;
+        Some(XlsxOut::new(dir, xlsx_name, streamed)?)
     } else {
         skipped.push(WrittenFile {
             path: dir.join(xlsx_name),

@@ -264,6 +264,9 @@ pub(crate) struct Limits {
     pub rows_per_sheet: usize,
     /// Tickets held in memory before a sorted run of them is spilled.
     pub tickets_per_run: usize,
+    /// Rows of the split layout's `tickets.xlsx` built in memory (shared strings, as the
+    /// bundled sample has them); a longer sheet is streamed to disk (inline strings).
+    pub workbook_rows_in_memory: usize,
 }
 
 impl Default for Limits {
@@ -271,6 +274,7 @@ impl Default for Limits {
         Limits {
             rows_per_sheet: EXCEL_MAX_ROWS,
             tickets_per_run: stream::TICKETS_PER_RUN,
+            workbook_rows_in_memory: 100_000,
         }
     }
 }

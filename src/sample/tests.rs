@@ -627,3 +627,32 @@ fn the_split_layout_skips_only_its_workbook() {
     }
     assert!(!dir.path().join(XLSX_FILE).exists());
 }
+
+#[test]
+fn a_long_split_workbook_is_streamed_and_reads_back_with_the_same_cells() {
+    let (held, streamed) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let limits = Limits {
+        workbook_rows_in_memory: 10,
+        ..Limits::default()
+    };
+    generate_within(
+        &options(400, 7, held.path()),
+        &shipped(),
+        &cn(),
+        Limits::default(),
+    )
+    .unwrap();
+    generate_within(&options(400, 7, streamed.path()), &shipped(), &cn(), limits).unwrap();
+    let read = |dir: &Path| {
+        let mut workbook: Xlsx<_> = calamine::open_workbook(dir.join(XLSX_FILE)).unwrap();
+        workbook.worksheet_range("Tickets").unwrap()
+    };
+    let (a, b) = (read(held.path()), read(streamed.path()));
+    assert!(a.height() > 10, "more rows than the lowered limit");
+    assert_eq!(a, b);
+    let bytes = |dir: &Path| std::fs::read(dir.join(XLSX_FILE)).unwrap();
+    assert!(
+        bytes(held.path()) != bytes(streamed.path()),
+        "shared strings, then inline ones"
+    );
+}
