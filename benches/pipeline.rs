@@ -10,9 +10,12 @@
 //! The floor of one input is what no audit of it can beat on this machine:
 //! - read: every cell streamed once — the csv crate's `ByteRecord` for CSV (the GBK file's
 //!   bytes as they are), calamine's streaming cell reader for XLSX — touching each value;
-//! - write: as many rows as the audit found findings, written with rust_xlsxwriter in
-//!   constant-memory mode at the report's deflate level (the findings' 16 fields, as in
-//!   `findings.csv`) and saved.
+//! - write: as many cells as the audit's `report.xlsx` holds on its listing sheets (Findings,
+//!   the category sheets, Rejected rows), the findings' fields as in `findings.csv` over and
+//!   over, written with rust_xlsxwriter in constant-memory mode at the report's deflate level
+//!   and saved.
+//!
+//! For XLSX a second floor: the sheet part inflated alone, nothing parsed (`inflate`).
 //!
 //! Floor and audit each run in a child process (the floor as this executable with `floor
 //! ...`), so every measurement has its own peak RSS (`wait4`). Each is repeated `--runs`
@@ -268,16 +271,22 @@ fn gbk_export(dir: &Path) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// The floor child's report: read and write seconds, rows and cells read.
+/// The floor child's report: read and write seconds, cells read, the report's listing
+/// cells (as many written); and for XLSX the inflate-only seconds (NaN otherwise).
 #[derive(Debug, Clone, Copy, Default)]
 struct FloorTimes {
     read: f64,
     write: f64,
     cells: u64,
+    listing_cells: u64,
+    inflate: f64,
 }
 
 fn parse_floor(printed: &str) -> Result<FloorTimes, String> {
-    let mut times = FloorTimes::default();
+    let mut times = FloorTimes {
+        inflate: f64::NAN,
+        ..FloorTimes::default()
+    };
     for line in printed.lines() {
         let mut parts = line.split_whitespace();
         let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
@@ -287,6 +296,10 @@ fn parse_floor(printed: &str) -> Result<FloorTimes, String> {
             "read_seconds" => times.read = value.parse().map_err(|_| line.to_string())?,
             "write_seconds" => times.write = value.parse().map_err(|_| line.to_string())?,
             "cells" => times.cells = value.parse().map_err(|_| line.to_string())?,
+            "listing_cells" => {
+                times.listing_cells = value.parse().map_err(|_| line.to_string())?;
+            }
+            "inflate_seconds" => times.inflate = value.parse().map_err(|_| line.to_string())?,
             _ => {}
         }
     }
@@ -342,6 +355,15 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}, {memory} RAM")
 }
 
+/// `x` with two decimals, or a dash when it was not measured.
+fn two_places(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        "–".into()
+    }
+}
+
 fn count_findings(path: &Path) -> Result<usize, String> {
     let text = std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?;
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_slice());
@@ -356,9 +378,15 @@ struct Row {
     floor_rss_kb: u64,
     audit: Usage,
     findings: usize,
+    /// Cells on the listing sheets of the audit's `report.xlsx` (the floor writes as many).
+    listing_cells: u64,
     /// The median over the runs of each audit's time over the floor measured right after
     /// it: the figure least moved by a load that changes during the benchmark.
     paired_ratio: f64,
+    /// XLSX: the median seconds to inflate the sheet part alone (NaN for CSV).
+    inflate: f64,
+    /// XLSX: the median over the runs of each audit's time over the inflating right after.
+    paired_inflate_ratio: f64,
 }
 
 impl Row {
@@ -404,17 +432,28 @@ fn run(options: &Options) -> Result<(), String> {
                     format.floor_reader(),
                     &input.to_string_lossy(),
                     &out.join("findings.csv").to_string_lossy(),
+                    &out.join("report.xlsx").to_string_lossy(),
                     &floor_out.to_string_lossy(),
                 ]))?;
-                let floor_times = parse_floor(&printed)?;
+                let mut floor_times = parse_floor(&printed)?;
+                if format == Format::Xlsx {
+                    let (_, printed) = measure(Command::new(&own).args([
+                        "floor",
+                        "inflate",
+                        &input.to_string_lossy(),
+                    ]))?;
+                    floor_times.inflate = parse_floor(&printed)?.inflate;
+                }
                 eprintln!(
-                    "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2}), {findings} findings, load {}",
+                    "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2} of {} cells), inflate {} s, {findings} findings, load {}",
                     format.name(),
                     run + 1,
                     audit.wall.as_secs_f64(),
                     floor_times.read + floor_times.write,
                     floor_times.read,
                     floor_times.write,
+                    floor_times.listing_cells,
+                    two_places(floor_times.inflate),
                     load_average()
                 );
                 samples.push(Sample {
@@ -445,6 +484,13 @@ fn run(options: &Options) -> Result<(), String> {
                 .map(|s| s.audit.wall.as_secs_f64() / (s.floor_times.read + s.floor_times.write))
                 .collect();
             let paired_ratio = median_by(&paired, |r| *r);
+            let paired_inflate: Vec<f64> = samples
+                .iter()
+                .map(|s| s.audit.wall.as_secs_f64() / s.floor_times.inflate)
+                .collect();
+            let inflate = median_by(&samples, |s| s.floor_times.inflate)
+                .floor_times
+                .inflate;
             let audit = median_by(&samples, |s| s.audit.wall.as_secs_f64());
             let read = median_by(&samples, |s| s.floor_times.read);
             let write = median_by(&samples, |s| s.floor_times.write);
@@ -469,20 +515,23 @@ fn run(options: &Options) -> Result<(), String> {
                     ..audit.audit
                 },
                 findings: audit.findings,
+                listing_cells: audit.floor_times.listing_cells,
                 paired_ratio,
+                inflate,
+                paired_inflate_ratio: median_by(&paired_inflate, |r| *r),
             });
         }
     }
     println!("load average at end: {}", load_average());
     println!();
     println!(
-        "| tickets | input | floor read s | floor write s | floor s | audit s | audit / floor | paired audit / floor | tickets/s | audit CPU % | findings | audit peak RSS MB | floor peak RSS MB |"
+        "| tickets | input | floor read s | floor write s | floor s | audit s | audit / floor | paired audit / floor | inflate s | paired audit / inflate | listing cells | tickets/s | audit CPU % | findings | audit peak RSS MB | floor peak RSS MB |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in &rows {
         let wall = row.audit.wall.as_secs_f64();
         println!(
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {:.0} | {:.0} |",
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} | {} | {:.0} | {:.0} | {} | {:.0} | {:.0} |",
             row.size,
             row.format.name(),
             row.floor_read,
@@ -491,6 +540,9 @@ fn run(options: &Options) -> Result<(), String> {
             wall,
             row.ratio(),
             row.paired_ratio,
+            two_places(row.inflate),
+            two_places(row.paired_inflate_ratio),
+            row.listing_cells,
             row.size as f64 / wall,
             100.0 * row.audit.cpu.as_secs_f64() / wall,
             row.findings,
@@ -529,138 +581,8 @@ fn run(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-/// The floor, run as a child process: `floor csv|xlsx INPUT FINDINGS_CSV OUT_XLSX`.
-mod floor {
-    use std::path::Path;
-    use std::time::Instant;
-
-    use calamine::{open_workbook, DataRef, Reader, Xlsx};
-    use rust_xlsxwriter::Workbook;
-
-    pub(crate) fn main(args: &[String]) -> i32 {
-        let [format, input, findings, out] = args else {
-            eprintln!("usage: pipeline floor csv|xlsx INPUT FINDINGS_CSV OUT_XLSX");
-            return 2;
-        };
-        let started = Instant::now();
-        let cells = match format.as_str() {
-            "csv" => read_csv(Path::new(input)),
-            "xlsx" => read_xlsx(Path::new(input)),
-            other => Err(format!("unknown format `{other}`")),
-        };
-        let read = started.elapsed().as_secs_f64();
-        let cells = match cells {
-            Ok(cells) => cells,
-            Err(message) => {
-                eprintln!("floor: {message}");
-                return 1;
-            }
-        };
-        let records = match load_findings(Path::new(findings)) {
-            Ok(records) => records,
-            Err(message) => {
-                eprintln!("floor: {message}");
-                return 1;
-            }
-        };
-        let started = Instant::now();
-        if let Err(err) = write_rows(&records, Path::new(out)) {
-            eprintln!("floor: writing {out}: {err}");
-            return 1;
-        }
-        let write = started.elapsed().as_secs_f64();
-        println!("read_seconds {read:.4}");
-        println!("write_seconds {write:.4}");
-        println!("cells {cells}");
-        println!("rows_written {}", records.len());
-        0
-    }
-
-    /// Every field of every record, through one reused `ByteRecord`.
-    fn read_csv(path: &Path) -> Result<u64, String> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_path(path)
-            .map_err(|err| err.to_string())?;
-        let mut record = csv::ByteRecord::new();
-        let mut cells = 0u64;
-        let mut bytes = 0u64;
-        while reader
-            .read_byte_record(&mut record)
-            .map_err(|err| err.to_string())?
-        {
-            for field in &record {
-                cells += 1;
-                bytes += field.len() as u64;
-            }
-        }
-        std::hint::black_box(bytes);
-        Ok(cells)
-    }
-
-    /// Every cell of the first sheet through calamine's streaming cell reader.
-    fn read_xlsx(path: &Path) -> Result<u64, String> {
-        let mut workbook: Xlsx<_> = open_workbook(path).map_err(|err| format!("{err}"))?;
-        let sheet = workbook.sheet_names().first().cloned().ok_or("no sheets")?;
-        let mut reader = workbook
-            .worksheet_cells_reader(&sheet)
-            .map_err(|err| err.to_string())?;
-        let mut cells = 0u64;
-        let mut touched = 0u64;
-        while let Some(cell) = reader.next_cell().map_err(|err| err.to_string())? {
-            cells += 1;
-            touched += match cell.get_value() {
-                DataRef::String(text) => text.len() as u64,
-                DataRef::SharedString(text) => text.len() as u64,
-                DataRef::Float(number) => *number as u64 & 1,
-                DataRef::Int(number) => *number as u64 & 1,
-                DataRef::DateTime(at) => at.as_f64() as u64 & 1,
-                DataRef::Bool(flag) => u64::from(*flag),
-                _ => 0,
-            };
-        }
-        std::hint::black_box(touched);
-        Ok(cells)
-    }
-
-    fn load_findings(path: &Path) -> Result<Vec<csv::StringRecord>, String> {
-        let mut reader = csv::Reader::from_path(path).map_err(|err| err.to_string())?;
-        reader
-            .records()
-            .collect::<Result<_, _>>()
-            .map_err(|err| err.to_string())
-    }
-
-    /// One constant-memory sheet: a header and the findings' 16 fields per row (numbers as
-    /// numbers, everything else as strings), saved.
-    fn write_rows(
-        records: &[csv::StringRecord],
-        out: &Path,
-    ) -> Result<(), rust_xlsxwriter::XlsxError> {
-        let mut workbook = Workbook::new();
-        // The report's own deflate level, so that the floor writes as the audit does.
-        workbook.set_zip_compression_level(rma_audit::report::ZIP_COMPRESSION_LEVEL);
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
-        for (col, title) in rma_audit::report::FINDINGS_HEADER.iter().enumerate() {
-            sheet.write_string(0, col as u16, *title)?;
-        }
-        for (index, record) in records.iter().enumerate() {
-            let row = index as u32 + 1;
-            for (col, field) in record.iter().enumerate() {
-                let col = col as u16;
-                if field.is_empty() {
-                    continue;
-                }
-                match field.parse::<f64>() {
-                    Ok(number) if col >= 10 => sheet.write_number(row, col, number)?,
-                    _ => sheet.write_string(row, col, field)?,
-                };
-            }
-        }
-        workbook.save(out)
-    }
-}
+#[path = "pipeline/floor.rs"]
+mod floor;
 
 /// The audit's two phases timed in-process, as a child process: `phases INPUT OUT_DIR`.
 mod phases {

@@ -20,6 +20,7 @@ use crate::rules::Context;
 use crate::ticket::{Source, Ticket};
 
 mod explain;
+mod inputs;
 mod ledger;
 mod pipeline;
 mod review;
@@ -453,48 +454,37 @@ pub fn run_streaming(
     let mut tallies = Tallies::default();
     let mut rows_done = 0u64;
 
-    for (index, path) in config.inputs.iter().enumerate() {
-        let reader = ingest::open(path, &config.read)?;
-        // From the reader, so CSV rows with the wrong number of fields are rejected.
-        let schema = ingest::Schema::for_reader(reader.as_ref(), index, &config.read)?;
-        let summary = InputSummary::start(path, reader.as_ref(), &schema);
-        let origin = RowOrigin {
-            file: summary.path.clone(),
-            sheet: summary.sheet.clone(),
-            policy_column: schema.source_of(crate::ticket::Column::Policy),
-        };
-        let winners = if schema.has_latest() {
-            let reader = ingest::open(path, &config.read)?;
-            let period = config.period;
-            Some(pipeline::latest_rows(
-                reader, &schema, &origin, &resolver, period,
-            )?)
-        } else {
-            None
-        };
-        let stage = Stage {
-            schema: &schema,
-            origin: &origin,
-            resolver: &resolver,
-            ctx: &ctx,
-            period: config.period,
-            winners: winners.as_ref(),
-        };
-        let merger = Merger {
-            run: &mut run,
-            seen: &mut seen,
-            spilling: &spilling,
-            tallies: &mut tallies,
-            sink: &mut *sink,
-            summary,
-            rows_done,
-            block_rows: 0,
-            deferred: Vec::new(),
-        };
-        let (summary, done) = pipeline::run_input(path, reader, &stage, merger, &mut progress)?;
-        rows_done = done;
-        run.inputs.push(summary);
-    }
+    std::thread::scope(|scope| -> Result<(), AuditError> {
+        let resolver = &resolver;
+        let mut queue = inputs::Queue::new(scope, config, resolver);
+        for index in 0..config.inputs.len() {
+            let (input, opened) = queue.take(index)?;
+            let stage = Stage {
+                schema: &opened.schema,
+                origin: &opened.origin,
+                resolver,
+                ctx: &ctx,
+                period: config.period,
+                winners: opened.winners.as_ref(),
+            };
+            let merger = Merger {
+                run: &mut run,
+                seen: &mut seen,
+                spilling: &spilling,
+                tallies: &mut tallies,
+                sink: &mut *sink,
+                summary: opened.summary,
+                rows_done,
+                block_rows: 0,
+                deferred: Vec::new(),
+            };
+            let (summary, done) =
+                pipeline::run_input(&input.pieces, input.hashing, &stage, merger, &mut progress)?;
+            rows_done = done;
+            run.inputs.push(summary);
+        }
+        Ok(())
+    })?;
     tallies.fold_into(&mut run);
     if !run.spilled.is_empty() {
         run.spill_held(&spilling.zones).map_err(AuditError::Spill)?;

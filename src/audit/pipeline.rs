@@ -5,15 +5,16 @@
 //! the result is the same for any number of threads and any timing.
 
 use crate::l10n::Texts;
-use std::path::Path;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::Receiver;
+use std::thread::ScopedJoinHandle;
 
 use rayon::prelude::*;
 
+use super::inputs::Piece;
 use super::tally::Tallies;
 use super::{
-    duplicate_finding, id_hash, sha256_file, AuditConfig, AuditError, AuditRun, InputSummary,
-    Period, RowOrigin, SeenIds, Spilling, CHUNK_ROWS,
+    duplicate_finding, id_hash, AuditConfig, AuditError, AuditRun, InputSummary, Period, RowOrigin,
+    SeenIds, Spilling, CHUNK_ROWS,
 };
 use crate::finding::Finding;
 use crate::ingest::{IngestError, RawRow, Rejection, Row, RowReader, Schema};
@@ -395,10 +396,11 @@ impl<'p> Merger<'_, 'p, '_> {
 const CHUNK_CELLS: usize = 1 << 21;
 
 /// Reads `reader` to the end in chunks of [`CHUNK_ROWS`] rows (fewer for very wide rows, see
-/// [`CHUNK_CELLS`]) and sends them; stops early when the receiver is gone.
-fn read_chunks(
+/// [`CHUNK_CELLS`]) and hands them to `send`; stops early when it returns false (nobody
+/// receives any more).
+pub(super) fn read_chunks(
     mut reader: Box<dyn RowReader>,
-    sender: SyncSender<Result<Vec<RawRow>, IngestError>>,
+    mut send: impl FnMut(Result<Vec<RawRow>, IngestError>) -> bool,
 ) {
     loop {
         let mut chunk = Vec::with_capacity(CHUNK_ROWS);
@@ -411,13 +413,13 @@ fn read_chunks(
                 }
                 Ok(None) => break,
                 Err(err) => {
-                    let _ = sender.send(Err(err));
+                    send(Err(err));
                     return;
                 }
             }
         }
         let at_end = chunk.len() < PIECE_ROWS && cells < CHUNK_CELLS;
-        if !chunk.is_empty() && sender.send(Ok(chunk)).is_err() {
+        if !chunk.is_empty() && !send(Ok(chunk)) {
             return;
         }
         if at_end {
@@ -426,58 +428,47 @@ fn read_chunks(
     }
 }
 
-/// Runs one input through the pipeline: returns its summary with the SHA-256 filled in.
+/// Runs one input through the pipeline, its rows taken from `pieces` (the input's reading
+/// thread) and its SHA-256 from `hashing`: returns its summary with the SHA-256 filled in.
 pub(super) fn run_input<'p>(
-    path: &Path,
-    reader: Box<dyn RowReader>,
+    pieces: &Receiver<Result<Piece, AuditError>>,
+    hashing: ScopedJoinHandle<'_, std::io::Result<String>>,
     stage: &Stage<'_, 'p>,
     mut merger: Merger<'_, 'p, '_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, u64), AuditError> {
-    std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| sha256_file(path));
-        // One chunk waits in the channel while one is evaluated and one merged.
-        let (sender, receiver): (_, Receiver<Result<Vec<RawRow>, IngestError>>) = sync_channel(1);
-        std::thread::Builder::new()
-            .name("rows".into())
-            .spawn_scoped(scope, move || read_chunks(reader, sender))
-            .map_err(|source| AuditError::Io {
-                path: merger.summary.path.clone(),
-                source,
-            })?;
-        let mut pending: Option<Evaluated<'p>> = None;
-        loop {
-            let rows = match receiver.recv() {
-                Ok(Ok(rows)) => Some(rows),
-                Ok(Err(err)) => return Err(AuditError::Input(err)),
-                Err(_) => None,
-            };
-            let Some(rows) = rows else { break };
-            let previous = pending.take();
-            let (evaluated, merged) = rayon::join(
-                || stage.evaluate(rows),
-                || previous.map(|chunk| merger.merge(chunk, false)).transpose(),
-            );
-            if merged.map_err(AuditError::Output)?.is_some() {
-                progress(merger.rows_done);
-            }
-            pending = Some(evaluated);
-        }
-        if let Some(chunk) = pending.take() {
-            merger.merge(chunk, true).map_err(AuditError::Output)?;
+    let mut pending: Option<Evaluated<'p>> = None;
+    loop {
+        let rows = match pieces.recv() {
+            Ok(Ok(Piece::Rows(rows))) => rows,
+            Ok(Ok(Piece::Opened(_))) => continue,
+            Ok(Err(err)) => return Err(err),
+            Err(_) => break,
+        };
+        let previous = pending.take();
+        let (evaluated, merged) = rayon::join(
+            || stage.evaluate(rows),
+            || previous.map(|chunk| merger.merge(chunk, false)).transpose(),
+        );
+        if merged.map_err(AuditError::Output)?.is_some() {
             progress(merger.rows_done);
         }
-        let sha256 = hashing
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("hashing stopped")))
-            .map_err(|source| AuditError::Io {
-                path: merger.summary.path.clone(),
-                source,
-            })?;
-        let mut summary = merger.summary;
-        summary.sha256 = sha256;
-        Ok((summary, merger.rows_done))
-    })
+        pending = Some(evaluated);
+    }
+    if let Some(chunk) = pending.take() {
+        merger.merge(chunk, true).map_err(AuditError::Output)?;
+        progress(merger.rows_done);
+    }
+    let sha256 = hashing
+        .join()
+        .unwrap_or_else(|_| Err(std::io::Error::other("hashing stopped")))
+        .map_err(|source| AuditError::Io {
+            path: merger.summary.path.clone(),
+            source,
+        })?;
+    let mut summary = merger.summary;
+    summary.sha256 = sha256;
+    Ok((summary, merger.rows_done))
 }
 
 /// A rough measure of the heap a rejection takes, for the spill budget.

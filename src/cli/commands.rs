@@ -485,6 +485,9 @@ pub(super) fn sample(args: SampleArgs) -> Outcome {
     for file in &report.files {
         println!("{} ({} rows)", file.path.display(), file.rows);
     }
+    for file in &report.skipped {
+        eprintln!("rma-audit: {}", crate::sample::skipped_note(file));
+    }
     Ok(ExitStatus::Ok)
 }
 

@@ -199,7 +199,9 @@ pub struct SampleArgs {
     /// once.
     #[arg(long, value_name = "SHARE")]
     pub violation_rate: Option<f64>,
-    /// How the generated tickets are laid out over files.
+    /// How the generated tickets are laid out over files. A workbook with more tickets than
+    /// one Excel sheet holds (1,048,575 under the header) is skipped, saying so on standard
+    /// error; the CSV files hold every ticket.
     #[arg(long, value_enum, default_value = "split", value_name = "LAYOUT")]
     pub layout: SampleLayout,
 }

@@ -12,23 +12,27 @@ mod broken;
 mod build;
 mod catalog;
 mod compliant;
+mod files;
 mod planted;
 mod planted_eligibility;
 mod planted_freight;
+mod sorted;
+mod stream;
 mod timeline;
 mod write;
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::borrow::Cow;
+use std::path::PathBuf;
 
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, CalendarSet, NotCovered};
+use crate::calendar::{CalendarSet, NotCovered};
 use crate::finding::{LateBy, Severity};
 use crate::policy::PolicySet;
-use crate::ticket::{Ticket, When};
+use crate::ticket::Ticket;
 
 use build::Ctx;
 use catalog::Brand;
@@ -108,7 +112,15 @@ pub struct WrittenFile {
 pub struct SampleReport {
     /// In write order: the three exports, `broken.csv`, `expected-findings.csv`.
     pub files: Vec<WrittenFile>,
+    /// The workbooks not written because their tickets pass Excel's limit on rows in one
+    /// sheet ([`EXCEL_MAX_ROWS`]), with the rows they would have held; the CSV files hold
+    /// those tickets.
+    pub skipped: Vec<WrittenFile>,
 }
+
+/// Excel's limit on rows in one worksheet, the header row included: a workbook export with
+/// more tickets than this allows is not written.
+pub const EXCEL_MAX_ROWS: usize = 1_048_576;
 
 /// Why the sample could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -182,6 +194,13 @@ pub enum SampleError {
         /// The number of planted cases.
         minimum: usize,
     },
+    /// Tickets being sorted could not be spilled to (or read back from) a temporary file.
+    #[error("cannot sort the tickets in a temporary file: {source}")]
+    Spill {
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Generates the sample into `options.out` for the shipped policies, with the built-in `cn`
@@ -213,10 +232,50 @@ pub fn generate_for(
     let calendar = calendars.get("cn").ok_or_else(|| SampleError::Calendar {
         reason: "no calendar with id `cn`".into(),
     })?;
-    let sample = Sample::build(options, calendar, policies)?;
-    match options.layout {
-        Layout::Split => sample.write(&options.out),
-        Layout::Full => sample.write_full(&options.out),
+    generate_within(options, policies, calendar, Limits::default())
+}
+
+/// [`generate_for`] under `limits`.
+pub(crate) fn generate_within(
+    options: &SampleOptions,
+    policies: &PolicySet,
+    calendar: &crate::calendar::Calendar,
+    limits: Limits,
+) -> Result<SampleReport, SampleError> {
+    let drawing = stream::draw(options, calendar, policies, limits.tickets_per_run)?;
+    files::files(drawing, options.layout, &options.out, limits)
+}
+
+/// What `rma-audit sample` says of a workbook it skipped: which, why, and where the tickets are.
+pub fn skipped_note(file: &WrittenFile) -> String {
+    format!(
+        "skipped {}: its {} rows of tickets do not fit in one Excel sheet ({} rows under the header); the CSV files hold them",
+        file.path.display(),
+        file.rows,
+        EXCEL_MAX_ROWS - 1,
+    )
+}
+
+/// Limits the sample is generated under. Tests lower them to exercise skipping a workbook
+/// and sorting in many runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Rows one worksheet may hold, the header row included ([`EXCEL_MAX_ROWS`]).
+    pub rows_per_sheet: usize,
+    /// Tickets held in memory before a sorted run of them is spilled.
+    pub tickets_per_run: usize,
+    /// Rows of the split layout's `tickets.xlsx` built in memory (shared strings, as the
+    /// bundled sample has them); a longer sheet is streamed to disk (inline strings).
+    pub workbook_rows_in_memory: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            rows_per_sheet: EXCEL_MAX_ROWS,
+            tickets_per_run: stream::TICKETS_PER_RUN,
+            workbook_rows_in_memory: 100_000,
+        }
     }
 }
 
@@ -238,48 +297,41 @@ fn not_covered(err: NotCovered) -> SampleError {
 const SPARE_TICKETS: usize = 10;
 
 /// One round of the planted cases, then more rounds while `--violation-rate` asks for a larger
-/// share of flagged tickets and the spare compliant tickets leave room.
-fn planted_drafts(ctx: &mut Ctx<'_>, options: &SampleOptions) -> Result<Vec<Draft>, SampleError> {
-    let mut drafts = planted_round(ctx).map_err(not_covered)?;
-    let minimum = drafts.len() + SPARE_TICKETS;
+/// share of flagged tickets and the spare compliant tickets leave room; each handed to `push`.
+fn planted_drafts(
+    ctx: &mut Ctx<'_>,
+    options: &SampleOptions,
+    push: &mut impl FnMut(Draft) -> Result<(), SampleError>,
+) -> Result<(), SampleError> {
+    let first = planted_round(ctx).map_err(not_covered)?;
+    let minimum = first.len() + SPARE_TICKETS;
     if options.tickets < minimum {
         return Err(SampleError::TooFewTickets {
             requested: options.tickets,
             minimum,
         });
     }
-    if let Some(rate) = options.violation_rate {
-        let wanted = (rate * options.tickets as f64).round() as usize;
-        let room = options.tickets - SPARE_TICKETS;
-        let mut flagged = drafts.iter().filter(|d| !d.expected.is_empty()).count();
-        'rounds: while flagged < wanted && drafts.len() < room {
-            for draft in planted_round(ctx).map_err(not_covered)? {
-                if flagged >= wanted || drafts.len() >= room {
-                    break 'rounds;
-                }
-                flagged += usize::from(!draft.expected.is_empty());
-                drafts.push(draft);
+    let mut drafts = first.len();
+    let mut flagged = first.iter().filter(|d| !d.expected.is_empty()).count();
+    for draft in first {
+        push(draft)?;
+    }
+    let Some(rate) = options.violation_rate else {
+        return Ok(());
+    };
+    let wanted = (rate * options.tickets as f64).round() as usize;
+    let room = options.tickets - SPARE_TICKETS;
+    while flagged < wanted && drafts < room {
+        for draft in planted_round(ctx).map_err(not_covered)? {
+            if flagged >= wanted || drafts >= room {
+                return Ok(());
             }
+            flagged += usize::from(!draft.expected.is_empty());
+            drafts += 1;
+            push(draft)?;
         }
     }
-    Ok(drafts)
-}
-
-/// Sends each ticket still free to go anywhere to one of the three exports at random (4 in
-/// 10 English, 3 Chinese, 3 workbook); with [`Layout::Full`], every ticket to the one list.
-fn assign_files(drafts: &mut [Draft], layout: Layout, rng: &mut ChaCha8Rng) {
-    for draft in drafts {
-        if layout == Layout::Full {
-            // One list: both whole-set files hold every ticket.
-            draft.target = Target::En;
-        } else if draft.target == Target::Any {
-            draft.target = match rng.random_range(0..10) {
-                0..=3 => Target::En,
-                4..=6 => Target::Zh,
-                _ => Target::Xlsx,
-            };
-        }
-    }
+    Ok(())
 }
 
 /// Where a generated ticket goes.
@@ -293,9 +345,9 @@ pub(crate) enum Target {
 }
 
 /// One finding an audit must report for a planted ticket.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Expected {
-    pub rule: &'static str,
+    pub rule: Cow<'static, str>,
     pub severity: Severity,
     pub amount: Option<Decimal>,
     pub late_by: Option<LateBy>,
@@ -304,7 +356,7 @@ pub(crate) struct Expected {
 impl Expected {
     pub(crate) fn new(rule: &'static str, severity: Severity) -> Expected {
         Expected {
-            rule,
+            rule: Cow::Borrowed(rule),
             severity,
             amount: None,
             late_by: None,
@@ -346,21 +398,10 @@ impl Draft {
 }
 
 /// One row of `expected-findings.csv`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ExpectedRow {
     pub ticket_id: String,
     pub expected: Expected,
-}
-
-/// The whole sample in memory, ready to be written.
-#[derive(Debug, Clone)]
-pub(crate) struct Sample {
-    pub en: Vec<Ticket>,
-    pub zh: Vec<Ticket>,
-    pub xlsx: Vec<Ticket>,
-    /// `broken.csv` as text cells in canonical column order.
-    pub broken: Vec<Vec<String>>,
-    pub expected: Vec<ExpectedRow>,
 }
 
 /// Share of the compliant tickets per policy, in percent.
@@ -372,220 +413,6 @@ const BRAND_SHARE: [(Brand, u32); 5] = [
     (Brand::RepairService, 15),
 ];
 
-impl Sample {
-    /// The whole sample for `options`: the planted cases, compliant tickets up to
-    /// `options.tickets`, the broken rows, every ticket in its file and numbered, and the
-    /// planted duplicate.
-    pub(crate) fn build(
-        options: &SampleOptions,
-        calendar: &Calendar,
-        policies: &PolicySet,
-    ) -> Result<Sample, SampleError> {
-        let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-        if let Some(rate) = options.violation_rate {
-            if !(0.0..=1.0).contains(&rate) {
-                return Err(SampleError::ViolationRate(rate));
-            }
-        }
-        let mut ctx =
-            Ctx::new(&mut rng, calendar, policies).map_err(|id| SampleError::Policies {
-                reason: format!("no policy with id `{id}`"),
-            })?;
-        let mut drafts = planted_drafts(&mut ctx, options)?;
-        while drafts.len() < options.tickets {
-            let brand = pick_brand(ctx.rng);
-            let ticket = compliant::ticket(&mut ctx, brand).map_err(not_covered)?;
-            drafts.push(Draft::new(ticket, Target::Any));
-        }
-        let broken = broken::rows(&mut ctx).map_err(not_covered)?;
-        let rng = ctx.rng;
-        assign_files(&mut drafts, options.layout, rng);
-        number(&mut drafts);
-        let mut sample = Sample::from_drafts(drafts, broken);
-        sample.plant_duplicate(rng);
-        sample
-            .expected
-            .sort_by(|a, b| (&a.ticket_id, a.expected.rule).cmp(&(&b.ticket_id, b.expected.rule)));
-        Ok(sample)
-    }
-
-    /// The tickets shared out over the three exports by their targets, and the findings
-    /// planted in them; `broken.csv`'s rows as given.
-    fn from_drafts(drafts: Vec<Draft>, broken: Vec<Vec<String>>) -> Sample {
-        let mut sample = Sample {
-            en: Vec::new(),
-            zh: Vec::new(),
-            xlsx: Vec::new(),
-            broken,
-            expected: Vec::new(),
-        };
-        for draft in drafts {
-            for expected in draft.expected {
-                sample.expected.push(ExpectedRow {
-                    ticket_id: draft.ticket.ticket_id.clone(),
-                    expected,
-                });
-            }
-            match draft.target {
-                Target::Zh => sample.zh.push(draft.ticket),
-                Target::Xlsx => sample.xlsx.push(draft.ticket),
-                Target::En | Target::Any => sample.en.push(draft.ticket),
-            }
-        }
-        sample
-    }
-
-    /// Repeats one compliant English-file ticket further down the same file: the later row is
-    /// the `data.duplicate-ticket` finding, the first one is audited.
-    fn plant_duplicate(&mut self, rng: &mut ChaCha8Rng) {
-        let planted: std::collections::BTreeSet<&str> = self
-            .expected
-            .iter()
-            .map(|row| row.ticket_id.as_str())
-            .collect();
-        let candidates: Vec<usize> = (0..self.en.len().saturating_sub(1))
-            .filter(|&i| !planted.contains(self.en[i].ticket_id.as_str()))
-            .collect();
-        if candidates.is_empty() {
-            return;
-        }
-        let original = candidates[rng.random_range(0..candidates.len())];
-        let position = rng.random_range(original + 1..=self.en.len());
-        let copy = self.en[original].clone();
-        self.expected.push(ExpectedRow {
-            ticket_id: copy.ticket_id.clone(),
-            expected: Expected::new("data.duplicate-ticket", Severity::Warning),
-        });
-        self.en.insert(position, copy);
-    }
-
-    /// Writes every file into `dir`, each atomically (a temporary name, then a rename).
-    pub(crate) fn write(&self, dir: &Path) -> Result<SampleReport, SampleError> {
-        std::fs::create_dir_all(dir).map_err(|source| SampleError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let outputs: [(&str, usize, Vec<u8>); 5] = [
-            (
-                EN_FILE,
-                self.en.len(),
-                write::en_csv(&self.en, &dir.join(EN_FILE))?,
-            ),
-            (
-                ZH_FILE,
-                self.zh.len(),
-                write::zh_csv(&self.zh, &dir.join(ZH_FILE))?,
-            ),
-            (
-                XLSX_FILE,
-                self.xlsx.len(),
-                write::xlsx(&self.xlsx, &dir.join(XLSX_FILE))?,
-            ),
-            (
-                BROKEN_FILE,
-                self.broken.len(),
-                write::text_csv(&self.broken, &dir.join(BROKEN_FILE))?,
-            ),
-            (
-                EXPECTED_FILE,
-                self.expected.len(),
-                write::expected_csv(&self.expected, &dir.join(EXPECTED_FILE))?,
-            ),
-        ];
-        let mut files = Vec::new();
-        for (name, rows, bytes) in outputs {
-            let path = dir.join(name);
-            write_atomically(dir, &path, &bytes)?;
-            files.push(WrittenFile { path, rows });
-        }
-        Ok(SampleReport { files })
-    }
-}
-
-impl Sample {
-    /// Writes the [`Layout::Full`] files into `dir`: every ticket in one CSV and one
-    /// workbook (both streamed to disk), and the known answers.
-    pub(crate) fn write_full(&self, dir: &Path) -> Result<SampleReport, SampleError> {
-        std::fs::create_dir_all(dir).map_err(|source| SampleError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let tickets = &self.en;
-        let csv_path = dir.join(FULL_CSV_FILE);
-        write_streamed(dir, &csv_path, |temp| {
-            write::en_csv_to(tickets, temp, &csv_path)
-        })?;
-        let xlsx_path = dir.join(FULL_XLSX_FILE);
-        write_streamed(dir, &xlsx_path, |temp| {
-            write::xlsx_streamed(tickets, temp, &xlsx_path)
-        })?;
-        let expected_path = dir.join(EXPECTED_FILE);
-        let expected = write::expected_csv(&self.expected, &expected_path)?;
-        write_atomically(dir, &expected_path, &expected)?;
-        Ok(SampleReport {
-            files: vec![
-                WrittenFile {
-                    path: csv_path,
-                    rows: tickets.len(),
-                },
-                WrittenFile {
-                    path: xlsx_path,
-                    rows: tickets.len(),
-                },
-                WrittenFile {
-                    path: expected_path,
-                    rows: self.expected.len(),
-                },
-            ],
-        })
-    }
-}
-
-/// Writes `path` through `fill`, which streams into a temporary file beside it; the file is
-/// renamed into place only when complete.
-fn write_streamed(
-    dir: &Path,
-    path: &Path,
-    fill: impl FnOnce(&Path) -> Result<(), SampleError>,
-) -> Result<(), SampleError> {
-    let failed = |source| SampleError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let temp = tempfile::Builder::new()
-        .prefix(".sample-")
-        .tempfile_in(dir)
-        .map_err(failed)?;
-    fill(temp.path())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(failed)?;
-    }
-    temp.persist(path).map_err(|err| failed(err.error))?;
-    Ok(())
-}
-
-fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), SampleError> {
-    let failed = |source| SampleError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".sample-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        // Readable like any file the user writes, not private like a temporary file.
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut file = builder.tempfile_in(dir).map_err(failed)?;
-    file.write_all(bytes).map_err(failed)?;
-    file.persist(path).map_err(|err| failed(err.error))?;
-    Ok(())
-}
-
 fn pick_brand(rng: &mut ChaCha8Rng) -> Brand {
     let mut roll = rng.random_range(0..100);
     for (brand, share) in BRAND_SHARE {
@@ -595,32 +422,6 @@ fn pick_brand(rng: &mut ChaCha8Rng) -> Brand {
         roll -= share;
     }
     Brand::Joining
-}
-
-/// Numbers the tickets in order of application, per year: `RMA-2025-000001`…
-fn number(drafts: &mut [Draft]) {
-    drafts.sort_by_key(|draft| applied_key(&draft.ticket));
-    let mut year = 0;
-    let mut sequence = 0;
-    for draft in drafts {
-        let applied_year = applied_key(&draft.ticket).format("%Y").to_string();
-        let applied_year: i32 = applied_year.parse().unwrap_or_default();
-        if applied_year != year {
-            year = applied_year;
-            sequence = 0;
-        }
-        sequence += 1;
-        draft.ticket.ticket_id = format!("RMA-{year}-{sequence:06}");
-    }
-}
-
-fn applied_key(ticket: &Ticket) -> chrono::NaiveDateTime {
-    match ticket.applied_at {
-        Some(When::Local(local)) => local,
-        Some(When::Date(date)) => date.and_time(chrono::NaiveTime::MIN),
-        Some(When::Fixed(fixed)) => fixed.naive_local(),
-        None => chrono::NaiveDateTime::MIN,
-    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,58 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use calamine::{Data, Reader, Xlsx};
 
+use std::path::Path;
+
+use super::stream::{self, Sink};
 use super::timeline::{first_date, last_date};
 use super::*;
-use crate::ticket::{Column, Decision};
+use crate::calendar::Calendar;
+use crate::ticket::{Column, Decision, When};
+
+/// The whole sample in memory, as its files would hold it, drawn in runs of seven tickets.
+#[derive(Debug)]
+struct Sample {
+    en: Vec<Ticket>,
+    zh: Vec<Ticket>,
+    xlsx: Vec<Ticket>,
+    broken: Vec<Vec<String>>,
+    expected: Vec<ExpectedRow>,
+}
+
+impl Sink for Sample {
+    fn ticket(&mut self, target: Target, ticket: &Ticket) -> Result<(), SampleError> {
+        match target {
+            Target::Zh => self.zh.push(ticket.clone()),
+            Target::Xlsx => self.xlsx.push(ticket.clone()),
+            Target::En | Target::Any => self.en.push(ticket.clone()),
+        }
+        Ok(())
+    }
+
+    fn expected(&mut self, row: &ExpectedRow) -> Result<(), SampleError> {
+        self.expected.push(row.clone());
+        Ok(())
+    }
+}
+
+impl Sample {
+    fn build(
+        options: &SampleOptions,
+        calendar: &Calendar,
+        policies: &PolicySet,
+    ) -> Result<Sample, SampleError> {
+        let drawing = stream::draw(options, calendar, policies, 7)?;
+        let mut sample = Sample {
+            en: Vec::new(),
+            zh: Vec::new(),
+            xlsx: Vec::new(),
+            broken: drawing.broken.clone(),
+            expected: Vec::new(),
+        };
+        drawing.emit(&mut sample)?;
+        Ok(sample)
+    }
+}
 
 fn shipped() -> PolicySet {
     PolicySet::load(None).expect("the shipped policies load")
@@ -459,4 +508,151 @@ fn a_violation_rate_outside_zero_to_one_is_refused() {
 fn first_ticket_id(csv: &str) -> String {
     let line = csv.lines().nth(1).unwrap();
     line.split(',').next().unwrap().to_string()
+}
+
+/// Every file in `dir` by name, temporary files included.
+fn all_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(entry.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn tickets_sorted_in_many_spilled_runs_give_the_same_files_as_one_run() {
+    for layout in [Layout::Split, Layout::Full] {
+        let (one, many) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut first = options(1500, 11, one.path());
+        first.layout = layout;
+        first.violation_rate = Some(0.2);
+        let mut second = first.clone();
+        second.out = many.path().to_path_buf();
+        let in_memory = Limits::default();
+        let spilled = Limits {
+            tickets_per_run: 13,
+            ..in_memory
+        };
+        generate_within(&first, &shipped(), &cn(), in_memory).unwrap();
+        generate_within(&second, &shipped(), &cn(), spilled).unwrap();
+        let (a, b) = (all_files(one.path()), all_files(many.path()));
+        assert_eq!(a.len(), if layout == Layout::Full { 3 } else { 5 });
+        assert!(a == b, "{layout:?}: the files differ");
+    }
+}
+
+#[test]
+fn a_workbook_past_the_row_limit_is_skipped_and_the_csv_files_are_written() {
+    let (whole, limited) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut full = options(1000, 5, whole.path());
+    full.layout = Layout::Full;
+    full.violation_rate = Some(0.15);
+    let mut capped = full.clone();
+    capped.out = limited.path().to_path_buf();
+    // 1001 rows of tickets (the duplicate included) under the header: one row too many.
+    let limits = Limits {
+        rows_per_sheet: 1001,
+        ..Limits::default()
+    };
+    generate_within(&full, &shipped(), &cn(), Limits::default()).unwrap();
+    let report = generate_within(&capped, &shipped(), &cn(), limits).unwrap();
+    let skipped = WrittenFile {
+        path: limited.path().join(FULL_XLSX_FILE),
+        rows: 1001,
+    };
+    assert_eq!(report.skipped, std::slice::from_ref(&skipped));
+    let names: Vec<_> = report.files.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(
+        names,
+        [FULL_CSV_FILE, EXPECTED_FILE].map(|name| limited.path().join(name))
+    );
+    let mut written = all_files(limited.path());
+    let mut reference = all_files(whole.path());
+    assert!(reference.remove(FULL_XLSX_FILE).is_some());
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        reference.keys().collect::<Vec<_>>(),
+        "no workbook and no temporary file left behind"
+    );
+    assert!(written.remove(FULL_CSV_FILE) == reference.remove(FULL_CSV_FILE));
+    assert!(written == reference, "the known answers are the same");
+    assert_eq!(
+        skipped_note(&skipped),
+        format!(
+            "skipped {}: its 1001 rows of tickets do not fit in one Excel sheet (1048575 rows under the header); the CSV files hold them",
+            skipped.path.display()
+        )
+    );
+
+    // One row fewer fits: the workbook is written.
+    let fits = tempfile::tempdir().unwrap();
+    let mut at_limit = full.clone();
+    at_limit.out = fits.path().to_path_buf();
+    let limits = Limits {
+        rows_per_sheet: 1002,
+        ..limits
+    };
+    let report = generate_within(&at_limit, &shipped(), &cn(), limits).unwrap();
+    assert!(report.skipped.is_empty());
+    assert_eq!(report.files[1].rows, 1001);
+}
+
+#[test]
+fn the_split_layout_skips_only_its_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        rows_per_sheet: 50,
+        ..Limits::default()
+    };
+    let report = generate_within(&options(400, 7, dir.path()), &shipped(), &cn(), limits).unwrap();
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].path, dir.path().join(XLSX_FILE));
+    assert!(report.skipped[0].rows >= 50);
+    let names: Vec<_> = report.files.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(
+        names,
+        [EN_FILE, ZH_FILE, BROKEN_FILE, EXPECTED_FILE].map(|name| dir.path().join(name))
+    );
+    let reference = tempfile::tempdir().unwrap();
+    generate(&options(400, 7, reference.path())).unwrap();
+    for name in [EN_FILE, ZH_FILE, BROKEN_FILE, EXPECTED_FILE] {
+        assert!(
+            std::fs::read(dir.path().join(name)).unwrap()
+                == std::fs::read(reference.path().join(name)).unwrap(),
+            "{name} as without the limit"
+        );
+    }
+    assert!(!dir.path().join(XLSX_FILE).exists());
+}
+
+#[test]
+fn a_long_split_workbook_is_streamed_and_reads_back_with_the_same_cells() {
+    let (held, streamed) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let limits = Limits {
+        workbook_rows_in_memory: 10,
+        ..Limits::default()
+    };
+    generate_within(
+        &options(400, 7, held.path()),
+        &shipped(),
+        &cn(),
+        Limits::default(),
+    )
+    .unwrap();
+    generate_within(&options(400, 7, streamed.path()), &shipped(), &cn(), limits).unwrap();
+    let read = |dir: &Path| {
+        let mut workbook: Xlsx<_> = calamine::open_workbook(dir.join(XLSX_FILE)).unwrap();
+        workbook.worksheet_range("Tickets").unwrap()
+    };
+    let (a, b) = (read(held.path()), read(streamed.path()));
+    assert!(a.height() > 10, "more rows than the lowered limit");
+    assert_eq!(a, b);
+    let bytes = |dir: &Path| std::fs::read(dir.join(XLSX_FILE)).unwrap();
+    assert!(
+        bytes(held.path()) != bytes(streamed.path()),
+        "shared strings, then inline ones"
+    );
 }

@@ -1,17 +1,13 @@
-//! Serialising sample tickets: the English CSV, the GBK Chinese CSV, the workbook, and the
-//! known-answers file. Each returns the file's bytes; the caller writes them atomically.
-
-use std::path::Path;
+//! Spelling sample tickets: typed values, their English and Chinese text, the headers, and
+//! the workbook's properties. The files are written row by row in `files.rs`.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{DocProperties, Format, Workbook};
+use rust_xlsxwriter::{DocProperties, Workbook};
 
 use super::catalog::chinese;
-use super::{ExpectedRow, SampleError};
 use crate::ticket::{
-    Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Ticket, When,
+    Cause, Column, Decision, FreightPayer, FreightPayment, ServiceType, Ticket, When,
 };
 
 /// One value of a ticket, typed, for the writers.
@@ -118,7 +114,7 @@ pub(super) fn english(value: &Value) -> String {
 
 /// The spelling of a Chinese ticket system: the aliases of TICKETS.md, `￥20.00`, `2026/3/4`,
 /// and `2026年3月4日 10:15` for application and review times.
-fn chinese_value(column: Column, value: &Value) -> String {
+pub(super) fn chinese_value(column: Column, value: &Value) -> String {
     match value {
         Value::Text(text) if matches!(column, Column::Store | Column::Agent | Column::Courier) => {
             chinese(text).to_string()
@@ -177,61 +173,12 @@ pub(super) fn english_record(ticket: &Ticket) -> Vec<String> {
         .collect()
 }
 
-fn csv_bytes(
-    header: Vec<String>,
-    records: impl Iterator<Item = Vec<String>>,
-    path: &Path,
-) -> Result<Vec<u8>, SampleError> {
-    let failed = |source| SampleError::Csv {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(&header).map_err(failed)?;
-    for record in records {
-        writer.write_record(&record).map_err(failed)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|err| failed(csv::Error::from(err.into_error())))
-}
-
-fn canonical_header() -> Vec<String> {
+pub(super) fn canonical_header() -> Vec<String> {
     Column::ALL.iter().map(|c| c.name().to_string()).collect()
 }
 
-/// `tickets-en.csv`: UTF-8, canonical headers, ISO datetimes.
-pub(super) fn en_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
-    csv_bytes(canonical_header(), tickets.iter().map(english_record), path)
-}
-
-/// Streams the English CSV of `tickets` into the file at `temp` (`shown` names it in errors).
-pub(super) fn en_csv_to(tickets: &[Ticket], temp: &Path, shown: &Path) -> Result<(), SampleError> {
-    let failed = |source| SampleError::Csv {
-        path: shown.to_path_buf(),
-        source,
-    };
-    let mut writer = csv::Writer::from_path(temp).map_err(failed)?;
-    writer.write_record(canonical_header()).map_err(failed)?;
-    for ticket in tickets {
-        writer
-            .write_record(english_record(ticket))
-            .map_err(failed)?;
-    }
-    writer.flush().map_err(|source| SampleError::Write {
-        path: shown.to_path_buf(),
-        source,
-    })
-}
-
-/// A CSV of text rows under the canonical header (`broken.csv`).
-pub(super) fn text_csv(rows: &[Vec<String>], path: &Path) -> Result<Vec<u8>, SampleError> {
-    csv_bytes(canonical_header(), rows.iter().cloned(), path)
-}
-
-/// `tickets-zh-gbk.csv`: Chinese headers and values, encoded as GBK.
-pub(super) fn zh_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
-    let header = Column::ALL
+pub(super) fn chinese_header() -> Vec<String> {
+    Column::ALL
         .iter()
         .map(|c| {
             c.chinese_headers()
@@ -240,28 +187,7 @@ pub(super) fn zh_csv(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleE
                 .unwrap_or(c.name())
                 .to_string()
         })
-        .collect();
-    let records = tickets.iter().map(|ticket| {
-        Column::ALL
-            .iter()
-            .map(|column| chinese_value(*column, &value(ticket, *column)))
-            .collect()
-    });
-    let utf8 = csv_bytes(header, records, path)?;
-    let text = String::from_utf8_lossy(&utf8);
-    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
-    if unmappable {
-        let value = text
-            .chars()
-            .find(|c| encoding_rs::GBK.encode(&c.to_string()).2)
-            .map(String::from)
-            .unwrap_or_default();
-        return Err(SampleError::Encoding {
-            path: path.to_path_buf(),
-            value,
-        });
-    }
-    Ok(bytes.into_owned())
+        .collect()
 }
 
 /// The workbook header of a column: `ticket_id` → `Ticket ID`, `exchange_sku` → `Exchange SKU`.
@@ -283,38 +209,7 @@ pub(super) fn title(column: Column) -> String {
         .join(" ")
 }
 
-/// `tickets.xlsx`: English headers, Excel date and datetime cells, numbers for money.
-pub(super) fn xlsx(tickets: &[Ticket], path: &Path) -> Result<Vec<u8>, SampleError> {
-    let failed = |source| SampleError::Xlsx {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut workbook = tickets_workbook();
-    let sheet = workbook.add_worksheet();
-    fill_tickets_sheet(sheet, tickets).map_err(failed)?;
-    workbook.save_to_buffer().map_err(failed)
-}
-
-/// The same workbook as [`xlsx`], its sheet written in constant-memory mode (rows streamed to
-/// disk, strings inline) and saved to `temp`, so a million tickets fit in a few megabytes.
-pub(super) fn xlsx_streamed(
-    tickets: &[Ticket],
-    temp: &Path,
-    shown: &Path,
-) -> Result<(), SampleError> {
-    let failed = |source| SampleError::Xlsx {
-        path: shown.to_path_buf(),
-        source,
-    };
-    let mut workbook = tickets_workbook();
-    let sheet = workbook
-        .add_worksheet_with_constant_memory()
-        .map_err(failed)?;
-    fill_tickets_sheet(sheet, tickets).map_err(failed)?;
-    workbook.save(temp).map_err(failed)
-}
-
-fn tickets_workbook() -> Workbook {
+pub(super) fn tickets_workbook() -> Workbook {
     let mut workbook = Workbook::new();
     // A fixed creation time keeps the file byte-identical from run to run.
     let created = NaiveDate::from_ymd_opt(2026, 11, 15)
@@ -326,86 +221,4 @@ fn tickets_workbook() -> Workbook {
             .set_creation_datetime(&created),
     );
     workbook
-}
-
-/// The `Tickets` sheet: a bold header row, then one row per ticket in canonical column order.
-fn fill_tickets_sheet(
-    sheet: &mut rust_xlsxwriter::Worksheet,
-    tickets: &[Ticket],
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    let header = Format::new().set_bold();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm");
-    let money = Format::new().set_num_format("#,##0.00");
-    sheet.set_name("Tickets")?;
-    for (col, column) in Column::ALL.iter().enumerate() {
-        let col = col as u16;
-        sheet.write_string_with_format(0, col, title(*column), &header)?;
-        let width = match column.kind() {
-            Kind::DateTime => 17.0,
-            Kind::Date => 11.0,
-            _ => 14.0,
-        };
-        sheet.set_column_width(col, width)?;
-    }
-    for (index, ticket) in tickets.iter().enumerate() {
-        let row = index as u32 + 1;
-        for (col, column) in Column::ALL.iter().enumerate() {
-            let col = col as u16;
-            match value(ticket, *column) {
-                Value::Blank => continue,
-                Value::Bool(flag) => sheet.write_boolean(row, col, flag),
-                Value::Date(day) => sheet.write_date_with_format(row, col, day, &date),
-                Value::DateTime(moment) => {
-                    sheet.write_datetime_with_format(row, col, moment, &datetime)
-                }
-                Value::Money(amount) => sheet.write_number_with_format(
-                    row,
-                    col,
-                    amount.to_f64().unwrap_or_default(),
-                    &money,
-                ),
-                other => sheet.write_string(row, col, english(&other)),
-            }?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    let last_col = Column::ALL.len() as u16 - 1;
-    sheet.autofilter(0, 0, tickets.len() as u32, last_col)?;
-    Ok(())
-}
-
-/// `expected-findings.csv`: `ticket_id,rule,severity,amount,late_by,late_unit`.
-pub(super) fn expected_csv(rows: &[ExpectedRow], path: &Path) -> Result<Vec<u8>, SampleError> {
-    let header = [
-        "ticket_id",
-        "rule",
-        "severity",
-        "amount",
-        "late_by",
-        "late_unit",
-    ]
-    .map(String::from)
-    .to_vec();
-    let records = rows.iter().map(|row| {
-        let expected = &row.expected;
-        vec![
-            row.ticket_id.clone(),
-            expected.rule.to_string(),
-            expected.severity.as_str().to_string(),
-            expected
-                .amount
-                .map(|a| format!("{a:.2}"))
-                .unwrap_or_default(),
-            expected
-                .late_by
-                .map(|l| l.value.to_string())
-                .unwrap_or_default(),
-            expected
-                .late_by
-                .map(|l| l.unit.as_str().to_string())
-                .unwrap_or_default(),
-        ]
-    });
-    csv_bytes(header, records, path)
 }

@@ -286,3 +286,91 @@ fn the_default_output_directory_is_named_after_the_as_of_date() {
          (docs/CALENDARS.md)\n"
     );
 }
+
+#[test]
+fn several_inputs_read_at_once_give_the_bytes_of_a_one_thread_run() {
+    let scratch = Scratch::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for name in ["tickets-zh-gbk.csv", "tickets.xlsx"] {
+        std::fs::copy(sample.join(name), scratch.path(name)).unwrap();
+    }
+    // The English file's rows in two overlapping parts, first and last: the rows both hold
+    // are duplicates in the last input only when the inputs are merged in command-line order.
+    let english = std::fs::read_to_string(sample.join("tickets-en.csv")).unwrap();
+    let lines: Vec<&str> = english.lines().collect();
+    let part = |rows: std::ops::Range<usize>| {
+        let mut text = lines[0].to_string() + "\n";
+        for line in &lines[rows] {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    };
+    scratch.write("first.csv", part(1..500));
+    scratch.write("last.csv", part(300..lines.len()));
+    let inputs = [
+        "first.csv",
+        "tickets.xlsx",
+        "tickets-zh-gbk.csv",
+        "last.csv",
+    ];
+    let outputs = |threads: &str| {
+        let mut args = vec!["audit"];
+        args.extend(inputs);
+        args.extend([
+            "--as-of",
+            "2026-11-15",
+            "--out",
+            "out",
+            "--max-rejected",
+            "1",
+        ]);
+        let run = scratch.run_with_env(&args, &[("RAYON_NUM_THREADS", threads)]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        [
+            "findings.csv",
+            "summary.json",
+            "rejected.csv",
+            "report.xlsx",
+        ]
+        .map(|f| std::fs::read(scratch.path("out").join(f)).unwrap())
+    };
+    let one = outputs("1");
+    let findings = String::from_utf8(one[0].clone()).unwrap();
+    assert!(
+        findings
+            .lines()
+            .filter(|l| l.contains("data.duplicate-ticket") && l.contains("last.csv"))
+            .count()
+            >= 200,
+        "the rows the parts share are duplicates in the last"
+    );
+    assert!(one == outputs("4"), "four threads, same bytes");
+    assert!(one == outputs("2"), "two threads, same bytes");
+}
+
+#[test]
+fn an_input_that_cannot_be_opened_fails_the_same_with_inputs_read_ahead() {
+    let scratch = Scratch::new();
+    scratch.write("tickets.csv", joining_export());
+    let run = |threads: &str| {
+        scratch.run_with_env(
+            &[
+                "audit",
+                "tickets.csv",
+                "missing.csv",
+                "--as-of",
+                "2026-11-15",
+                "--out",
+                "out",
+                "--max-rejected",
+                "0.5",
+            ],
+            &[("RAYON_NUM_THREADS", threads)],
+        )
+    };
+    let (one, four) = (run("1"), run("4"));
+    assert_ne!(one.status, 0);
+    assert_eq!((one.status, &one.stderr), (four.status, &four.stderr));
+    assert!(one.stderr.contains("missing.csv"), "{}", one.stderr);
+}

@@ -9,7 +9,9 @@ use quick_xml::events::Event;
 use quick_xml::name::QName;
 use quick_xml::Reader;
 
-use super::parts::{attrs, read_string, read_text, unescape_xml, xml, Book, CellFormat};
+use super::parts::{
+    attrs, local, read_string_into, read_text, unescape_xml, xml, Book, CellFormat, TextScratch,
+};
 use crate::ingest::workbook::{from_data_ref, MAX_COLUMNS};
 use crate::ingest::RawCell;
 
@@ -73,10 +75,10 @@ pub(super) fn parse_chunk(chunk: &[u8], book: &Book, last: bool) -> Parsed {
         groups: Vec::new(),
         row: RowAt::After(0),
         column: 0,
-        buf: Vec::with_capacity(1024),
-        cell_buf: Vec::with_capacity(256),
         value_buf: Vec::with_capacity(256),
         closing: String::with_capacity(16),
+        scratch: TextScratch::default(),
+        inline: String::with_capacity(256),
     };
     let mut reader = xml(chunk);
     let outcome = parser.run(&mut reader, last);
@@ -97,11 +99,13 @@ struct ChunkParser<'b> {
     groups: Vec<Group>,
     row: RowAt,
     column: u32,
-    buf: Vec<u8>,
-    cell_buf: Vec<u8>,
     value_buf: Vec<u8>,
     /// The qualified name of the cell's child being read.
     closing: String,
+    /// Buffers for reading inline strings.
+    scratch: TextScratch,
+    /// The inline string just read ([`Value::Inline`]).
+    inline: String,
 }
 
 fn malformed(err: impl std::fmt::Display) -> Stop {
@@ -112,20 +116,20 @@ impl ChunkParser<'_> {
     /// Reads cells until `</sheetData>` (true) or the chunk's end (false).
     fn run(&mut self, reader: &mut Reader<&[u8]>, last: bool) -> Result<bool, Stop> {
         loop {
-            self.buf.clear();
-            let cell = match reader.read_event_into(&mut self.buf).map_err(malformed)? {
-                Event::Start(e) if e.local_name().as_ref() == "row" => {
+            // Events borrow from the chunk: nothing is copied out of it.
+            let cell = match reader.read_event().map_err(malformed)? {
+                Event::Start(e) if local(e.name()) == "row" => {
                     if let [Some(r)] = attrs(&e, ["r"]).map_err(Stop::Malformed)? {
                         self.row = RowAt::At(row_of(r)?);
                     }
                     continue;
                 }
-                Event::End(e) if e.local_name().as_ref() == "row" => {
+                Event::End(e) if local(e.name()) == "row" => {
                     self.row = self.row.next();
                     self.column = 0;
                     continue;
                 }
-                Event::Start(e) if e.local_name().as_ref() == "c" => {
+                Event::Start(e) if local(e.name()) == "c" => {
                     let [position, style, kind] =
                         attrs(&e, ["r", "s", "t"]).map_err(Stop::Malformed)?;
                     let at = match position {
@@ -141,7 +145,7 @@ impl ChunkParser<'_> {
                     });
                     (at, style, Kind::of(kind))
                 }
-                Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(true),
+                Event::End(e) if local(e.name()) == "sheetData" => return Ok(true),
                 Event::Eof if last => return Err(malformed("the sheet data ends early")),
                 Event::Eof => return Ok(false),
                 _ => continue,
@@ -162,22 +166,18 @@ impl ChunkParser<'_> {
     ) -> Result<(), Stop> {
         let mut value = Value::Empty;
         loop {
-            self.cell_buf.clear();
-            let child = match reader
-                .read_event_into(&mut self.cell_buf)
-                .map_err(malformed)?
-            {
+            let child = match reader.read_event().map_err(malformed)? {
                 Event::Start(child) => {
                     self.closing.clear();
                     self.closing.push_str(child.name().as_ref());
-                    match child.local_name().as_ref() {
+                    match local(child.name()) {
                         "is" => Child::Is,
                         "v" => Child::V,
                         "f" => Child::F,
                         _ => Child::Other,
                     }
                 }
-                Event::End(end) if end.local_name().as_ref() == "c" => break,
+                Event::End(end) if local(end.name()) == "c" => break,
                 Event::Eof => return Err(malformed("a cell ends early")),
                 _ => continue,
             };
@@ -204,29 +204,30 @@ impl ChunkParser<'_> {
         kind: Kind,
     ) -> Result<Value, Stop> {
         match (child, kind) {
-            (Child::Is, _) => Ok(read_string(reader, name, &mut self.value_buf)
-                .map_err(Stop::Malformed)?
-                .map_or(Value::Empty, Value::Text)),
+            (Child::Is, _) => {
+                self.inline.clear();
+                read_string_into(
+                    reader,
+                    name,
+                    &mut self.value_buf,
+                    &mut self.scratch,
+                    &mut self.inline,
+                )
+                .map_err(Stop::Malformed)?;
+                Ok(Value::Inline)
+            }
             (Child::V, Kind::InlineString) | (Child::F, _) => {
-                reader
-                    .read_to_end_into(name, &mut self.value_buf)
-                    .map_err(malformed)?;
+                reader.read_to_end(name).map_err(malformed)?;
                 Ok(Value::Empty)
             }
             (Child::V, Kind::None | Kind::Number | Kind::Shared | Kind::Bool | Kind::Error) => {
-                self.value_buf.clear();
-                let value = match reader
-                    .read_event_into(&mut self.value_buf)
-                    .map_err(malformed)?
-                {
+                let value = match reader.read_event().map_err(malformed)? {
                     Event::Text(t) => read_v(self.book, &t, style, kind)?,
                     Event::End(end) if end.name() == name => return Ok(Value::Empty),
                     Event::Eof => return Err(malformed("a value ends early")),
                     _ => Value::Empty,
                 };
-                reader
-                    .read_to_end_into(name, &mut self.value_buf)
-                    .map_err(malformed)?;
+                reader.read_to_end(name).map_err(malformed)?;
                 Ok(value)
             }
             (Child::V, _) => {
@@ -257,6 +258,7 @@ impl ChunkParser<'_> {
             Value::Empty => return,
             Value::Cell(cell) => cell,
             Value::Text(text) => field(&mut group.text, &text),
+            Value::Inline => field(&mut group.text, &self.inline),
             Value::Shared(index) => field(&mut group.text, &self.book.strings[index]),
         };
         put(&mut group.cells, column as usize, cell);
@@ -358,6 +360,8 @@ enum Value {
     Empty,
     Cell(RawCell),
     Text(String),
+    /// The text of an `<is>` element, held in the parser's `inline` buffer.
+    Inline,
     Shared(usize),
 }
 

@@ -136,7 +136,7 @@ fn office_document(archive: &mut Archive, names: &Names) -> Result<(String, Stri
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf).map_err(xml_error)? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+            Event::Start(e) if local(e.name()) == "Relationship" => {
                 let [kind, to] = attrs(&e, ["Type", "Target"])?;
                 if kind.is_some_and(|kind| kind.ends_with("/relationships/officeDocument")) {
                     if let Some(to) = to {
@@ -180,7 +180,7 @@ fn relationships(
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf).map_err(xml_error)? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+            Event::Start(e) if local(e.name()) == "Relationship" => {
                 let [id, target] = attrs(&e, ["Id", "Target"])?;
                 if let Some(id) = id {
                     found.insert(id.to_string(), target.unwrap_or_default().to_string());
@@ -206,7 +206,7 @@ fn sheet_target(
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf).map_err(xml_error)? {
-            Event::Start(e) if e.local_name().as_ref() == "sheet" => {
+            Event::Start(e) if local(e.name()) == "sheet" => {
                 if seen == index {
                     let mut id = None;
                     for attr in RawAttrs::of(&e)? {
@@ -244,14 +244,14 @@ fn shared_strings(
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf).map_err(xml_error)? {
-            Event::Start(e) if !in_sst && e.local_name().as_ref() == "sst" => in_sst = true,
-            Event::Start(e) if in_sst && e.local_name().as_ref() == "si" => {
+            Event::Start(e) if !in_sst && local(e.name()) == "sst" => in_sst = true,
+            Event::Start(e) if in_sst && local(e.name()) == "si" => {
                 let closing = e.name().as_ref().to_string();
                 if let Some(text) = read_string(&mut reader, QName(&closing), &mut inner)? {
                     strings.push(text);
                 }
             }
-            Event::End(e) if in_sst && e.local_name().as_ref() == "sst" => return Ok(strings),
+            Event::End(e) if in_sst && local(e.name()) == "sst" => return Ok(strings),
             Event::Eof => return Err("shared strings end early".to_string()),
             _ => {}
         }
@@ -274,16 +274,16 @@ fn number_formats(
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf).map_err(xml_error)? {
-            Event::Start(e) if e.local_name().as_ref() == "numFmt" => {
+            Event::Start(e) if local(e.name()) == "numFmt" => {
                 let [id, code] = attrs(&e, ["numFmtId", "formatCode"])?;
                 if let (Some(id), Some(code)) = (id, code) {
                     let code = quick_xml::escape::unescape(code).map_err(xml_error)?;
                     custom.insert(id.to_string(), code.into_owned());
                 }
             }
-            Event::Start(e) if e.local_name().as_ref() == "cellXfs" => in_xfs = true,
-            Event::End(e) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
-            Event::Start(e) if in_xfs && e.local_name().as_ref() == "xf" => {
+            Event::Start(e) if local(e.name()) == "cellXfs" => in_xfs = true,
+            Event::End(e) if local(e.name()) == "cellXfs" => in_xfs = false,
+            Event::Start(e) if in_xfs && local(e.name()) == "xf" => {
                 let [id] = attrs(&e, ["numFmtId"])?;
                 formats.push(id.map_or(CellFormat::Other, |id| match custom.get(id) {
                     Some(code) => custom_format(code),
@@ -347,38 +347,55 @@ fn builtin_format(id: &str) -> CellFormat {
     }
 }
 
-/// A string element (`<si>`, `<is>`): its `<t>` runs joined, phonetic runs left out, as
-/// calamine's `read_string_with_bufs`. `None` for an element without a `<t>` or `<r>`… that
-/// calamine reads as no string either.
+/// An `<si>` or `<is>` string as calamine's `read_string` reads it: the text of every `<t>`
+/// (rich-text runs in order, phonetic runs skipped), each trimmed unless `xml:space="preserve"`
+/// and with Excel's `_xHHHH_` escapes decoded. `Some` once the element ends.
 pub(super) fn read_string<R: BufRead>(
     reader: &mut Reader<R>,
     closing: QName<'_>,
     buf: &mut Vec<u8>,
 ) -> Result<Option<String>, Unsupported> {
-    let mut rich: Option<String> = None;
+    let mut out = String::new();
+    read_string_into(reader, closing, buf, &mut TextScratch::default(), &mut out)?;
+    Ok(Some(out))
+}
+
+/// Buffers [`read_string_into`] reuses from string to string.
+#[derive(Debug, Default)]
+pub(super) struct TextScratch {
+    events: Vec<u8>,
+    end: String,
+    raw: String,
+}
+
+/// [`read_string`] appending to `out`, allocating nothing once `scratch` has grown.
+pub(super) fn read_string_into<R: BufRead>(
+    reader: &mut Reader<R>,
+    closing: QName<'_>,
+    buf: &mut Vec<u8>,
+    scratch: &mut TextScratch,
+    out: &mut String,
+) -> Result<(), Unsupported> {
     let mut phonetic = false;
     loop {
         buf.clear();
         match reader.read_event_into(buf).map_err(xml_error)? {
-            Event::Start(e) if e.local_name().as_ref() == "r" && rich.is_none() => {
-                rich = Some(String::new());
-            }
-            Event::Start(e) if e.local_name().as_ref() == "rPh" => phonetic = true,
-            Event::End(e) if e.name() == closing => return Ok(Some(rich.unwrap_or_default())),
-            Event::End(e) if e.local_name().as_ref() == "rPh" => phonetic = false,
-            Event::Start(e) if e.local_name().as_ref() == "t" && !phonetic => {
+            Event::Start(e) if local(e.name()) == "rPh" => phonetic = true,
+            Event::End(e) if e.name() == closing => return Ok(()),
+            Event::End(e) if local(e.name()) == "rPh" => phonetic = false,
+            Event::Start(e) if local(e.name()) == "t" && !phonetic => {
                 let preserve = matches!(attrs(&e, ["xml:space"])?, [Some("preserve")]);
-                let end = e.name().as_ref().to_string();
-                let value = read_text(reader, QName(&end), &mut Vec::new(), true)?;
+                scratch.end.clear();
+                scratch.end.push_str(e.name().as_ref());
+                scratch.raw.clear();
+                let TextScratch { events, end, raw } = scratch;
+                read_text_into(reader, QName(end), events, true, raw)?;
                 let value = if preserve {
-                    unescape_xml(&value).into_owned()
+                    raw.as_str()
                 } else {
-                    unescape_xml(value.trim_matches([' ', '\t', '\r', '\n'])).into_owned()
+                    raw.trim_matches([' ', '\t', '\r', '\n'])
                 };
-                match &mut rich {
-                    Some(text) => text.push_str(&value),
-                    None => rich = Some(value),
-                }
+                out.push_str(&unescape_xml(value));
             }
             Event::Eof => return Err("a string ends early".to_string()),
             _ => {}
@@ -394,13 +411,25 @@ pub(super) fn read_text<R: BufRead>(
     cdata: bool,
 ) -> Result<String, Unsupported> {
     let mut value = String::new();
+    read_text_into(reader, closing, buf, cdata, &mut value)?;
+    Ok(value)
+}
+
+/// [`read_text`] appending to `value`.
+fn read_text_into<R: BufRead>(
+    reader: &mut Reader<R>,
+    closing: QName<'_>,
+    buf: &mut Vec<u8>,
+    cdata: bool,
+    value: &mut String,
+) -> Result<(), Unsupported> {
     loop {
         buf.clear();
         match reader.read_event_into(buf).map_err(xml_error)? {
             Event::Text(t) => value.push_str(&t.xml10_content()),
             Event::CData(t) if cdata => value.push_str(&t.xml10_content()),
-            Event::GeneralRef(e) => unescape_entity(&e, &mut value)?,
-            Event::End(end) if end.name() == closing => return Ok(value),
+            Event::GeneralRef(e) => unescape_entity(&e, value)?,
+            Event::End(end) if end.name() == closing => return Ok(()),
             Event::Eof => return Err("a text ends early".to_string()),
             _ => {}
         }
@@ -456,7 +485,7 @@ pub(super) fn unescape_xml(original: &str) -> Cow<'_, str> {
 }
 
 fn find_escape(original: &str, mut start: usize) -> Option<(usize, u16)> {
-    while let Some(offset) = original[start..].find('_') {
+    while let Some(offset) = memchr::memchr(b'_', &original.as_bytes()[start..]) {
         let index = start + offset;
         if let Some(unit) = parse_escape(original, index) {
             return Some((index, unit));
@@ -476,6 +505,16 @@ fn parse_escape(original: &str, index: usize) -> Option<u16> {
         return None;
     }
     u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+}
+
+/// An element's local name: what follows the first `:` of `name`, or all of it (quick-xml's
+/// `local_name`, with the colon found by `memchr` rather than char by char).
+pub(super) fn local(name: QName<'_>) -> &str {
+    let QName(raw) = name;
+    match memchr::memchr(b':', raw.as_bytes()) {
+        Some(colon) => &raw[colon + 1..],
+        None => raw,
+    }
 }
 
 /// An element's attributes as calamine scans them (`attrs.rs`): `key="value"` pairs split
