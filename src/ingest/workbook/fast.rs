@@ -37,8 +37,9 @@ use quick_xml::events::Event;
 
 use self::cells::{field, parse_chunk, put, Group, Parsed, Stop};
 use self::parts::{attrs, Book};
-use super::row_is_blank;
-use super::xlsx::{beyond_last_column, header_beyond_last_column, stream_guarded, Message, BATCH};
+use super::xlsx::{
+    beyond_last_column, header_beyond_last_column, stream_guarded, Batcher, Message,
+};
 use crate::ingest::{RawCell, RawRow};
 
 /// The environment variable that picks the XLSX reader: `calamine` for calamine's streaming
@@ -374,23 +375,21 @@ fn fill(buffer: &mut Vec<u8>, stream: &mut impl Read, want: usize) -> bool {
 /// Groups into rows, in sheet order, as calamine's row builder: consecutive groups of one row
 /// make one row, blank rows are dropped, rows leave in batches.
 struct Assembler {
-    sender: SyncSender<Message>,
+    rows: Batcher,
     /// The row the next chunk starts on (for rows without an `r`).
     start: u32,
     current: Option<(u32, Vec<RawCell>, String)>,
     /// The widest row handed on so far (0: none had a value yet).
     width: usize,
-    batch: Vec<RawRow>,
 }
 
 impl Assembler {
     fn new(sender: SyncSender<Message>) -> Assembler {
         Assembler {
-            sender,
+            rows: Batcher::new(sender),
             start: 0,
             current: None,
             width: 0,
-            batch: Vec::with_capacity(BATCH),
         }
     }
 
@@ -415,36 +414,23 @@ impl Assembler {
             return true;
         };
         self.width = self.width.max(cells.len());
-        let raw = RawRow {
+        self.rows.push(RawRow {
             row: u64::from(row) + 1,
             cells,
             text,
-        };
-        if row_is_blank(&raw) {
-            return true;
-        }
-        self.batch.push(raw);
-        if self.batch.len() >= BATCH {
-            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-            return self.sender.send(Message::Rows(batch)).is_ok();
-        }
-        true
+        })
     }
 
     fn finish(&mut self) {
         if self.flush() {
-            let batch = std::mem::take(&mut self.batch);
-            if !batch.is_empty() && self.sender.send(Message::Rows(batch)).is_err() {
-                return;
-            }
-            let _ = self.sender.send(Message::Done);
+            self.rows.finish();
         }
     }
 
     /// The row in progress and the batch not yet sent are dropped, as calamine's builder
     /// drops them.
     fn fail(&mut self, reason: String) {
-        let _ = self.sender.send(Message::Failed(reason));
+        self.rows.fail(reason);
     }
 }
 

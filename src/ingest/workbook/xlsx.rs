@@ -19,7 +19,7 @@ use crate::ingest::{
 };
 
 /// Rows handed from the reading thread at a time.
-pub(super) const BATCH: usize = 512;
+const BATCH: usize = 512;
 
 /// A header row past the last column: the sheet is refused before its rows are read.
 pub(super) fn header_beyond_last_column(row: u32) -> String {
@@ -44,9 +44,53 @@ pub(super) enum Message {
     Failed(String),
 }
 
+/// The rows of a sheet on their way to the reader: blank rows dropped, the others sent
+/// [`BATCH`] at a time, then the end or the failure.
+pub(super) struct Batcher {
+    sender: SyncSender<Message>,
+    batch: Vec<RawRow>,
+}
+
+impl Batcher {
+    pub(super) fn new(sender: SyncSender<Message>) -> Batcher {
+        Batcher {
+            sender,
+            batch: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Hands `row` on (a blank row is dropped); false when nobody reads on.
+    pub(super) fn push(&mut self, row: RawRow) -> bool {
+        if row_is_blank(&row) {
+            return true;
+        }
+        self.batch.push(row);
+        if self.batch.len() >= BATCH {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            return self.sender.send(Message::Rows(batch)).is_ok();
+        }
+        true
+    }
+
+    /// Sends the rows not yet sent, then the end of the sheet.
+    pub(super) fn finish(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        if !batch.is_empty() && self.sender.send(Message::Rows(batch)).is_err() {
+            return;
+        }
+        let _ = self.sender.send(Message::Done);
+    }
+
+    /// Drops the rows not yet sent and sends why the sheet cannot be read.
+    pub(super) fn fail(&mut self, reason: String) {
+        self.batch.clear();
+        let _ = self.sender.send(Message::Failed(reason));
+    }
+}
+
 /// Gathers streamed cells into rows (cells at their column, gaps empty) and sends them.
 struct RowBuilder {
-    sender: SyncSender<Message>,
+    rows: Batcher,
     row: Option<u32>,
     cells: Vec<RawCell>,
     /// The text of the row's cells ([`RawCell::Field`]): one allocation per row.
@@ -55,7 +99,6 @@ struct RowBuilder {
     width: usize,
     /// The longest row text so far, likewise.
     text_len: usize,
-    batch: Vec<RawRow>,
 }
 
 impl RowBuilder {
@@ -120,29 +163,16 @@ impl RowBuilder {
         let Some(row) = self.row else {
             return true;
         };
-        let raw = RawRow {
+        self.rows.push(RawRow {
             row: u64::from(row) + 1,
             cells,
             text,
-        };
-        if row_is_blank(&raw) {
-            return true;
-        }
-        self.batch.push(raw);
-        if self.batch.len() >= BATCH {
-            let batch = std::mem::take(&mut self.batch);
-            return self.sender.send(Message::Rows(batch)).is_ok();
-        }
-        true
+        })
     }
 
     fn finish(mut self) {
         if self.flush() {
-            let batch = std::mem::take(&mut self.batch);
-            if !batch.is_empty() && self.sender.send(Message::Rows(batch)).is_err() {
-                return;
-            }
-            let _ = self.sender.send(Message::Done);
+            self.rows.finish();
         }
     }
 }
@@ -156,13 +186,12 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
         }
     };
     let mut builder = RowBuilder {
-        sender,
+        rows: Batcher::new(sender),
         row: None,
         cells: Vec::new(),
         text: String::new(),
         width: 0,
         text_len: 0,
-        batch: Vec::with_capacity(BATCH),
     };
     loop {
         match cells.next_cell() {
@@ -175,7 +204,7 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
                     } else {
                         header_beyond_last_column(row)
                     };
-                    let _ = builder.sender.send(Message::Failed(reason));
+                    builder.rows.fail(reason);
                     return;
                 }
                 let pushed = match cell.get_value() {
@@ -189,7 +218,7 @@ fn stream_xlsx(mut workbook: Xlsx<BufReader<File>>, sheet: String, sender: SyncS
             }
             Ok(None) => break,
             Err(err) => {
-                let _ = builder.sender.send(Message::Failed(err.to_string()));
+                builder.rows.fail(err.to_string());
                 return;
             }
         }

@@ -42,23 +42,22 @@ pub(super) fn write(
     pen.sheet.write_string_with_format(
         0,
         0,
-        label(texts, "Trends: the last runs side by side"),
+        texts.label("Trends: the last runs side by side"),
         &styles.title,
     )?;
     pen.row = 1;
-    pen.styled(0, label(texts, "History file"), &styles.label)?;
+    pen.styled(0, texts.label("History file"), &styles.label)?;
     pen.text(1, &trends.history)?;
     pen.next();
     pen.note(
-        label(
-            texts,
+        texts.label(
             "The runs recorded before this one (oldest first) and this run, in the last column.",
         ),
         &styles.note,
     )?;
     pen.next();
     if !trends.recorded {
-        pen.note(label(texts, "This run cannot be trusted and is not recorded in the history: the next run compares with the last run recorded."), &styles.warning_note)?;
+        pen.note(texts.label("This run cannot be trusted and is not recorded in the history: the next run compares with the last run recorded."), &styles.warning_note)?;
         pen.next();
     }
     pen.next();
@@ -99,8 +98,8 @@ fn this_run(book: &Book<'_>) -> TrendRun {
 /// The runs as columns, one measure a row; returns the row of the first category.
 fn runs_table(pen: &mut Pen<'_>, runs: &[TrendRun]) -> Result<u32, XlsxError> {
     let texts = pen.styles.texts;
-    pen.section(label(texts, "Runs side by side"))?;
-    let mut titles = vec![label(texts, "As of").to_owned()];
+    pen.section(texts.label("Runs side by side"))?;
+    let mut titles = vec![texts.label("As of").to_owned()];
     titles.extend(runs.iter().map(|run| run.as_of.to_string()));
     let numeric: Vec<u16> = (1..=runs.len() as u16).collect();
     pen.header(&titles, &numeric)?;
@@ -113,14 +112,14 @@ fn runs_table(pen: &mut Pen<'_>, runs: &[TrendRun]) -> Result<u32, XlsxError> {
         pen.next();
         Ok::<(), XlsxError>(())
     };
-    counts(pen, label(texts, "Tickets audited"), &|run| run.tickets)?;
+    counts(pen, texts.label("Tickets audited"), &|run| run.tickets)?;
     let first_category = pen.row;
     for (index, category) in Category::ALL.iter().enumerate() {
         counts(pen, category.title(), &|run| run.by_category[index])?;
     }
-    counts(pen, label(texts, "Findings"), &TrendRun::findings)?;
-    counts(pen, label(texts, "Violations"), &|run| run.violations)?;
-    pen.styled(0, label(texts, "Violations per 100 tickets"), &styles.label)?;
+    counts(pen, texts.label("Findings"), &TrendRun::findings)?;
+    counts(pen, texts.label("Violations"), &|run| run.violations)?;
+    pen.styled(0, texts.label("Violations per 100 tickets"), &styles.label)?;
     for (offset, run) in runs.iter().enumerate() {
         if let Some(rate) = run.violations_per_100() {
             pen.sheet.write_number_with_format(
@@ -132,8 +131,8 @@ fn runs_table(pen: &mut Pen<'_>, runs: &[TrendRun]) -> Result<u32, XlsxError> {
         }
     }
     pen.next();
-    counts(pen, label(texts, "New"), &|run| run.new)?;
-    counts(pen, label(texts, "Resolved"), &|run| run.resolved)?;
+    counts(pen, texts.label("New"), &|run| run.new)?;
+    counts(pen, texts.label("Resolved"), &|run| run.resolved)?;
     pen.gap();
     Ok(first_category)
 }
@@ -141,18 +140,15 @@ fn runs_table(pen: &mut Pen<'_>, runs: &[TrendRun]) -> Result<u32, XlsxError> {
 /// This run's open findings by age band, with their total.
 fn ages(pen: &mut Pen<'_>, trends: &Trends) -> Result<(), XlsxError> {
     let texts = pen.styles.texts;
-    pen.section(label(
-        texts,
-        "Open findings by how long they have been open",
-    ))?;
-    pen.header(&[label(texts, "Open for"), label(texts, "Findings")], &[1])?;
+    pen.section(texts.label("Open findings by how long they have been open"))?;
+    pen.header(&[texts.label("Open for"), texts.label("Findings")], &[1])?;
     for (band, count) in AGE_LABELS.iter().zip(trends.ages) {
-        pen.text(0, label(texts, band))?;
+        pen.text(0, texts.label(band))?;
         pen.count(1, count, false)?;
         pen.next();
     }
     let styles = pen.styles;
-    pen.styled(0, label(texts, "Total"), &styles.total_label)?;
+    pen.styled(0, texts.label("Total"), &styles.total_label)?;
     pen.count(1, trends.ages.iter().sum(), true)?;
     pen.next();
     Ok(())
@@ -177,14 +173,9 @@ fn runs_chart(texts: &Texts, sheet: &str, first_category_row: u32, runs: u16) ->
     }
     chart
         .title()
-        .set_name(label(texts, "Findings per category, run by run"));
-    chart.y_axis().set_name(label(texts, "Findings"));
+        .set_name(texts.label("Findings per category, run by run"));
+    chart.y_axis().set_name(texts.label("Findings"));
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.set_width(560).set_height(320);
     chart
-}
-
-/// `english` in the run's language.
-fn label<'t>(texts: &'t Texts, english: &'t str) -> &'t str {
-    texts.label(english)
 }
