@@ -207,13 +207,18 @@ pub enum SampleError {
 /// calendar.
 pub fn generate(options: &SampleOptions) -> Result<SampleReport, SampleError> {
     let policies = PolicySet::load(None).map_err(|diagnostics| SampleError::Policies {
-        reason: diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; "),
+        reason: one_line(&diagnostics),
     })?;
     generate_for(options, &policies)
+}
+
+/// The problems of built-in data that does not load, on one line.
+fn one_line(diagnostics: &[impl std::fmt::Display]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Generates the sample into `options.out` for `policies` (every limit, amount and clause of
@@ -223,11 +228,7 @@ pub fn generate_for(
     policies: &PolicySet,
 ) -> Result<SampleReport, SampleError> {
     let calendars = CalendarSet::load(None).map_err(|diagnostics| SampleError::Calendar {
-        reason: diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; "),
+        reason: one_line(&diagnostics),
     })?;
     let calendar = calendars.get("cn").ok_or_else(|| SampleError::Calendar {
         reason: "no calendar with id `cn`".into(),
