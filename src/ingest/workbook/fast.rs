@@ -4,8 +4,12 @@
 //! uses ([`Message`]), so the header scan, sheet choice and everything after are shared.
 //!
 //! The shared strings and number formats are loaded first ([`parts`]); every cell is read as
-//! calamine 0.38 reads it ([`cells`]), which the differential tests check. What this reader
-//! does not handle goes to calamine instead, before any row is sent:
+//! calamine 0.38 reads it ([`cells`]), which the differential tests check. A chunk is first
+//! scanned byte by byte for the shapes spreadsheet programs write (`<row>`, `<c>`, `<v>`,
+//! single-run inline strings); at anything else — a comment, CDATA, a formula, rich text, an
+//! entity, a failure — the whole chunk is parsed again with quick-xml, step by step as
+//! calamine parses it. What this reader does not handle goes to calamine instead, before any
+//! row is sent:
 //!
 //! - `RMA_AUDIT_XLSX_READER=calamine` ([`READER_ENV`]);
 //! - parts it cannot locate or load (relationships, shared strings, styles) the way it expects;
@@ -358,18 +362,20 @@ impl Cutter {
     }
 }
 
-/// Reads until `buffer` holds `want` bytes; true when the stream ended (or failed).
+/// Reads until `buffer` holds `want` bytes; true when the stream ended (or failed). The
+/// buffer's spare room is not zeroed first (`read_to_end` tracks what it filled).
 fn fill(buffer: &mut Vec<u8>, stream: &mut impl Read, want: usize) -> bool {
-    while buffer.len() < want {
-        let filled = buffer.len();
-        buffer.resize(filled + (64 << 10), 0);
-        let read = stream.read(&mut buffer[filled..]);
-        buffer.truncate(filled + read.as_ref().map_or(0, |read| *read));
-        if matches!(read, Ok(0) | Err(_)) {
-            return true;
-        }
+    let Some(missing) = want
+        .checked_sub(buffer.len())
+        .filter(|missing| *missing > 0)
+    else {
+        return false;
+    };
+    buffer.reserve(missing);
+    match stream.by_ref().take(missing as u64).read_to_end(buffer) {
+        Ok(read) => read < missing,
+        Err(_) => true,
     }
-    false
 }
 
 /// Groups into rows, in sheet order, as calamine's row builder: consecutive groups of one row

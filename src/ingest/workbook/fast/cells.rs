@@ -15,6 +15,8 @@ use super::parts::{
 use crate::ingest::workbook::{from_data_ref, MAX_COLUMNS};
 use crate::ingest::RawCell;
 
+mod scan;
+
 /// A row number: known, or so many row ends after the row the chunk starts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum RowAt {
@@ -68,30 +70,22 @@ pub(super) struct Parsed {
     pub stop: Option<Stop>,
 }
 
-/// Parses one chunk; `last` when no more XML follows it.
+/// Parses one chunk; `last` when no more XML follows it: by the quick path when it takes the
+/// chunk ([`scan`]), in full otherwise.
 pub(super) fn parse_chunk(chunk: &[u8], book: &Book, last: bool) -> Parsed {
-    let mut parser = ChunkParser {
-        book,
-        groups: Vec::new(),
-        row: RowAt::After(0),
-        column: 0,
-        value_buf: Vec::with_capacity(256),
-        closing: String::with_capacity(16),
-        scratch: TextScratch::default(),
-        inline: String::with_capacity(256),
-    };
+    let mut parser = ChunkParser::new(book);
+    match scan::scan(&mut parser, chunk, last) {
+        Some(finished) => parser.into_parsed(Ok(finished)),
+        None => parse_chunk_in_full(chunk, book, last),
+    }
+}
+
+/// Parses one chunk with quick-xml, as calamine parses a sheet.
+pub(super) fn parse_chunk_in_full(chunk: &[u8], book: &Book, last: bool) -> Parsed {
+    let mut parser = ChunkParser::new(book);
     let mut reader = xml(chunk);
     let outcome = parser.run(&mut reader, last);
-    let (finished, stop) = match outcome {
-        Ok(finished) => (finished, None),
-        Err(stop) => (false, Some(stop)),
-    };
-    Parsed {
-        groups: parser.groups,
-        end: parser.row,
-        finished,
-        stop,
-    }
+    parser.into_parsed(outcome)
 }
 
 struct ChunkParser<'b> {
@@ -112,7 +106,68 @@ fn malformed(err: impl std::fmt::Display) -> Stop {
     Stop::Malformed(err.to_string())
 }
 
-impl ChunkParser<'_> {
+impl<'b> ChunkParser<'b> {
+    fn new(book: &'b Book) -> ChunkParser<'b> {
+        ChunkParser {
+            book,
+            groups: Vec::new(),
+            row: RowAt::After(0),
+            column: 0,
+            value_buf: Vec::with_capacity(256),
+            closing: String::with_capacity(16),
+            scratch: TextScratch::default(),
+            inline: String::with_capacity(256),
+        }
+    }
+
+    fn into_parsed(self, outcome: Result<bool, Stop>) -> Parsed {
+        let (finished, stop) = match outcome {
+            Ok(finished) => (finished, None),
+            Err(stop) => (false, Some(stop)),
+        };
+        Parsed {
+            groups: self.groups,
+            end: self.row,
+            finished,
+            stop,
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.row = self.row.next();
+        self.column = 0;
+    }
+
+    /// A `<c>`'s place, style and type from its `r`, `s` and `t`.
+    fn open_cell(
+        &mut self,
+        position: Option<&str>,
+        style: Option<&str>,
+        kind: Option<&str>,
+    ) -> Result<(RowAt, u32, Option<usize>, Kind), Stop> {
+        let (row, column) = match position {
+            Some(reference) => {
+                let (row, column) = row_column(reference)?;
+                self.column = column;
+                (RowAt::At(row), column)
+            }
+            None => (self.row, self.column),
+        };
+        let style = style
+            .map(|style| atoi_simd::parse::<usize, true, false>(style.as_bytes()).unwrap_or(0));
+        Ok((row, column, style, Kind::of(kind)))
+    }
+
+    /// A cell read: the next one's column counted on, the value placed.
+    fn close_cell(&mut self, row: RowAt, column: u32, value: Value) -> Result<(), Stop> {
+        self.column = self.column.wrapping_add(1);
+        if column >= MAX_COLUMNS {
+            return Err(Stop::BeyondLastColumn(row));
+        }
+        self.place(row, column, value);
+        Ok(())
+    }
+
     /// Reads cells until `</sheetData>` (true) or the chunk's end (false).
     fn run(&mut self, reader: &mut Reader<&[u8]>, last: bool) -> Result<bool, Stop> {
         loop {
@@ -125,32 +180,20 @@ impl ChunkParser<'_> {
                     continue;
                 }
                 Event::End(e) if local(e.name()) == "row" => {
-                    self.row = self.row.next();
-                    self.column = 0;
+                    self.end_row();
                     continue;
                 }
                 Event::Start(e) if local(e.name()) == "c" => {
                     let [position, style, kind] =
                         attrs(&e, ["r", "s", "t"]).map_err(Stop::Malformed)?;
-                    let at = match position {
-                        Some(reference) => {
-                            let (row, column) = row_column(reference)?;
-                            self.column = column;
-                            (RowAt::At(row), column)
-                        }
-                        None => (self.row, self.column),
-                    };
-                    let style = style.map(|style| {
-                        atoi_simd::parse::<usize, true, false>(style.as_bytes()).unwrap_or(0)
-                    });
-                    (at, style, Kind::of(kind))
+                    self.open_cell(position, style, kind)?
                 }
                 Event::End(e) if local(e.name()) == "sheetData" => return Ok(true),
                 Event::Eof if last => return Err(malformed("the sheet data ends early")),
                 Event::Eof => return Ok(false),
                 _ => continue,
             };
-            let ((row, column), style, kind) = cell;
+            let (row, column, style, kind) = cell;
             self.cell(reader, row, column, style, kind)?;
         }
     }
@@ -186,12 +229,7 @@ impl ChunkParser<'_> {
             self.closing = closing;
             value = read?;
         }
-        self.column = self.column.wrapping_add(1);
-        if column >= MAX_COLUMNS {
-            return Err(Stop::BeyondLastColumn(row));
-        }
-        self.place(row, column, value);
-        Ok(())
+        self.close_cell(row, column, value)
     }
 
     /// calamine's `read_value`: the cell's `<v>`, `<is>` or `<f>`.
