@@ -199,6 +199,23 @@ fn measure(command: &mut Command) -> Result<(Usage, String), String> {
     ))
 }
 
+/// Seconds for `unzip -p` to inflate the workbook's first sheet part to nowhere: inflating
+/// alone as a command-line tool does it (NaN without `unzip`).
+fn unzip_seconds(input: &Path) -> f64 {
+    let started = Instant::now();
+    let status = Command::new("unzip")
+        .arg("-p")
+        .arg(input)
+        .arg("xl/worksheets/sheet1.xml")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match status {
+        Ok(status) if status.success() => started.elapsed().as_secs_f64(),
+        _ => f64::NAN,
+    }
+}
+
 fn audit_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_rma-audit"))
 }
@@ -280,11 +297,17 @@ struct FloorTimes {
     cells: u64,
     listing_cells: u64,
     inflate: f64,
+    /// XLSX: the audit's own reader, every cell read once (NaN otherwise).
+    ours: f64,
+    /// XLSX: `unzip -p INPUT SHEET_PART` to nowhere (NaN otherwise, or without `unzip`).
+    unzip: f64,
 }
 
 fn parse_floor(printed: &str) -> Result<FloorTimes, String> {
     let mut times = FloorTimes {
         inflate: f64::NAN,
+        ours: f64::NAN,
+        unzip: f64::NAN,
         ..FloorTimes::default()
     };
     for line in printed.lines() {
@@ -300,6 +323,7 @@ fn parse_floor(printed: &str) -> Result<FloorTimes, String> {
                 times.listing_cells = value.parse().map_err(|_| line.to_string())?;
             }
             "inflate_seconds" => times.inflate = value.parse().map_err(|_| line.to_string())?,
+            "ours_seconds" => times.ours = value.parse().map_err(|_| line.to_string())?,
             _ => {}
         }
     }
@@ -387,6 +411,10 @@ struct Row {
     inflate: f64,
     /// XLSX: the median over the runs of each audit's time over the inflating right after.
     paired_inflate_ratio: f64,
+    /// XLSX: the medians of the floor's calamine read and of the audit's own reader.
+    reads: (f64, f64),
+    /// XLSX: the median seconds of `unzip -p`, and the paired audit over it.
+    unzip: (f64, f64),
 }
 
 impl Row {
@@ -443,9 +471,16 @@ fn run(options: &Options) -> Result<(), String> {
                         &input.to_string_lossy(),
                     ]))?;
                     floor_times.inflate = parse_floor(&printed)?.inflate;
+                    let (_, printed) = measure(Command::new(&own).args([
+                        "floor",
+                        "ours",
+                        &input.to_string_lossy(),
+                    ]))?;
+                    floor_times.ours = parse_floor(&printed)?.ours;
+                    floor_times.unzip = unzip_seconds(&input);
                 }
                 eprintln!(
-                    "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2} of {} cells), inflate {} s, {findings} findings, load {}",
+                    "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2} of {} cells), inflate {} s (unzip -p {} s), our read {} s, {findings} findings, load {}",
                     format.name(),
                     run + 1,
                     audit.wall.as_secs_f64(),
@@ -454,6 +489,8 @@ fn run(options: &Options) -> Result<(), String> {
                     floor_times.write,
                     floor_times.listing_cells,
                     two_places(floor_times.inflate),
+                    two_places(floor_times.unzip),
+                    two_places(floor_times.ours),
                     load_average()
                 );
                 samples.push(Sample {
@@ -519,6 +556,22 @@ fn run(options: &Options) -> Result<(), String> {
                 paired_ratio,
                 inflate,
                 paired_inflate_ratio: median_by(&paired_inflate, |r| *r),
+                reads: (
+                    read.floor_times.read,
+                    median_by(&samples, |s| s.floor_times.ours).floor_times.ours,
+                ),
+                unzip: (
+                    median_by(&samples, |s| s.floor_times.unzip)
+                        .floor_times
+                        .unzip,
+                    median_by(
+                        &samples
+                            .iter()
+                            .map(|s| s.audit.wall.as_secs_f64() / s.floor_times.unzip)
+                            .collect::<Vec<_>>(),
+                        |r| *r,
+                    ),
+                ),
             });
         }
     }
@@ -549,6 +602,29 @@ fn run(options: &Options) -> Result<(), String> {
             row.audit.max_rss_kb as f64 / 1024.0,
             row.floor_rss_kb as f64 / 1024.0,
         );
+    }
+    if rows.iter().any(|row| row.format == Format::Xlsx) {
+        println!();
+        println!(
+            "The XLSX reader against calamine's streaming reader and against inflating alone:"
+        );
+        println!();
+        println!(
+            "| tickets | calamine read s | our read s | calamine / ours | inflate (zip crate) s | inflate (`unzip -p`) s | paired audit / `unzip -p` |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|---:|");
+        for row in rows.iter().filter(|row| row.format == Format::Xlsx) {
+            println!(
+                "| {} | {:.2} | {:.2} | {:.2} | {} | {} | {} |",
+                row.size,
+                row.reads.0,
+                row.reads.1,
+                row.reads.0 / row.reads.1,
+                two_places(row.inflate),
+                two_places(row.unzip.0),
+                two_places(row.unzip.1),
+            );
+        }
     }
     println!();
     println!("Where the audit's wall time goes (in-process, one run, no progress output):");
