@@ -208,7 +208,9 @@ fn write_with_limits(
 fn save_to_temp(workbook: &mut Workbook) -> Result<File, XlsxError> {
     let mut file = BufWriter::new(tempfile::tempfile()?);
     workbook.save_to_writer(&mut file)?;
-    let mut file = file.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    let mut file = file
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
     file.rewind()?;
     Ok(file)
 }
