@@ -205,8 +205,13 @@ impl SheetListing {
             }
             let col = col as u16;
             let look = self.looks.get(col as usize).copied();
-            let width = put_in(sheet, row, col, cell, styles, look.unwrap_or(Look::General))?;
-            self.widths.fit(col, width);
+            let look = look.unwrap_or(Look::General);
+            // A column as wide as it may grow stays so: its cells need not be measured.
+            let measure = !self.widths.is_full(col);
+            let width = put_in(sheet, row, col, cell, styles, look, measure)?;
+            if measure {
+                self.widths.fit(col, width);
+            }
         }
         // The row's height is set as it is written: applications do not all fit it to the
         // wrapped text themselves (LibreOffice keeps one line), and in constant-memory mode
