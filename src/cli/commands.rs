@@ -96,8 +96,11 @@ pub(super) fn audit(args: AuditArgs, command: Vec<String>) -> Outcome {
         Some(history) => Some(history.trends(&run)?),
         None => None,
     };
-    let summary = report::write_staged(&run, &meta, set, &settings.out)
-        .map_err(|err| Failure::output(err.to_string()))?;
+    // findings.csv is complete: it goes to disk while the other outputs are written.
+    let early = set.sync_early("findings.csv");
+    let written = report::write_staged(&run, &meta, set, &settings.out);
+    let _ = early.join();
+    let summary = written.map_err(|err| Failure::output(err.to_string()))?;
     if let Some(history) = history.as_mut() {
         history.record(&run, &meta, &summary)?;
     }

@@ -323,6 +323,17 @@ impl Summary {
     }
 }
 
+/// Adds one to `key`'s count; the key is copied only when it is new (every rule and severity
+/// is listed beforehand).
+fn count(counts: &mut BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_owned(), 1);
+        }
+    }
+}
+
 /// The findings counted by rule and by severity (every rule and severity listed, zeros
 /// included), and their money, in one pass over the findings.
 struct Counts {
@@ -351,11 +362,8 @@ impl Counts {
             other_at_stake: Decimal::ZERO,
         };
         run.each_finding(|finding, _| {
-            *counts.by_rule.entry(finding.rule.to_owned()).or_default() += 1;
-            *counts
-                .by_severity
-                .entry(finding.severity.as_str().to_owned())
-                .or_default() += 1;
+            count(&mut counts.by_rule, finding.rule);
+            count(&mut counts.by_severity, finding.severity.as_str());
             counts.money.add(finding);
             let amount = finding.amount.unwrap_or_default();
             match (finding.category, money_side(finding)) {

@@ -112,11 +112,13 @@ pub(super) fn put(
     cell: &Cell<'_>,
     styles: &Styles,
 ) -> Result<f64, XlsxError> {
-    put_in(sheet, row, col, cell, styles, Look::General)
+    put_in(sheet, row, col, cell, styles, Look::General, true)
 }
 
 /// Writes one cell of a column whose format is `column`'s (see [`Look`]) and returns the
-/// width its text needs. A cell that looks different carries its own format.
+/// width its text needs, or 0 without `measure` (for a column that is as wide as it may
+/// grow: the width of a long text is the costly part of writing it). A cell that looks
+/// different carries its own format.
 pub(super) fn put_in(
     sheet: &mut Worksheet,
     row: u32,
@@ -124,6 +126,7 @@ pub(super) fn put_in(
     cell: &Cell<'_>,
     styles: &Styles,
     column: Look,
+    measure: bool,
 ) -> Result<f64, XlsxError> {
     let own = |look: Look| {
         if look == column {
@@ -132,12 +135,13 @@ pub(super) fn put_in(
             Some(styles.of_look(look))
         }
     };
+    let width = |text: &str| if measure { text_width(text) } else { 0.0 };
     Ok(match cell {
         Cell::Blank => 0.0,
         Cell::Text(text) => {
             let text = cell_text(text);
             sheet.write_string(row, col, text.as_ref())?;
-            text_width(&text)
+            width(&text)
         }
         Cell::Count(count) => {
             write_number(sheet, row, col, *count as f64, own(Look::Count))?;
@@ -145,11 +149,19 @@ pub(super) fn put_in(
         }
         Cell::Number(value) => {
             write_number(sheet, row, col, to_f64(*value), own(Look::Decimal))?;
-            text_width(&value.to_string())
+            if measure {
+                text_width(&value.to_string())
+            } else {
+                0.0
+            }
         }
         Cell::Money(amount) => {
             write_number(sheet, row, col, to_f64(*amount), own(Look::Money))?;
-            text_width(&crate::finding::format_money(*amount)) + 2.0
+            if measure {
+                text_width(&crate::finding::format_money(*amount)) + 2.0
+            } else {
+                0.0
+            }
         }
         Cell::Time(LocalTime::Date(date)) if excel_can_show(*date) => {
             write_datetime(sheet, row, col, date, own(Look::Date))?;
@@ -162,33 +174,33 @@ pub(super) fn put_in(
         Cell::Time(LocalTime::Date(date)) => {
             let text = date.format("%Y-%m-%d").to_string();
             sheet.write_string(row, col, &text)?;
-            text_width(&text)
+            width(&text)
         }
         Cell::Time(LocalTime::DateTime(local)) => {
             let text = local.format("%Y-%m-%d %H:%M").to_string();
             sheet.write_string(row, col, &text)?;
-            text_width(&text)
+            width(&text)
         }
         Cell::Bool(value) => {
             let word = styles.texts.label(if *value { "yes" } else { "no" });
             sheet.write_string(row, col, word)?;
-            text_width(word).max(3.0)
+            width(word).max(3.0)
         }
         Cell::Word(word) => {
             let word = styles.texts.label(word);
             sheet.write_string(row, col, word)?;
-            text_width(word)
+            width(word)
         }
         // In a severity column the colour is the column's (`colour_severities`).
         Cell::Severity(severity) if column == Look::Severity => {
             let word = styles.texts.label(severity.as_str());
             sheet.write_string(row, col, word)?;
-            text_width(word)
+            width(word)
         }
         Cell::Severity(severity) => {
             let word = styles.texts.label(severity.as_str());
             sheet.write_string_with_format(row, col, word, styles.severity(*severity))?;
-            text_width(word)
+            width(word)
         }
     })
 }

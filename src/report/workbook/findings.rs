@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::book::Book;
 use super::cells::Cell;
-use super::listing::{write_listing, Head};
+use super::listing::{self, write_listing, Head};
 use super::local_time::LocalTime;
 use super::styles::{Look, TabKind};
 use super::ticket_values::{rule_dates, ticket_cell, Mark};
@@ -374,7 +374,11 @@ fn waiver_text(waiver: &crate::audit::Waiver) -> String {
     }
 }
 
-pub(super) fn write_findings(sheets: &mut [Worksheet], book: &Book<'_>) -> Result<(), XlsxError> {
+/// Writes the Findings listing; returns how many rows it wrote.
+pub(super) fn write_findings(
+    sheets: &mut [Worksheet],
+    book: &Book<'_>,
+) -> Result<usize, XlsxError> {
     let maker = RowMaker::new(book, findings_fields());
     write_sorted(
         sheets,
@@ -385,6 +389,23 @@ pub(super) fn write_findings(sheets: &mut [Worksheet], book: &Book<'_>) -> Resul
     )
 }
 
+/// The rows of the Findings listing: one per finding.
+pub(super) fn findings_rows(book: &Book<'_>) -> usize {
+    book.run.finding_count() as usize
+}
+
+/// Empty sheets standing for the Findings sheets, of `rows` rows, in a workbook the Findings
+/// listing is not written into (see [`super::listing::stand_ins`]).
+pub(super) fn stand_ins(book: &Book<'_>, rows: usize) -> Result<Vec<Worksheet>, XlsxError> {
+    let columns = RowMaker::new(book, findings_fields()).heads().len();
+    listing::stand_ins(
+        &book.layout.findings,
+        columns,
+        rows,
+        book.limits.data_rows(),
+    )
+}
+
 pub(super) fn write_category(
     sheets: &mut [Worksheet],
     book: &Book<'_>,
@@ -392,19 +413,19 @@ pub(super) fn write_category(
 ) -> Result<(), XlsxError> {
     let maker = RowMaker::new(book, category_fields(category));
     let names = book.layout.category_sheets(category);
-    write_sorted(sheets, names, &maker, Some(category), TabKind::Category)
+    write_sorted(sheets, names, &maker, Some(category), TabKind::Category).map(|_| ())
 }
 
 /// Writes the findings of `category` (all, with none) in listing order: sorted in memory, or
 /// merged from the spill files, whose rows then own their text. An error reading the spill
-/// back stops the listing and is returned.
+/// back stops the listing and is returned. Returns how many rows it wrote.
 fn write_sorted(
     sheets: &mut [Worksheet],
     names: &[String],
     maker: &RowMaker<'_, '_>,
     category: Option<Category>,
     kind: TabKind,
-) -> Result<(), XlsxError> {
+) -> Result<usize, XlsxError> {
     let book = maker.book;
     let heads = maker.heads();
     let per_sheet = book.limits.data_rows();
@@ -430,9 +451,9 @@ fn write_sorted(
                 .map(Cell::into_owned)
                 .collect::<Vec<_>>()
         });
-    write_listing(sheets, names, &heads, rows, per_sheet, &book.styles, kind)?;
+    let written = write_listing(sheets, names, &heads, rows, per_sheet, &book.styles, kind)?;
     match failed {
         Some(err) => Err(XlsxError::IoError(err)),
-        None => Ok(()),
+        None => Ok(written),
     }
 }

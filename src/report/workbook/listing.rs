@@ -73,7 +73,7 @@ pub(super) fn new_sheets(
 
 /// Writes `rows` under `heads` over `sheets`, named `names`, each holding at most `per_sheet`
 /// rows under its own header, with an autofilter, the header row and the key columns frozen,
-/// and printed as [`print_setup`] says. Every format it
+/// and printed as [`print_setup`] says; returns how many rows it wrote. Every format it
 /// uses must already be registered with the workbook ([`Styles::register`]), so that the
 /// workbook's format table does not depend on which listing is written first.
 pub(super) fn write_listing<'a>(
@@ -84,8 +84,35 @@ pub(super) fn write_listing<'a>(
     per_sheet: usize,
     styles: &Styles,
     tab: TabKind,
-) -> Result<(), XlsxError> {
-    write_split_table(sheets, names, heads, rows, per_sheet, styles, tab).map(|_| ())
+) -> Result<usize, XlsxError> {
+    let mut count = 0;
+    let rows = rows.inspect(|_| count += 1);
+    write_split_table(sheets, names, heads, rows, per_sheet, styles, tab)?;
+    Ok(count)
+}
+
+/// Empty sheets that stand in a workbook for the sheets of a listing of `rows` rows under
+/// `columns` headers written into another workbook: what the workbook itself says of those
+/// sheets (their names, autofilter ranges and rows repeated on each printed page) is as
+/// [`write_listing`] leaves it.
+pub(super) fn stand_ins(
+    names: &[String],
+    columns: usize,
+    rows: usize,
+    per_sheet: usize,
+) -> Result<Vec<Worksheet>, XlsxError> {
+    let mut left = rows;
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let written = left.min(per_sheet);
+        left -= written;
+        let mut sheet = Worksheet::new();
+        sheet.set_name(name)?;
+        sheet.set_repeat_rows(0, 0)?;
+        sheet.autofilter(0, 0, written as u32, columns.saturating_sub(1) as u16)?;
+        sheets.push(sheet);
+    }
+    Ok(sheets)
 }
 
 /// [`write_listing`], returning where the table ended on the last sheet, for writing totals
@@ -178,8 +205,13 @@ impl SheetListing {
             }
             let col = col as u16;
             let look = self.looks.get(col as usize).copied();
-            let width = put_in(sheet, row, col, cell, styles, look.unwrap_or(Look::General))?;
-            self.widths.fit(col, width);
+            let look = look.unwrap_or(Look::General);
+            // A column as wide as it may grow stays so: its cells need not be measured.
+            let measure = !self.widths.is_full(col);
+            let width = put_in(sheet, row, col, cell, styles, look, measure)?;
+            if measure {
+                self.widths.fit(col, width);
+            }
         }
         // The row's height is set as it is written: applications do not all fit it to the
         // wrapped text themselves (LibreOffice keeps one line), and in constant-memory mode

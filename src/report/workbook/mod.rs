@@ -61,10 +61,13 @@ mod trends_sheet;
 #[cfg(test)]
 mod tests;
 
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Seek, Write};
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
+use zip::{ZipArchive, ZipWriter};
 
 use super::summary::Summary;
 use super::RunMeta;
@@ -124,7 +127,12 @@ fn write_with_limits(
     // sheet and the category sheets are written side by side, and the format table must not
     // depend on which of them comes first.
     book.styles.register(&mut workbook);
-    let mut findings_sheets = listing::new_sheets(&mut workbook, &book.layout.findings)?;
+    // The Findings listing is written into a workbook of its own, which registers the same
+    // formats in the same order: its sheets' cells carry the same format indices.
+    let mut side = Workbook::new();
+    side.set_zip_compression_level(ZIP_COMPRESSION_LEVEL);
+    book.styles.register(&mut side);
+    let mut findings_sheets = listing::new_sheets(&mut side, &book.layout.findings)?;
     let mut category_sheets = Vec::new();
     for (_, names) in &book.layout.categories {
         category_sheets.push(listing::new_sheets(&mut workbook, names)?);
@@ -133,11 +141,29 @@ fn write_with_limits(
     let mut scorecard_sheets = listing::new_sheets(&mut workbook, &book.layout.scorecards)?;
     let mut rejected_sheets = listing::new_sheets(&mut workbook, &book.layout.rejected)?;
 
-    // The Findings listing on one core; the category listings and the small sheets on the
-    // other (the two listings are about the same size, the small sheets a few per cent).
-    let (findings, rest) = rayon::join(
-        || findings::write_findings(&mut findings_sheets, &book),
-        || -> Result<SmallSheets, XlsxError> {
+    // The Findings listing on one core, then its workbook saved there (its parts deflated);
+    // the category listings and the small sheets on the other, then the workbook of every
+    // sheet saved there, with empty stand-ins for the Findings sheets. The two listings are
+    // about the same size, so both cores deflate at the same time; the parts are then put
+    // together into one file without inflating them again.
+    let findings_rows = findings::findings_rows(&book);
+    let (side_file, main_file) = rayon::join(
+        || -> Result<File, XlsxError> {
+            let written = findings::write_findings(&mut findings_sheets, &book)?;
+            if written != findings_rows {
+                return Err(XlsxError::ParameterError(format!(
+                    "the Findings listing has {written} rows, {findings_rows} were planned"
+                )));
+            }
+            // A sheet where the Summary is, so the Findings sheets have the same part names
+            // and, not being the first sheet, are not the selected one.
+            side.push_worksheet(Worksheet::new());
+            for sheet in findings_sheets {
+                side.push_worksheet(sheet);
+            }
+            save_to_temp(&mut side)
+        },
+        || -> Result<File, XlsxError> {
             let small = SmallSheets::write(
                 &book,
                 &mut freight_sheets,
@@ -147,34 +173,66 @@ fn write_with_limits(
             for ((category, _), sheets) in book.layout.categories.iter().zip(&mut category_sheets) {
                 findings::write_category(sheets, &book, *category)?;
             }
-            Ok(small)
+            workbook.push_worksheet(small.summary);
+            for sheet in findings::stand_ins(&book, findings_rows)? {
+                workbook.push_worksheet(sheet);
+            }
+            for sheet in category_sheets.into_iter().flatten() {
+                workbook.push_worksheet(sheet);
+            }
+            for sheet in freight_sheets.into_iter().chain(scorecard_sheets) {
+                workbook.push_worksheet(sheet);
+            }
+            if let Some(sheet) = small.trends {
+                workbook.push_worksheet(sheet);
+            }
+            workbook.push_worksheet(small.coverage);
+            for sheet in rejected_sheets {
+                workbook.push_worksheet(sheet);
+            }
+            if let Some(sheet) = small.review_sample {
+                workbook.push_worksheet(sheet);
+            }
+            workbook.push_worksheet(small.run);
+            save_to_temp(&mut workbook)
         },
     );
-    findings?;
-    let small = rest?;
+    // The Summary is sheet 1 of both workbooks; the Findings sheets follow it.
+    let findings_parts: Vec<String> = (0..book.layout.findings.len())
+        .map(|n| format!("xl/worksheets/sheet{}.xml", n + 2))
+        .collect();
+    combine(main_file?, side_file?, &findings_parts, path)
+}
 
-    workbook.push_worksheet(small.summary);
-    for sheet in findings_sheets
-        .into_iter()
-        .chain(category_sheets.into_iter().flatten())
-    {
-        workbook.push_worksheet(sheet);
+/// Saves a workbook into an anonymous temporary file, rewound for reading.
+fn save_to_temp(workbook: &mut Workbook) -> Result<File, XlsxError> {
+    let mut file = BufWriter::new(tempfile::tempfile()?);
+    workbook.save_to_writer(&mut file)?;
+    let mut file = file
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    file.rewind()?;
+    Ok(file)
+}
+
+/// Writes `path`: every part of the `main` workbook in its order, those named in `taken`
+/// taken from `side` instead, each copied as it was compressed.
+fn combine(main: File, side: File, taken: &[String], path: &Path) -> Result<(), XlsxError> {
+    let mut main = ZipArchive::new(BufReader::new(main))?;
+    let mut side = ZipArchive::new(BufReader::new(side))?;
+    let mut out = ZipWriter::new(BufWriter::new(File::create(path)?));
+    for index in 0..main.len() {
+        let part = main.by_index_raw(index)?;
+        if taken.iter().any(|name| name.as_bytes() == part.name_raw()) {
+            let name = part.name_raw().to_owned();
+            drop(part);
+            out.raw_copy_file(side.by_name_raw(&name)?)?;
+        } else {
+            out.raw_copy_file(part)?;
+        }
     }
-    for sheet in freight_sheets.into_iter().chain(scorecard_sheets) {
-        workbook.push_worksheet(sheet);
-    }
-    if let Some(sheet) = small.trends {
-        workbook.push_worksheet(sheet);
-    }
-    workbook.push_worksheet(small.coverage);
-    for sheet in rejected_sheets {
-        workbook.push_worksheet(sheet);
-    }
-    if let Some(sheet) = small.review_sample {
-        workbook.push_worksheet(sheet);
-    }
-    workbook.push_worksheet(small.run);
-    workbook.save(path)
+    out.finish()?.flush()?;
+    Ok(())
 }
 
 /// Every sheet but the two listings of findings, written while those are: the Summary, the

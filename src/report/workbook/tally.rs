@@ -1,7 +1,9 @@
 //! The counts the Summary sheet shows, computed in one pass over the findings.
 
 use super::cells::BLANK;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use chrono::Datelike;
 use rust_decimal::Decimal;
@@ -73,9 +75,10 @@ impl Tally {
     /// Counts every finding of the run (spilled ones read back from disk).
     pub(super) fn new(book: &Book<'_>) -> std::io::Result<Tally> {
         let mut tally = Tally::default();
-        let mut stores: HashMap<String, BySeverity> = HashMap::new();
-        let mut agents: HashMap<String, BySeverity> = HashMap::new();
-        let mut couriers: HashMap<String, BySeverity> = HashMap::new();
+        // Ranked in a total order afterwards (`top`), so the maps' order does not matter.
+        let mut stores: HashMap<String, BySeverity> = HashMap::default();
+        let mut agents: HashMap<String, BySeverity> = HashMap::default();
+        let mut couriers: HashMap<String, BySeverity> = HashMap::default();
         let count =
             |names: &mut HashMap<String, BySeverity>, name: &str, severity: usize| match names
                 .get_mut(name)
@@ -86,7 +89,10 @@ impl Tally {
         book.run.each_finding(|finding, ticket| {
             let severity = severity_index(finding.severity);
             tally.by_category.entry(finding.category).or_default()[severity] += 1;
-            tally.by_policy.entry(finding.policy.clone()).or_default()[severity] += 1;
+            match tally.by_policy.get_mut(&finding.policy) {
+                Some(counts) => counts[severity] += 1,
+                None => tally.by_policy.entry(finding.policy.clone()).or_default()[severity] += 1,
+            }
             let month = ticket
                 .and_then(|t| t.applied_at)
                 .map(|when| LocalTime::of(when, book.zone(finding)).date())

@@ -222,6 +222,15 @@ impl Widths {
         }
     }
 
+    /// Whether column `col` has grown to its maximum width, which no cell can change.
+    pub(super) fn is_full(&self, col: u16) -> bool {
+        let col = col as usize;
+        match (self.widths.get(col), self.max.get(col)) {
+            (Some(width), Some(max)) => width >= max,
+            _ => false,
+        }
+    }
+
     pub(super) fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         for (col, width) in self.widths.iter().enumerate() {
             sheet.set_column_width(col as u16, *width)?;
@@ -314,6 +323,22 @@ mod tests {
         assert_eq!(lines_height(1), 15.0);
         assert_eq!(lines_height(3), 45.0);
         assert_eq!(lines_height(100), 15.0 * 27.0);
+    }
+
+    #[test]
+    fn a_column_is_full_once_a_cell_grows_it_to_its_maximum() {
+        let mut widths = Widths::new(&[(8.0, 12.0), (10.0, 10.0)]);
+        assert!(!widths.is_full(0));
+        // A column whose minimum is its maximum cannot grow.
+        assert!(widths.is_full(1));
+        widths.fit(0, 9.0);
+        assert!(!widths.is_full(0));
+        widths.fit(0, 40.0);
+        assert!(widths.is_full(0));
+        // Columns past the bounds grow as cells come, to 60.
+        assert!(!widths.is_full(5));
+        widths.fit(5, 100.0);
+        assert!(widths.is_full(5));
     }
 
     #[test]
