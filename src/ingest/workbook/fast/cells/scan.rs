@@ -158,8 +158,12 @@ struct Cursor<'x> {
     at: usize,
 }
 
-fn is_whitespace(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+/// Where the XML whitespace that starts at `at` ends.
+fn past_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'\r' | b'\n') {
+        at += 1;
+    }
+    at
 }
 
 impl<'x> Cursor<'x> {
@@ -168,10 +172,7 @@ impl<'x> Cursor<'x> {
     }
 
     fn skip_whitespace(&mut self) {
-        let bytes = self.bytes();
-        while self.at < bytes.len() && is_whitespace(bytes[self.at]) {
-            self.at += 1;
-        }
+        self.at = past_whitespace(self.bytes(), self.at);
     }
 
     /// The tag at the cursor, which must be at its `<`, read up to its name (an end tag up
@@ -238,9 +239,7 @@ impl<'x> Cursor<'x> {
         let mut at = self.at;
         loop {
             let spaced = at;
-            while at < bytes.len() && is_whitespace(bytes[at]) {
-                at += 1;
-            }
+            at = past_whitespace(bytes, at);
             match *bytes.get(at)? {
                 b'>' => {
                     self.at = at + 1;
@@ -258,16 +257,12 @@ impl<'x> Cursor<'x> {
                 at += 1;
             }
             let key = &xml[key..at];
-            while at < bytes.len() && is_whitespace(bytes[at]) {
-                at += 1;
-            }
+            at = past_whitespace(bytes, at);
             if key.is_empty() || bytes.get(at) != Some(&b'=') {
                 return None;
             }
             at += 1;
-            while at < bytes.len() && is_whitespace(bytes[at]) {
-                at += 1;
-            }
+            at = past_whitespace(bytes, at);
             let quote @ (b'"' | b'\'') = *bytes.get(at)? else {
                 return None;
             };
