@@ -10,12 +10,12 @@ use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::{Scope, ScopedJoinHandle};
 
-use super::pipeline::{latest_rows, read_chunks, Resolver, Winners};
+use super::pipeline::{latest_rows, read_chunks, Resolver, Spares, Winners};
 use super::{sha256_file, AuditConfig, AuditError, InputSummary, RowOrigin};
 use crate::ingest::{self, RawRow, Schema};
 
-/// Chunks of rows an input read ahead of its turn may hold in its channel (each up to
-/// [`CHUNK_ROWS`](super::CHUNK_ROWS) rows); the input audited alone keeps one.
+/// Pieces of rows an input read ahead of its turn may hold in its channel (each a quarter of
+/// [`CHUNK_ROWS`](super::CHUNK_ROWS) rows at most); the input audited alone keeps one.
 const AHEAD_CHUNKS: usize = 2;
 
 /// How many inputs after the one being audited are read at the same time: one per thread of
@@ -45,6 +45,8 @@ pub(super) enum Piece {
 pub(super) struct Started<'scope> {
     pub pieces: Receiver<Result<Piece, AuditError>>,
     pub hashing: ScopedJoinHandle<'scope, std::io::Result<String>>,
+    /// Where the audit hands evaluated pieces back to the reading thread.
+    pub spares: Spares,
 }
 
 /// The inputs of a run, started in command-line order, each as far ahead of its turn as
@@ -124,16 +126,22 @@ fn start<'scope, 'env>(
 ) -> Result<Started<'scope>, AuditError> {
     let hashing = scope.spawn(move || sha256_file(path));
     let (sender, pieces) = sync_channel(if ahead { AHEAD_CHUNKS } else { 1 });
+    let spares = Spares::default();
+    let reading_spares = spares.clone();
     std::thread::Builder::new()
         .name("rows".into())
         .spawn_scoped(scope, move || {
-            read_input(index, path, config, resolver, &sender);
+            read_input(index, path, config, resolver, &sender, &reading_spares);
         })
         .map_err(|source| AuditError::Io {
             path: path.display().to_string(),
             source,
         })?;
-    Ok(Started { pieces, hashing })
+    Ok(Started {
+        pieces,
+        hashing,
+        spares,
+    })
 }
 
 /// The reading thread of one input.
@@ -143,6 +151,7 @@ fn read_input(
     config: &AuditConfig,
     resolver: &Resolver<'_>,
     sender: &SyncSender<Result<Piece, AuditError>>,
+    spares: &Spares,
 ) {
     let reader = match open(index, path, config, resolver) {
         Ok((reader, opened)) => {
@@ -156,7 +165,7 @@ fn read_input(
             return;
         }
     };
-    read_chunks(reader, |chunk| {
+    read_chunks(reader, spares, |chunk| {
         sender
             .send(chunk.map(Piece::Rows).map_err(AuditError::Input))
             .is_ok()

@@ -466,6 +466,7 @@ pub fn run_streaming(
                 ctx: &ctx,
                 period: config.period,
                 winners: opened.winners.as_ref(),
+                spares: &input.spares,
             };
             let merger = Merger {
                 run: &mut run,

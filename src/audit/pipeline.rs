@@ -6,6 +6,7 @@
 
 use crate::l10n::Texts;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::ScopedJoinHandle;
 
 use rayon::prelude::*;
@@ -171,6 +172,8 @@ pub(super) struct Stage<'a, 'p> {
     pub period: Period,
     /// With the mapping's `[latest]`: the row audited for each ticket id.
     pub winners: Option<&'a Winners>,
+    /// Where evaluated pieces go back to the input's reading thread.
+    pub spares: &'a Spares,
 }
 
 /// Ticket id (hashed) → the row number of its latest row.
@@ -276,15 +279,14 @@ impl<'p> Stage<'_, 'p> {
         })
     }
 
-    /// Parses, resolves and evaluates a chunk on every core, keeping file order. Each raw
-    /// row is dropped where it is parsed.
+    /// Parses, resolves and evaluates a piece on every core, keeping file order; then hands
+    /// the piece's rows back to the reading thread.
     fn evaluate(&self, rows: Vec<RawRow>) -> Evaluated<'p> {
         let rows_read = rows.len() as u64;
         let items = rows
-            .into_par_iter()
+            .par_iter()
             .map(|raw| {
-                let row = self.schema.parse(&raw);
-                drop(raw);
+                let row = self.schema.parse(raw);
                 match admit(row, self.origin, self.resolver, self.period) {
                     Err(not_audited) => not_audited.item(),
                     Ok((ticket, _)) if self.is_superseded(&ticket) => Item::Superseded,
@@ -295,6 +297,7 @@ impl<'p> Stage<'_, 'p> {
                 }
             })
             .collect();
+        self.spares.give(rows);
         Evaluated { rows_read, items }
     }
 }
@@ -395,30 +398,64 @@ impl<'p> Merger<'_, 'p, '_> {
 /// megabytes however wide the rows are.
 const CHUNK_CELLS: usize = 1 << 21;
 
-/// Reads `reader` to the end in chunks of [`CHUNK_ROWS`] rows (fewer for very wide rows, see
-/// [`CHUNK_CELLS`]) and hands them to `send`; stops early when it returns false (nobody
-/// receives any more).
+/// Pieces of rows evaluated and handed back to their input's reading thread, which fills
+/// their rows again ([`RowReader::next_row_into`]) instead of allocating two buffers a row
+/// and freeing them on another thread: on a large CSV that churn had the allocator taking
+/// fresh pages from the kernel all run long.
+#[derive(Clone, Default)]
+pub(super) struct Spares(Arc<Mutex<Vec<Vec<RawRow>>>>);
+
+impl Spares {
+    /// Pieces kept at most: as many as are in flight between the reading thread and the
+    /// merge, so that memory stays what the pieces in flight take.
+    const KEPT: usize = 3;
+
+    /// A piece handed back, or an empty one.
+    fn take(&self) -> Vec<RawRow> {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.pop().unwrap_or_default()
+    }
+
+    /// Hands back a piece whose rows are no longer needed.
+    fn give(&self, rows: Vec<RawRow>) {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() < Self::KEPT {
+            kept.push(rows);
+        }
+    }
+}
+
+/// Reads `reader` to the end in pieces of [`PIECE_ROWS`] rows (fewer for very wide rows, see
+/// [`CHUNK_CELLS`]), filling rows from `spares` where it has some, and hands them to `send`;
+/// stops early when it returns false (nobody receives any more).
 pub(super) fn read_chunks(
     mut reader: Box<dyn RowReader>,
+    spares: &Spares,
     mut send: impl FnMut(Result<Vec<RawRow>, IngestError>) -> bool,
 ) {
     loop {
-        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        let mut chunk = spares.take();
+        let mut filled = 0;
         let mut cells = 0usize;
-        while chunk.len() < CHUNK_ROWS && cells < CHUNK_CELLS {
-            match reader.next_row() {
-                Ok(Some(raw)) => {
+        while filled < PIECE_ROWS && cells < CHUNK_CELLS {
+            if filled == chunk.len() {
+                chunk.push(RawRow::default());
+            }
+            let raw = &mut chunk[filled];
+            match reader.next_row_into(raw) {
+                Ok(true) => {
                     cells += raw.cells.len() + raw.text.len() / 16;
-                    chunk.push(raw);
+                    filled += 1;
                 }
-                Ok(None) => break,
+                Ok(false) => break,
                 Err(err) => {
                     send(Err(err));
                     return;
                 }
             }
         }
-        let at_end = chunk.len() < PIECE_ROWS && cells < CHUNK_CELLS;
+        chunk.truncate(filled);
+        let at_end = filled < PIECE_ROWS && cells < CHUNK_CELLS;
         if !chunk.is_empty() && !send(Ok(chunk)) {
             return;
         }

@@ -323,8 +323,14 @@ impl RowReader for CsvReader {
     }
 
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError> {
-        if let Some(row) = self.pending.pop_front() {
-            return Ok(Some(row));
+        let mut row = RawRow::default();
+        Ok(self.next_row_into(&mut row)?.then_some(row))
+    }
+
+    fn next_row_into(&mut self, row: &mut RawRow) -> Result<bool, IngestError> {
+        if let Some(pending) = self.pending.pop_front() {
+            *row = pending;
+            return Ok(true);
         }
         loop {
             let more = self
@@ -337,13 +343,14 @@ impl RowReader for CsvReader {
                     )
                 })?;
             if !more {
-                return Ok(None);
+                return Ok(false);
             }
             self.row += 1;
             if is_blank_record(&self.record) {
                 continue;
             }
-            return Ok(Some(row_of(self.row, &self.record)));
+            fill_row(self.row, &self.record, row);
+            return Ok(true);
         }
     }
 }
@@ -351,29 +358,37 @@ impl RowReader for CsvReader {
 /// A record as a row: its fields' text copied once into the row's buffer when the record is
 /// UTF-8 (every record of a decoded file), else each field on its own, read lossily.
 fn row_of(row: u64, record: &ByteRecord) -> RawRow {
+    let mut raw = RawRow::default();
+    fill_row(row, record, &mut raw);
+    raw
+}
+
+/// [`row_of`] into a row read before, its buffers kept: the rows of a large file are filled
+/// again piece after piece instead of allocated anew.
+fn fill_row(row: u64, record: &ByteRecord, raw: &mut RawRow) {
+    raw.row = row;
+    raw.cells.clear();
+    raw.text.clear();
     let bytes = record.as_slice();
     if let (Ok(text), Ok(_)) = (std::str::from_utf8(bytes), u32::try_from(bytes.len())) {
-        let mut cells = Vec::with_capacity(record.len());
+        raw.cells.reserve(record.len());
         for range in (0..record.len()).filter_map(|i| record.range(i)) {
             if range.is_empty() {
-                cells.push(RawCell::Empty);
+                raw.cells.push(RawCell::Empty);
             } else if text.is_char_boundary(range.start) && text.is_char_boundary(range.end) {
                 // Both ends fit in u32: the whole record does.
                 let (start, end) = (range.start as u32, range.end as u32);
-                cells.push(RawCell::Field { start, end });
+                raw.cells.push(RawCell::Field { start, end });
             } else {
-                cells.push(RawCell::text(
+                raw.cells.push(RawCell::text(
                     String::from_utf8_lossy(&bytes[range]).into_owned(),
                 ));
             }
         }
-        return RawRow {
-            row,
-            cells,
-            text: text.to_owned(),
-        };
+        raw.text.push_str(text);
+        return;
     }
-    RawRow::new(row, record.iter().map(cell_of).collect())
+    raw.cells.extend(record.iter().map(cell_of));
 }
 
 fn cell_of(field: &[u8]) -> RawCell {
@@ -449,6 +464,37 @@ mod tests {
 
     fn text(value: &str) -> RawCell {
         RawCell::text(value)
+    }
+
+    #[test]
+    fn a_row_filled_again_is_the_row_read_afresh() {
+        // Rows of every shape, each read into the buffers of the row before it: nothing of
+        // a longer row, a row of other cells or a row of text cells may show through. The
+        // shapes come again below the rows the header scan reads ahead.
+        let dir = tempfile::tempdir().unwrap();
+        let shapes = "T1,旗舰店,20.00,\"第一行\n第二行\"\n\
+                      T2,,\n\
+                      \n\
+                      T3,专卖店,12.50,备注,多出的字段,再多一个\n\
+                      T4\n\
+                      T5,\"带,逗号\",0,\"\"\n";
+        let times = HEADER_SCAN_ROWS as usize;
+        let bytes = format!("工单号,店铺,金额,备注\n{}", shapes.repeat(times));
+        let path = write(&dir, "shapes.csv", bytes.as_bytes());
+        let mut fresh = open(&path, &Options::default()).unwrap();
+        let mut again = open(&path, &Options::default()).unwrap();
+        let mut row = RawRow::new(99, vec![RawCell::text("old"); 40]);
+        row.text = "leftover text".into();
+        let mut read = 0;
+        while let Some(expected) = fresh.next_row().unwrap() {
+            assert!(again.next_row_into(&mut row).unwrap());
+            assert_eq!(row, expected, "row {}", expected.row);
+            read += 1;
+        }
+        assert_eq!(read, 5 * times);
+        let last = row.clone();
+        assert!(!again.next_row_into(&mut row).unwrap());
+        assert_eq!(row, last, "the end leaves the row as it was");
     }
 
     #[test]

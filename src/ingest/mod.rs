@@ -162,7 +162,7 @@ impl RawCell {
 }
 
 /// One data row of an input, with its spreadsheet row number (header = 1).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawRow {
     /// The sheet's own 1-based row number, title rows above the header included.
     pub row: u64,
@@ -352,6 +352,18 @@ pub trait RowReader: Send {
     }
     /// The next data row; `Ok(None)` at the end. Blank rows are skipped.
     fn next_row(&mut self) -> Result<Option<RawRow>, IngestError>;
+    /// The next data row written over `row`, whose buffers a reader may fill again rather
+    /// than allocate; `Ok(false)` at the end, `row` then unchanged. By default the row from
+    /// [`RowReader::next_row`] takes its place.
+    fn next_row_into(&mut self, row: &mut RawRow) -> Result<bool, IngestError> {
+        match self.next_row()? {
+            Some(next) => {
+                *row = next;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
     /// The sheet row number (1-based) of the header.
     fn header_row(&self) -> u64 {
         1
