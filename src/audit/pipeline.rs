@@ -279,24 +279,22 @@ impl<'p> Stage<'_, 'p> {
         })
     }
 
-    /// Parses, resolves and evaluates a piece on every core, keeping file order; then hands
-    /// the piece's rows back to the reading thread.
-    fn evaluate(&self, rows: Vec<RawRow>) -> Evaluated<'p> {
+    /// Parses, resolves and evaluates a piece on every core, keeping file order, into `items`
+    /// (empty; the vector of a piece merged before); then hands the piece's rows back to the
+    /// reading thread.
+    fn evaluate(&self, rows: Vec<RawRow>, mut items: Vec<Item<'p>>) -> Evaluated<'p> {
         let rows_read = rows.len() as u64;
-        let items = rows
-            .par_iter()
-            .map(|raw| {
-                let row = self.schema.parse(raw);
-                match admit(row, self.origin, self.resolver, self.period) {
-                    Err(not_audited) => not_audited.item(),
-                    Ok((ticket, _)) if self.is_superseded(&ticket) => Item::Superseded,
-                    Ok((ticket, policy)) => {
-                        let verdicts = rules::evaluate_quiet(&ticket, policy, self.ctx);
-                        Item::Audit(ticket, policy, verdicts)
-                    }
+        items.par_extend(rows.par_iter().map(|raw| {
+            let row = self.schema.parse(raw);
+            match admit(row, self.origin, self.resolver, self.period) {
+                Err(not_audited) => not_audited.item(),
+                Ok((ticket, _)) if self.is_superseded(&ticket) => Item::Superseded,
+                Ok((ticket, policy)) => {
+                    let verdicts = rules::evaluate_quiet(&ticket, policy, self.ctx);
+                    Item::Audit(ticket, policy, verdicts)
                 }
-            })
-            .collect();
+            }
+        }));
         self.spares.give(rows);
         Evaluated { rows_read, items }
     }
@@ -327,12 +325,13 @@ impl<'p> Merger<'_, 'p, '_> {
     /// Merges one piece of the input in file order. Within each block of [`CHUNK_ROWS`] rows
     /// of an input, the duplicate findings come first, then the audited tickets' findings
     /// (the order `findings.csv` has always had); `last` ends the input and so its block.
-    fn merge(&mut self, chunk: Evaluated<'p>, last: bool) -> std::io::Result<()> {
+    /// The piece's items are taken out, its vector left empty for the next piece.
+    fn merge(&mut self, chunk: &mut Evaluated<'p>, last: bool) -> std::io::Result<()> {
         let run = &mut *self.run;
         let summary = &mut self.summary;
         summary.rows_read += chunk.rows_read;
         let first = run.findings.len();
-        for item in chunk.items {
+        for item in chunk.items.drain(..) {
             match item {
                 Item::Superseded => summary.rows_superseded += 1,
                 Item::OutOfPeriod => summary.rows_out_of_period += 1,
@@ -475,6 +474,10 @@ pub(super) fn run_input<'p>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, u64), AuditError> {
     let mut pending: Option<Evaluated<'p>> = None;
+    // The items' vector of the piece merged last, filled again by the next piece: a piece's
+    // items take hundreds of kilobytes, which the allocator would otherwise take afresh
+    // from the kernel for each piece.
+    let mut spare_items = Vec::new();
     loop {
         let rows = match pieces.recv() {
             Ok(Ok(Piece::Rows(rows))) => rows,
@@ -483,17 +486,23 @@ pub(super) fn run_input<'p>(
             Err(_) => break,
         };
         let previous = pending.take();
+        let items = std::mem::take(&mut spare_items);
         let (evaluated, merged) = rayon::join(
-            || stage.evaluate(rows),
-            || previous.map(|chunk| merger.merge(chunk, false)).transpose(),
+            || stage.evaluate(rows, items),
+            || {
+                previous
+                    .map(|mut chunk| merger.merge(&mut chunk, false).map(|()| chunk.items))
+                    .transpose()
+            },
         );
-        if merged.map_err(AuditError::Output)?.is_some() {
+        if let Some(emptied) = merged.map_err(AuditError::Output)? {
+            spare_items = emptied;
             progress(merger.rows_done);
         }
         pending = Some(evaluated);
     }
-    if let Some(chunk) = pending.take() {
-        merger.merge(chunk, true).map_err(AuditError::Output)?;
+    if let Some(mut chunk) = pending.take() {
+        merger.merge(&mut chunk, true).map_err(AuditError::Output)?;
         progress(merger.rows_done);
     }
     let sha256 = hashing
