@@ -2,7 +2,9 @@
 //! bounded channel; each chunk is parsed, resolved and evaluated under rayon while the chunk
 //! before it is merged into the run (and its findings handed to the sink), and the file's
 //! SHA-256 is computed on a thread of its own. Chunks are merged strictly in file order, so
-//! the result is the same for any number of threads and any timing.
+//! the result is the same for any number of threads and any timing. Memory goes round: the
+//! rows of an evaluated chunk go back to the reading thread to be filled again ([`Spares`]),
+//! and a merged chunk's vector of items takes the next chunk's.
 
 use crate::l10n::Texts;
 use std::sync::mpsc::Receiver;
