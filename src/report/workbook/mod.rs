@@ -161,7 +161,7 @@ fn write_with_limits(
             for sheet in findings_sheets {
                 side.push_worksheet(sheet);
             }
-            save_to_temp(&mut side)
+            save_to_temp_and_drop(side)
         },
         || -> Result<File, XlsxError> {
             let small = SmallSheets::write(
@@ -194,7 +194,7 @@ fn write_with_limits(
                 workbook.push_worksheet(sheet);
             }
             workbook.push_worksheet(small.run);
-            save_to_temp(&mut workbook)
+            save_to_temp_and_drop(workbook)
         },
     );
     // The Summary is sheet 1 of both workbooks; the Findings sheets follow it.
@@ -204,10 +204,14 @@ fn write_with_limits(
     combine(main_file?, side_file?, &findings_parts, path)
 }
 
-/// Saves a workbook into an anonymous temporary file, rewound for reading.
-fn save_to_temp(workbook: &mut Workbook) -> Result<File, XlsxError> {
+/// Saves a workbook into an anonymous temporary file, rewound for reading, and drops it on
+/// the same thread: its sheets' temporary files (the listings' XML, hundreds of megabytes at a
+/// million findings) are closed and freed while the other half of the workbook is still
+/// being written, not afterwards on one core.
+fn save_to_temp_and_drop(mut workbook: Workbook) -> Result<File, XlsxError> {
     let mut file = BufWriter::new(tempfile::tempfile()?);
     workbook.save_to_writer(&mut file)?;
+    drop(workbook);
     let mut file = file
         .into_inner()
         .map_err(std::io::IntoInnerError::into_error)?;
