@@ -200,6 +200,9 @@ impl RawRow {
     }
 
     /// Cell `index`, empty past the end of the row.
+    // Inlined across the crate's code units: called once per field of every row, it was
+    // otherwise reached through the global offset table and its result read back from memory.
+    #[inline]
     pub fn cell(&self, index: usize) -> CellRef<'_> {
         match self.cells.get(index) {
             None | Some(RawCell::Empty) => CellRef::Empty,
