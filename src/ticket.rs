@@ -4,6 +4,9 @@ use std::fmt;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+/// The ticket's texts (ids, codes, names): up to 24 bytes held inline, longer ones on the heap.
+/// Nearly every text of an export fits, so a ticket is read without allocating for them.
+pub use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 /// A point in time as the export wrote it. Exports mix dates, local datetimes and
@@ -198,25 +201,25 @@ pub struct Source {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
     /// The ticket's id in the exporting system (工单号); never blank: a row without one is rejected.
-    pub ticket_id: String,
+    pub ticket_id: CompactString,
     /// The policy text as found in the row (id or alias); resolved by the audit.
-    pub policy: Option<String>,
+    pub policy: Option<CompactString>,
     /// The sales order the item was bought in (订单号).
-    pub order_id: Option<String>,
+    pub order_id: Option<CompactString>,
     /// Code of the item sold (商品编码).
-    pub sku: Option<String>,
+    pub sku: Option<CompactString>,
     /// Code of the item sent out as the exchange (换货商品编码); differs from `sku` when a different
     /// model was sent.
-    pub exchange_sku: Option<String>,
+    pub exchange_sku: Option<CompactString>,
     /// The kind of product, e.g. phone, watch, accessory (品类); picks the warranty length where a
     /// policy varies by category.
-    pub product_category: Option<String>,
+    pub product_category: Option<CompactString>,
     /// The shop or sales channel the order came from (店铺), after the mapping's `[names.store]`.
-    pub store: Option<String>,
+    pub store: Option<CompactString>,
     /// The customer-service agent who handled the ticket (客服), after the mapping's `[names.agent]`.
-    pub agent: Option<String>,
+    pub agent: Option<CompactString>,
     /// Carrier of the customer→company parcel (快递公司), after the mapping's `[names.courier]`.
-    pub courier: Option<String>,
+    pub courier: Option<CompactString>,
 
     /// What the customer asked for: return, exchange or repair.
     pub service_type: Option<ServiceType>,

@@ -243,8 +243,8 @@ mod tests {
             ("", "c-store", "0"),
         ] {
             let ticket = Ticket {
-                courier: (!courier.is_empty()).then(|| courier.to_string()),
-                store: Some(store.to_string()),
+                courier: (!courier.is_empty()).then(|| courier.into()),
+                store: Some(store.into()),
                 freight_deducted: Some(deducted.parse().unwrap()),
                 ..Ticket::default()
             };

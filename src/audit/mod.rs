@@ -579,7 +579,7 @@ pub fn resolve_rows<'p>(
 fn duplicate_finding(ticket: &Ticket, policy: &Policy, file: &str, texts: &Texts) -> Finding {
     let rule = &crate::rules::DUPLICATE_TICKET_RULE;
     Finding {
-        ticket_id: ticket.ticket_id.clone(),
+        ticket_id: ticket.ticket_id.to_string(),
         policy: policy.id.clone(),
         policy_version: policy.version.clone(),
         rule: rule.id,

@@ -201,7 +201,7 @@ mod tests {
 
     fn ticket(store: Option<&str>) -> Ticket {
         Ticket {
-            store: store.map(str::to_owned),
+            store: store.map(Into::into),
             agent: Some("Li".into()),
             ..Ticket::default()
         }

@@ -17,7 +17,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Category, Finding};
-use crate::ticket::Ticket;
+use crate::ticket::{CompactString, Ticket};
 
 /// Findings and tickets held in memory before they are spilled (an estimate of their heap
 /// size). `RMA_AUDIT_SPILL_BYTES` sets another budget (tests use a tiny one).
@@ -103,9 +103,11 @@ pub fn held_bytes(finding: &Finding) -> usize {
 
 /// The same for a ticket.
 pub fn ticket_bytes(ticket: &Ticket) -> usize {
-    let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
+    // A text is held inline up to 24 bytes; only a longer one takes the heap.
+    let heap = |t: &CompactString| if t.is_heap_allocated() { t.len() } else { 0 };
+    let text = |t: &Option<CompactString>| t.as_ref().map_or(0, heap);
     std::mem::size_of::<Ticket>()
-        + ticket.ticket_id.len()
+        + heap(&ticket.ticket_id)
         + text(&ticket.policy)
         + text(&ticket.order_id)
         + text(&ticket.sku)
@@ -417,7 +419,7 @@ mod tests {
 
     fn listed(row: u64, rule: &'static str, severity: Severity, day: Option<u32>) -> Listed {
         let ticket = Ticket {
-            ticket_id: format!("T{}", row % 7),
+            ticket_id: format!("T{}", row % 7).into(),
             store: Some("天猫旗舰店".into()),
             applied_at: day.map(|d| {
                 When::Local(
@@ -433,7 +435,7 @@ mod tests {
             ..Ticket::default()
         };
         let finding = Finding {
-            ticket_id: ticket.ticket_id.clone(),
+            ticket_id: ticket.ticket_id.to_string(),
             policy: "joining".into(),
             policy_version: "2024".into(),
             rule,

@@ -17,7 +17,8 @@ use super::values::{
 };
 use super::{CellRef, DateOrder, IngestError, Options, RawRow, Rejection, Row, RowReader};
 use crate::ticket::{
-    Cause, Column, Decision, FreightPayer, FreightPayment, Kind, ServiceType, Source, Ticket, When,
+    Cause, Column, CompactString, Decision, FreightPayer, FreightPayment, Kind, ServiceType,
+    Source, Ticket, When,
 };
 use resolve::{
     constants_for_missing_columns, kept_columns, latest_column, misspelled_headers, resolve_fields,
@@ -280,7 +281,7 @@ impl Schema {
                 .iter()
                 .find(|field| field.column == Column::TicketId)
                 .and_then(|field| value_of(raw.cell(field.index)).ok().flatten())
-                .map(text_of);
+                .map(|value| text_of(value).into_string());
             let found = raw.cells.len();
             return Row::Rejected(vec![self.rejection(
                 raw.row,
@@ -330,7 +331,7 @@ impl Schema {
                 .collect();
             return Row::Ticket(Box::new(ticket));
         }
-        let ticket_id = (!ticket.ticket_id.is_empty()).then_some(ticket.ticket_id);
+        let ticket_id = (!ticket.ticket_id.is_empty()).then(|| ticket.ticket_id.into_string());
         Row::Rejected(
             problems
                 .into_iter()
@@ -431,8 +432,8 @@ fn read_field(
         Kind::Text => {
             let mut text = text_of(value);
             if let Some(names) = &field.names {
-                if let Some(one) = names.get(&text).or_else(|| names.get(&fold(&text))) {
-                    text.clone_from(one);
+                if let Some(one) = names.get(text.as_str()).or_else(|| names.get(&fold(&text))) {
+                    text = CompactString::from(one.as_str());
                 }
             }
             match column {
@@ -479,7 +480,7 @@ fn when_of(field: &Field, value: Value<'_>, date_order: Option<DateOrder>) -> Re
 /// and a unit test checks they do.
 const UNSLOTTED: &str = "column has no ticket field";
 
-fn text_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<String>> {
+fn text_slot(ticket: &mut Ticket, column: Column) -> Option<&mut Option<CompactString>> {
     Some(match column {
         Column::Policy => &mut ticket.policy,
         Column::OrderId => &mut ticket.order_id,

@@ -189,10 +189,10 @@ fn every_column_reaches_its_ticket_field() {
     let schema = schema(&names, &Options::default());
     let parsed = ticket(schema.parse(&text_row(2, &values)));
     let at = Some(When::Local(date(2026, 3, 4).and_hms_opt(10, 0, 0).unwrap()));
-    let text = Some("text".to_string());
+    let text = Some(CompactString::from("text"));
     let money = Some(dec("12.50"));
     let expected = Ticket {
-        ticket_id: "text".to_string(),
+        ticket_id: "text".into(),
         policy: text.clone(),
         order_id: text.clone(),
         sku: text.clone(),
@@ -687,5 +687,48 @@ fn columns_lists_the_provided_columns_in_header_order() {
     assert_eq!(
         schema.columns().collect::<Vec<_>>(),
         [Column::RefundedAt, Column::TicketId, Column::Policy]
+    );
+}
+
+#[test]
+fn texts_of_any_length_reach_the_ticket_whole() {
+    // Up to 24 bytes a ticket's text is held inline, beyond it on the heap: both read back the
+    // same, in any script, trimmed as before.
+    let names = [
+        "ticket_id",
+        "sku",
+        "store",
+        "agent",
+        "courier",
+        "product_category",
+    ];
+    let sku = "X".repeat(24);
+    let store = "Offline Store Shenzhen Futian Central Plaza No. 2";
+    let agent = "客服张三李四王五赵六孙七周八吴九";
+    let values = [
+        " RMA-2026-000001 ",
+        sku.as_str(),
+        store,
+        agent,
+        "顺丰速运",
+        &"y".repeat(25),
+    ];
+    let schema = schema(&names, &Options::default());
+    let parsed = ticket(schema.parse(&text_row(2, &values)));
+    assert_eq!(parsed.ticket_id, "RMA-2026-000001");
+    assert_eq!(parsed.sku.as_deref(), Some(sku.as_str()));
+    assert_eq!(parsed.store.as_deref(), Some(store));
+    assert_eq!(parsed.agent.as_deref(), Some(agent));
+    assert_eq!(parsed.courier.as_deref(), Some("顺丰速运"));
+    assert_eq!(
+        parsed.product_category.as_deref(),
+        Some("y".repeat(25).as_str())
+    );
+    // The spill budget counts only the texts that took the heap: the store (49 bytes), the
+    // agent (48) and the category (25); the 24-byte code and the id are inline.
+    assert!(!parsed.sku.as_ref().unwrap().is_heap_allocated());
+    assert_eq!(
+        crate::audit::spill::ticket_bytes(&parsed),
+        std::mem::size_of::<Ticket>() + store.len() + agent.len() + 25
     );
 }

@@ -1,6 +1,7 @@
 //! Cell values: blanks, text, yes/no, exact money and enum aliases, each failing with the
 //! short reason written to `rejected.csv`.
 
+use crate::ticket::CompactString;
 use std::borrow::Cow;
 use std::str::FromStr;
 
@@ -170,12 +171,13 @@ fn datetime_text(at: &NaiveDateTime) -> String {
 }
 
 /// A text column's value.
-pub(super) fn text_of(value: Value<'_>) -> String {
+pub(super) fn text_of(value: Value<'_>) -> CompactString {
     match value {
-        Value::Text(text) => text.to_string(),
-        Value::Number(number) => number_text(number),
-        Value::Bool(flag) => flag.to_string(),
-        Value::DateTime(at) => datetime_text(&at),
+        // Most texts of a ticket (ids, codes, names) are held inline, with no allocation.
+        Value::Text(text) => CompactString::from(text),
+        Value::Number(number) => number_text(number).into(),
+        Value::Bool(flag) => CompactString::from(if flag { "true" } else { "false" }),
+        Value::DateTime(at) => datetime_text(&at).into(),
     }
 }
 

@@ -128,6 +128,12 @@ impl IntoArg for String {
     }
 }
 
+impl IntoArg for crate::ticket::CompactString {
+    fn arg(&self) -> Arg<'_> {
+        Arg::Str(self)
+    }
+}
+
 impl<T: IntoArg + ?Sized> IntoArg for &T {
     fn arg(&self) -> Arg<'_> {
         (**self).arg()

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::finding::LateBy;
 use crate::policy::{Counting, Window};
-use crate::ticket::{Cause, Column, Decision, ServiceType};
+use crate::ticket::{Cause, Column, CompactString, Decision, ServiceType};
 
 use super::periods::days_between;
 use crate::tr;
@@ -384,7 +384,7 @@ pub(crate) fn exchange_model_mismatch(e: &Eval<'_>, trace: &mut Trace) -> Known<
     let Some(clause) = &e.policy.params.exchange_same_model_clause else {
         return Ok(Verdict::OutOfScope);
     };
-    let text = |value: &Option<String>| {
+    let text = |value: &Option<CompactString>| {
         value
             .as_deref()
             .map(str::trim)

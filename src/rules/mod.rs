@@ -62,7 +62,7 @@ fn finding(
     flag: Flag,
 ) -> Finding {
     Finding {
-        ticket_id: ticket.ticket_id.clone(),
+        ticket_id: ticket.ticket_id.to_string(),
         policy: policy.id.clone(),
         policy_version: policy.version.clone(),
         rule: rule.id,

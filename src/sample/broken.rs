@@ -50,7 +50,7 @@ pub(super) fn rows(ctx: &mut Ctx<'_>) -> Result<Vec<Vec<String>>, NotCovered> {
     let mut out = Vec::with_capacity(ROWS.len());
     for (n, changes) in ROWS.iter().enumerate() {
         let mut ticket = compliant::ticket(ctx, brands[n % brands.len()])?;
-        ticket.ticket_id = format!("RMA-2026-{:06}", 900_001 + n);
+        ticket.ticket_id = format!("RMA-2026-{:06}", 900_001 + n).into();
         let mut record = english_record(&ticket);
         if n == DUPLICATE_ROW {
             record[index(Column::TicketId)] = out

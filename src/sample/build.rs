@@ -83,12 +83,12 @@ pub(super) fn base(ctx: &mut Ctx<'_>, brand: Brand) -> Ticket {
     let store = catalog::pick(ctx.rng, catalog::STORES).0;
     let agent = catalog::pick(ctx.rng, catalog::AGENTS).0;
     Ticket {
-        policy: Some(brand.spelling(ctx.rng)),
-        order_id: Some(catalog::order_id(ctx.rng)),
-        sku: Some(item.sku),
-        product_category: Some(item.category.to_string()),
-        store: Some(store.to_string()),
-        agent: Some(agent.to_string()),
+        policy: Some(brand.spelling(ctx.rng).into()),
+        order_id: Some(catalog::order_id(ctx.rng).into()),
+        sku: Some(item.sku.into()),
+        product_category: Some(item.category.into()),
+        store: Some(store.into()),
+        agent: Some(agent.into()),
         order_amount: Some(item.price),
         proof_of_purchase: Some(true),
         label_tampered: Some(false),
@@ -157,7 +157,7 @@ pub(super) fn set_freight(
 ) {
     let courier = catalog::courier(ctx.rng);
     ticket.freight_amount = Some(catalog::freight_cost(ctx.rng, courier));
-    ticket.courier = Some(courier.to_string());
+    ticket.courier = Some(courier.into());
     ticket.freight_deducted = Some(yuan(0));
     let freight = &ctx.policy(brand).params.freight;
     let company_bears = freight.company_bears.contains(&cause)

@@ -370,7 +370,7 @@ fn exchange_model_and_shipment(ctx: &mut Ctx<'_>, out: &mut Vec<Draft>) -> Resul
     for (variant, flagged, target) in variants {
         let (applied, delivered) = random_dates(ctx, 1, 14);
         let mut t = build::exchange(ctx, Brand::Joining, delivered, applied)?;
-        t.exchange_sku = t.sku.as_deref().map(variant);
+        t.exchange_sku = t.sku.as_deref().map(|sku| variant(sku).into());
         let draft = Draft::new(t, target);
         out.push(if flagged {
             draft.expect(Expected::new(MODEL, Warning))

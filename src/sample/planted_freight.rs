@@ -19,7 +19,7 @@ fn joining_collect(
     deducted: Decimal,
 ) -> Result<Ticket, NotCovered> {
     let mut ticket = joining_no_reason(ctx)?;
-    ticket.courier = Some(courier.to_string());
+    ticket.courier = Some(courier.into());
     ticket.remote_area = None;
     ticket.freight_payment = Some(FreightPayment::Collect);
     ticket.freight_payer = Some(FreightPayer::Customer);

@@ -282,11 +282,11 @@ impl Drawing {
                 mut ticket,
                 expected,
             } = drawn.map_err(spill_failed)?;
-            ticket.ticket_id = numbering.next(applied);
+            ticket.ticket_id = numbering.next(applied).into();
             let mark = self.tickets.marks[index as usize];
             for expected in expected {
                 let row = ExpectedRow {
-                    ticket_id: ticket.ticket_id.clone(),
+                    ticket_id: ticket.ticket_id.to_string(),
                     expected,
                 };
                 answers
@@ -306,7 +306,7 @@ impl Drawing {
             if mark & FLAGGED == 0 {
                 if duplicate.original == Some(unflagged_seen) {
                     let position = self.rng.random_range(en_written + 1..=en_rows);
-                    duplicate.id = Some(ticket.ticket_id.clone());
+                    duplicate.id = Some(ticket.ticket_id.to_string());
                     duplicate.copy = Some((position, ticket));
                 }
                 unflagged_seen += 1;

@@ -7,7 +7,7 @@ use rust_xlsxwriter::{DocProperties, Workbook};
 
 use super::catalog::chinese;
 use crate::ticket::{
-    Cause, Column, Decision, FreightPayer, FreightPayment, ServiceType, Ticket, When,
+    Cause, Column, CompactString, Decision, FreightPayer, FreightPayment, ServiceType, Ticket, When,
 };
 
 /// One value of a ticket, typed, for the writers.
@@ -26,8 +26,10 @@ pub(super) enum Value {
     FreightPayment(FreightPayment),
 }
 
-fn text(value: &Option<String>) -> Value {
-    value.clone().map_or(Value::Blank, Value::Text)
+fn text(value: &Option<CompactString>) -> Value {
+    value
+        .as_ref()
+        .map_or(Value::Blank, |text| Value::Text(text.to_string()))
 }
 
 fn when(value: &Option<When>) -> Value {
@@ -47,7 +49,7 @@ fn opt<T>(value: Option<T>, wrap: fn(T) -> Value) -> Value {
 pub(super) fn value(ticket: &Ticket, column: Column) -> Value {
     use Column as C;
     match column {
-        C::TicketId => Value::Text(ticket.ticket_id.clone()),
+        C::TicketId => Value::Text(ticket.ticket_id.to_string()),
         C::Policy => text(&ticket.policy),
         C::OrderId => text(&ticket.order_id),
         C::Sku => text(&ticket.sku),

@@ -85,12 +85,12 @@ fn ticket(index: usize, applied_at: Option<When>) -> Ticket {
         format!("JD-{:04}", 1000 + index)
     };
     Ticket {
-        ticket_id: id,
+        ticket_id: id.into(),
         policy: Some("JOINING".into()),
-        sku: Some(format!("SKU-{}", index % 3)),
-        store: (index % 5 != 4).then(|| STORES[index % 4].to_owned()),
-        agent: Some(AGENTS[index % 3].to_owned()),
-        courier: Some(COURIERS[index % 3].to_owned()),
+        sku: Some(format!("SKU-{}", index % 3).into()),
+        store: (index % 5 != 4).then(|| STORES[index % 4].into()),
+        agent: Some(AGENTS[index % 3].into()),
+        courier: Some(COURIERS[index % 3].into()),
         cause: Some(if index.is_multiple_of(2) {
             Cause::Quality
         } else {
@@ -123,7 +123,7 @@ fn ticket(index: usize, applied_at: Option<When>) -> Ticket {
 fn finding(index: usize, spec: &Spec, ticket: &Ticket) -> Finding {
     let (rule, severity, amount, late_by, _) = *spec;
     Finding {
-        ticket_id: ticket.ticket_id.clone(),
+        ticket_id: ticket.ticket_id.to_string(),
         policy: "joining".into(),
         policy_version: "1".into(),
         rule,
@@ -179,7 +179,7 @@ pub(super) fn full_run() -> (AuditRun, tempfile::TempDir) {
     add_freight_ledger(&mut run);
     for row in 50..56 {
         let mut compliant = ticket(row, Some(local("2025-10-01 10:00")));
-        compliant.ticket_id = format!("OK-{row}");
+        compliant.ticket_id = format!("OK-{row}").into();
         run.review_sample.offer("joining", &compliant);
     }
     run.tickets_by_policy.insert("joining".into(), 46);
@@ -242,7 +242,7 @@ pub(super) fn with_thirty_more_agents() -> (AuditRun, tempfile::TempDir) {
     let (mut run, previous) = full_run();
     for n in 0..30 {
         let ticket = Ticket {
-            agent: Some(format!("Agent {n:03}")),
+            agent: Some(format!("Agent {n:03}").into()),
             ..ticket(200 + n, Some(local("2025-10-01 10:00")))
         };
         run.scorecards.record_ticket(&ticket, &[]);
