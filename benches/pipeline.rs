@@ -19,9 +19,11 @@
 //!
 //! Floor and audit each run in a child process (the floor as this executable with `floor
 //! ...`), so every measurement has its own peak RSS (`wait4`). Each is repeated `--runs`
-//! times (default 3), alternating floor and audit, and the median is reported. The ratio is
-//! given twice: median audit over median floor, and the median of each run's audit over the
-//! floor measured right after it (paired), which a load that comes and goes moves least.
+//! times (default 3), alternating floor and audit, and the median is reported; within a run,
+//! each format is measured at every size back to back. The ratio is given twice: median audit
+//! over median floor, and the median of each run's audit over the floor measured right after
+//! it (paired), which a load that comes and goes moves least. Scaling, likewise: from the
+//! medians, and paired (each run's largest size against its smallest, measured just before).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -401,6 +403,8 @@ struct Row {
     floor_write: f64,
     floor_rss_kb: u64,
     audit: Usage,
+    /// Every run's audit seconds, in run order.
+    audits: Vec<f64>,
     findings: usize,
     /// Cells on the listing sheets of the audit's `report.xlsx` (the floor writes as many).
     listing_cells: u64,
@@ -425,6 +429,147 @@ impl Row {
     fn ratio(&self) -> f64 {
         self.audit.wall.as_secs_f64() / self.floor()
     }
+
+    /// The medians of one input's runs.
+    fn of(size: usize, format: Format, samples: &[Sample]) -> Row {
+        let median_ratio = |over: &dyn Fn(&Sample) -> f64| {
+            let ratios: Vec<f64> = samples
+                .iter()
+                .map(|s| s.audit.wall.as_secs_f64() / over(s))
+                .collect();
+            median_by(&ratios, |r| *r)
+        };
+        let median = |key: &dyn Fn(&Sample) -> f64| key(&median_by(samples, key));
+        let audit = median_by(samples, |s| s.audit.wall.as_secs_f64());
+        Row {
+            size,
+            format,
+            floor_read: median(&|s| s.floor_times.read),
+            floor_write: median(&|s| s.floor_times.write),
+            floor_rss_kb: samples
+                .iter()
+                .map(|s| s.floor.max_rss_kb)
+                .max()
+                .unwrap_or(0),
+            audit: Usage {
+                max_rss_kb: samples
+                    .iter()
+                    .map(|s| s.audit.max_rss_kb)
+                    .max()
+                    .unwrap_or(0),
+                ..audit.audit
+            },
+            audits: samples.iter().map(|s| s.audit.wall.as_secs_f64()).collect(),
+            findings: audit.findings,
+            listing_cells: audit.floor_times.listing_cells,
+            paired_ratio: median_ratio(&|s| s.floor_times.read + s.floor_times.write),
+            inflate: median(&|s| s.floor_times.inflate),
+            paired_inflate_ratio: median_ratio(&|s| s.floor_times.inflate),
+            reads: (
+                median(&|s| s.floor_times.read),
+                median(&|s| s.floor_times.ours),
+            ),
+            unzip: (
+                median(&|s| s.floor_times.unzip),
+                median_ratio(&|s| s.floor_times.unzip),
+            ),
+        }
+    }
+}
+
+/// Time per ticket at the larger size over the smaller, run by run (the two measured back to
+/// back), and their median.
+fn paired_scaling(small: &Row, large: &Row) -> (Vec<f64>, f64) {
+    let per_ticket = large.size as f64 / small.size as f64;
+    let each: Vec<f64> = small
+        .audits
+        .iter()
+        .zip(&large.audits)
+        .map(|(small, large)| large / small / per_ticket)
+        .collect();
+    let median = median_by(&each, |r| *r);
+    (each, median)
+}
+
+/// One run of the audit of `input` and of its floors, each in a child process.
+fn measure_sample(
+    own: &Path,
+    size: usize,
+    format: Format,
+    dir: &Path,
+    input: &Path,
+    run: usize,
+) -> Result<Sample, String> {
+    let out = dir.join(format!("out-{}", format.name()));
+    let (audit, _) = measure(Command::new(audit_binary()).args([
+        "audit",
+        &input.to_string_lossy(),
+        "--as-of",
+        AS_OF,
+        "--out",
+        &out.to_string_lossy(),
+        "--quiet",
+    ]))?;
+    let findings = count_findings(&out.join("findings.csv"))?;
+    let floor_out = dir.join(format!("floor-{}.xlsx", format.name()));
+    let (floor, printed) = measure(Command::new(own).args([
+        "floor",
+        format.floor_reader(),
+        &input.to_string_lossy(),
+        &out.join("findings.csv").to_string_lossy(),
+        &out.join("report.xlsx").to_string_lossy(),
+        &floor_out.to_string_lossy(),
+    ]))?;
+    let mut floor_times = parse_floor(&printed)?;
+    if format == Format::Xlsx {
+        let (_, printed) =
+            measure(Command::new(own).args(["floor", "inflate", &input.to_string_lossy()]))?;
+        floor_times.inflate = parse_floor(&printed)?.inflate;
+        let (_, printed) =
+            measure(Command::new(own).args(["floor", "ours", &input.to_string_lossy()]))?;
+        floor_times.ours = parse_floor(&printed)?.ours;
+        floor_times.unzip = unzip_seconds(input);
+    }
+    eprintln!(
+        "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2} of {} cells), inflate {} s (unzip -p {} s), our read {} s, {findings} findings, load {}",
+        format.name(),
+        run + 1,
+        audit.wall.as_secs_f64(),
+        floor_times.read + floor_times.write,
+        floor_times.read,
+        floor_times.write,
+        floor_times.listing_cells,
+        two_places(floor_times.inflate),
+        two_places(floor_times.unzip),
+        two_places(floor_times.ours),
+        load_average()
+    );
+    Ok(Sample {
+        audit,
+        floor,
+        floor_times,
+        findings,
+    })
+}
+
+/// The audit's two phases timed in-process (`phases`), once: read to merge, and writing.
+fn time_phases(own: &Path, format: Format, dir: &Path, input: &Path) -> Result<(f64, f64), String> {
+    let (_, printed) = measure(
+        Command::new(own).args([
+            "phases",
+            &input.to_string_lossy(),
+            &dir.join(format!("phases-{}", format.name()))
+                .to_string_lossy(),
+        ]),
+    )?;
+    let phase = |key: &str| {
+        printed
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    Ok((phase("audit_seconds"), phase("write_seconds")))
 }
 
 fn run(options: &Options) -> Result<(), String> {
@@ -432,8 +577,7 @@ fn run(options: &Options) -> Result<(), String> {
     let own = std::env::current_exe().map_err(|err| err.to_string())?;
     println!("machine: {}", machine());
     println!("load average at start: {}", load_average());
-    let mut rows = Vec::new();
-    let mut phase_rows = Vec::new();
+    let mut inputs = Vec::new();
     for &size in &options.sizes {
         let dir = generate(&options.work, size)?;
         for &format in &options.formats {
@@ -441,139 +585,27 @@ fn run(options: &Options) -> Result<(), String> {
                 Format::Gbk => gbk_export(&dir)?,
                 _ => dir.join(format.file()),
             };
-            let out = dir.join(format!("out-{}", format.name()));
-            let mut samples = Vec::new();
-            for run in 0..options.runs {
-                let (audit, _) = measure(Command::new(audit_binary()).args([
-                    "audit",
-                    &input.to_string_lossy(),
-                    "--as-of",
-                    AS_OF,
-                    "--out",
-                    &out.to_string_lossy(),
-                    "--quiet",
-                ]))?;
-                let findings = count_findings(&out.join("findings.csv"))?;
-                let floor_out = dir.join(format!("floor-{}.xlsx", format.name()));
-                let (floor, printed) = measure(Command::new(&own).args([
-                    "floor",
-                    format.floor_reader(),
-                    &input.to_string_lossy(),
-                    &out.join("findings.csv").to_string_lossy(),
-                    &out.join("report.xlsx").to_string_lossy(),
-                    &floor_out.to_string_lossy(),
-                ]))?;
-                let mut floor_times = parse_floor(&printed)?;
-                if format == Format::Xlsx {
-                    let (_, printed) = measure(Command::new(&own).args([
-                        "floor",
-                        "inflate",
-                        &input.to_string_lossy(),
-                    ]))?;
-                    floor_times.inflate = parse_floor(&printed)?.inflate;
-                    let (_, printed) = measure(Command::new(&own).args([
-                        "floor",
-                        "ours",
-                        &input.to_string_lossy(),
-                    ]))?;
-                    floor_times.ours = parse_floor(&printed)?.ours;
-                    floor_times.unzip = unzip_seconds(&input);
-                }
-                eprintln!(
-                    "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2} of {} cells), inflate {} s (unzip -p {} s), our read {} s, {findings} findings, load {}",
-                    format.name(),
-                    run + 1,
-                    audit.wall.as_secs_f64(),
-                    floor_times.read + floor_times.write,
-                    floor_times.read,
-                    floor_times.write,
-                    floor_times.listing_cells,
-                    two_places(floor_times.inflate),
-                    two_places(floor_times.unzip),
-                    two_places(floor_times.ours),
-                    load_average()
-                );
-                samples.push(Sample {
-                    audit,
-                    floor,
-                    floor_times,
-                    findings,
-                });
-            }
-            let (_, printed) = measure(
-                Command::new(&own).args([
-                    "phases",
-                    &input.to_string_lossy(),
-                    &dir.join(format!("phases-{}", format.name()))
-                        .to_string_lossy(),
-                ]),
-            )?;
-            let phase = |key: &str| {
-                printed
-                    .lines()
-                    .find_map(|l| l.strip_prefix(key))
-                    .and_then(|v| v.trim().parse::<f64>().ok())
-                    .unwrap_or(f64::NAN)
-            };
-            phase_rows.push((size, format, phase("audit_seconds"), phase("write_seconds")));
-            let paired: Vec<f64> = samples
-                .iter()
-                .map(|s| s.audit.wall.as_secs_f64() / (s.floor_times.read + s.floor_times.write))
-                .collect();
-            let paired_ratio = median_by(&paired, |r| *r);
-            let paired_inflate: Vec<f64> = samples
-                .iter()
-                .map(|s| s.audit.wall.as_secs_f64() / s.floor_times.inflate)
-                .collect();
-            let inflate = median_by(&samples, |s| s.floor_times.inflate)
-                .floor_times
-                .inflate;
-            let audit = median_by(&samples, |s| s.audit.wall.as_secs_f64());
-            let read = median_by(&samples, |s| s.floor_times.read);
-            let write = median_by(&samples, |s| s.floor_times.write);
-            let floor_rss = samples
-                .iter()
-                .map(|s| s.floor.max_rss_kb)
-                .max()
-                .unwrap_or(0);
-            let audit_rss = samples
-                .iter()
-                .map(|s| s.audit.max_rss_kb)
-                .max()
-                .unwrap_or(0);
-            rows.push(Row {
-                size,
-                format,
-                floor_read: read.floor_times.read,
-                floor_write: write.floor_times.write,
-                floor_rss_kb: floor_rss,
-                audit: Usage {
-                    max_rss_kb: audit_rss,
-                    ..audit.audit
-                },
-                findings: audit.findings,
-                listing_cells: audit.floor_times.listing_cells,
-                paired_ratio,
-                inflate,
-                paired_inflate_ratio: median_by(&paired_inflate, |r| *r),
-                reads: (
-                    read.floor_times.read,
-                    median_by(&samples, |s| s.floor_times.ours).floor_times.ours,
-                ),
-                unzip: (
-                    median_by(&samples, |s| s.floor_times.unzip)
-                        .floor_times
-                        .unzip,
-                    median_by(
-                        &samples
-                            .iter()
-                            .map(|s| s.audit.wall.as_secs_f64() / s.floor_times.unzip)
-                            .collect::<Vec<_>>(),
-                        |r| *r,
-                    ),
-                ),
-            });
+            inputs.push((size, format, dir.clone(), input));
         }
+    }
+    // Run by run, each format at every size back to back: the sizes a scaling figure
+    // compares are measured within a minute of each other, not minutes apart.
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); inputs.len()];
+    for run in 0..options.runs {
+        for &format in &options.formats {
+            for (index, (size, _, dir, input)) in inputs.iter().enumerate() {
+                if inputs[index].1 == format {
+                    let sample = measure_sample(&own, *size, format, dir, input, run)?;
+                    samples[index].push(sample);
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    let mut phase_rows = Vec::new();
+    for ((size, format, dir, input), samples) in inputs.iter().zip(&samples) {
+        phase_rows.push((*size, *format, time_phases(&own, *format, dir, input)?));
+        rows.push(Row::of(*size, *format, samples));
     }
     println!("load average at end: {}", load_average());
     println!();
@@ -631,11 +663,12 @@ fn run(options: &Options) -> Result<(), String> {
     println!();
     println!("| tickets | input | read + parse + evaluate + merge s | write outputs s |");
     println!("|---:|---|---:|---:|");
-    for (size, format, audit, write) in &phase_rows {
+    for (size, format, (audit, write)) in &phase_rows {
         println!("| {size} | {} | {audit:.2} | {write:.2} |", format.name());
     }
     println!();
-    // Scaling: time per ticket at the largest size against the smallest.
+    // Scaling: time per ticket at the largest size against the smallest, from the medians
+    // and run by run (each pair measured back to back).
     for format in &options.formats {
         let of: Vec<&Row> = rows.iter().filter(|r| r.format == *format).collect();
         if let (Some(small), Some(large)) = (
@@ -644,12 +677,15 @@ fn run(options: &Options) -> Result<(), String> {
         ) {
             if small.size < large.size {
                 let per = |r: &Row| r.audit.wall.as_secs_f64() / r.size as f64;
+                let (each, paired) = paired_scaling(small, large);
+                let each: Vec<String> = each.iter().map(|r| format!("{r:.3}")).collect();
                 println!(
-                    "scaling {}: {} → {} tickets, time per ticket × {:.3} (1.000 = linear)",
+                    "scaling {}: {} → {} tickets, time per ticket × {:.3} from the medians, × {paired:.3} paired (runs: {}) (1.000 = linear)",
                     format.name(),
                     small.size,
                     large.size,
-                    per(large) / per(small)
+                    per(large) / per(small),
+                    each.join(", ")
                 );
             }
         }
