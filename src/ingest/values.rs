@@ -223,10 +223,30 @@ fn money_from_number(number: f64) -> Result<Decimal, Reason> {
     if number < 0.0 {
         return Err(NEGATIVE_AMOUNT.into());
     }
-    // Through the shortest text that reads back as the cell's number: 0.1 stays 0.1,
-    // never the binary expansion 0.1000000000000000055511151231.
-    Decimal::from_str(&number_text(number.abs())).map_err(|_| NOT_AN_AMOUNT.into())
+    // The shortest text that reads back as the cell's number: 0.1 stays 0.1, never the
+    // binary expansion 0.1000000000000000055511151231. Nearly every amount is a whole
+    // number of cents, read without writing that text.
+    let number = number.abs();
+    match whole_cents(number) {
+        Some(amount) => Ok(amount),
+        None => Decimal::from_str(&number_text(number)).map_err(|_| NOT_AN_AMOUNT.into()),
+    }
 }
+
+/// A number that is a whole number of cents, as the decimal its shortest text reads (`12.5`,
+/// `20`): the number is the double nearest to cents / 100, and below [`CENTS_LIMIT`] doubles
+/// lie far closer together than a cent, so no shorter text reads back as it. `None` for any
+/// other number.
+fn whole_cents(number: f64) -> Option<Decimal> {
+    if !(0.0..CENTS_LIMIT).contains(&number) {
+        return None;
+    }
+    let cents = (number * 100.0).round();
+    (cents / 100.0 == number).then(|| Decimal::new(cents as i64, 2).normalize())
+}
+
+/// Where [`whole_cents`] stops: a trillion, whose doubles are 2⁻¹³ apart.
+const CENTS_LIMIT: f64 = 1e12;
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
@@ -540,6 +560,48 @@ mod tests {
             if let Some(shortcut) = plain_amount(&written) {
                 proptest::prop_assert_eq!(shortcut, money_from_any_text(&written));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// An amount cell read through whole cents is the decimal its shortest text reads,
+        /// scale included (`12.5`, never `12.50`).
+        #[test]
+        fn whole_cents_read_as_the_shortest_text_reads(
+            cents in proptest::prop_oneof![0u64..100_000, 0u64..100_000_000_000_000],
+            number in proptest::prop_oneof![0.0f64..1e6, 0.0f64..2e12],
+        ) {
+            for number in [cents as f64 / 100.0, number, cents as f64] {
+                let general = Decimal::from_str(&number_text(number)).ok();
+                if let Some(amount) = whole_cents(number) {
+                    proptest::prop_assert_eq!(Some(amount), general);
+                    proptest::prop_assert_eq!(amount.to_string(), number_text(number));
+                } else if number < CENTS_LIMIT {
+                    let text = number_text(number);
+                    let decimals = text.split_once('.').map_or(0, |(_, after)| after.len());
+                    proptest::prop_assert!(decimals > 2, "{} has whole cents", text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn whole_cents_take_amounts_and_leave_the_rest() {
+        for (number, expected) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (20.0, "20"),
+            (12.5, "12.5"),
+            (0.01, "0.01"),
+            (1234.56, "1234.56"),
+            (999_999_999_999.99, "999999999999.99"),
+        ] {
+            let amount = whole_cents(number).expect("whole cents");
+            assert_eq!(amount.to_string(), expected);
+            assert_eq!(amount.scale(), dec(expected).scale(), "{expected}");
+        }
+        for number in [0.001, 0.1 + 0.2, 1e12, 1e21, f64::NAN, f64::INFINITY, -1.0] {
+            assert_eq!(whole_cents(number), None, "{number}");
         }
     }
 
