@@ -301,7 +301,8 @@ struct FloorTimes {
     inflate: f64,
     /// XLSX: the audit's own reader, every cell read once (NaN otherwise).
     ours: f64,
-    /// XLSX: `unzip -p INPUT SHEET_PART` to nowhere (NaN otherwise, or without `unzip`).
+    /// XLSX: `unzip -p INPUT SHEET_PART` to nowhere, the mean of a run just before the audit
+    /// and one just after it (NaN otherwise, or without `unzip`).
     unzip: f64,
 }
 
@@ -501,6 +502,13 @@ fn measure_sample(
     run: usize,
 ) -> Result<Sample, String> {
     let out = dir.join(format!("out-{}", format.name()));
+    // XLSX: `unzip -p` just before the audit and just after it, so that the pair brackets the
+    // audit (a machine that slows or speeds up meanwhile moves both halves alike).
+    let unzip_before = if format == Format::Xlsx {
+        unzip_seconds(input)
+    } else {
+        f64::NAN
+    };
     let (audit, _) = measure(Command::new(audit_binary()).args([
         "audit",
         &input.to_string_lossy(),
@@ -510,6 +518,11 @@ fn measure_sample(
         &out.to_string_lossy(),
         "--quiet",
     ]))?;
+    let unzip_after = if format == Format::Xlsx {
+        unzip_seconds(input)
+    } else {
+        f64::NAN
+    };
     let findings = count_findings(&out.join("findings.csv"))?;
     let floor_out = dir.join(format!("floor-{}.xlsx", format.name()));
     let (floor, printed) = measure(Command::new(own).args([
@@ -528,10 +541,10 @@ fn measure_sample(
         let (_, printed) =
             measure(Command::new(own).args(["floor", "ours", &input.to_string_lossy()]))?;
         floor_times.ours = parse_floor(&printed)?.ours;
-        floor_times.unzip = unzip_seconds(input);
+        floor_times.unzip = f64::midpoint(unzip_before, unzip_after);
     }
     eprintln!(
-        "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2} of {} cells), inflate {} s (unzip -p {} s), our read {} s, {findings} findings, load {}",
+        "  {size} {} run {}: audit {:.2} s, floor {:.2} s (read {:.2} + write {:.2} of {} cells), inflate {} s (unzip -p {} s: {} before the audit, {} after), our read {} s, {findings} findings, load {}",
         format.name(),
         run + 1,
         audit.wall.as_secs_f64(),
@@ -541,6 +554,8 @@ fn measure_sample(
         floor_times.listing_cells,
         two_places(floor_times.inflate),
         two_places(floor_times.unzip),
+        two_places(unzip_before),
+        two_places(unzip_after),
         two_places(floor_times.ours),
         load_average()
     );
