@@ -504,11 +504,14 @@ fn measure_sample(
     let out = dir.join(format!("out-{}", format.name()));
     // XLSX: `unzip -p` just before the audit and just after it, so that the pair brackets the
     // audit (a machine that slows or speeds up meanwhile moves both halves alike).
-    let unzip_before = if format == Format::Xlsx {
-        unzip_seconds(input)
-    } else {
-        f64::NAN
+    let unzip = || {
+        if format == Format::Xlsx {
+            unzip_seconds(input)
+        } else {
+            f64::NAN
+        }
     };
+    let unzip_before = unzip();
     let (audit, _) = measure(Command::new(audit_binary()).args([
         "audit",
         &input.to_string_lossy(),
@@ -518,11 +521,7 @@ fn measure_sample(
         &out.to_string_lossy(),
         "--quiet",
     ]))?;
-    let unzip_after = if format == Format::Xlsx {
-        unzip_seconds(input)
-    } else {
-        f64::NAN
-    };
+    let unzip_after = unzip();
     let findings = count_findings(&out.join("findings.csv"))?;
     let floor_out = dir.join(format!("floor-{}.xlsx", format.name()));
     let (floor, printed) = measure(Command::new(own).args([
@@ -608,10 +607,9 @@ fn run(options: &Options) -> Result<(), String> {
     let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); inputs.len()];
     for run in 0..options.runs {
         for &format in &options.formats {
-            for (index, (size, _, dir, input)) in inputs.iter().enumerate() {
-                if inputs[index].1 == format {
-                    let sample = measure_sample(&own, *size, format, dir, input, run)?;
-                    samples[index].push(sample);
+            for ((size, of, dir, input), samples) in inputs.iter().zip(&mut samples) {
+                if *of == format {
+                    samples.push(measure_sample(&own, *size, format, dir, input, run)?);
                 }
             }
         }
