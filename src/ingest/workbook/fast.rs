@@ -18,6 +18,16 @@
 //!   `<dimension>` without a valid `ref`, no `<sheetData>` at all);
 //! - a sheet part declared in an encoding other than UTF-8.
 //!
+//! The chunks are parsed apart, each as if the sheet's root and `<sheetData>` were the only
+//! elements open around its rows; calamine's one reader fails at an end tag when no element
+//! is open. So each chunk's parse counts the elements open at its end, and a chunk that
+//! starts with another count than the one assumed (after stray end tags, or an element left
+//! open, or a `<sheetData>` that is not the root's child) is parsed again, in turn, with
+//! that count open before it. The cut falls after a `</row>`, which may lie inside markup (an
+//! attribute value, a processing instruction) or inside a text that runs on over rows; the
+//! parse of such a chunk fails for want of what follows ([`Stop::CutShort`]), and the chunk is
+//! joined to the following ones and parsed again.
+//!
 //! Memory stays bounded: at most [`WINDOW`] chunks of about [`CHUNK_BYTES`] are in flight, and
 //! rows leave through the bounded channel. A single row whose XML passes [`MAX_ROW_BYTES`]
 //! fails the sheet.
@@ -51,7 +61,8 @@ use crate::ingest::{RawCell, RawRow};
 pub const READER_ENV: &str = "RMA_AUDIT_XLSX_READER";
 
 /// XML bytes per chunk handed to a parse worker (cut at the last row end past this size).
-const CHUNK_BYTES: usize = 1 << 20;
+/// Fuzzing builds cut small, so that what crosses a chunk's end is fuzzed too.
+const CHUNK_BYTES: usize = if cfg!(fuzzing) { 256 } else { 1 << 20 };
 
 /// Chunks read ahead of the row handed on: inflated, being parsed or parsed and waiting.
 const WINDOW: usize = 8;
@@ -90,13 +101,15 @@ pub(super) fn stream(sheet: &Sheet, sender: SyncSender<Message>) {
     if !declared_utf8(&mut data) {
         return fallback(sheet, sender);
     }
-    let Some(empty) = skip_prelude(&mut data) else {
+    let Some((empty, depth)) = skip_prelude(&mut data) else {
         return fallback(sheet, sender);
     };
     let mut pipeline = Pipeline {
         sheet,
         book: Arc::new(book),
         assembler: Assembler::new(sender),
+        depth,
+        joining: None,
     };
     if empty {
         pipeline.assembler.finish();
@@ -160,20 +173,30 @@ fn declared_utf8(stream: &mut impl BufRead) -> bool {
 }
 
 /// Reads up to `<sheetData>` as calamine's `XlsxCellReader::new`: whether the sheet has no
-/// rows (`<sheetData/>`); `None` when calamine should read the sheet (it fails there, or
+/// rows (`<sheetData/>`) and how many elements are open after the `<sheetData>` start tag
+/// (itself included); `None` when calamine should read the sheet (it fails there, or
 /// something here is not handled).
-fn skip_prelude(stream: &mut impl BufRead) -> Option<bool> {
+fn skip_prelude(stream: &mut impl BufRead) -> Option<(bool, usize)> {
     let mut reader = quick_xml::Reader::from_reader(stream);
     let config = reader.config_mut();
     config.check_end_names = false;
     config.trim_text(false);
     config.check_comments = false;
     let mut buf = Vec::new();
+    // The reader fails at an end tag when none is open, as calamine's does.
+    let mut depth: usize = 0;
     loop {
         buf.clear();
         let (e, empty) = match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Start(e)) => {
+                depth += 1;
+                (e, false)
+            }
             Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
             Ok(Event::Eof) | Err(_) => return None,
             Ok(_) => continue,
         };
@@ -182,7 +205,7 @@ fn skip_prelude(stream: &mut impl BufRead) -> Option<bool> {
                 Ok([Some(range)]) if cells::valid_dimension(range) => {}
                 _ => return None,
             },
-            "sheetData" if e.name().prefix().is_none() => return Some(empty),
+            "sheetData" if e.name().prefix().is_none() => return Some((empty, depth)),
             "sheetData" => return None,
             _ => {}
         }
@@ -194,18 +217,27 @@ struct Pipeline<'s> {
     sheet: &'s Sheet,
     book: Arc<Book>,
     assembler: Assembler,
+    /// The elements open where the next chunk to hand on starts.
+    depth: usize,
+    /// A chunk cut short ([`Stop::CutShort`]) and the chunks joined to it since, with the
+    /// size it grows to before it is parsed again (twice its size when cut short, so that a
+    /// long stretch of such XML is parsed a bounded number of times).
+    joining: Option<(Chunk, usize)>,
 }
 
 impl Pipeline<'_> {
     fn run(&mut self, data: &mut impl Read) {
-        let (done, results) = mpsc::channel::<(usize, Parsed)>();
+        let (done, results) = mpsc::channel::<(usize, Chunk, Parsed)>();
         let mut cutter = Cutter::default();
-        let mut ready: BTreeMap<usize, Parsed> = BTreeMap::new();
+        let mut ready: BTreeMap<usize, (Chunk, Parsed)> = BTreeMap::new();
         let (mut sent, mut handed) = (0, 0);
         let mut ended = false;
         loop {
-            while let Some(parsed) = ready.remove(&handed) {
+            while let Some((chunk, parsed)) = ready.remove(&handed) {
                 handed += 1;
+                let Some(parsed) = self.settle(chunk, parsed) else {
+                    continue;
+                };
                 if !self.hand_on(parsed) {
                     return;
                 }
@@ -224,30 +256,51 @@ impl Pipeline<'_> {
                 continue;
             }
             match results.recv() {
-                Ok((index, parsed)) => {
-                    ready.insert(index, parsed);
+                Ok((index, chunk, parsed)) => {
+                    ready.insert(index, (chunk, parsed));
                 }
                 Err(_) => return,
             }
         }
     }
 
-    fn dispatch(&self, index: usize, chunk: Chunk, done: mpsc::Sender<(usize, Parsed)>) {
+    fn dispatch(&self, index: usize, chunk: Chunk, done: mpsc::Sender<(usize, Chunk, Parsed)>) {
         let book = Arc::clone(&self.book);
         rayon::spawn(move || {
-            let parse = std::panic::AssertUnwindSafe(|| parse_chunk(&chunk.xml, &book, chunk.last));
-            let parsed = std::panic::catch_unwind(parse).unwrap_or_else(|_| Parsed {
-                groups: Vec::new(),
-                end: cells::RowAt::After(0),
-                finished: false,
-                stop: Some(Stop::Malformed("the parser failed on it".to_string())),
-            });
-            let _ = done.send((index, parsed));
+            let parsed = guarded(|| parse_chunk(&chunk.xml, &book, chunk.last));
+            let _ = done.send((index, chunk, parsed));
         });
+    }
+
+    /// The parse of the next chunk in order as it reads in the whole sheet: parsed again when
+    /// other elements are open before it than its parse assumed, or joined to the following
+    /// chunks when it was cut short (`None` until enough are joined).
+    fn settle(&mut self, chunk: Chunk, mut parsed: Parsed) -> Option<Parsed> {
+        let (chunk, joined) = match self.joining.take() {
+            Some((mut head, goal)) => {
+                head.join(&chunk);
+                if head.xml.len() < goal && !head.last {
+                    self.joining = Some((head, goal));
+                    return None;
+                }
+                (head, true)
+            }
+            None => (chunk, false),
+        };
+        if joined || self.depth != OPEN_DEPTH {
+            parsed = chunk.parse_with_open(self.depth, &self.book);
+        }
+        if matches!(parsed.stop, Some(Stop::CutShort)) {
+            let goal = 2 * chunk.xml.len();
+            self.joining = Some((chunk, goal));
+            return None;
+        }
+        Some(parsed)
     }
 
     /// False when the sheet is done (finished, failed, or nobody reads on).
     fn hand_on(&mut self, parsed: Parsed) -> bool {
+        self.depth = parsed.depth;
         let start = self.assembler.start;
         for group in parsed.groups {
             if !self.assembler.push(group) {
@@ -269,6 +322,12 @@ impl Pipeline<'_> {
                 let reason = calamine_failure(self.sheet)
                     .unwrap_or_else(|| format!("the sheet's XML is malformed ({why})"));
                 self.assembler.fail(reason);
+                false
+            }
+            // Only a chunk that is not the last is cut short, and it is joined to the next.
+            Some(Stop::CutShort) => {
+                self.assembler
+                    .fail("the sheet's XML is malformed (it ends inside markup)".to_string());
                 false
             }
             None if parsed.finished => {
@@ -301,16 +360,50 @@ fn calamine_failure(sheet: &Sheet) -> Option<String> {
     })
 }
 
-/// A piece of the sheet's XML holding whole rows.
+/// A parse that panicked is a sheet that cannot be read.
+fn guarded(parse: impl FnOnce() -> Parsed) -> Parsed {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).unwrap_or_else(|_| Parsed {
+        groups: Vec::new(),
+        end: cells::RowAt::After(0),
+        depth: 0,
+        finished: false,
+        stop: Some(Stop::Malformed("the parser failed on it".to_string())),
+    })
+}
+
+/// A piece of the sheet's XML holding whole rows, after [`OPEN`].
 struct Chunk {
     xml: Vec<u8>,
     /// Nothing follows: the part ended (or failed to inflate further).
     last: bool,
 }
 
-/// What every chunk starts with: the elements open around the rows in the sheet, so that the
+impl Chunk {
+    /// `next`'s rows appended to this chunk's.
+    fn join(&mut self, next: &Chunk) {
+        self.xml.extend_from_slice(&next.xml[OPEN.len()..]);
+        self.last = next.last;
+    }
+
+    /// The chunk parsed in full with `depth` elements open before its rows instead of
+    /// [`OPEN_DEPTH`].
+    fn parse_with_open(&self, depth: usize, book: &Book) -> Parsed {
+        let rows = &self.xml[OPEN.len()..];
+        let mut xml = Vec::with_capacity(3 * depth + rows.len());
+        for _ in 0..depth {
+            xml.extend_from_slice(b"<_>");
+        }
+        xml.extend_from_slice(rows);
+        guarded(|| cells::parse_chunk_in_full(&xml, book, self.last))
+    }
+}
+
+/// What every chunk starts with: the elements open around the rows in a sheet, so that the
 /// parse of a chunk sees `</sheetData>` close an open element, as calamine's parse does.
 const OPEN: &[u8] = b"<worksheet><sheetData>";
+
+/// The elements [`OPEN`] opens.
+const OPEN_DEPTH: usize = 2;
 
 /// Cuts the inflating XML after row ends.
 struct Cutter {

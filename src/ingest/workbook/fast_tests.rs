@@ -439,6 +439,94 @@ fn malformed_sheets_fail_in_calamines_words() {
     agree(&path).expect_err("no end of the sheet data");
 }
 
+/// `count` numbered rows from row 2, one number cell each, with `extra` put before the
+/// `</row>` of the rows named in it.
+fn numbered_rows(count: u32, extra: &[(u32, &str)]) -> String {
+    let header = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>ticket_id</t></is></c></row>"#;
+    let mut rows = header.to_string();
+    for row in 2..count + 2 {
+        let inside = extra
+            .iter()
+            .find(|(at, _)| *at == row)
+            .map_or("", |(_, xml)| *xml);
+        rows += &format!(r#"<row r="{row}"><c r="A{row}"><v>{row}</v></c>{inside}</row>"#);
+    }
+    rows
+}
+
+#[test]
+fn end_tags_without_a_start_fail_where_calamines_do() {
+    // calamine reads the sheet with one XML reader, which fails at an end tag when no element
+    // is open; the chunks are parsed apart, so the elements left open carry from one to the
+    // next.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unmatched.xlsx");
+    // No root start tag (found by fuzzing): `</sheetData>` closes nothing.
+    let rootless = r#" worksheet xmlns="htt0://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ticket_id</t></is></c><c r="B2" t="inlineStr"><is><t>applied_at</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is>=t>T1</t></is></c><c r="B2" s="1"><v>46300</v></c></row></sheetData></worksheet>"#;
+    std::fs::write(&path, package(rootless, None, Some(STYLES), "", true)).unwrap();
+    let err = agree(&path).unwrap_err();
+    assert!(err.contains("does not match any open tag"), "{err}");
+    // Row ends the quick path takes: the third closes the root.
+    let rows = numbered_rows(3, &[]).replace("<row r=\"3\">", "</row></row></row><row r=\"3\">");
+    std::fs::write(&path, package(&worksheet(&rows), None, None, "", true)).unwrap();
+    let err = agree(&path).unwrap_err();
+    assert!(err.contains("does not match any open tag"), "{err}");
+    // About 3.5 MB of rows, four chunks: each stray end tag closes one more of the elements
+    // open around the rows; the third, in the last chunk, closes the root.
+    let stray = [(3, "</x>"), (40_000, "</x>"), (70_000, "</x>")];
+    let rows = numbered_rows(75_000, &stray);
+    std::fs::write(&path, package(&worksheet(&rows), None, None, "", true)).unwrap();
+    let err = agree(&path).unwrap_err();
+    assert!(err.contains("does not match any open tag"), "{err}");
+    // An element left open in the first chunk lets two more end tags pass in the last.
+    let rows = numbered_rows(75_000, &[(3, "<x>"), (70_000, "</x></x>")]);
+    std::fs::write(&path, package(&worksheet(&rows), None, None, "", true)).unwrap();
+    assert_eq!(agree(&path).unwrap().rows.len(), 75_000);
+    // Two stray end tags in the first chunk and none after: the end of the sheet data closes
+    // nothing.
+    let rows = numbered_rows(75_000, &[(3, "</x></x>")]);
+    std::fs::write(&path, package(&worksheet(&rows), None, None, "", true)).unwrap();
+    let err = agree(&path).unwrap_err();
+    assert!(err.contains("does not match any open tag"), "{err}");
+    // `<sheetData>` inside another element of the root: three open around every chunk.
+    let nested = worksheet(&numbered_rows(40_000, &[]))
+        .replace("<sheetData>", "<extLst><sheetData>")
+        .replace("</sheetData>", "</sheetData></extLst>");
+    std::fs::write(&path, package(&nested, None, None, "", true)).unwrap();
+    assert_eq!(handled(&path, 1), Ok(()));
+    assert_eq!(agree(&path).unwrap().rows.len(), 40_000);
+}
+
+#[test]
+fn row_end_tags_inside_markup_across_a_cut_read_alike() {
+    // The sheet is cut after the last `</row>` in its first megabyte; here that one lies in
+    // an attribute value, a processing instruction or a text that runs on over rows, so the
+    // parse of the first chunk ends inside them and goes on into the next.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.xlsx");
+    let padding = "p".repeat(1_500_000);
+    for (name, inside) in [
+        ("attribute", format!(r#"<x a="</row>{padding}"/>"#)),
+        ("instruction", format!("<?x </row>{padding}?>")),
+        (
+            "text",
+            format!(
+                r#"<c r="B12000" t="inlineStr"><is><t>runs on<w></row>{}</t></is></c>"#,
+                numbered_rows(40_000, &[]).replace("ticket_id", "in the text")
+            ),
+        ),
+    ] {
+        let rows = numbered_rows(30_000, &[(12_000, inside.as_str())]);
+        std::fs::write(&path, package(&worksheet(&rows), None, None, "", true)).unwrap();
+        let read = agree(&path).expect(name);
+        assert!(
+            read.rows.len() >= 29_999,
+            "{name}: {} rows",
+            read.rows.len()
+        );
+    }
+}
+
 #[test]
 fn a_cell_past_column_xfd_fails_alike_in_the_header_or_below() {
     let dir = tempfile::tempdir().unwrap();

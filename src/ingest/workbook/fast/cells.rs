@@ -57,6 +57,10 @@ pub(super) enum Stop {
     BeyondLastColumn(RowAt),
     /// The XML cannot be read (calamine is asked for its own words).
     Malformed(String),
+    /// The chunk, not the last, ends inside markup or inside an element being read: a row
+    /// end tag in an attribute value or in a text that goes on past rows, where the chunk was
+    /// cut. The parse has to go on into the following chunks.
+    CutShort,
 }
 
 /// A parsed chunk.
@@ -65,27 +69,64 @@ pub(super) struct Parsed {
     pub groups: Vec<Group>,
     /// The row a following chunk starts on.
     pub end: RowAt,
+    /// The elements open at the chunk's end, counting those open around it at its start
+    /// (the ones its XML starts with): the count a following chunk starts with. 0 when the
+    /// chunk did not read to its end (finished or stopped).
+    pub depth: usize,
     /// `</sheetData>` was met: nothing after this chunk is read.
     pub finished: bool,
     pub stop: Option<Stop>,
 }
 
-/// Parses one chunk; `last` when no more XML follows it: by the quick path when it takes the
-/// chunk ([`scan`]), in full otherwise.
+/// Parses one chunk that starts with [`OPEN`](super::OPEN); `last` when no more XML follows
+/// it: by the quick path when it takes the chunk ([`scan`]), in full otherwise.
 pub(super) fn parse_chunk(chunk: &[u8], book: &Book, last: bool) -> Parsed {
     let mut parser = ChunkParser::new(book);
+    parser.depth = super::OPEN_DEPTH;
     match scan::scan(&mut parser, chunk, last) {
         Some(finished) => parser.into_parsed(Ok(finished)),
         None => parse_chunk_in_full(chunk, book, last),
     }
 }
 
-/// Parses one chunk with quick-xml, as calamine parses a sheet.
+/// Parses one chunk with quick-xml, as calamine parses a sheet: one reader over the whole
+/// chunk, so an end tag fails when no element is open, counting those the chunk's XML opens
+/// before its rows.
 pub(super) fn parse_chunk_in_full(chunk: &[u8], book: &Book, last: bool) -> Parsed {
     let mut parser = ChunkParser::new(book);
-    let mut reader = xml(chunk);
-    let outcome = parser.run(&mut reader, last);
+    let mut xml_read = Vec::with_capacity(chunk.len() + CHUNK_END.len());
+    xml_read.extend_from_slice(chunk);
+    xml_read.extend_from_slice(CHUNK_END);
+    let mut reader = xml(&xml_read[..]);
+    let outcome = match parser.run(&mut reader, last) {
+        // The parse failed past the chunk's own XML, for want of what follows it.
+        Err(Stop::Malformed(_)) if !last && reader.buffer_position() > chunk.len() as u64 => {
+            Err(Stop::CutShort)
+        }
+        outcome => outcome,
+    };
     parser.into_parsed(outcome)
+}
+
+/// What the full parse reads after a chunk's XML: a processing instruction, which the parse
+/// meets at the top level once the chunk's own events are all read, while the reader still
+/// holds its count of open elements ([`open_elements`]).
+const CHUNK_END: &[u8] = b"<?rma-audit chunk-end?>";
+
+/// [`CHUNK_END`]'s content as quick-xml gives it.
+const CHUNK_END_CONTENT: &str = "rma-audit chunk-end";
+
+/// The elements `reader` has open, found by giving it end tags until one closes nothing (it
+/// keeps the count to itself). The reader is used up.
+fn open_elements(reader: &mut Reader<&[u8]>) -> usize {
+    let mut open = 0;
+    loop {
+        *reader.get_mut() = b"</_>";
+        match reader.read_event() {
+            Ok(Event::End(_)) => open += 1,
+            _ => return open,
+        }
+    }
 }
 
 struct ChunkParser<'b> {
@@ -100,6 +141,8 @@ struct ChunkParser<'b> {
     scratch: TextScratch,
     /// The inline string just read ([`Value::Inline`]).
     inline: String,
+    /// The elements open where the quick path has read to ([`Parsed::depth`]).
+    depth: usize,
 }
 
 fn malformed(err: impl std::fmt::Display) -> Stop {
@@ -117,6 +160,7 @@ impl<'b> ChunkParser<'b> {
             closing: String::with_capacity(16),
             scratch: TextScratch::default(),
             inline: String::with_capacity(256),
+            depth: 0,
         }
     }
 
@@ -125,9 +169,15 @@ impl<'b> ChunkParser<'b> {
             Ok(finished) => (finished, None),
             Err(stop) => (false, Some(stop)),
         };
+        let depth = if finished || stop.is_some() {
+            0
+        } else {
+            self.depth
+        };
         Parsed {
             groups: self.groups,
             end: self.row,
+            depth,
             finished,
             stop,
         }
@@ -189,8 +239,16 @@ impl<'b> ChunkParser<'b> {
                     self.open_cell(position, style, kind)?
                 }
                 Event::End(e) if local(e.name()) == "sheetData" => return Ok(true),
+                // CHUNK_END, whole: the chunk's XML is read to its end.
+                Event::PI(pi)
+                    if !last && reader.get_ref().is_empty() && &*pi == CHUNK_END_CONTENT =>
+                {
+                    self.depth = open_elements(reader);
+                    return Ok(false);
+                }
                 Event::Eof if last => return Err(malformed("the sheet data ends early")),
-                Event::Eof => return Ok(false),
+                // CHUNK_END was read as part of other markup.
+                Event::Eof => return Err(malformed("the chunk ends inside markup")),
                 _ => continue,
             };
             let (row, column, style, kind) = cell;

@@ -33,8 +33,14 @@ pub(super) fn scan(parser: &mut ChunkParser<'_>, chunk: &[u8], last: bool) -> Op
             return (!last).then_some(false);
         }
         match cursor.tag()? {
-            Tag::End(Name::Row) => parser.end_row(),
-            Tag::End(Name::SheetData) => return Some(true),
+            Tag::End(Name::Row) => {
+                close(parser)?;
+                parser.end_row();
+            }
+            Tag::End(Name::SheetData) => {
+                close(parser)?;
+                return Some(true);
+            }
             Tag::Start(Name::Row) => {
                 let ([r], empty) = cursor.attributes(["r"])?;
                 if let Some(r) = r {
@@ -42,6 +48,8 @@ pub(super) fn scan(parser: &mut ChunkParser<'_>, chunk: &[u8], last: bool) -> Op
                 }
                 if empty {
                     parser.end_row();
+                } else {
+                    parser.depth += 1;
                 }
             }
             Tag::Start(Name::C) => {
@@ -57,6 +65,13 @@ pub(super) fn scan(parser: &mut ChunkParser<'_>, chunk: &[u8], last: bool) -> Op
             _ => return None,
         }
     }
+}
+
+/// An end tag outside a cell (a cell's tags are taken only in pairs): it closes the element
+/// last opened, `None` when none is open, where the full parse fails.
+fn close(parser: &mut ChunkParser<'_>) -> Option<()> {
+    parser.depth = parser.depth.checked_sub(1)?;
+    Some(())
 }
 
 /// The children of a `<c>` up to its `</c>`: the last value read, as in `run`.
@@ -365,6 +380,7 @@ mod tests {
         [(true, true), (false, false), (false, true)].map(|(end, last)| {
             let xml = chunk(rows, end);
             let mut parser = ChunkParser::new(&book);
+            parser.depth = super::super::super::OPEN_DEPTH;
             let quick = scan(&mut parser, &xml, last);
             let full = format!("{:?}", parse_chunk_in_full(&xml, &book, last));
             assert_eq!(
@@ -421,9 +437,24 @@ mod tests {
             r#"<row r="2">stray text<c r="A2"><v>1</v></c></row>"#,
             r#"<row r="2"><c r="A2"><v>1</v></c"#,
             r#"<row r="-1"><c><v>1</v></c></row>"#,
+            // The third row end closes the root: the full parse fails there.
+            r#"<row r="2"><c r="A2"><v>1</v></c></row></row></row></row>"#,
         ] {
             assert_eq!(taken(rows), [false; 3], "{rows}");
         }
+    }
+
+    #[test]
+    fn row_ends_without_a_row_close_the_elements_around_the_rows() {
+        // Two stray row ends close the chunk's root and `<sheetData>`: the chunk reads to its
+        // end with none open, and its `</sheetData>` would close nothing.
+        let rows = r#"<row r="2"><c r="A2"><v>1</v></c></row></row></row>"#;
+        assert_eq!(taken(rows), [false, true, false]);
+        assert_eq!(parse_chunk(&chunk(rows, false), &book(), false).depth, 0);
+        // A row left open counts as open.
+        let open = r#"<row r="2"><c r="A2"><v>1</v></c><row r="3">"#;
+        assert_eq!(taken(open), [true, true, false]);
+        assert_eq!(parse_chunk(&chunk(open, false), &book(), false).depth, 4);
     }
 
     proptest::proptest! {
