@@ -274,11 +274,15 @@ impl Pipeline<'_> {
 
     /// The parse of the next chunk in order as it reads in the whole sheet: parsed again when
     /// other elements are open before it than its parse assumed, or joined to the following
-    /// chunks when it was cut short (`None` until enough are joined).
+    /// chunks when it was cut short (`None` until enough are joined). Joined chunks past
+    /// [`MAX_ROW_BYTES`] fail the sheet.
     fn settle(&mut self, chunk: Chunk, mut parsed: Parsed) -> Option<Parsed> {
         let (chunk, joined) = match self.joining.take() {
             Some((mut head, goal)) => {
                 head.join(&chunk);
+                if head.xml.len() > MAX_ROW_BYTES {
+                    return Some(Parsed::failed(Stop::TooLong));
+                }
                 if head.xml.len() < goal && !head.last {
                     self.joining = Some((head, goal));
                     return None;
@@ -324,6 +328,10 @@ impl Pipeline<'_> {
                 self.assembler.fail(reason);
                 false
             }
+            Some(Stop::TooLong) => {
+                self.assembler.fail(row_too_long());
+                false
+            }
             // Only a chunk that is not the last is cut short, and it is joined to the next.
             Some(Stop::CutShort) => {
                 self.assembler
@@ -362,13 +370,8 @@ fn calamine_failure(sheet: &Sheet) -> Option<String> {
 
 /// A parse that panicked is a sheet that cannot be read.
 fn guarded(parse: impl FnOnce() -> Parsed) -> Parsed {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).unwrap_or_else(|_| Parsed {
-        groups: Vec::new(),
-        end: cells::RowAt::After(0),
-        depth: 0,
-        finished: false,
-        stop: Some(Stop::Malformed("the parser failed on it".to_string())),
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse))
+        .unwrap_or_else(|_| Parsed::failed(Stop::Malformed("the parser failed on it".to_string())))
 }
 
 /// A piece of the sheet's XML holding whole rows, after [`OPEN`].
@@ -443,16 +446,22 @@ impl Cutter {
                 });
             }
             if self.carry.len() > MAX_ROW_BYTES {
-                return Err(format!(
-                    "a row of the sheet takes more than {} MB of XML",
-                    MAX_ROW_BYTES >> 20
-                ));
+                return Err(row_too_long());
             }
             // A row end split across reads is found on the next scan: start just before.
             scanned = self.carry.len().saturating_sub(16);
             want = self.carry.len() + CHUNK_BYTES;
         }
     }
+}
+
+/// Why a sheet fails whose row, or stretch of XML that must be parsed at once, passes
+/// [`MAX_ROW_BYTES`].
+fn row_too_long() -> String {
+    format!(
+        "a row of the sheet takes more than {} MB of XML",
+        MAX_ROW_BYTES >> 20
+    )
 }
 
 /// Reads until `buffer` holds `want` bytes; true when the stream ended (or failed). The

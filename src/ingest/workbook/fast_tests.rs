@@ -609,3 +609,66 @@ fn a_workbook_converted_by_libreoffice_now_reads_alike() {
         "LibreOffice reads the dates as dates"
     );
 }
+
+#[test]
+fn chunks_cut_short_are_joined_until_they_double_and_no_further_than_the_row_limit() {
+    use super::cells::{Parsed, Stop};
+    use super::{Chunk, Pipeline, Sheet, MAX_ROW_BYTES, OPEN, OPEN_DEPTH};
+
+    let sheet = Sheet {
+        path: PathBuf::new(),
+        name: "Tickets".to_string(),
+        index: 0,
+        is_1904: false,
+    };
+    let (sender, _receiver) = std::sync::mpsc::sync_channel(4);
+    let mut pipeline = Pipeline {
+        sheet: &sheet,
+        book: std::sync::Arc::new(super::parts::Book {
+            strings: Vec::new(),
+            formats: Vec::new(),
+            is_1904: false,
+        }),
+        assembler: super::Assembler::new(sender),
+        depth: OPEN_DEPTH,
+        joining: None,
+    };
+    let chunk = |rows: &str, last: bool| Chunk {
+        xml: [OPEN, rows.as_bytes()].concat(),
+        last,
+    };
+    // A row end inside an attribute value: the chunk is cut short and waits for the next.
+    let head = format!(
+        r#"<row r="1"><c r="A1"><v>1</v></c><x a="{}</row>"#,
+        "p".repeat(100)
+    );
+    let cut = chunk(&head, false);
+    let parsed = super::cells::parse_chunk(&cut.xml, &pipeline.book, false);
+    assert!(matches!(parsed.stop, Some(Stop::CutShort)), "{parsed:?}");
+    assert!(pipeline.settle(cut, parsed).is_none());
+    // Joined with too little to double it: still waiting.
+    let more = chunk(&"q".repeat(50), false);
+    assert!(pipeline
+        .settle(more, Parsed::failed(Stop::CutShort))
+        .is_none());
+    // Doubled: parsed again as one, the attribute closed.
+    let rest = chunk(
+        &format!(
+            r#"{}"/></row><row r="2"><c r="A2"><v>2</v></c></row>"#,
+            "r".repeat(200)
+        ),
+        false,
+    );
+    let parsed = pipeline
+        .settle(rest, Parsed::failed(Stop::CutShort))
+        .expect("parsed");
+    assert!(parsed.stop.is_none(), "{parsed:?}");
+    assert_eq!(parsed.groups.len(), 2);
+    assert_eq!(parsed.depth, OPEN_DEPTH);
+    // A stretch past the row limit fails the sheet instead of growing on.
+    pipeline.joining = Some((chunk(&"p".repeat(MAX_ROW_BYTES), false), 2 * MAX_ROW_BYTES));
+    let parsed = pipeline
+        .settle(chunk("</row>", false), Parsed::failed(Stop::CutShort))
+        .expect("failed");
+    assert!(matches!(parsed.stop, Some(Stop::TooLong)), "{parsed:?}");
+}

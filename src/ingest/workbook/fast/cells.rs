@@ -61,6 +61,8 @@ pub(super) enum Stop {
     /// end tag in an attribute value or in a text that goes on past rows, where the chunk was
     /// cut. The parse has to go on into the following chunks.
     CutShort,
+    /// Chunks joined after a cut short passed [`MAX_ROW_BYTES`](super::MAX_ROW_BYTES).
+    TooLong,
 }
 
 /// A parsed chunk.
@@ -76,6 +78,19 @@ pub(super) struct Parsed {
     /// `</sheetData>` was met: nothing after this chunk is read.
     pub finished: bool,
     pub stop: Option<Stop>,
+}
+
+impl Parsed {
+    /// A chunk that yields nothing and stops the sheet.
+    pub(super) fn failed(stop: Stop) -> Parsed {
+        Parsed {
+            groups: Vec::new(),
+            end: RowAt::After(0),
+            depth: 0,
+            finished: false,
+            stop: Some(stop),
+        }
+    }
 }
 
 /// Parses one chunk that starts with [`OPEN`](super::OPEN); `last` when no more XML follows
