@@ -16,7 +16,8 @@
 //! - a sheet whose `<sheetData>` carries a namespace prefix (`<x:sheetData>`, whose rows end
 //!   in `</x:row>`), or whose XML before `<sheetData>` is not as calamine expects (a
 //!   `<dimension>` without a valid `ref`, no `<sheetData>` at all);
-//! - a sheet part declared in an encoding other than UTF-8.
+//! - a sheet part declared in an encoding other than UTF-8;
+//! - a sheet with more than [`MAX_OPEN`] elements open at its `<sheetData>`.
 //!
 //! The chunks are parsed apart, each as if the sheet's root and `<sheetData>` were the only
 //! elements open around its rows; calamine's one reader fails at an end tag when no element
@@ -69,6 +70,11 @@ const WINDOW: usize = 8;
 
 /// The most XML one row may take: a row this long is a damaged or hostile sheet.
 pub(super) const MAX_ROW_BYTES: usize = 256 << 20;
+
+/// The most elements that may be open around a chunk's rows (two in a sheet as programs write
+/// it): each chunk parsed again is preceded by that many start tags, so the count bounds the
+/// work. More before `<sheetData>` is left to calamine; more further on fails the sheet.
+pub(super) const MAX_OPEN: usize = 10_000;
 
 /// Whether the reader in force is this one (not forced to calamine by [`READER_ENV`]).
 pub(super) fn chosen() -> bool {
@@ -205,7 +211,9 @@ fn skip_prelude(stream: &mut impl BufRead) -> Option<(bool, usize)> {
                 Ok([Some(range)]) if cells::valid_dimension(range) => {}
                 _ => return None,
             },
-            "sheetData" if e.name().prefix().is_none() => return Some((empty, depth)),
+            "sheetData" if e.name().prefix().is_none() && depth <= MAX_OPEN => {
+                return Some((empty, depth))
+            }
             "sheetData" => return None,
             _ => {}
         }
@@ -275,8 +283,11 @@ impl Pipeline<'_> {
     /// The parse of the next chunk in order as it reads in the whole sheet: parsed again when
     /// other elements are open before it than its parse assumed, or joined to the following
     /// chunks when it was cut short (`None` until enough are joined). Joined chunks past
-    /// [`MAX_ROW_BYTES`] fail the sheet.
+    /// [`MAX_ROW_BYTES`], or more than [`MAX_OPEN`] elements open, fail the sheet.
     fn settle(&mut self, chunk: Chunk, mut parsed: Parsed) -> Option<Parsed> {
+        if self.depth > MAX_OPEN {
+            return Some(Parsed::failed(Stop::TooDeep));
+        }
         let (chunk, joined) = match self.joining.take() {
             Some((mut head, goal)) => {
                 head.join(&chunk);
@@ -330,6 +341,12 @@ impl Pipeline<'_> {
             }
             Some(Stop::TooLong) => {
                 self.assembler.fail(row_too_long());
+                false
+            }
+            Some(Stop::TooDeep) => {
+                self.assembler.fail(format!(
+                    "the sheet's XML leaves more than {MAX_OPEN} elements open around its rows"
+                ));
                 false
             }
             // Only a chunk that is not the last is cut short, and it is joined to the next.

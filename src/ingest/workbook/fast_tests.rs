@@ -495,6 +495,19 @@ fn end_tags_without_a_start_fail_where_calamines_do() {
     std::fs::write(&path, package(&nested, None, None, "", true)).unwrap();
     assert_eq!(handled(&path, 1), Ok(()));
     assert_eq!(agree(&path).unwrap().rows.len(), 40_000);
+    // Nested past the bound on open elements: calamine reads it.
+    let deep = worksheet(&numbered_rows(10, &[]))
+        .replace(
+            "<sheetData>",
+            &format!("{}<sheetData>", "<e>".repeat(super::MAX_OPEN)),
+        )
+        .replace(
+            "</sheetData>",
+            &format!("</sheetData>{}", "</e>".repeat(super::MAX_OPEN)),
+        );
+    std::fs::write(&path, package(&deep, None, None, "", true)).unwrap();
+    assert_eq!(handled(&path, 1), Err("the sheet's prelude".to_string()));
+    assert_eq!(agree(&path).unwrap().rows.len(), 10);
 }
 
 #[test]
@@ -613,7 +626,7 @@ fn a_workbook_converted_by_libreoffice_now_reads_alike() {
 #[test]
 fn chunks_cut_short_are_joined_until_they_double_and_no_further_than_the_row_limit() {
     use super::cells::{Parsed, Stop};
-    use super::{Chunk, Pipeline, Sheet, MAX_ROW_BYTES, OPEN, OPEN_DEPTH};
+    use super::{Chunk, Pipeline, Sheet, MAX_OPEN, MAX_ROW_BYTES, OPEN, OPEN_DEPTH};
 
     let sheet = Sheet {
         path: PathBuf::new(),
@@ -671,4 +684,16 @@ fn chunks_cut_short_are_joined_until_they_double_and_no_further_than_the_row_lim
         .settle(chunk("</row>", false), Parsed::failed(Stop::CutShort))
         .expect("failed");
     assert!(matches!(parsed.stop, Some(Stop::TooLong)), "{parsed:?}");
+    // Elements left open beyond the bound: the sheet fails before the chunk is parsed again.
+    pipeline.joining = None;
+    pipeline.depth = MAX_OPEN;
+    let parsed = pipeline
+        .settle(chunk("<row/>", false), Parsed::failed(Stop::CutShort))
+        .expect("parsed");
+    assert_eq!(parsed.depth, MAX_OPEN, "{parsed:?}");
+    pipeline.depth = MAX_OPEN + 1;
+    let parsed = pipeline
+        .settle(chunk("<row/>", false), Parsed::failed(Stop::CutShort))
+        .expect("failed");
+    assert!(matches!(parsed.stop, Some(Stop::TooDeep)), "{parsed:?}");
 }

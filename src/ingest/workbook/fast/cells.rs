@@ -63,6 +63,8 @@ pub(super) enum Stop {
     CutShort,
     /// Chunks joined after a cut short passed [`MAX_ROW_BYTES`](super::MAX_ROW_BYTES).
     TooLong,
+    /// More than [`MAX_OPEN`](super::MAX_OPEN) elements are open before the chunk.
+    TooDeep,
 }
 
 /// A parsed chunk.
